@@ -1,0 +1,50 @@
+# Samspil: `make run` to try it, `make test` to test it. Needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages worker beat clean demo venv check
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+messages: venv
+	$(PY) manage.py compiletranslations
+
+## run: create the environment, migrate SQLite, load demo data, start web and worker on http://$(HOST):$(PORT)
+run: messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	@echo ""
+	@echo "Samspil runs on http://$(HOST):$(PORT)/  (demo accounts: see README.md; Ctrl-C stops web and worker)"
+	@bash -c 'trap "kill 0" EXIT INT TERM; \
+	  DEBUG=1 $(VENV)/bin/celery -A samspil worker --beat --loglevel=INFO --concurrency=2 & \
+	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)'
+
+## test: the whole suite (SQLite and skips on a laptop; PostgreSQL, Redis and Chromium in CI)
+test: messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## makemessages: refresh the .po files after changing strings
+makemessages: venv
+	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=var --ignore=tests
+
+clean:
+	rm -rf var $(VENV)

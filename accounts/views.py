@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from allauth.account.utils import perform_login
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import AcceptInvitationForm, InvitePersonForm
+from .models import Invitation
+from .services import invitation_accept, invitation_send, person_invite
+
+User = get_user_model()
+
+
+@login_not_required
+def invitation_accept_view(request, token: str):
+    invitation = Invitation.find_open(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = AcceptInvitationForm(request.POST or None, person=invitation.person)
+    if request.method == "POST" and form.is_valid():
+        person = invitation_accept(invitation=invitation, password=form.cleaned_data["password1"])
+        if person is None:
+            return render(request, "accounts/invitation_invalid.html", status=404)
+        messages.success(request, _("Welcome to Samspil. Your password is set."))
+        return perform_login(request, person, email_verification="none", redirect_url="/")
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+@permission_required("accounts.invite_people", raise_exception=True)
+def invitations(request):
+    form = InvitePersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation = person_invite(
+            email=form.cleaned_data["email"], full_name=form.cleaned_data["full_name"], invited_by=request.user
+        )
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.person.email})
+        return redirect("accounts:invitations")
+    query = request.GET.get("q", "").strip()
+    people = User.objects.filter(is_active=True).order_by("full_name").prefetch_related(
+        Prefetch("invitations", queryset=Invitation.objects.order_by("-created_at"), to_attr="invitation_list")
+    )
+    if request.GET.get("show") != "all":
+        people = people.filter(password__startswith="!")
+    if query:
+        people = people.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/invitations.html", {"form": form, "page": page, "query": query})
+
+
+@require_POST
+@permission_required("accounts.invite_people", raise_exception=True)
+def invitation_resend(request, person_id: int):
+    person = User.objects.filter(pk=person_id, is_active=True).first()
+    if person is None:
+        messages.error(request, _("That person no longer exists."))
+    else:
+        invitation_send(person=person, invited_by=request.user)
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": person.email})
+    return redirect("accounts:invitations")

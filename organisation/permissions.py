@@ -1,0 +1,88 @@
+"""Who may see and change the organisation's objects: the rules every view asks.
+
+Committees and workplaces are the municipality's public structure, so every signed-in
+person may read them; memberships name people, so only the people concerned may.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from samspil.access import get_object_for_user
+
+from .roles import roles_of
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    return roles_of(user).is_administrator
+
+
+@rules.predicate
+def is_leadership(user) -> bool:
+    return roles_of(user).is_leadership
+
+
+@rules.predicate
+def leads_workplace(user, workplace) -> bool:
+    return workplace is not None and workplace.pk in roles_of(user).led_workplace_ids
+
+
+@rules.predicate
+def heads_centre_of_workplace(user, workplace) -> bool:
+    return workplace is not None and workplace.centre_id in roles_of(user).headed_centre_ids
+
+
+@rules.predicate
+def chairs_committee(user, committee) -> bool:
+    return committee is not None and committee.pk in roles_of(user).chaired_committee_ids
+
+
+@rules.predicate
+def concerns_membership(user, membership) -> bool:
+    """The person themself, and whoever leads the unit the membership is in."""
+    if membership is None:
+        return False
+    roles = roles_of(user)
+    return (
+        membership.person_id == user.pk
+        or (membership.committee_id is not None and membership.committee_id in roles.committee_ids)
+        or (membership.workplace_id is not None and membership.workplace_id in roles.staff_workplace_ids)
+        or (membership.centre_id is not None and membership.centre_id in roles.headed_centre_ids)
+    )
+
+
+rules.add_perm("organisation.view_committee", rules.is_authenticated)
+rules.add_perm("organisation.change_committee", is_administrator | chairs_committee)
+rules.add_perm("organisation.view_workplace", rules.is_authenticated)
+rules.add_perm("organisation.change_workplace", is_administrator | leads_workplace)
+rules.add_perm("organisation.view_membership", is_leadership | concerns_membership)
+rules.add_perm("organisation.change_membership", is_administrator)
+rules.add_perm("organisation.import_data", is_administrator)
+rules.add_perm("organisation.view_importjob", is_administrator)
+
+
+def get_workplace_for_user(user, slug: str, *, write: bool = False):
+    from .models import Workplace
+
+    return get_object_for_user(
+        user,
+        Workplace.objects.select_related("kind", "centre"),
+        view_perm="organisation.view_workplace",
+        change_perm="organisation.change_workplace",
+        write=write,
+        slug=slug,
+    )
+
+
+def get_committee_for_user(user, slug: str, *, write: bool = False):
+    from .models import Committee
+
+    return get_object_for_user(
+        user,
+        Committee.objects.all(),
+        view_perm="organisation.view_committee",
+        change_perm="organisation.change_committee",
+        write=write,
+        slug=slug,
+    )

@@ -1,0 +1,87 @@
+"""What a person is today: the one place every permission and menu reads roles from.
+
+`roles_of(user)` runs one query per request and caches the answer on the user object,
+so a page that checks twenty permissions still costs one query for roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from .models import Membership, Role
+
+_CACHE_ATTR = "_samspil_roles"
+
+
+@dataclass(frozen=True)
+class RoleSet:
+    committee_ids: frozenset[int] = frozenset()
+    chaired_committee_ids: frozenset[int] = frozenset()
+    led_workplace_ids: frozenset[int] = frozenset()
+    # Every workplace the person works at: leaders, employees and union representatives.
+    staff_workplace_ids: frozenset[int] = frozenset()
+    headed_centre_ids: frozenset[int] = frozenset()
+    is_director: bool = False
+    is_administrator: bool = False
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_politician(self) -> bool:
+        return bool(self.committee_ids)
+
+    @property
+    def is_leadership(self) -> bool:
+        """Directors and administrators see the whole municipality."""
+        return self.is_director or self.is_administrator
+
+
+EMPTY = RoleSet()
+
+
+def roles_of(user) -> RoleSet:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return EMPTY
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    committees, chaired, led, staff, centres, roles = set(), set(), set(), set(), set(), set()
+    director = administrator = False
+    rows = Membership.objects.current(timezone.localdate()).filter(person=user).values_list(
+        "role", "committee_id", "workplace_id", "centre_id"
+    )
+    for role, committee_id, workplace_id, centre_id in rows:
+        roles.add(role)
+        if role in (Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR):
+            committees.add(committee_id)
+            if role == Role.COMMITTEE_CHAIR:
+                chaired.add(committee_id)
+        elif role in (Role.WORKPLACE_LEADER, Role.EMPLOYEE, Role.UNION_REP):
+            staff.add(workplace_id)
+            if role == Role.WORKPLACE_LEADER:
+                led.add(workplace_id)
+        elif role == Role.CENTRE_HEAD:
+            centres.add(centre_id)
+        elif role == Role.DIRECTOR:
+            director = True
+        elif role == Role.ADMINISTRATOR:
+            administrator = True
+    result = RoleSet(
+        committee_ids=frozenset(committees),
+        chaired_committee_ids=frozenset(chaired),
+        led_workplace_ids=frozenset(led),
+        staff_workplace_ids=frozenset(staff),
+        headed_centre_ids=frozenset(centres),
+        is_director=director,
+        is_administrator=administrator or user.is_superuser,
+        roles=frozenset(roles),
+    )
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles, for code that changes memberships within one request."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)

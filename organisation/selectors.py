@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import Committee, Membership, Workplace
+
+
+def workplaces_listed(
+    *, query: str = "", kind: str = "", centre: str = "", committee: str = ""
+) -> QuerySet[Workplace]:
+    workplaces = (
+        Workplace.objects.filter(is_active=True)
+        .select_related("kind", "centre")
+        .prefetch_related(Prefetch("committees", queryset=Committee.objects.only("id", "name", "slug", "short_name")))
+        .order_by("name")
+    )
+    if query:
+        workplaces = workplaces.filter(Q(name__icontains=query) | Q(city__icontains=query) | Q(address__icontains=query))
+    if kind:
+        workplaces = workplaces.filter(kind__slug=kind)
+    if centre:
+        workplaces = workplaces.filter(centre__slug=centre)
+    if committee:
+        workplaces = workplaces.filter(committees__slug=committee)
+    return workplaces
+
+
+def committees_listed() -> QuerySet[Committee]:
+    today = timezone.localdate()
+    return Committee.objects.filter(is_active=True).annotate(
+        workplace_count=Count("workplaces", filter=Q(workplaces__is_active=True), distinct=True),
+        member_count=Count(
+            "memberships",
+            filter=Q(memberships__starts_on__lte=today)
+            & (Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today)),
+            distinct=True,
+        ),
+    )
+
+
+def current_members(*, committee: Committee | None = None, workplace: Workplace | None = None) -> QuerySet[Membership]:
+    memberships = Membership.objects.current().select_related("person").order_by("role", "person__full_name")
+    if committee is not None:
+        memberships = memberships.filter(committee=committee)
+    if workplace is not None:
+        memberships = memberships.filter(workplace=workplace)
+    return memberships

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samspil.mail import send_templated_mail
+
+from .importer import ImportFileError, import_rows, read_rows
+from .models import ImportJob, Membership, Role
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+
+def import_job_create(*, kind: str, upload, created_by) -> ImportJob:
+    job = ImportJob.objects.create(kind=kind, file=upload, original_name=upload.name[:255], created_by=created_by)
+    from .tasks import run_import_job
+
+    run_import_job.delay_on_commit(job.pk)
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """Run one import. A redelivered task finds the job claimed and does nothing."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.RUNNING
+    )
+    if not claimed:
+        return None
+    job = ImportJob.objects.get(pk=job_id)
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+
+    try:
+        with job.file.open("rb") as handle:
+            data = handle.read()
+        rows = read_rows(data, job.original_name or job.file.name)
+        ImportJob.objects.filter(pk=job.pk).update(total_rows=len(rows))
+        result = import_rows(kind=job.kind, rows=rows, progress=progress)
+    except ImportFileError as exc:
+        errors, summary = [{"line": 0, "field": "", "message": str(exc)}], {}
+    except Exception:
+        logger.exception("Import %s failed", job.pk)
+        errors, summary = [{"line": 0, "field": "", "message": _("The import failed unexpectedly. Nothing was imported.")}], {}
+    else:
+        errors = [error.as_dict() for error in result.errors]
+        summary = {"created": result.created, "updated": result.updated, "rows": result.rows}
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.FAILED if errors else ImportJob.Status.DONE,
+        errors=errors[:1000],
+        summary={**summary, "error_count": len(errors)},
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def close_ended_memberships() -> list[Membership]:
+    """Close roles whose end date has passed and tell the administrators, once.
+
+    Each membership is claimed with a conditional update before anyone is told, so a
+    second beat or a retried task never reports the same ending twice.
+    """
+    today = timezone.localdate()
+    candidates = list(
+        Membership.objects.filter(ends_on__lt=today, closed_at=None).values_list("pk", flat=True)[:5000]
+    )
+    closed_ids = []
+    now = timezone.now()
+    for pk in candidates:
+        if Membership.objects.filter(pk=pk, closed_at=None).update(closed_at=now):
+            closed_ids.append(pk)
+    if not closed_ids:
+        return []
+    closed = list(
+        Membership.objects.filter(pk__in=closed_ids).select_related("person", "committee", "workplace", "centre")
+        .order_by("role", F("committee__name").asc(nulls_last=True), "person__full_name")
+    )
+    administrators = list(
+        User.objects.filter(
+            is_active=True,
+            memberships__in=Membership.objects.current(today).filter(role=Role.ADMINISTRATOR),
+        ).distinct().values_list("email", flat=True)
+    )
+    if administrators:
+        transaction.on_commit(
+            lambda: [
+                send_templated_mail(
+                    "organisation/email/memberships_ended",
+                    to=email,
+                    context={"memberships": closed, "count": len(closed)},
+                )
+                for email in administrators
+            ]
+        )
+    return closed

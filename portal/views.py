@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from organisation.models import ImportJob
+from organisation.roles import roles_of
+from organisation.selectors import workplaces_listed
+from samspil.celery import app as celery_app
+
+from .startpage import next_steps
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    roles = roles_of(request.user)
+    from organisation.models import Centre, Committee, Membership
+
+    memberships = (
+        Membership.objects.current().filter(person=request.user)
+        .select_related("committee", "workplace", "workplace__kind", "centre")
+        .order_by("role")
+    )
+    context = {
+        "memberships": memberships,
+        "my_committees": Committee.objects.filter(pk__in=roles.committee_ids),
+        "my_workplaces": workplaces_listed().filter(pk__in=roles.staff_workplace_ids),
+        "my_centres": Centre.objects.filter(pk__in=roles.headed_centre_ids),
+        "next_steps": next_steps(request.user, roles),
+    }
+    return render(request, "portal/home.html", context)
+
+
+@permission_required("organisation.import_data", raise_exception=True)
+def administration(request):
+    recent_imports = ImportJob.objects.select_related("created_by")[:5]
+    return render(request, "portal/administration.html", {"recent_imports": recent_imports})
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """Load balancers and docker ask here: 200 when the database and the broker answer."""
+    checks = {"database": "ok", "broker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:
+        logger.warning("healthz: database: %s", exc)
+        checks["database"] = "error"
+    try:
+        with celery_app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        logger.warning("healthz: broker: %s", exc)
+        checks["broker"] = "error"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@login_not_required
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def server_error(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,29 @@
+"""The shape of every object lookup in Samspil's views.
+
+A stranger to an object gets 404, so its existence does not leak; a reader who tries to
+write gets 403. Each app's permissions.py wraps this with its own rules.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+
+def get_object_for_user(
+    user,
+    queryset: QuerySet | type[Model],
+    *,
+    view_perm: str,
+    change_perm: str | None = None,
+    write: bool = False,
+    **lookup,
+):
+    obj = get_object_or_404(queryset, **lookup)
+    if not user.has_perm(view_perm, obj):
+        raise Http404
+    if write and (change_perm is None or not user.has_perm(change_perm, obj)):
+        raise PermissionDenied
+    return obj

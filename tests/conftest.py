@@ -1,0 +1,245 @@
+"""Shared fixtures: the roles, the real services, the browser.
+
+On a laptop, a test that needs PostgreSQL, Redis or Chromium skips with a reason.
+In CI, SAMSPIL_REQUIRE_SERVICES=1 turns every skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+REQUIRE_SERVICES = os.environ.get("SAMSPIL_REQUIRE_SERVICES", "") not in ("", "0")
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip (laptop) or fail (CI) when a real service the test needs is missing."""
+    if condition:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every service must run: {report.longrepr}"
+
+
+def redis_available() -> bool:
+    url = os.environ.get("REDIS_URL", "")
+    if not url.startswith("redis"):
+        return False
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def postgres(db):
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "needs PostgreSQL: set DATABASE_URL=postgres://…")
+
+
+@pytest.fixture
+def org(db) -> factories.Org:
+    """A small municipality with one person in every role, plus strangers."""
+    return factories.build_org()
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → a test client logged in as that user (None: anonymous)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
+
+
+# --- Email through a real SMTP server --------------------------------------------------
+
+
+class SMTPInbox:
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append({"to": list(envelope.rcpt_tos), "message": message})
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int, timeout: float = 20.0) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on loopback; Django's SMTP backend sends to it."""
+    from aiosmtpd.controller import Controller
+
+    inbox = SMTPInbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    inbox.url = f"smtp://127.0.0.1:{port}"
+    yield inbox
+    controller.stop()
+
+
+# --- A real Celery worker on Redis -----------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, smtp_server):
+    """Start `celery worker` (and nothing else) against Redis and the test database.
+
+    Yields a function that (re)starts the worker, so tests can kill it mid-batch.
+    """
+    require(redis_available(), "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "the worker shares the test database: needs PostgreSQL")
+    db = settings.DATABASES["default"]
+    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SAMSPIL_TESTING": "1",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "EMAIL_URL": smtp_server.url,
+        "CELERY_QUEUE": queue,
+    }
+    from samspil.celery import app as celery_app
+
+    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "task_default_queue")}
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    processes: list[subprocess.Popen] = []
+
+    def start(concurrency: int = 1) -> subprocess.Popen:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "samspil", "worker", "--loglevel=INFO",
+             f"--concurrency={concurrency}", "-Q", queue, "-n", f"{queue}@%h", "--without-gossip",
+             "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        processes.append(process)
+        deadline = time.monotonic() + 60
+        for line in process.stdout:
+            if "ready." in line:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("the Celery worker did not start")
+        return process
+
+    start.queue = queue
+    start.env = env
+    yield start
+    celery_app.conf.update(saved)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+# --- A real browser --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    require(shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(),
+            f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.base_url = live_server.url
+    page.dialogs = dialogs
+    yield page
+    context.close()
+    assert not dialogs, f"a page opened a script dialog: {dialogs}"
+
+
+def login(page, email: str, password: str = factories.PASSWORD) -> None:
+    page.goto(page.base_url + "/konto/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.click("form[action$='/konto/login/'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+AXE_JS = (ROOT / "tests" / "vendor" / "axe.min.js").read_text()
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core (WCAG 2.1 A and AA rules) on the page; return the serious findings."""
+    # Evaluated through the DevTools protocol, so the page's CSP does not block it.
+    page.evaluate(AXE_JS)
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"] if v["impact"] in impacts
+    ]
