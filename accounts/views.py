@@ -42,8 +42,12 @@ def invitations(request):
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.person.email})
         return redirect("accounts:invitations")
     query = request.GET.get("q", "").strip()
-    people = User.objects.filter(is_active=True).order_by("full_name").prefetch_related(
-        Prefetch("invitations", queryset=Invitation.objects.order_by("-created_at"), to_attr="invitation_list")
+    people = (
+        User.objects.filter(is_active=True)
+        .order_by("full_name")
+        .prefetch_related(
+            Prefetch("invitations", queryset=Invitation.objects.order_by("-created_at"), to_attr="invitation_list")
+        )
     )
     if request.GET.get("show") != "all":
         people = people.filter(password__startswith="!")

@@ -32,15 +32,35 @@ DEMO_ACCOUNTS = {
 
 # People the seed report names; never reuse them (checked below).
 _REAL_NAMES = {
-    "tina hammer darko", "margot hansen", "henrik hallig", "benjamin ejlertsen", "anders kaae",
-    "henrik graae", "per kensø", "flemming kortsen", "vibeke dømler beske", "per hansen berg",
-    "dorte jensen", "ole kristensen", "vini lindhardt",
+    "tina hammer darko",
+    "margot hansen",
+    "henrik hallig",
+    "benjamin ejlertsen",
+    "anders kaae",
+    "henrik graae",
+    "per kensø",
+    "flemming kortsen",
+    "vibeke dømler beske",
+    "per hansen berg",
+    "dorte jensen",
+    "ole kristensen",
+    "vini lindhardt",
 }
 
 COMMITTEES = [
-    ("Børne- og Ungeudvalget", "BUU", "born-og-unge", "Skoler, dagtilbud, ungdomsskole og indsatser for børn og familier."),
+    (
+        "Børne- og Ungeudvalget",
+        "BUU",
+        "born-og-unge",
+        "Skoler, dagtilbud, ungdomsskole og indsatser for børn og familier.",
+    ),
     ("Ældre- og Sundhedsudvalget", "ÆSU", "aeldre-og-sundhed", "Plejecentre, hjemmepleje, sygepleje og forebyggelse."),
-    ("Beskæftigelses- og Integrationsudvalget", "BIU", "beskaeftigelse-og-integration", "Jobcenter, ungeindsats og sprogcenter."),
+    (
+        "Beskæftigelses- og Integrationsudvalget",
+        "BIU",
+        "beskaeftigelse-og-integration",
+        "Jobcenter, ungeindsats og sprogcenter.",
+    ),
     ("Socialudvalget", "SOU", "social", "Botilbud, værested og støtte til voksne med handicap."),
     ("Kultur- og Fritidsudvalget", "KFU", "kultur-og-fritid", "Biblioteker, musikskole, idræt og foreninger."),
     ("Teknik- og Miljøudvalget", "TMU", "teknik-og-miljo", "Veje, parker, affald og natur."),
@@ -90,8 +110,20 @@ WORKPLACES = [
     ("Hjemmeplejen Syd", "hjemmepleje", "sundhed-og-aeldre", ["aeldre-og-sundhed"], "Søndre Ringvej 12"),
     ("Sygeplejen", "hjemmepleje", "sundhed-og-aeldre", ["aeldre-og-sundhed"], "Sundhedshuset, Torvet 2"),
     ("Jobcenter Bølgeby", "jobcenter", "arbejdsmarked-og-integration", ["beskaeftigelse-og-integration"], "Jobvej 1"),
-    ("Ungeindsatsen", "jobcenter", "arbejdsmarked-og-integration", ["beskaeftigelse-og-integration", "born-og-unge"], "Jobvej 3"),
-    ("Sprogcenter Bølgeby", "sprogcenter", "arbejdsmarked-og-integration", ["beskaeftigelse-og-integration"], "Skolegade 9"),
+    (
+        "Ungeindsatsen",
+        "jobcenter",
+        "arbejdsmarked-og-integration",
+        ["beskaeftigelse-og-integration", "born-og-unge"],
+        "Jobvej 3",
+    ),
+    (
+        "Sprogcenter Bølgeby",
+        "sprogcenter",
+        "arbejdsmarked-og-integration",
+        ["beskaeftigelse-og-integration"],
+        "Skolegade 9",
+    ),
     ("Botilbuddet Kløverhuset", "botilbud", "handicap-og-psykiatri", ["social"], "Kløvervej 21"),
     ("Værestedet Fyrtårnet", "botilbud", "handicap-og-psykiatri", ["social"], "Havnegade 4"),
     ("Hovedbiblioteket", "kultur", "kultur-og-fritid", ["kultur-og-fritid"], "Biblioteksgade 1"),
@@ -116,16 +148,78 @@ DESCRIPTIONS = {
 }
 
 FIRST_NAMES = [
-    "Mads", "Sara", "Kasper", "Ida", "Rasmus", "Line", "Jonas", "Maja", "Mikkel", "Julie", "Simon",
-    "Emma", "Thomas", "Anne", "Martin", "Louise", "Nikolaj", "Katrine", "Søren", "Mette", "Peter",
-    "Rikke", "Christian", "Lene", "Frederik", "Signe", "Jakob", "Hanne", "Anders", "Birgitte",
-    "Kristian", "Pernille", "Michael", "Trine", "Niels", "Lotte", "Bo", "Susanne", "Kim", "Karina",
+    "Mads",
+    "Sara",
+    "Kasper",
+    "Ida",
+    "Rasmus",
+    "Line",
+    "Jonas",
+    "Maja",
+    "Mikkel",
+    "Julie",
+    "Simon",
+    "Emma",
+    "Thomas",
+    "Anne",
+    "Martin",
+    "Louise",
+    "Nikolaj",
+    "Katrine",
+    "Søren",
+    "Mette",
+    "Peter",
+    "Rikke",
+    "Christian",
+    "Lene",
+    "Frederik",
+    "Signe",
+    "Jakob",
+    "Hanne",
+    "Anders",
+    "Birgitte",
+    "Kristian",
+    "Pernille",
+    "Michael",
+    "Trine",
+    "Niels",
+    "Lotte",
+    "Bo",
+    "Susanne",
+    "Kim",
+    "Karina",
 ]
 LAST_NAMES = [
-    "Andersen", "Nielsen", "Pedersen", "Christensen", "Larsen", "Sørensen", "Rasmussen", "Petersen",
-    "Madsen", "Thomsen", "Poulsen", "Johansen", "Møller", "Mortensen", "Jørgensen", "Frederiksen",
-    "Laursen", "Olsen", "Knudsen", "Holm", "Vestergaard", "Bach", "Kjær", "Lauridsen", "Winther",
-    "Friis", "Bruun", "Lind", "Dam", "Mikkelsen",
+    "Andersen",
+    "Nielsen",
+    "Pedersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Petersen",
+    "Madsen",
+    "Thomsen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Jørgensen",
+    "Frederiksen",
+    "Laursen",
+    "Olsen",
+    "Knudsen",
+    "Holm",
+    "Vestergaard",
+    "Bach",
+    "Kjær",
+    "Lauridsen",
+    "Winther",
+    "Friis",
+    "Bruun",
+    "Lind",
+    "Dam",
+    "Mikkelsen",
 ]
 
 CURRENT_TERM_START = dt.date(2026, 1, 1)
@@ -155,12 +249,20 @@ def load(context: dict, *, stdout=None) -> None:
     )
 
     ElectoralTerm.objects.get_or_create(
-        name="2022–2025", defaults={"starts_on": dt.date(2022, 1, 1), "ends_on": PREVIOUS_TERM_END,
-                                    "election_date": dt.date(2021, 11, 16)},
+        name="2022–2025",
+        defaults={
+            "starts_on": dt.date(2022, 1, 1),
+            "ends_on": PREVIOUS_TERM_END,
+            "election_date": dt.date(2021, 11, 16),
+        },
     )
     ElectoralTerm.objects.get_or_create(
-        name="2026–2029", defaults={"starts_on": CURRENT_TERM_START, "ends_on": dt.date(2029, 12, 31),
-                                    "election_date": dt.date(2025, 11, 18)},
+        name="2026–2029",
+        defaults={
+            "starts_on": CURRENT_TERM_START,
+            "ends_on": dt.date(2029, 12, 31),
+            "election_date": dt.date(2025, 11, 18),
+        },
     )
 
     committees = {}
@@ -179,9 +281,14 @@ def load(context: dict, *, stdout=None) -> None:
         workplace, created = Workplace.objects.get_or_create(
             slug=slugify(name),
             defaults={
-                "name": name, "kind": kinds[kind], "centre": centres[centre], "address": street,
-                "postcode": str(4200 + (index % 6) * 10), "city": "Bølgeby",
-                "email": f"{slugify(name)}@{DEMO_DOMAIN}", "phone": f"58 57 {10 + index:02d} 00",
+                "name": name,
+                "kind": kinds[kind],
+                "centre": centres[centre],
+                "address": street,
+                "postcode": str(4200 + (index % 6) * 10),
+                "city": "Bølgeby",
+                "email": f"{slugify(name)}@{DEMO_DOMAIN}",
+                "phone": f"58 57 {10 + index:02d} 00",
                 # A few leaders have not written their profile yet: the start page asks them to.
                 "description": "" if index % 9 == 4 else DESCRIPTIONS[kind],
             },
@@ -200,8 +307,13 @@ def load(context: dict, *, stdout=None) -> None:
     _member(accounts["director"], Role.DIRECTOR, starts_on=dt.date(2019, 3, 1))
     _member(accounts["chair"], Role.COMMITTEE_CHAIR, committee=children, starts_on=CURRENT_TERM_START)
     # The chair sat as an ordinary member in the previous term: history survives the election.
-    _member(accounts["chair"], Role.COMMITTEE_MEMBER, committee=children, starts_on=dt.date(2022, 1, 1),
-            ends_on=PREVIOUS_TERM_END)
+    _member(
+        accounts["chair"],
+        Role.COMMITTEE_MEMBER,
+        committee=children,
+        starts_on=dt.date(2022, 1, 1),
+        ends_on=PREVIOUS_TERM_END,
+    )
     _member(accounts["member"], Role.COMMITTEE_MEMBER, committee=children, starts_on=CURRENT_TERM_START)
     _member(accounts["leader"], Role.WORKPLACE_LEADER, workplace=school, starts_on=dt.date(2018, 8, 1))
     _member(accounts["employee"], Role.EMPLOYEE, workplace=school, starts_on=dt.date(2021, 8, 1))
@@ -224,16 +336,30 @@ def load(context: dict, *, stdout=None) -> None:
             role = Role.COMMITTEE_CHAIR if seat == 0 and slug != "born-og-unge" else Role.COMMITTEE_MEMBER
             _member(person, role, committee=committee, starts_on=CURRENT_TERM_START)
             if seat % 2 == 0:
-                _member(person, Role.COMMITTEE_MEMBER, committee=committee, starts_on=dt.date(2022, 1, 1),
-                        ends_on=PREVIOUS_TERM_END)
+                _member(
+                    person,
+                    Role.COMMITTEE_MEMBER,
+                    committee=committee,
+                    starts_on=dt.date(2022, 1, 1),
+                    ends_on=PREVIOUS_TERM_END,
+                )
         for _seat in range(3):
-            _member(fictional("Tidligere byrådsmedlem"), Role.COMMITTEE_MEMBER, committee=committee,
-                    starts_on=dt.date(2022, 1, 1), ends_on=PREVIOUS_TERM_END)
+            _member(
+                fictional("Tidligere byrådsmedlem"),
+                Role.COMMITTEE_MEMBER,
+                committee=committee,
+                starts_on=dt.date(2022, 1, 1),
+                ends_on=PREVIOUS_TERM_END,
+            )
 
     for slug, workplace in workplaces.items():
         if slug != "egeskovskolen":
-            _member(fictional("Virksomhedsleder"), Role.WORKPLACE_LEADER, workplace=workplace,
-                    starts_on=dt.date(2015 + rng.randrange(10), 1 + rng.randrange(12), 1))
+            _member(
+                fictional("Virksomhedsleder"),
+                Role.WORKPLACE_LEADER,
+                workplace=workplace,
+                starts_on=dt.date(2015 + rng.randrange(10), 1 + rng.randrange(12), 1),
+            )
         _member(fictional("Tillidsrepræsentant"), Role.UNION_REP, workplace=workplace, starts_on=dt.date(2023, 1, 1))
         for _n in range(2):
             _member(fictional("Medarbejder"), Role.EMPLOYEE, workplace=workplace, starts_on=dt.date(2022, 8, 1))
@@ -241,13 +367,17 @@ def load(context: dict, *, stdout=None) -> None:
         if slug != "skoler":
             _member(fictional("Centerchef"), Role.CENTRE_HEAD, centre=centre, starts_on=dt.date(2021, 1, 1))
     # A role that ended yesterday: the hourly task tells the administrators about it.
-    _member(fictional("Vikar"), Role.EMPLOYEE, workplace=workplaces["fjordskolen"], starts_on=dt.date(2025, 8, 1),
-            ends_on=dt.date.today() - dt.timedelta(days=1))
+    _member(
+        fictional("Vikar"),
+        Role.EMPLOYEE,
+        workplace=workplaces["fjordskolen"],
+        starts_on=dt.date(2025, 8, 1),
+        ends_on=dt.date.today() - dt.timedelta(days=1),
+    )
 
     context.update(accounts=accounts, committees=committees, centres=centres, workplaces=workplaces, rng=rng)
     if stdout:
-        stdout.write(f"  {len(committees)} committees, {len(workplaces)} workplaces, "
-                     f"{User.objects.count()} people")
+        stdout.write(f"  {len(committees)} committees, {len(workplaces)} workplaces, {User.objects.count()} people")
 
 
 def slugify_email(name: str) -> str:

@@ -40,24 +40,56 @@ MAX_CELL = 2_000
 
 # Column names as municipalities write them (Danish or English) → our field names.
 HEADER_ALIASES = {
-    "name": "name", "navn": "name",
-    "short_name": "short_name", "kortnavn": "short_name", "forkortelse": "short_name",
-    "description": "description", "beskrivelse": "description",
-    "slug": "slug", "id": "slug", "kode": "slug",
-    "kind": "kind", "type": "kind", "art": "kind", "virksomhedstype": "kind",
-    "centre": "centre", "center": "centre",
-    "committees": "committees", "committee": "committees", "udvalg": "committees",
-    "address": "address", "adresse": "address",
-    "postcode": "postcode", "postnr": "postcode", "postnummer": "postcode",
-    "city": "city", "by": "city",
-    "email": "email", "e-mail": "email", "mail": "email",
-    "phone": "phone", "telefon": "phone", "tlf": "phone",
-    "full_name": "full_name", "fulde navn": "full_name", "fuldt navn": "full_name",
-    "job_title": "job_title", "stilling": "job_title", "titel": "job_title",
-    "role": "role", "rolle": "role",
-    "workplace": "workplace", "virksomhed": "workplace",
-    "starts_on": "starts_on", "start": "starts_on", "fra": "starts_on", "startdato": "starts_on",
-    "ends_on": "ends_on", "slut": "ends_on", "til": "ends_on", "slutdato": "ends_on",
+    "name": "name",
+    "navn": "name",
+    "short_name": "short_name",
+    "kortnavn": "short_name",
+    "forkortelse": "short_name",
+    "description": "description",
+    "beskrivelse": "description",
+    "slug": "slug",
+    "id": "slug",
+    "kode": "slug",
+    "kind": "kind",
+    "type": "kind",
+    "art": "kind",
+    "virksomhedstype": "kind",
+    "centre": "centre",
+    "center": "centre",
+    "committees": "committees",
+    "committee": "committees",
+    "udvalg": "committees",
+    "address": "address",
+    "adresse": "address",
+    "postcode": "postcode",
+    "postnr": "postcode",
+    "postnummer": "postcode",
+    "city": "city",
+    "by": "city",
+    "email": "email",
+    "e-mail": "email",
+    "mail": "email",
+    "phone": "phone",
+    "telefon": "phone",
+    "tlf": "phone",
+    "full_name": "full_name",
+    "fulde navn": "full_name",
+    "fuldt navn": "full_name",
+    "job_title": "job_title",
+    "stilling": "job_title",
+    "titel": "job_title",
+    "role": "role",
+    "rolle": "role",
+    "workplace": "workplace",
+    "virksomhed": "workplace",
+    "starts_on": "starts_on",
+    "start": "starts_on",
+    "fra": "starts_on",
+    "startdato": "starts_on",
+    "ends_on": "ends_on",
+    "slut": "ends_on",
+    "til": "ends_on",
+    "slutdato": "ends_on",
 }
 
 REQUIRED_COLUMNS = {
@@ -70,12 +102,20 @@ REQUIRED_COLUMNS = {
 ROLE_ALIASES = {
     **{role.value: role for role in Role},
     **{str(role.label).lower(): role for role in Role},
-    "udvalgsmedlem": Role.COMMITTEE_MEMBER, "medlem": Role.COMMITTEE_MEMBER,
-    "udvalgsformand": Role.COMMITTEE_CHAIR, "formand": Role.COMMITTEE_CHAIR,
-    "virksomhedsleder": Role.WORKPLACE_LEADER, "leder": Role.WORKPLACE_LEADER,
-    "medarbejder": Role.EMPLOYEE, "ansat": Role.EMPLOYEE,
-    "tillidsrepræsentant": Role.UNION_REP, "tr": Role.UNION_REP, "ftr": Role.UNION_REP,
-    "centerchef": Role.CENTRE_HEAD, "direktør": Role.DIRECTOR, "administrator": Role.ADMINISTRATOR,
+    "udvalgsmedlem": Role.COMMITTEE_MEMBER,
+    "medlem": Role.COMMITTEE_MEMBER,
+    "udvalgsformand": Role.COMMITTEE_CHAIR,
+    "formand": Role.COMMITTEE_CHAIR,
+    "virksomhedsleder": Role.WORKPLACE_LEADER,
+    "leder": Role.WORKPLACE_LEADER,
+    "medarbejder": Role.EMPLOYEE,
+    "ansat": Role.EMPLOYEE,
+    "tillidsrepræsentant": Role.UNION_REP,
+    "tr": Role.UNION_REP,
+    "ftr": Role.UNION_REP,
+    "centerchef": Role.CENTRE_HEAD,
+    "direktør": Role.DIRECTOR,
+    "administrator": Role.ADMINISTRATOR,
     "sekretariat": Role.ADMINISTRATOR,
 }
 
@@ -215,13 +255,13 @@ class _Validator:
         if required and not value:
             self.error(line, name, _("This field is required."))
         elif len(value) > max_length:
-            self.error(line, name, _("At most %(max)s characters (this has %(n)s).") % {"max": max_length, "n": len(value)})
+            self.error(
+                line, name, _("At most %(max)s characters (this has %(n)s).") % {"max": max_length, "n": len(value)}
+            )
         return value
 
 
-def import_rows(
-    *, kind: str, rows: list[tuple[int, dict[str, str]]], progress: Progress | None = None
-) -> ImportResult:
+def import_rows(*, kind: str, rows: list[tuple[int, dict[str, str]]], progress: Progress | None = None) -> ImportResult:
     """Validate every row, then write all of them or none."""
     result = ImportResult(rows=len(rows))
     missing = REQUIRED_COLUMNS[kind] - set().union(*(row.keys() for _, row in rows)) if rows else set()
@@ -276,10 +316,14 @@ def _import_committees(v: _Validator, rows, progress):
         for name, short, description in plan:
             committee = existing.get(name.lower())
             if committee is None:
-                new.append(Committee(name=name, short_name=short, description=description,
-                                     slug=_unique_slug(name, slugs)))
+                new.append(
+                    Committee(name=name, short_name=short, description=description, slug=_unique_slug(name, slugs))
+                )
             else:
-                committee.short_name, committee.description = short or committee.short_name, description or committee.description
+                committee.short_name, committee.description = (
+                    short or committee.short_name,
+                    description or committee.description,
+                )
                 changed.append(committee)
         Committee.objects.bulk_create(new)
         Committee.objects.bulk_update(changed, ["short_name", "description"])
@@ -353,8 +397,12 @@ def _import_workplaces(v: _Validator, rows, progress):
         kind_text = v.text(line, row, "kind", required=True)
         kind = kinds.get(kind_text.lower())
         if kind_text and kind is None:
-            v.error(line, "kind", _("Unknown kind “%(value)s”. Known kinds: %(known)s.")
-                    % {"value": kind_text, "known": ", ".join(sorted({k.name for k in kinds.values()}))})
+            v.error(
+                line,
+                "kind",
+                _("Unknown kind “%(value)s”. Known kinds: %(known)s.")
+                % {"value": kind_text, "known": ", ".join(sorted({k.name for k in kinds.values()}))},
+            )
         centre_text = v.text(line, row, "centre")
         centre = centres.get(centre_text.lower()) if centre_text else None
         if centre_text and centre is None:
@@ -363,7 +411,11 @@ def _import_workplaces(v: _Validator, rows, progress):
         for committee_text in _split_list(row.get("committees", "")):
             committee = committees.get(committee_text.lower())
             if committee is None:
-                v.error(line, "committees", _("Unknown committee “%(value)s”. Import the committees first.") % {"value": committee_text})
+                v.error(
+                    line,
+                    "committees",
+                    _("Unknown committee “%(value)s”. Import the committees first.") % {"value": committee_text},
+                )
             else:
                 committee_list.append(committee)
         email = v.text(line, row, "email", max_length=254)
@@ -372,13 +424,21 @@ def _import_workplaces(v: _Validator, rows, progress):
                 validate_email(email)
             except ValidationError:
                 v.error(line, "email", _("“%(value)s” is not a valid email address.") % {"value": email})
-        plan.append(dict(
-            slug=slug, name=name, kind=kind, centre=centre, committees=committee_list,
-            address=v.text(line, row, "address"), postcode=v.text(line, row, "postcode", max_length=10),
-            city=v.text(line, row, "city", max_length=100), email=email,
-            phone=v.text(line, row, "phone", max_length=40),
-            description=v.text(line, row, "description", max_length=MAX_CELL),
-        ))
+        plan.append(
+            dict(
+                slug=slug,
+                name=name,
+                kind=kind,
+                centre=centre,
+                committees=committee_list,
+                address=v.text(line, row, "address"),
+                postcode=v.text(line, row, "postcode", max_length=10),
+                city=v.text(line, row, "city", max_length=100),
+                email=email,
+                phone=v.text(line, row, "phone", max_length=40),
+                description=v.text(line, row, "description", max_length=MAX_CELL),
+            )
+        )
 
     def write():
         fields = ["name", "kind", "centre", "address", "postcode", "city", "email", "phone", "description"]
@@ -444,7 +504,11 @@ def _import_people(v: _Validator, rows, progress):
                 try:
                     parsed = _parse_date(text)
                 except ValueError:
-                    v.error(line, name, _("“%(value)s” is not a date; write it as 2026-01-31 or 31-01-2026.") % {"value": text})
+                    v.error(
+                        line,
+                        name,
+                        _("“%(value)s” is not a date; write it as 2026-01-31 or 31-01-2026.") % {"value": text},
+                    )
                     continue
                 if name == "starts_on":
                     starts_on = parsed
@@ -452,8 +516,17 @@ def _import_people(v: _Validator, rows, progress):
                     ends_on = parsed
         if starts_on and ends_on and ends_on < starts_on:
             v.error(line, "ends_on", _("The end date is before the start date."))
-        plan.append(dict(email=email, full_name=full_name, job_title=v.text(line, row, "job_title"),
-                         role=role, starts_on=starts_on, ends_on=ends_on, **unit))
+        plan.append(
+            dict(
+                email=email,
+                full_name=full_name,
+                job_title=v.text(line, row, "job_title"),
+                role=role,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                **unit,
+            )
+        )
 
     def write():
         today = dt.date.today()
@@ -480,12 +553,25 @@ def _import_people(v: _Validator, rows, progress):
         for item in plan:
             person = people[item["email"]]
             starts_on = item["starts_on"] or today
-            key = (person.pk, item["role"], _pk(item["committee"]), _pk(item["workplace"]), _pk(item["centre"]), starts_on)
+            key = (
+                person.pk,
+                item["role"],
+                _pk(item["committee"]),
+                _pk(item["workplace"]),
+                _pk(item["centre"]),
+                starts_on,
+            )
             membership = existing.get(key)
             if membership is None:
-                membership = Membership(person=person, role=item["role"], committee=item["committee"],
-                                        workplace=item["workplace"], centre=item["centre"],
-                                        starts_on=starts_on, ends_on=item["ends_on"])
+                membership = Membership(
+                    person=person,
+                    role=item["role"],
+                    committee=item["committee"],
+                    workplace=item["workplace"],
+                    centre=item["centre"],
+                    starts_on=starts_on,
+                    ends_on=item["ends_on"],
+                )
                 existing[key] = membership
                 new_memberships.append(membership)
             elif membership.ends_on != item["ends_on"]:

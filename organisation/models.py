@@ -30,9 +30,7 @@ class ElectoralTerm(models.Model):
         verbose_name_plural = _("electoral terms")
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gt=models.F("starts_on")), name="term_ends_after_start"
-            ),
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="term_ends_after_start"),
         ]
 
     def __str__(self) -> str:
@@ -108,11 +106,13 @@ class Workplace(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    kind = models.ForeignKey(
-        WorkplaceKind, on_delete=models.PROTECT, related_name="workplaces", verbose_name=_("kind")
-    )
+    kind = models.ForeignKey(WorkplaceKind, on_delete=models.PROTECT, related_name="workplaces", verbose_name=_("kind"))
     centre = models.ForeignKey(
-        Centre, on_delete=models.PROTECT, related_name="workplaces", null=True, blank=True,
+        Centre,
+        on_delete=models.PROTECT,
+        related_name="workplaces",
+        null=True,
+        blank=True,
         verbose_name=_("centre"),
     )
     committees = models.ManyToManyField(
@@ -124,7 +124,8 @@ class Workplace(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     description = models.TextField(
-        _("short description"), blank=True,
+        _("short description"),
+        blank=True,
         help_text=_("What the workplace does and for whom: a few lines for politicians."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -183,20 +184,34 @@ class Membership(models.Model):
     from a start date to an (open) end date."""
 
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("person"),
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     committee = models.ForeignKey(
-        Committee, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships",
+        Committee,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name=_("committee"),
     )
     workplace = models.ForeignKey(
-        Workplace, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships",
+        Workplace,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name=_("workplace"),
     )
     centre = models.ForeignKey(
-        Centre, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships",
+        Centre,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name=_("centre"),
     )
     starts_on = models.DateField(_("starts on"), default=timezone.localdate)
@@ -218,14 +233,30 @@ class Membership(models.Model):
             # Each role is held in exactly the kind of unit it belongs to.
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in COMMITTEE_ROLES], committee__isnull=False,
-                      workplace__isnull=True, centre__isnull=True)
-                    | Q(role__in=[r.value for r in WORKPLACE_ROLES], workplace__isnull=False,
-                        committee__isnull=True, centre__isnull=True)
-                    | Q(role__in=[r.value for r in CENTRE_ROLES], centre__isnull=False,
-                        committee__isnull=True, workplace__isnull=True)
-                    | Q(role__in=[r.value for r in MUNICIPALITY_ROLES], committee__isnull=True,
-                        workplace__isnull=True, centre__isnull=True)
+                    Q(
+                        role__in=[r.value for r in COMMITTEE_ROLES],
+                        committee__isnull=False,
+                        workplace__isnull=True,
+                        centre__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r.value for r in WORKPLACE_ROLES],
+                        workplace__isnull=False,
+                        committee__isnull=True,
+                        centre__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r.value for r in CENTRE_ROLES],
+                        centre__isnull=False,
+                        committee__isnull=True,
+                        workplace__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r.value for r in MUNICIPALITY_ROLES],
+                        committee__isnull=True,
+                        workplace__isnull=True,
+                        centre__isnull=True,
+                    )
                 ),
                 name="membership_role_matches_unit",
             ),
@@ -276,9 +307,7 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     # {"created": 12, "updated": 3}
     summary = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -48,8 +48,10 @@ def roles_of(user) -> RoleSet:
         return cached
     committees, chaired, led, staff, centres, roles = set(), set(), set(), set(), set(), set()
     director = administrator = False
-    rows = Membership.objects.current(timezone.localdate()).filter(person=user).values_list(
-        "role", "committee_id", "workplace_id", "centre_id"
+    rows = (
+        Membership.objects.current(timezone.localdate())
+        .filter(person=user)
+        .values_list("role", "committee_id", "workplace_id", "centre_id")
     )
     for role, committee_id, workplace_id, centre_id in rows:
         roles.add(role)

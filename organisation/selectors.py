@@ -6,9 +6,7 @@ from django.utils import timezone
 from .models import Committee, Membership, Workplace
 
 
-def workplaces_listed(
-    *, query: str = "", kind: str = "", centre: str = "", committee: str = ""
-) -> QuerySet[Workplace]:
+def workplaces_listed(*, query: str = "", kind: str = "", centre: str = "", committee: str = "") -> QuerySet[Workplace]:
     workplaces = (
         Workplace.objects.filter(is_active=True)
         .select_related("kind", "centre")
@@ -16,7 +14,9 @@ def workplaces_listed(
         .order_by("name")
     )
     if query:
-        workplaces = workplaces.filter(Q(name__icontains=query) | Q(city__icontains=query) | Q(address__icontains=query))
+        workplaces = workplaces.filter(
+            Q(name__icontains=query) | Q(city__icontains=query) | Q(address__icontains=query)
+        )
     if kind:
         workplaces = workplaces.filter(kind__slug=kind)
     if centre:

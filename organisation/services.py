@@ -47,7 +47,10 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         errors, summary = [{"line": 0, "field": "", "message": str(exc)}], {}
     except Exception:
         logger.exception("Import %s failed", job.pk)
-        errors, summary = [{"line": 0, "field": "", "message": _("The import failed unexpectedly. Nothing was imported.")}], {}
+        errors, summary = (
+            [{"line": 0, "field": "", "message": _("The import failed unexpectedly. Nothing was imported.")}],
+            {},
+        )
     else:
         errors = [error.as_dict() for error in result.errors]
         summary = {"created": result.created, "updated": result.updated, "rows": result.rows}
@@ -68,9 +71,7 @@ def close_ended_memberships() -> list[Membership]:
     second beat or a retried task never reports the same ending twice.
     """
     today = timezone.localdate()
-    candidates = list(
-        Membership.objects.filter(ends_on__lt=today, closed_at=None).values_list("pk", flat=True)[:5000]
-    )
+    candidates = list(Membership.objects.filter(ends_on__lt=today, closed_at=None).values_list("pk", flat=True)[:5000])
     closed_ids = []
     now = timezone.now()
     for pk in candidates:
@@ -79,14 +80,17 @@ def close_ended_memberships() -> list[Membership]:
     if not closed_ids:
         return []
     closed = list(
-        Membership.objects.filter(pk__in=closed_ids).select_related("person", "committee", "workplace", "centre")
+        Membership.objects.filter(pk__in=closed_ids)
+        .select_related("person", "committee", "workplace", "centre")
         .order_by("role", F("committee__name").asc(nulls_last=True), "person__full_name")
     )
     administrators = list(
         User.objects.filter(
             is_active=True,
             memberships__in=Membership.objects.current(today).filter(role=Role.ADMINISTRATOR),
-        ).distinct().values_list("email", flat=True)
+        )
+        .distinct()
+        .values_list("email", flat=True)
     )
     if administrators:
         transaction.on_commit(

@@ -48,35 +48,50 @@ def _organisation_steps(user, roles: RoleSet) -> list[NextStep]:
 
     steps = []
     if roles.led_workplace_ids:
-        missing = Workplace.objects.filter(pk__in=roles.led_workplace_ids).filter(
-            Q(description="") | Q(address="")
-        ).only("name", "slug")
+        missing = (
+            Workplace.objects.filter(pk__in=roles.led_workplace_ids)
+            .filter(Q(description="") | Q(address=""))
+            .only("name", "slug")
+        )
         for workplace in missing:
-            steps.append(NextStep(
-                _("Complete the profile of %(name)s so politicians know the place.") % {"name": workplace.name},
-                reverse("organisation:workplace_edit", args=[workplace.slug]), 30, "building",
-            ))
+            steps.append(
+                NextStep(
+                    _("Complete the profile of %(name)s so politicians know the place.") % {"name": workplace.name},
+                    reverse("organisation:workplace_edit", args=[workplace.slug]),
+                    30,
+                    "building",
+                )
+            )
     if roles.is_administrator:
         from django.contrib.auth import get_user_model
 
-        never_invited = get_user_model().objects.filter(
-            is_active=True, password__startswith="!", invitations__isnull=True
-        ).count()
+        never_invited = (
+            get_user_model().objects.filter(is_active=True, password__startswith="!", invitations__isnull=True).count()
+        )
         if never_invited:
-            steps.append(NextStep(
-                ngettext(
-                    "%(n)s person has no account yet: send an invitation.",
-                    "%(n)s people have no account yet: send invitations.",
-                    never_invited,
-                ) % {"n": never_invited},
-                reverse("accounts:invitations"), 40, "envelope",
-            ))
+            steps.append(
+                NextStep(
+                    ngettext(
+                        "%(n)s person has no account yet: send an invitation.",
+                        "%(n)s people have no account yet: send invitations.",
+                        never_invited,
+                    )
+                    % {"n": never_invited},
+                    reverse("accounts:invitations"),
+                    40,
+                    "envelope",
+                )
+            )
         failed = ImportJob.objects.filter(created_by=user).only("pk", "status", "original_name").first()
         if failed and failed.status == ImportJob.Status.FAILED:
-            steps.append(NextStep(
-                _("Your import of “%(name)s” was not imported: see the errors.") % {"name": failed.original_name},
-                reverse("organisation:import_job", args=[failed.pk]), 20, "exclamation-triangle",
-            ))
+            steps.append(
+                NextStep(
+                    _("Your import of “%(name)s” was not imported: see the errors.") % {"name": failed.original_name},
+                    reverse("organisation:import_job", args=[failed.pk]),
+                    20,
+                    "exclamation-triangle",
+                )
+            )
     return steps
 
 
@@ -84,6 +99,9 @@ navigation.register(_("Start"), "portal:home", order=0, icon="house")
 navigation.register(_("Committees"), "organisation:committees", order=60, icon="people")
 navigation.register(_("Workplaces"), "organisation:workplaces", order=70, icon="building")
 navigation.register(
-    _("Administration"), "portal:administration", order=100, icon="gear",
+    _("Administration"),
+    "portal:administration",
+    order=100,
+    icon="gear",
     visible=lambda roles: roles.is_administrator,
 )

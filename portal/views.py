@@ -23,7 +23,8 @@ def home(request):
     from organisation.models import Centre, Committee, Membership
 
     memberships = (
-        Membership.objects.current().filter(person=request.user)
+        Membership.objects.current()
+        .filter(person=request.user)
         .select_related("committee", "workplace", "workplace__kind", "centre")
         .order_by("role")
     )

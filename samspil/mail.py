@@ -20,9 +20,7 @@ def build_templated_mail(
             html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
             html = None
-    message = EmailMultiAlternatives(
-        subject=subject, body=body, to=[to] if isinstance(to, str) else list(to)
-    )
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[to] if isinstance(to, str) else list(to))
     if html:
         message.attach_alternative(html, "text/html")
     return message

@@ -41,9 +41,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MUNICIPALITY_NAME = os.environ.get("MUNICIPALITY_NAME", "Bølgeby Kommune")
-ACCESSIBILITY_STATEMENT_URL = os.environ.get(
-    "ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/"
-)
+ACCESSIBILITY_STATEMENT_URL = os.environ.get("ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/")
 
 INSTALLED_APPS = [
     "portal.admin_site.SamspilAdminConfig",
@@ -65,7 +63,7 @@ INSTALLED_APPS = [
     "csp",
 ]
 # Samspil's own apps, one per capability.
-SAMSPIL_APPS = ["accounts", "organisation", "portal"]
+SAMSPIL_APPS = ["accounts", "organisation", "meetings", "agreements", "codex", "stories", "coverage", "portal"]
 INSTALLED_APPS += SAMSPIL_APPS
 
 MIDDLEWARE = [
@@ -142,10 +140,11 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 # --- Auth ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "allauth.account.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Object permissions: each app's permissions.py registers its rules.
     "rules.permissions.ObjectPermissionBackend",
     "accounts.backends.AdministratorBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -169,7 +168,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[Samspil] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Samspil] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and urlparse(SITE_URL).scheme == "https" else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Samspil"
@@ -317,7 +316,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"] + env_list("CSP_FORM_ACTION"),
+        "form-action": ["'self'", *env_list("CSP_FORM_ACTION")],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],

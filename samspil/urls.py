@@ -17,6 +17,11 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("", include("organisation.urls")),
+    path("moeder/", include("meetings.urls")),
+    path("udviklingsaftaler/", include("agreements.urls")),
+    path("kodeks/", include("codex.urls")),
+    path("gode-historier/", include("stories.urls")),
+    path("daekning/", include("coverage.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -18,11 +18,10 @@ PASSWORD = "Correct-horse-battery-9"
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@test.example")
     full_name = factory.Faker("name", locale="da_DK")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class CommitteeFactory(factory.django.DjangoModelFactory):
@@ -65,8 +64,11 @@ class WorkplaceFactory(factory.django.DjangoModelFactory):
 
 def grant(person, role: Role, *, starts_on: dt.date | None = None, ends_on: dt.date | None = None, **unit):
     return Membership.objects.create(
-        person=person, role=role, starts_on=starts_on or timezone.localdate() - dt.timedelta(days=30),
-        ends_on=ends_on, **unit,
+        person=person,
+        role=role,
+        starts_on=starts_on or timezone.localdate() - dt.timedelta(days=30),
+        ends_on=ends_on,
+        **unit,
     )
 
 
@@ -92,10 +94,18 @@ class Org:
     @property
     def roles(self) -> dict[str, User | None]:
         return {
-            "anonymous": None, "admin": self.admin, "director": self.director, "chair": self.chair,
-            "member": self.member, "leader": self.leader, "employee": self.employee,
-            "union_rep": self.union_rep, "centre_head": self.centre_head,
-            "other_leader": self.other_leader, "other_member": self.other_member, "nobody": self.nobody,
+            "anonymous": None,
+            "admin": self.admin,
+            "director": self.director,
+            "chair": self.chair,
+            "member": self.member,
+            "leader": self.leader,
+            "employee": self.employee,
+            "union_rep": self.union_rep,
+            "centre_head": self.centre_head,
+            "other_leader": self.other_leader,
+            "other_member": self.other_member,
+            "nobody": self.nobody,
         }
 
 
@@ -110,8 +120,19 @@ def build_org() -> Org:
     )
     people = {
         name: UserFactory(email=f"{name}@test.example", full_name=name.replace("_", " ").title())
-        for name in ("admin", "director", "chair", "member", "leader", "employee", "union_rep",
-                     "centre_head", "other_leader", "other_member", "nobody")
+        for name in (
+            "admin",
+            "director",
+            "chair",
+            "member",
+            "leader",
+            "employee",
+            "union_rep",
+            "centre_head",
+            "other_leader",
+            "other_member",
+            "nobody",
+        )
     }
     grant(people["admin"], Role.ADMINISTRATOR)
     grant(people["director"], Role.DIRECTOR)
@@ -123,5 +144,11 @@ def build_org() -> Org:
     grant(people["centre_head"], Role.CENTRE_HEAD, centre=centre)
     grant(people["other_leader"], Role.WORKPLACE_LEADER, workplace=other_workplace)
     grant(people["other_member"], Role.COMMITTEE_MEMBER, committee=other_committee)
-    return Org(committee=committee, other_committee=other_committee, centre=centre, workplace=workplace,
-               other_workplace=other_workplace, **people)
+    return Org(
+        committee=committee,
+        other_committee=other_committee,
+        centre=centre,
+        workplace=workplace,
+        other_workplace=other_workplace,
+        **people,
+    )

@@ -1,0 +1,3 @@
+app_name = "stories"
+
+urlpatterns: list = []

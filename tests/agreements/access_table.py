@@ -1,0 +1,3 @@
+from tests.access import Row  # noqa: F401
+
+ROWS: list = []

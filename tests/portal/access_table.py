@@ -1,0 +1,7 @@
+from tests.access import Row, everyone
+
+ROWS = [
+    Row("portal:home", expect=everyone(200)),
+    Row("portal:administration", expect={"admin": 302}, others=403),
+    Row("healthz", anonymous=200, expect=everyone(200)),
+]
