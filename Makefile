@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages worker beat clean demo venv check
+.PHONY: run test lint format messages makemessages clean venv
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,16 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## makemessages: refresh the .po files after changing strings
+## makemessages: refresh the .po files after changing strings. The foundation's strings
+## live in locale/; each capability app keeps its own in <app>/locale/.
+APPS_WITH_LOCALE := meetings agreements codex stories coverage
 makemessages: venv
-	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=var --ignore=tests
+	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=var --ignore=tests --ignore=static \
+	  $(foreach app,$(APPS_WITH_LOCALE),--ignore=$(app)/*)
+	$(PY) locale/translate_da.py
+	# Inside an app folder makemessages writes to <app>/locale only if that folder exists
+	# (otherwise it would overwrite the project's files).
+	for app in $(APPS_WITH_LOCALE); do [ ! -d $$app/locale ] || (cd $$app && ../$(PY) ../manage.py makemessages -l da -l en); done
 
 clean:
 	rm -rf var $(VENV)

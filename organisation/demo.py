@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from importlib import import_module
 
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
@@ -275,6 +276,10 @@ def load(context: dict, *, stdout=None) -> None:
         centres[slug], _ = Centre.objects.get_or_create(
             slug=slug, defaults={"name": name, "description": f"{name} i Bølgeby Kommune."}
         )
+    # The kinds come from a data migration; a flushed test database may have lost them.
+
+    for slug, name, name_en in import_module("organisation.migrations.0002_workplace_kinds").KINDS:
+        WorkplaceKind.objects.get_or_create(slug=slug, defaults={"name": name, "name_en": name_en})
     kinds = {kind.slug: kind for kind in WorkplaceKind.objects.all()}
     workplaces = {}
     for index, (name, kind, centre, committee_slugs, street) in enumerate(WORKPLACES):

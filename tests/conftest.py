@@ -55,6 +55,15 @@ def redis_available() -> bool:
         return False
 
 
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Each test starts with an empty cache (rate limits live there) and its own media folder."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def postgres(db):
     from django.db import connection

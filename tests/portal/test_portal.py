@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from organisation.models import Role
+from samspil.celery import app as celery_app
+from tests.factories import WorkplaceFactory, grant
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+
+
+def test_healthz_reports_database_and_broker(db):
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+def test_healthz_answers_503_when_the_broker_is_down(db):
+    saved = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    try:
+        response = Client().get("/healthz")
+    finally:
+        celery_app.conf.broker_url = saved
+    assert response.status_code == 503
+    assert response.json()["broker"] == "error"
+    assert response.json()["database"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("leader", ["Egeskovskolen", "My workplace"]),
+        ("chair", ["Børne- og Ungeudvalget", "chair"]),
+        ("member", ["Børne- og Ungeudvalget", "My committees"]),
+        ("centre_head", ["Center for Skoler", "My centre"]),
+        ("admin", ["Import master data", "Invitations"]),
+    ],
+)
+def test_the_start_page_shows_each_role_its_own_things(org, client_for, role, expected):
+    client = client_for(org.roles[role])
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("portal:home")).content.decode()
+    for text in expected:
+        assert text in html, text
+
+
+def test_a_leader_is_asked_to_complete_an_empty_workplace_profile(org, client_for):
+    org.workplace.description = ""
+    org.workplace.save()
+    client = client_for(org.leader)
+    html = client.get(reverse("portal:home")).content.decode()
+    assert reverse("organisation:workplace_edit", args=[org.workplace.slug]) in html
+
+
+def test_the_start_page_is_danish_by_default_and_english_on_request(org, client_for):
+    client = client_for(org.leader)
+    assert 'lang="da"' in client.get("/").content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/").content.decode()
+
+
+def test_the_workplace_list_runs_the_same_queries_for_few_and_many(org, client_for, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(org.member)
+    client.get(reverse("organisation:workplaces"))  # warm the session
+    counts = []
+    for extra in (3, 60):
+        for _ in range(extra):
+            WorkplaceFactory(committees=[org.committee])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("organisation:workplaces")).status_code == 200
+        counts.append(len(queries))
+    # session, user, roles, count, page of workplaces, their committees (prefetch), kinds,
+    # centres, committees for the filter
+    assert counts[0] == counts[1] <= 10, counts
+
+
+def test_the_start_page_runs_a_fixed_number_of_queries(org, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(org.admin)
+    counts = []
+    for extra in (1, 30):
+        for _ in range(extra):
+            grant(org.admin, Role.ADMINISTRATOR)
+            WorkplaceFactory(committees=[org.committee])
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("portal:home"))
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_pages_that_do_not_exist_get_the_portals_404(org, client_for):
+    response = client_for(org.member).get("/virksomheder/findes-ikke/")
+    assert response.status_code == 404
+    assert "start" in response.content.decode().lower()
+
+
+def test_the_hourly_task_closes_ended_roles_and_tells_the_administrators_once(
+    org, mailoutbox, django_capture_on_commit_callbacks
+):
+    from organisation.tasks import close_ended_memberships
+
+    ended = grant(
+        org.nobody,
+        Role.EMPLOYEE,
+        workplace=org.workplace,
+        starts_on=dt.date(2024, 1, 1),
+        ends_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        close_ended_memberships.delay()
+    ended.refresh_from_db()
+    assert ended.closed_at is not None
+    assert [m.to for m in mailoutbox] == [["admin@test.example"]]
+    assert "Nobody" in mailoutbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        close_ended_memberships.delay()
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.worker
+def test_the_periodic_task_runs_on_a_real_worker_and_mails_once(org, celery_worker_process, smtp_server):
+    from organisation.models import Membership
+    from organisation.tasks import close_ended_memberships
+
+    ended = grant(
+        org.nobody,
+        Role.EMPLOYEE,
+        workplace=org.workplace,
+        starts_on=dt.date(2024, 1, 1),
+        ends_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    celery_worker_process(concurrency=2)
+    # Two deliveries of the same periodic task (a second beat, a retry) at once.
+    close_ended_memberships.delay()
+    close_ended_memberships.delay()
+    messages = smtp_server.wait_for(1, timeout=30)
+    import time
+
+    time.sleep(2)  # a second email, if any, would arrive now
+    assert len(smtp_server.messages) == 1, [m["message"]["Subject"] for m in smtp_server.messages]
+    assert messages[0]["to"] == ["admin@test.example"]
+    assert Membership.objects.get(pk=ended.pk).closed_at is not None
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SAMSPIL_TESTING", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        SECRET_KEY="prod-" + "k3y!" * 16,
+        ALLOWED_HOSTS="samspil.example",
+        DEBUG="0",
+        SITE_URL="https://samspil.example",
+        SAMSPIL_VAR_DIR="/tmp/samspil-deploy-check",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
