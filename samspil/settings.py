@@ -308,6 +308,11 @@ if SESSION_COOKIE_SECURE:
     LANGUAGE_COOKIE_NAME = "__Host-django_language"
     LANGUAGE_COOKIE_HTTPONLY = True
 
+_sso_origins = (
+    [f"{urlparse(os.environ['OIDC_SERVER_URL']).scheme}://{urlparse(os.environ['OIDC_SERVER_URL']).netloc}"]
+    if os.environ.get("OIDC_SERVER_URL")
+    else []
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -316,7 +321,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'", *env_list("CSP_FORM_ACTION")],
+        # Single sign-on posts to our login view, which redirects to the identity provider;
+        # browsers check form-action on that redirect too.
+        "form-action": ["'self'", *env_list("CSP_FORM_ACTION"), *_sso_origins],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
