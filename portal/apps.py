@@ -7,4 +7,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from samspil.celery import ensure_filesystem_broker_folders
+
         from . import startpage  # noqa: F401  (registers the foundation's start page items)
+
+        # Web processes send to the embedded broker too: its folders must exist.
+        ensure_filesystem_broker_folders()
