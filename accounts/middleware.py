@@ -1,13 +1,42 @@
 from __future__ import annotations
 
+import time
+
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organisation.roles import roles_of
+
+SESSION_STARTED_KEY = "samspil_session_started"
+
+
+class SessionLifetimeMiddleware:
+    """An absolute session lifetime on top of Django's idle timeout.
+
+    SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST ends a session after that much
+    idle time; this ends any session SESSION_ABSOLUTE_SECONDS after login, however busy.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            now = int(time.time())
+            if started is None:
+                request.session[SESSION_STARTED_KEY] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, _("Your session has ended. Please log in again."))
+                return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+        return self.get_response(request)
 
 
 class RequireAdministratorMFAMiddleware:

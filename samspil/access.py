@@ -6,10 +6,14 @@ write gets 403. Each app's permissions.py wraps this with its own rules.
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+security_log = logging.getLogger("samspil.security")
 
 
 def get_object_for_user(
@@ -23,7 +27,9 @@ def get_object_for_user(
 ):
     obj = get_object_or_404(queryset, **lookup)
     if not user.has_perm(view_perm, obj):
+        security_log.warning("refused user=%s perm=%s object=%s:%s", user.pk, view_perm, obj._meta.label, obj.pk)
         raise Http404
     if write and (change_perm is None or not user.has_perm(change_perm, obj)):
+        security_log.warning("refused user=%s perm=%s object=%s:%s", user.pk, change_perm, obj._meta.label, obj.pk)
         raise PermissionDenied
     return obj
