@@ -4,6 +4,7 @@ from allauth.account.utils import perform_login
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
@@ -50,7 +51,7 @@ def invitations(request):
         )
     )
     if request.GET.get("show") != "all":
-        people = people.filter(password__startswith="!")
+        people = people.filter(password__startswith=UNUSABLE_PASSWORD_PREFIX)
     if query:
         people = people.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
     page = Paginator(people, 50).get_page(request.GET.get("page"))

@@ -16,7 +16,8 @@ from .models import Centre, Committee, ElectoralTerm, Membership, Role, Workplac
 
 User = get_user_model()
 
-DEMO_PASSWORD = "Samspil-demo-2026"
+# Documented demo password, demo data only.
+DEMO_PASSWORD = "Samspil-demo-2026"  # nosec B105
 DEMO_MARKER_SLUG = "born-og-unge"
 DEMO_DOMAIN = "samspil.example"
 
@@ -228,7 +229,8 @@ PREVIOUS_TERM_END = dt.date(2025, 12, 31)
 
 
 def _person(email: str, name: str, title: str = "", *, password: str | None = None):
-    assert name.lower() not in _REAL_NAMES, name
+    if name.lower() in _REAL_NAMES:
+        raise ValueError(f"{name} is a real person named in the seed report")
     person, created = User.objects.get_or_create(email=email, defaults={"full_name": name, "job_title": title})
     if created:
         if password:
@@ -244,7 +246,8 @@ def _member(person, role, *, starts_on, ends_on=None, **unit):
 
 
 def load(context: dict, *, stdout=None) -> None:
-    rng = random.Random(2026)
+    # Repeatable demo data, not security.
+    rng = random.Random(2026)  # nosec B311
     names = iter(
         rng.sample([f"{f} {last}" for f in FIRST_NAMES for last in LAST_NAMES], len(FIRST_NAMES) * len(LAST_NAMES))
     )

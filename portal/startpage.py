@@ -64,9 +64,12 @@ def _organisation_steps(user, roles: RoleSet) -> list[NextStep]:
             )
     if roles.is_administrator:
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
         never_invited = (
-            get_user_model().objects.filter(is_active=True, password__startswith="!", invitations__isnull=True).count()
+            get_user_model()
+            .objects.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX, invitations__isnull=True)
+            .count()
         )
         if never_invited:
             steps.append(

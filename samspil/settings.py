@@ -201,7 +201,8 @@ if OIDC_CLIENT_ID:
                 "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
                 "settings": {
                     "server_url": os.environ.get("OIDC_SERVER_URL", ""),
-                    "token_auth_method": "client_secret_post",
+                    # A method name.
+                    "token_auth_method": "client_secret_post",  # nosec B105
                 },
             }
         ],
