@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditHistoryMixin
 from organisation.models import Membership
 
 from .models import Invitation, User
@@ -15,7 +16,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditHistoryMixin, DjangoUserAdmin):
     ordering = ["full_name"]
     list_display = ["full_name", "email", "job_title", "is_active", "last_login"]
     list_filter = ["is_active", "is_staff", "memberships__role"]

@@ -1,35 +1,37 @@
 from django.contrib import admin
 
+from audit.admin import AuditHistoryMixin
+
 from .models import Centre, Committee, ElectoralTerm, ImportJob, Membership, Workplace, WorkplaceKind
 
 
 @admin.register(ElectoralTerm)
-class ElectoralTermAdmin(admin.ModelAdmin):
+class ElectoralTermAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "starts_on", "ends_on", "election_date"]
 
 
 @admin.register(Committee)
-class CommitteeAdmin(admin.ModelAdmin):
+class CommitteeAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "is_active"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Centre)
-class CentreAdmin(admin.ModelAdmin):
+class CentreAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(WorkplaceKind)
-class WorkplaceKindAdmin(admin.ModelAdmin):
+class WorkplaceKindAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Workplace)
-class WorkplaceAdmin(admin.ModelAdmin):
+class WorkplaceAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "centre", "city", "is_active"]
     list_filter = ["kind", "centre", "committees", "is_active"]
     list_select_related = ["kind", "centre"]
@@ -39,7 +41,7 @@ class WorkplaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["person", "role", "committee", "workplace", "centre", "starts_on", "ends_on"]
     list_filter = ["role", "committee", "centre"]
     list_select_related = ["person", "committee", "workplace", "centre"]
@@ -49,7 +51,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["original_name", "kind", "status", "created_by", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
     readonly_fields = [f.name for f in ImportJob._meta.fields]

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from audit.registry import AuditedQuerySet
+
 
 class ElectoralTerm(models.Model):
     """A council's term (valgperiode); the current Danish term runs 2026–2029."""
@@ -170,7 +172,7 @@ MUNICIPALITY_ROLES = frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})
 POLITICIAN_ROLES = COMMITTEE_ROLES
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(AuditedQuerySet):
     def current(self, on: dt.date | None = None) -> MembershipQuerySet:
         on = on or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
@@ -234,25 +236,25 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(
-                        role__in=[r.value for r in COMMITTEE_ROLES],
+                        role__in=sorted(r.value for r in COMMITTEE_ROLES),
                         committee__isnull=False,
                         workplace__isnull=True,
                         centre__isnull=True,
                     )
                     | Q(
-                        role__in=[r.value for r in WORKPLACE_ROLES],
+                        role__in=sorted(r.value for r in WORKPLACE_ROLES),
                         workplace__isnull=False,
                         committee__isnull=True,
                         centre__isnull=True,
                     )
                     | Q(
-                        role__in=[r.value for r in CENTRE_ROLES],
+                        role__in=sorted(r.value for r in CENTRE_ROLES),
                         centre__isnull=False,
                         committee__isnull=True,
                         workplace__isnull=True,
                     )
                     | Q(
-                        role__in=[r.value for r in MUNICIPALITY_ROLES],
+                        role__in=sorted(r.value for r in MUNICIPALITY_ROLES),
                         committee__isnull=True,
                         workplace__isnull=True,
                         centre__isnull=True,

@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "csp",
 ]
 # Samspil's own apps, one per capability.
-SAMSPIL_APPS = ["accounts", "organisation", "meetings", "agreements", "codex", "stories", "coverage", "portal"]
+SAMSPIL_APPS = ["audit", "accounts", "organisation", "meetings", "agreements", "codex", "stories", "coverage", "portal"]
 INSTALLED_APPS += SAMSPIL_APPS
 
 MIDDLEWARE = [
@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "audit.context.AuditContextMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.RequireAdministratorMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -356,6 +357,15 @@ LOGGING = {
 }
 
 # --- Samspil ---------------------------------------------------------------------------
+# Every create, change and delete of these leaves an audit entry (audit/registry.py).
+AUDITED_MODELS = [
+    "accounts.User",
+    "organisation.Committee",
+    "organisation.Centre",
+    "organisation.Workplace",
+    "organisation.Membership",
+    "organisation.ElectoralTerm",
+]
 # Invitations to new accounts stay valid this long.
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))

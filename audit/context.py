@@ -1,0 +1,54 @@
+"""Who is acting right now: set per request by the middleware, per task by Celery signals.
+
+A contextvar, not a thread-local, so it is right under ASGI and in threads alike.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None = None
+    request_id: str = ""
+    ip: str = ""
+    source: str = ""  # the request path, or "task:<name>", or "command:<name>"
+
+
+_SYSTEM = Actor(source="system")
+_current: ContextVar[Actor | None] = ContextVar("samspil_audit_actor", default=None)
+
+
+def current() -> Actor:
+    return _current.get() or _SYSTEM
+
+
+def set_actor(actor: Actor):
+    return _current.set(actor)
+
+
+def reset(token) -> None:
+    _current.reset(token)
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        token = set_actor(
+            Actor(
+                user_id=user.pk if user is not None and user.is_authenticated else None,
+                request_id=request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex,
+                ip=request.META.get("REMOTE_ADDR", ""),
+                source=f"{request.method} {request.path}"[:255],
+            )
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            reset(token)

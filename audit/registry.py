@@ -1,0 +1,159 @@
+"""Which models leave an audit trail, and the signal handlers that write it.
+
+`track(Model)` records every save and delete through Django's signals. Bulk writes do
+not send signals, so a tracked model's queryset should inherit `AuditedQuerySet`, whose
+`update()` and `bulk_create()` write one entry per row they touch. Entries are written
+in the same transaction as the change: a rolled-back change leaves no entry.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models.signals import post_delete, post_init, post_save
+
+from . import context
+from .models import AuditEntry
+
+ALWAYS_EXCLUDED = {"password", "token_hash", "last_login"}
+_tracked: dict[type[models.Model], frozenset[str]] = {}
+_encoder = DjangoJSONEncoder()
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    try:
+        return _encoder.default(value)
+    except TypeError:
+        return str(value)
+
+
+def _snapshot(instance: models.Model) -> dict:
+    excluded = _tracked[type(instance)]
+    return {
+        field.attname: _plain(instance.__dict__.get(field.attname))
+        for field in instance._meta.concrete_fields
+        if field.attname not in excluded and field.name not in excluded
+    }
+
+
+def _entry(instance_or_model, object_id, object_repr: str, action: str, changes: dict) -> AuditEntry:
+    actor = context.current()
+    return AuditEntry(
+        actor_id=actor.user_id,
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance_or_model),
+        object_id=str(object_id),
+        object_repr=str(object_repr)[:255],
+        changes=changes,
+        request_id=actor.request_id,
+        ip=actor.ip,
+        source=actor.source,
+    )
+
+
+def _on_init(sender, instance, **kwargs) -> None:
+    instance._audit_initial = _snapshot(instance) if instance.pk else None
+
+
+def _on_save(sender, instance, created, raw=False, **kwargs) -> None:
+    if raw:
+        return  # fixtures loading
+    now = _snapshot(instance)
+    before = getattr(instance, "_audit_initial", None)
+    if created or before is None:
+        changes = {name: [None, value] for name, value in now.items() if value not in (None, "")}
+        action = AuditEntry.Action.CREATE
+    else:
+        changes = {name: [before.get(name), value] for name, value in now.items() if before.get(name) != value}
+        action = AuditEntry.Action.UPDATE
+        if not changes:
+            return
+    _entry(instance, instance.pk, instance, action, changes).save()
+    instance._audit_initial = now
+
+
+def _on_delete(sender, instance, **kwargs) -> None:
+    _entry(instance, instance.pk, instance, AuditEntry.Action.DELETE, {}).save()
+
+
+def track(model: type[models.Model], *, exclude: tuple[str, ...] = ()) -> None:
+    if model in _tracked:
+        return
+    _tracked[model] = frozenset(ALWAYS_EXCLUDED | set(exclude))
+    uid = f"audit-{model._meta.label}"
+    post_init.connect(_on_init, sender=model, weak=False, dispatch_uid=uid)
+    post_save.connect(_on_save, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(_on_delete, sender=model, weak=False, dispatch_uid=uid)
+
+
+def is_tracked(model: type[models.Model]) -> bool:
+    return model in _tracked
+
+
+def track_from_settings() -> None:
+    for label in getattr(settings, "AUDITED_MODELS", []):
+        track(apps.get_model(label))
+
+
+class AuditedQuerySet(models.QuerySet):
+    """A queryset whose bulk writes leave the same trail as single saves."""
+
+    def update(self, **kwargs) -> int:
+        if not is_tracked(self.model):
+            return super().update(**kwargs)
+        rows = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        changes = {
+            (self.model._meta.get_field(name).attname if name != "pk" else name): [None, _plain(value)]
+            for name, value in kwargs.items()
+        }
+        AuditEntry.objects.bulk_create(
+            [
+                _entry(self.model, pk, f"{self.model._meta.verbose_name} {pk}", AuditEntry.Action.BULK_UPDATE, changes)
+                for pk in rows
+            ],
+            batch_size=1000,
+        )
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if is_tracked(self.model):
+            AuditEntry.objects.bulk_create(
+                [
+                    _entry(
+                        obj,
+                        obj.pk,
+                        obj,
+                        AuditEntry.Action.CREATE,
+                        {k: [None, v] for k, v in _snapshot(obj).items() if v not in (None, "")},
+                    )
+                    for obj in created
+                    if obj.pk is not None
+                ],
+                batch_size=1000,
+            )
+        return created
+
+
+def connect_celery() -> None:
+    """Tasks act as the system, named after the task."""
+    from celery.signals import task_postrun, task_prerun
+
+    tokens = {}
+
+    def started(task_id=None, task=None, **kwargs):
+        tokens[task_id] = context.set_actor(context.Actor(source=f"task:{task.name}"[:255], request_id=task_id or ""))
+
+    def finished(task_id=None, **kwargs):
+        token = tokens.pop(task_id, None)
+        if token is not None:
+            context.reset(token)
+
+    task_prerun.connect(started, weak=False, dispatch_uid="audit-task-start")
+    task_postrun.connect(finished, weak=False, dispatch_uid="audit-task-end")

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from organisation.models import Membership, Role
+from tests.factories import grant
+from tests.organisation.test_import import _enrol_mfa
+
+
+def entries_for(obj):
+    return list(
+        AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)).order_by(
+            "at", "id"
+        )
+    )
+
+
+def test_a_change_through_a_view_records_who_what_when_and_the_request(org, client_for):
+    client = client_for(org.leader)
+    client.post(
+        reverse("organisation:workplace_edit", args=[org.workplace.slug]),
+        {"description": "Ny beskrivelse", "address": "Skolevej 2", "postcode": "4200", "city": "Bølgeby"},
+        HTTP_X_REQUEST_ID="req-123",
+    )
+    entry = entries_for(org.workplace)[-1]
+    assert entry.action == AuditEntry.Action.UPDATE
+    assert entry.actor == org.leader
+    assert entry.changes["description"][1] == "Ny beskrivelse"
+    assert entry.changes["address"] == ["Skolevej 1", "Skolevej 2"]
+    assert entry.request_id == "req-123"
+    assert entry.source == f"POST /virksomheder/{org.workplace.slug}/rediger/"
+    assert entry.ip == "127.0.0.1"
+
+
+def test_creates_and_deletes_of_memberships_are_recorded(org):
+    membership = grant(org.nobody, Role.EMPLOYEE, workplace=org.workplace)
+    pk = membership.pk
+    membership.delete()
+    actions = [e.action for e in AuditEntry.objects.filter(object_id=str(pk), content_type__model="membership")]
+    assert sorted(actions) == ["create", "delete"]
+
+
+def test_bulk_updates_and_bulk_creates_are_recorded_per_row(org):
+    Membership.objects.filter(workplace=org.workplace).update(ends_on=dt.date(2030, 1, 1))
+    rows = Membership.objects.filter(workplace=org.workplace)
+    for membership in rows:
+        assert entries_for(membership)[-1].action == AuditEntry.Action.BULK_UPDATE
+        assert entries_for(membership)[-1].changes == {"ends_on": [None, "2030-01-01"]}
+    created = Membership.objects.bulk_create(
+        [Membership(person=org.nobody, role=Role.EMPLOYEE, workplace=org.other_workplace)]
+    )
+    assert entries_for(created[0])[0].action == AuditEntry.Action.CREATE
+
+
+def test_passwords_never_reach_the_audit_trail(org):
+    org.nobody.set_password("Something-secret-42")
+    org.nobody.save()
+    for entry in entries_for(org.nobody):
+        assert "password" not in entry.changes
+
+
+def test_a_rolled_back_change_leaves_no_entry(org):
+    from django.db import transaction
+
+    before = AuditEntry.objects.count()
+    try:
+        with transaction.atomic():
+            grant(org.nobody, Role.EMPLOYEE, workplace=org.workplace)
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert AuditEntry.objects.count() == before
+
+
+def test_administrators_read_an_objects_history_in_the_admin(org, client_for):
+    org.workplace.description = "Ændret"
+    org.workplace.save()
+    _enrol_mfa(org.admin)
+    response = client_for(org.admin).get(reverse("admin:organisation_workplace_history", args=[org.workplace.pk]))
+    assert response.status_code == 200
+    assert "Ændret" in response.content.decode()
+    assert client_for(org.leader).get(
+        reverse("admin:organisation_workplace_history", args=[org.workplace.pk])
+    ).status_code in (302, 403)
