@@ -4,8 +4,9 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from organisation.models import ImportJob
@@ -77,4 +78,5 @@ def page_not_found(request, exception=None):
 
 @login_not_required
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # No context processors: whatever failed (the database, say) must not fail this page too.
+    return HttpResponseServerError(loader.render_to_string("500.html"))

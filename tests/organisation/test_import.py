@@ -163,3 +163,20 @@ def _enrol_mfa(user):
 
     TOTP.activate(user, generate_totp_secret())
     assert Authenticator.objects.filter(user=user).exists()
+
+
+def test_the_management_command_imports_or_names_the_bad_rows(structure, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "w.csv"
+    good.write_text("navn;type\nEgeskovskolen;skole\n", encoding="utf-8")
+    call_command("import_organisation", "workplaces", str(good))
+    assert Workplace.objects.filter(slug="egeskovskolen").exists()
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("navn;type\nNy skole;skole\nFejl;Rumstation\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing imported: 1 problem"):
+        call_command("import_organisation", "workplaces", str(bad), stderr=err)
+    assert "line 3, kind:" in err.getvalue()
+    assert not Workplace.objects.filter(name="Ny skole").exists()

@@ -179,3 +179,11 @@ def test_production_settings_pass_check_deploy_without_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_500_page_renders_without_the_database(rf):
+    from portal.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Der skete en fejl" in response.content.decode()
