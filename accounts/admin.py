@@ -28,6 +28,30 @@ class UserAdmin(AuditHistoryMixin, DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["erase_people"]
+
+    @admin.action(description=_("Erase the selected people (cannot be undone)"))
+    def erase_people(self, request, queryset):
+        from django.contrib import messages
+        from django.template.response import TemplateResponse
+
+        from .privacy import person_erase
+
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "accounts/admin_erase_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "people": queryset,
+                    "opts": self.opts,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for person in queryset:
+            person_erase(person=person, erased_by=request.user)
+        self.message_user(request, _("%(n)s people erased.") % {"n": queryset.count()}, messages.SUCCESS)
+        return None
 
 
 @admin.register(Invitation)

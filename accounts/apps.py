@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import permissions, signals  # noqa: F401  (registers the rules and signal handlers)
+        from . import permissions, personal_data, signals  # noqa: F401  (rules and signal handlers)
+
+        personal_data.register()

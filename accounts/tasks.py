@@ -23,3 +23,10 @@ def send_invitation_email(invitation_id: int, token: str) -> None:
             "accept_url": settings.SITE_URL + reverse("accounts:invitation_accept", args=[token]),
         },
     )
+
+
+@shared_task(soft_time_limit=600, time_limit=900)
+def purge_expired_personal_data() -> dict[str, int]:
+    from .privacy import purge_expired
+
+    return purge_expired()

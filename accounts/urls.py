@@ -6,6 +6,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("konto/invitation/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("konto/mine-data/", views.my_data, name="my_data"),
+    path("konto/mine-data/download/", views.my_data_download, name="my_data_download"),
+    path("privatliv/", views.privacy_page, name="privacy"),
     path("administration/invitationer/", views.invitations, name="invitations"),
     path(
         "administration/invitationer/<int:person_id>/send/",

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from allauth.account.utils import perform_login
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +34,33 @@ def invitation_accept_view(request, token: str):
         messages.success(request, _("Welcome to Samspil. Your password is set."))
         return perform_login(request, person, email_verification="none", redirect_url="/")
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+def my_data(request):
+    from . import privacy
+
+    sections = [(item, item.export(request.user)) for item in privacy._personal.values()]
+    return render(request, "accounts/my_data.html", {"sections": sections})
+
+
+def my_data_download(request):
+    from . import privacy
+
+    data = {"person": request.user.email, "exported_at": timezone.now(), **privacy.personal_data(request.user)}
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="samspil-mine-data.json"'
+    return response
+
+
+@login_not_required
+def privacy_page(request):
+    from . import privacy
+
+    return render(
+        request,
+        "accounts/privacy.html",
+        {"retention": privacy.retention_rules(), "contact": settings.PRIVACY_CONTACT},
+    )
 
 
 @permission_required("accounts.invite_people", raise_exception=True)

@@ -289,6 +289,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The schedule lives here, under version control. Run exactly one beat process.
 CELERY_BEAT_SCHEDULE: dict = {
+    "accounts-purge-expired-personal-data": {
+        "task": "accounts.tasks.purge_expired_personal_data",
+        "schedule": timedelta(days=1),
+        "options": {"expires": 3600},
+    },
     "organisation-close-ended-memberships": {
         "task": "organisation.tasks.close_ended_memberships",
         "schedule": timedelta(hours=1),
@@ -368,6 +373,14 @@ AUDITED_MODELS = [
 ]
 # Invitations to new accounts stay valid this long.
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
+# How long personal data is kept, per kind, in days; a daily task deletes what is older
+# (accounts/privacy.py). Each capability adds its kinds.
+RETENTION_DAYS = {
+    "imports": int(os.environ.get("RETENTION_IMPORTS_DAYS", "90")),
+    "invitations": int(os.environ.get("RETENTION_INVITATIONS_DAYS", "180")),
+    "audit": int(os.environ.get("RETENTION_AUDIT_DAYS", str(5 * 365))),
+}
+PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "dpo@bolgeby.example")
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Pages under these prefixes are for administrators, who must have two-factor enabled.
 ADMINISTRATOR_PATH_PREFIXES = ["/admin/", "/administration/"]

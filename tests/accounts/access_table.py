@@ -1,4 +1,4 @@
-from tests.access import Row
+from tests.access import Row, everyone
 
 ROWS = [
     # An unknown token: the page says the invitation cannot be used, to anyone.
@@ -11,4 +11,10 @@ ROWS = [
         expect={"admin": 302},
         others=403,
     ),
+]
+
+ROWS += [
+    Row("accounts:my_data", expect=everyone(200)),
+    Row("accounts:my_data_download", expect=everyone(200)),
+    Row("accounts:privacy", anonymous=200, expect=everyone(200)),
 ]

@@ -1,0 +1,79 @@
+"""Personal data: what Samspil holds about a person, how it is erased, and how long it is kept.
+
+Each app registers what it holds about people (`register(...)`) from its AppConfig.ready():
+an exporter (person → list of plain dicts for the data download) and an eraser (person →
+None; deletes for real or anonymises what the law requires Samspil to keep). Retention
+jobs (`register_retention`) delete expired data for real — no soft deletes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    key: str
+    label: str
+    export: Callable[[object], list[dict]]
+    erase: Callable[[object], None] | None = None
+
+
+@dataclass(frozen=True)
+class Retention:
+    key: str  # the key in settings.RETENTION_DAYS
+    label: str
+    purge: Callable[[dt.datetime], int]  # deletes what is older than the cut-off; returns rows deleted
+
+
+_personal: dict[str, PersonalData] = {}
+_retention: dict[str, Retention] = {}
+
+
+def register(key: str, label, *, export, erase=None) -> None:
+    _personal[key] = PersonalData(key, label, export, erase)
+
+
+def register_retention(key: str, label, *, purge) -> None:
+    _retention[key] = Retention(key, label, purge)
+
+
+def personal_data(person) -> dict[str, list[dict]]:
+    return {item.key: item.export(person) for item in _personal.values()}
+
+
+def retention_rules() -> list[tuple[Retention, int]]:
+    return [
+        (rule, settings.RETENTION_DAYS[rule.key]) for rule in _retention.values() if rule.key in settings.RETENTION_DAYS
+    ]
+
+
+def person_erase(*, person, erased_by=None) -> None:
+    """Erase a person: every app deletes or anonymises its part, then the account itself
+    is anonymised (kept as a row so that what must stay — signatures, minutes authorship —
+    points at "an erased person" rather than at nobody)."""
+    with transaction.atomic():
+        for item in _personal.values():
+            if item.erase is not None:
+                item.erase(person)
+        person.full_name = f"Slettet person {person.pk}"
+        person.email = f"erased-{person.pk}@invalid.example"
+        person.job_title = ""
+        person.is_active = False
+        person.set_unusable_password()
+        person.save()
+
+
+def purge_expired(now: dt.datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    deleted = {}
+    for rule, days in retention_rules():
+        with transaction.atomic():
+            deleted[rule.key] = rule.purge(now - dt.timedelta(days=days))
+    return deleted
