@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from .models import Story
@@ -42,8 +43,9 @@ class PublicStoriesFeed(Feed):
         return item.title
 
     def item_description(self, item: Story) -> str:
-        # Plain text: the feed generator escapes it; readers follow the link for the story.
-        return item.summary
+        # Django writes <summary type="html">, which readers decode as HTML: escape the
+        # plain-text summary once more so it stays text.
+        return escape(item.summary)
 
     def item_link(self, item: Story) -> str:
         return item.get_public_url()

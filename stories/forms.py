@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,7 +101,8 @@ class PictureForm(forms.ModelForm):
 
     def clean_image(self):
         upload = self.cleaned_data.get("image")
-        if not upload:
+        if not isinstance(upload, UploadedFile):
+            # Nothing new chosen: an existing picture keeps its file as it is.
             return self.instance.image if self.instance.pk else None
         try:
             picture = clean_picture(upload)

@@ -224,6 +224,9 @@ def archive(request, pk: int):
 @require_POST
 def thank(request, pk: int):
     story = get_story_for_user(request.user, pk, write=True, perm="stories.thank_story")
+    if not story.is_published:
+        # Administrators hold every stories permission; thanks are for published stories only.
+        raise PermissionDenied
     thanked, count = story_thank_toggle(story=story, person=request.user)
     if request.htmx:
         story.thanked, story.thanks_count = thanked, count
