@@ -99,4 +99,3 @@ ROWS = [
     Row("stories:public_detail", setup=published, anonymous=404, expect=everyone(404)),
     Row("stories:atom", anonymous=200, expect=everyone(200)),
 ]
-

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from stories.models import Story, StoryEvent
 from stories.services import StoryConflict, story_publish
 from tests.stories.helpers import make_story, png_bytes, story_form_data
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,10 @@ def test_a_second_publish_of_the_same_story_is_a_conflict(org):
 
 def test_an_employee_cannot_publish_and_a_colleague_cannot_see_a_submitted_story(org, client_for):
     story = make_story(org.workplace, org.employee, status=Story.Status.SUBMITTED)
-    assert client_for(org.employee).post(reverse("stories:publish", args=[story.pk]), {"visibility": "public"}).status_code == 403
+    assert (
+        client_for(org.employee).post(reverse("stories:publish", args=[story.pk]), {"visibility": "public"}).status_code
+        == 403
+    )
     assert client_for(org.union_rep).get(story.get_absolute_url()).status_code == 404
     assert client_for(org.other_leader).get(story.get_absolute_url()).status_code == 404
 

@@ -81,9 +81,7 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(org, client_for):
 
 
 def test_a_picture_without_a_description_is_refused(org, client_for):
-    response = post_with_file(
-        client_for(org.employee), SimpleUploadedFile("a.png", png_bytes(), "image/png"), alt=""
-    )
+    response = post_with_file(client_for(org.employee), SimpleUploadedFile("a.png", png_bytes(), "image/png"), alt="")
     assert response.context["pictures"].forms[0].errors["alt_text"]
     assert not Story.objects.exists()
 

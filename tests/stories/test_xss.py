@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 PAYLOADS = [
     "<script>alert('xss1')</script>",
     "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    '<img src=x onerror="alert(\'xss3\')">',
+    "<img src=x onerror=\"alert('xss3')\">",
     "<svg onload=alert('xss4')>",
     "<svg><script>alert('xss5')</script></svg>",
     "<body onload=alert('xss6')>",
@@ -49,13 +49,13 @@ PAYLOADS = [
     "<details open ontoggle=alert('xss23')>",
     '<a href="https://ok.example" onclick="alert(\'xss24\')">ok</a>',
     "<base href=\"javascript:alert('xss25')//\">",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert('xss26')\">",
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(\'xss26\')">',
     "<input autofocus onfocus=alert('xss27')>",
     "<<script>script>alert('xss28')<</script>/script>",
     "<!--<img src=\"--><img src=x onerror=alert('xss29')//\">",
     "<a href='vbscript:msgbox(\"xss30\")'>x</a>",
     '"><script>alert("xss31")</script>',
-    "<svg><a xlink:href=\"javascript:alert('xss32')\"><text x=\"20\" y=\"20\">x</text></a></svg>",
+    '<svg><a xlink:href="javascript:alert(\'xss32\')"><text x="20" y="20">x</text></a></svg>',
 ]
 
 DANGEROUS_TAGS = {
@@ -105,15 +105,15 @@ def assert_no_script_from_payload(html: str, page: str) -> None:
                 pytest.fail(f"{page}: <{tag} {name}=…> came through")
             if name == "style":
                 pytest.fail(f"{page}: a style attribute came through on <{tag}>")
-            if name in URL_ATTRIBUTES and value and BAD_SCHEME.match(value.replace("\t", "").replace("\n", "")):
-                if not (tag == "meta" and name == "content" and "http-equiv" not in attrs):
-                    pytest.fail(f"{page}: <{tag} {name}={value!r}>")
+            plain_meta = tag == "meta" and name == "content" and "http-equiv" not in attrs
+            script_url = bool(value) and BAD_SCHEME.match(value.replace("\t", "").replace("\n", ""))
+            if name in URL_ATTRIBUTES and script_url and not plain_meta:
+                pytest.fail(f"{page}: <{tag} {name}={value!r}>")
         if tag == "meta" and (attrs.get("http-equiv") or "").lower() == "refresh":
             pytest.fail(f"{page}: a meta refresh came through")
-        if tag == "a" and attrs.get("href", "").startswith("http") and "nofollow" not in (attrs.get("rel") or ""):
-            # Links in the story body carry rel="noopener noreferrer nofollow".
-            if "story-body" in html and attrs.get("href", "").startswith("https://ok.example"):
-                pytest.fail(f"{page}: a user link without rel=nofollow")
+        # Links people write carry rel="noopener noreferrer nofollow".
+        if attrs.get("href", "").startswith("https://ok.example") and "nofollow" not in (attrs.get("rel") or ""):
+            pytest.fail(f"{page}: a user link without rel=nofollow")
 
 
 @pytest.fixture
@@ -181,7 +181,10 @@ def test_the_atom_feed_carries_the_payloads_as_text(client_for, hostile_stories)
     for summary in root.iter("{http://www.w3.org/2005/Atom}summary"):
         assert summary.get("type") == "html"
         assert_no_script_from_payload(summary.text or "", "atom summary")
-    titles = [entry.findtext("{http://www.w3.org/2005/Atom}title") for entry in root.iter("{http://www.w3.org/2005/Atom}entry")]
+    titles = [
+        entry.findtext("{http://www.w3.org/2005/Atom}title")
+        for entry in root.iter("{http://www.w3.org/2005/Atom}entry")
+    ]
     assert "T0 <script>alert('xss1')</script>" in titles
 
 
