@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -63,7 +64,7 @@ def clean_picture(upload) -> CleanPicture:
             if width * height > max_pixels():
                 raise PictureRejected(
                     _("The picture is %(mp)s megapixels; the limit is %(limit)s. Choose a smaller picture.")
-                    % {"mp": round(width * height / 1_000_000, 1), "limit": max_pixels() // 1_000_000}
+                    % {"mp": number_format(width * height / 1_000_000, 1), "limit": max_pixels() // 1_000_000}
                 )
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:

@@ -36,7 +36,7 @@ def test_the_public_page_lists_public_stories_only_without_login(org, client_for
 
 def test_the_public_page_has_an_empty_state(db, client_for):
     response = client_for(None).get(reverse("stories:public"))
-    assert "No stories are public yet" in response.content.decode() or "Ingen" in response.content.decode()
+    assert "Der er ingen offentlige historier endnu." in response.content.decode()
 
 
 def test_a_public_story_has_open_graph_tags_for_sharing(org, client_for):
