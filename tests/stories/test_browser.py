@@ -93,3 +93,20 @@ def test_a_refused_picture_keeps_the_typed_text_in_the_browser(page, org, tmp_pa
     assert page.input_value("#id_body") == "Min historie"
     assert "Filen er ikke et billede, vi kan bruge." in page.locator(".picture-form").first.inner_text()
     assert not axe_violations(page)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_story_pages_have_no_serious_accessibility_findings(page, org, width):
+    from stories.models import Follow
+    from tests.stories.helpers import make_story
+
+    make_story(org.workplace, org.employee, title="Med billede", picture=True, visibility="public")
+    make_story(org.workplace, org.employee, title="Venter", status="submitted")
+    Follow.objects.create(person=org.leader, committee=org.committee)
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, org.leader.email, PASSWORD)
+    for path in ("/gode-historier/", "/gode-historier/?tab=all", "/gode-historier/mine/", "/gode-historier/foelg/"):
+        page.goto(page.base_url + path)
+        assert not axe_violations(page), path
+        # Nothing wider than the screen on a phone.
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, path

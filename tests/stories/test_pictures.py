@@ -154,3 +154,22 @@ def test_the_leader_deletes_a_picture_and_its_file_goes(org, client_for, django_
     assert response.status_code == 302
     assert not StoryPicture.objects.exists()
     assert not default_storage.exists(picture.image.name)
+
+
+def test_saving_a_story_keeps_its_pictures_as_they_are(org, client_for):
+    story = make_story(org.workplace, org.employee, status="submitted", picture=True)
+    picture = story.pictures.get()
+    data = story_form_data(
+        title="Ny titel",
+        summary=story.summary,
+        body=story.body,
+        **{
+            "pictures-TOTAL_FORMS": "1",
+            "pictures-INITIAL_FORMS": "1",
+            "pictures-0-id": str(picture.pk),
+            "pictures-0-alt_text": "Ny beskrivelse",
+        },
+    )
+    assert client_for(org.leader).post(reverse("stories:edit", args=[story.pk]), data).status_code == 302
+    kept = StoryPicture.objects.get()
+    assert kept.image.name == picture.image.name and kept.alt_text == "Ny beskrivelse"
