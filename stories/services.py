@@ -77,7 +77,7 @@ def story_update(*, form, pictures, editor, publish: bool = False) -> Story:
         form.save_m2m()
         _save_pictures(story, pictures)
         _record(story, editor, action, visibility=story.visibility)
-    if publish:
+    if publish and not story.is_published:
         story = story_publish(story=story, by=editor, visibility=story.visibility)
     return story
 
