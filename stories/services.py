@@ -252,7 +252,12 @@ def digest_send(*, outbox_id: int) -> bool:
         send_templated_mail(
             "stories/email/digest",
             to=outbox.person.email,
-            context={"person": outbox.person, "stories": stories, "week": outbox.week},
+            context={
+                "person": outbox.person,
+                "stories": stories,
+                "week_year": outbox.week.split("-W")[0],
+                "week_number": int(outbox.week.split("-W")[1]),
+            },
         )
     except Exception:
         # Let a later run try again: release the claim, then fail loudly.
