@@ -157,25 +157,27 @@ def story_archive(*, story: Story, by) -> Story:
     )
 
 
-def story_thank_toggle(*, story: Story, person) -> tuple[bool, int]:
-    """Say (or take back) thanks; returns (thanked now, count). The unique constraint
-    keeps it to one per person even when the button is pressed twice at once."""
+def story_thank(*, story: Story, person, thank: bool | None = None) -> tuple[bool, int]:
+    """Say thanks (thank=True), take it back (False) or toggle (None); returns (thanked
+    now, count). The button sends the state it wants, so a double click stays one thanks;
+    the unique constraint keeps it to one per person even when two requests race."""
     with transaction.atomic():
-        deleted, _rows = Thanks.objects.filter(story=story, person=person).delete()
-        if deleted:
-            Story.objects.filter(pk=story.pk).update(thanks_count=F("thanks_count") - 1)
-            thanked = False
-        else:
+        if thank is None:
+            thank = not Thanks.objects.filter(story=story, person=person).exists()
+        if thank:
             try:
                 with transaction.atomic():
                     Thanks.objects.create(story=story, person=person)
             except IntegrityError:
-                thanked = True  # a parallel request thanked first: it is counted once
+                pass  # already thanked (perhaps by a parallel request): counted once
             else:
                 Story.objects.filter(pk=story.pk).update(thanks_count=F("thanks_count") + 1)
-                thanked = True
+        else:
+            deleted, _rows = Thanks.objects.filter(story=story, person=person).delete()
+            if deleted:
+                Story.objects.filter(pk=story.pk).update(thanks_count=F("thanks_count") - 1)
         count = Story.objects.filter(pk=story.pk).values_list("thanks_count", flat=True).get()
-    return thanked, count
+    return thank, count
 
 
 def follow_toggle(*, person, committee: Committee | None = None, workplace: Workplace | None = None) -> bool:

@@ -35,7 +35,7 @@ from .services import (
     story_publish,
     story_send_back,
     story_submit,
-    story_thank_toggle,
+    story_thank,
     story_unpublish,
     story_update,
 )
@@ -230,7 +230,8 @@ def thank(request, pk: int):
     if not story.is_published:
         # Administrators hold every stories permission; thanks are for published stories only.
         raise PermissionDenied
-    thanked, count = story_thank_toggle(story=story, person=request.user)
+    wanted = {"1": True, "0": False}.get(request.POST.get("thank", ""))
+    thanked, count = story_thank(story=story, person=request.user, thank=wanted)
     if request.htmx:
         story.thanked, story.thanks_count = thanked, count
         return render(request, "stories/_thanks.html", {"story": story})

@@ -157,14 +157,17 @@ def test_thanks_toggle_with_htmx_and_with_a_plain_form(org, client_for):
     story = make_story(org.workplace, org.employee)
     url = reverse("stories:thank", args=[story.pk])
     member = client_for(org.member)
-    response = member.post(url, headers={"HX-Request": "true"})
-    assert response.status_code == 200 and 'aria-pressed="true"' in response.content.decode()
+    response = member.post(url, {"thank": "1"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'aria-pressed="true"' in html
+    assert 'name="thank" value="0"' in html  # the next press takes it back
+    member.post(url, {"thank": "1"}, headers={"HX-Request": "true"})  # a double click: still one
     # A plain form post (no JavaScript) goes back to where it came from.
-    response = client_for(org.chair).post(url, {"next": reverse("stories:feed")})
+    response = client_for(org.chair).post(url, {"thank": "1", "next": reverse("stories:feed")})
     assert response.status_code == 302 and response["Location"] == reverse("stories:feed")
     story.refresh_from_db()
     assert story.thanks_count == 2
-    member.post(url, headers={"HX-Request": "true"})  # taken back
+    member.post(url, {"thank": "0"}, headers={"HX-Request": "true"})  # taken back
     story.refresh_from_db()
     assert story.thanks_count == 1 and list(story.thanks.values_list("person", flat=True)) == [org.chair.pk]
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from stories.models import Story, StoryEvent, Thanks
-from stories.services import StoryConflict, story_publish, story_send_back, story_thank_toggle
+from stories.services import StoryConflict, story_publish, story_send_back, story_thank
 from tests.factories import UserFactory
 from tests.stories.helpers import make_story
 
@@ -39,14 +39,14 @@ def run_together(functions) -> list:
 def test_twenty_readers_thanking_at_once_are_all_counted(postgres, org):
     story = make_story(org.workplace, org.employee)
     readers = [UserFactory() for _ in range(20)]
-    run_together([lambda r=r: story_thank_toggle(story=story, person=r) for r in readers])
+    run_together([lambda r=r: story_thank(story=story, person=r, thank=True) for r in readers])
     story.refresh_from_db()
     assert story.thanks_count == Thanks.objects.filter(story=story).count() == 20
 
 
 def test_one_reader_pressing_thanks_twice_at_once_is_counted_once(postgres, org):
     story = make_story(org.workplace, org.employee)
-    results = run_together([lambda: story_thank_toggle(story=story, person=org.member) for _ in range(2)])
+    results = run_together([lambda: story_thank(story=story, person=org.member, thank=True) for _ in range(5)])
     story.refresh_from_db()
     assert Thanks.objects.filter(story=story).count() == 1 and story.thanks_count == 1, results
 
