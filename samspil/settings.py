@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -299,6 +300,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 3000},
     },
+    # Good stories: last week's digest to each follower. Every hour on Monday morning,
+    # so a beat or worker that was down at 06:00 still sends; the outbox keeps it to one.
+    "stories-weekly-digest": {
+        "task": "stories.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour="6-11", day_of_week="mon"),
+        "options": {"expires": 3000},
+    },
 }
 
 # --- Security --------------------------------------------------------------------------
@@ -384,3 +392,7 @@ PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "dpo@bolgeby.example")
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Pages under these prefixes are for administrators, who must have two-factor enabled.
 ADMINISTRATOR_PATH_PREFIXES = ["/admin/", "/administration/"]
+# Good stories: uploaded pictures are refused above these limits and stored at most this wide.
+STORIES_PICTURE_MAX_BYTES = int(os.environ.get("STORIES_PICTURE_MAX_BYTES", str(8 * 1024 * 1024)))
+STORIES_PICTURE_MAX_PIXELS = int(os.environ.get("STORIES_PICTURE_MAX_PIXELS", "40000000"))
+STORIES_PICTURE_MAX_WIDTH = int(os.environ.get("STORIES_PICTURE_MAX_WIDTH", "1600"))

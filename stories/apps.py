@@ -4,4 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 class StoriesConfig(AppConfig):
     name = "stories"
-    verbose_name = _("Stories")
+    verbose_name = _("Good stories")
+
+    def ready(self) -> None:
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            startpage,  # noqa: F401  (menu item and "what needs me next")
+        )

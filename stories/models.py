@@ -1,0 +1,314 @@
+"""Good stories: what the workplaces tell the politicians and, when they choose, the public.
+
+An employee submits a story for their workplace; the workplace leader (or an
+administrator, who acts as communications administrator) edits it, publishes it or sends
+it back with a comment. Every state change leaves a StoryEvent (who, when).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from organisation.models import Committee, Workplace
+
+
+class Theme(models.Model):
+    """What a story is about (learning, well-being, green transition …): data, not code."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name (Danish)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if (get_language() or "da").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self) -> StoryQuerySet:
+        return self.filter(status=Story.Status.PUBLISHED)
+
+    def public(self) -> StoryQuerySet:
+        return self.filter(status=Story.Status.PUBLISHED, visibility=Story.Visibility.PUBLIC)
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Awaiting the leader")
+        RETURNED = "returned", _("Sent back")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        ARCHIVED = "archived", _("Archived")
+
+    class Visibility(models.TextChoices):
+        INTERNAL = "internal", _("Internal: everyone signed in to Samspil")
+        PUBLIC = "public", _("Public: also on the public page and its feed")
+
+    workplace = models.ForeignKey(
+        Workplace, on_delete=models.PROTECT, related_name="stories", verbose_name=_("workplace")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="stories",
+        verbose_name=_("author"),
+    )
+    title = models.CharField(_("title"), max_length=160)
+    summary = models.CharField(
+        _("short summary"),
+        max_length=300,
+        help_text=_("One or two sentences shown in the feed and when the story is shared."),
+    )
+    body = models.TextField(
+        _("story"),
+        help_text=_("Markdown: *italic*, **bold**, lists, [links](https://…). HTML is shown as text."),
+    )
+    themes = models.ManyToManyField(Theme, related_name="stories", blank=True, verbose_name=_("themes"))
+    # The agreements app is built in parallel: a plain text reference for now, which a
+    # later migration can turn into a foreign key to the goal.
+    related_goal = models.CharField(
+        _("agreement goal"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional: the development agreement goal the story tells about."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    visibility = models.CharField(
+        _("who may read it"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    # Consent for pictures of children or residents (GDPR): asked on every story.
+    shows_people = models.BooleanField(_("a picture shows children or residents"), default=False)
+    consent_given_by = models.CharField(_("consent given by"), max_length=200, blank=True)
+    consent_date = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    return_comment = models.TextField(_("comment from the leader"), blank=True)
+    thanks_count = models.PositiveIntegerField(_("thanks"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            # A story that shows children or residents is public only with a recorded consent.
+            models.CheckConstraint(
+                condition=~Q(visibility="public", shows_people=True)
+                | (Q(consent_date__isnull=False) & ~Q(consent_given_by="")),
+                name="story_public_people_need_consent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="story_published_has_time",
+            ),
+        ]
+        indexes = [
+            # The feed: published stories newest first, keyset on (published_at, id).
+            models.Index(fields=["-published_at", "-id"], name="story_feed", condition=Q(status="published")),
+            # The feed filtered by workplace (and the committee/followed filters, which
+            # resolve to a set of workplaces).
+            models.Index(
+                fields=["workplace", "-published_at", "-id"],
+                name="story_feed_workplace",
+                condition=Q(status="published"),
+            ),
+            # The public page and the Atom feed.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="story_public_feed",
+                condition=Q(status="published", visibility="public"),
+            ),
+            # The leader's queue: submitted stories of their workplaces.
+            models.Index(fields=["workplace", "status"], name="story_workplace_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:detail", kwargs={"pk": self.pk})
+
+    def get_public_url(self) -> str:
+        return reverse("stories:public_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_published and self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def has_consent(self) -> bool:
+        return bool(self.consent_given_by.strip() and self.consent_date)
+
+    def may_be_public(self) -> bool:
+        return not self.shows_people or self.has_consent
+
+    def clean(self) -> None:
+        super().clean()
+        if self.visibility == self.Visibility.PUBLIC and not self.may_be_public():
+            raise ValidationError(
+                {
+                    "consent_given_by": _(
+                        "A picture shows children or residents: record who gave consent before the story is public."
+                    )
+                }
+            )
+
+
+def picture_path(instance: StoryPicture, filename: str) -> str:
+    # The name is random (set by the form): nothing the uploader typed reaches the disk.
+    today = timezone.now()
+    return f"stories/{today:%Y/%m}/{filename}"
+
+
+class StoryPicture(models.Model):
+    """A picture, re-encoded on upload (no EXIF, no location), served through a view
+    that checks the story's visibility."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="pictures", verbose_name=_("story"))
+    image = models.ImageField(_("picture"), upload_to=picture_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    alt_text = models.CharField(
+        _("description of the picture (alt text)"),
+        max_length=250,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("picture")
+        verbose_name_plural = _("pictures")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:picture", kwargs={"pk": self.pk})
+
+
+class StoryEvent(models.Model):
+    """The audit trail of a story: who did what, when."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        EDITED = "edited", _("edited")
+        RESUBMITTED = "resubmitted", _("submitted again")
+        PUBLISHED = "published", _("published")
+        RETURNED = "returned", _("sent back")
+        UNPUBLISHED = "unpublished", _("unpublished")
+        ARCHIVED = "archived", _("archived")
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    comment = models.TextField(blank=True)
+    visibility = models.CharField(max_length=10, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("story event")
+        verbose_name_plural = _("story events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["story", "at"], name="storyevent_story_at")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Thanks(models.Model):
+    """A reader's thanks for a story: one per person, counted on Story.thanks_count."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="thanks")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("thanks")
+        verbose_name_plural = _("thanks")
+        constraints = [models.UniqueConstraint(fields=["story", "person"], name="thanks_once_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.story_id}"
+
+
+class Follow(models.Model):
+    """A person follows a committee (all its workplaces) or one workplace."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="story_follows")
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    workplace = models.ForeignKey(Workplace, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(committee__isnull=False, workplace__isnull=True)
+                | Q(committee__isnull=True, workplace__isnull=False),
+                name="follow_one_target",
+            ),
+            models.UniqueConstraint(fields=["person", "committee"], name="follow_committee_once"),
+            models.UniqueConstraint(fields=["person", "workplace"], name="follow_workplace_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.committee_id or self.workplace_id}"
+
+
+def iso_week_label(day: dt.date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+class DigestOutbox(models.Model):
+    """One weekly digest per person and ISO week. The unique row says it exists; the
+    conditional update of claimed_at says which worker may send it (exactly once)."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week = models.CharField(max_length=8)  # "2026-W48"
+    story_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weekly digest")
+        verbose_name_plural = _("weekly digests")
+        constraints = [models.UniqueConstraint(fields=["person", "week"], name="digest_once_per_person_week")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.week}"

@@ -1,0 +1,198 @@
+"""Reads: the feed (keyset pagination), the public page, the leader's queue."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.dateparse import parse_datetime
+
+from organisation.models import Workplace
+from organisation.roles import roles_of
+
+from .models import Follow, Story, StoryPicture, Thanks, Theme
+
+PAGE_SIZE = 20
+
+
+def stories_visible_to(user) -> QuerySet[Story]:
+    """The same rule as stories.view_story, as a queryset (see permissions.py)."""
+    if not user.is_authenticated:
+        return Story.objects.public()
+    roles = roles_of(user)
+    if roles.is_administrator:
+        return Story.objects.all()
+    return Story.objects.filter(
+        Q(status=Story.Status.PUBLISHED) | Q(author=user) | Q(workplace_id__in=roles.led_workplace_ids)
+    )
+
+
+# --- Keyset pagination on (published_at, id) -------------------------------------------
+
+
+def encode_cursor(story: Story) -> str:
+    raw = f"{story.published_at.isoformat()}|{story.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, pk = raw.split("|", 1)
+        published_at = parse_datetime(stamp)
+        if published_at is None:
+            return None
+        return published_at, int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _after(queryset: QuerySet[Story], cursor: str) -> QuerySet[Story]:
+    position = decode_cursor(cursor)
+    if position is None:
+        return queryset
+    published_at, pk = position
+    # (published_at, id) < (t, pk), written so the story_feed index serves it.
+    return queryset.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk))
+
+
+@dataclass
+class FeedPage:
+    stories: list[Story]
+    next_cursor: str = ""
+    is_first: bool = True
+    follows: dict = field(default_factory=dict)
+
+
+def _with_cards(queryset: QuerySet[Story], user) -> QuerySet[Story]:
+    queryset = (
+        queryset.select_related("workplace", "workplace__kind")
+        .only(
+            "id",
+            "title",
+            "summary",
+            "published_at",
+            "visibility",
+            "status",
+            "thanks_count",
+            "workplace__id",
+            "workplace__name",
+            "workplace__slug",
+            "workplace__kind__id",
+            "workplace__kind__name",
+            "workplace__kind__name_en",
+        )
+        .prefetch_related(
+            Prefetch("pictures", queryset=StoryPicture.objects.only("id", "story_id", "alt_text", "width", "height")),
+            Prefetch("themes", queryset=Theme.objects.all()),
+        )
+    )
+    if user is not None and user.is_authenticated:
+        queryset = queryset.annotate(thanked=Exists(Thanks.objects.filter(story=OuterRef("pk"), person=user)))
+    return queryset
+
+
+def followed_ids(user) -> tuple[set[int], set[int]]:
+    """(committee ids, workplace ids) the person follows: one query."""
+    committees, workplaces = set(), set()
+    for committee_id, workplace_id in Follow.objects.filter(person=user).values_list("committee_id", "workplace_id"):
+        if committee_id:
+            committees.add(committee_id)
+        if workplace_id:
+            workplaces.add(workplace_id)
+    return committees, workplaces
+
+
+def _in_committees(committee_ids) -> Q:
+    through = Workplace.committees.through
+    return Q(workplace_id__in=through.objects.filter(committee_id__in=committee_ids).values("workplace_id"))
+
+
+def feed_page(
+    *,
+    user,
+    committee: int | None = None,
+    workplace: int | None = None,
+    theme: int | None = None,
+    followed: tuple[set[int], set[int]] | None = None,
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+) -> FeedPage:
+    """Published stories, newest first, one page after `cursor`.
+
+    Queries: the stories (1), their pictures (2) and themes (3); whether the reader
+    thanked each is an EXISTS column in query 1. The count never grows with the data.
+    """
+    stories = Story.objects.published()
+    if committee:
+        stories = stories.filter(_in_committees([committee]))
+    if workplace:
+        stories = stories.filter(workplace_id=workplace)
+    if theme:
+        stories = stories.filter(themes__id=theme)
+    if followed is not None:
+        committee_ids, workplace_ids = followed
+        stories = stories.filter(Q(workplace_id__in=workplace_ids) | _in_committees(committee_ids))
+    stories = _after(stories, cursor).order_by("-published_at", "-id")
+    rows = list(_with_cards(stories, user)[: size + 1])
+    page = FeedPage(stories=rows[:size], is_first=not cursor)
+    if len(rows) > size:
+        page.next_cursor = encode_cursor(rows[size - 1])
+    return page
+
+
+def public_page(*, cursor: str = "", size: int = PAGE_SIZE) -> FeedPage:
+    stories = _after(Story.objects.public(), cursor).order_by("-published_at", "-id")
+    rows = list(_with_cards(stories, None)[: size + 1])
+    page = FeedPage(stories=rows[:size], is_first=not cursor)
+    if len(rows) > size:
+        page.next_cursor = encode_cursor(rows[size - 1])
+    return page
+
+
+def story_detail(queryset: QuerySet[Story], user) -> QuerySet[Story]:
+    queryset = queryset.select_related("workplace", "workplace__kind", "author").prefetch_related("pictures", "themes")
+    if user is not None and user.is_authenticated:
+        queryset = queryset.annotate(thanked=Exists(Thanks.objects.filter(story=OuterRef("pk"), person=user)))
+    return queryset
+
+
+def review_queue(user) -> QuerySet[Story]:
+    """Stories waiting for this person as leader (or as administrator: all)."""
+    roles = roles_of(user)
+    stories = Story.objects.filter(status=Story.Status.SUBMITTED)
+    if not roles.is_administrator:
+        stories = stories.filter(workplace_id__in=roles.led_workplace_ids)
+    return stories.select_related("workplace", "author").order_by("created_at", "id")
+
+
+def stories_of_my_workplaces(user) -> QuerySet[Story]:
+    """For leaders: every story of the workplaces they lead, in any state but waiting."""
+    roles = roles_of(user)
+    return (
+        Story.objects.filter(workplace_id__in=roles.led_workplace_ids)
+        .exclude(status=Story.Status.SUBMITTED)
+        .select_related("workplace", "author")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def stories_by(user) -> QuerySet[Story]:
+    return Story.objects.filter(author=user).select_related("workplace").order_by("-updated_at", "-id")
+
+
+def digest_stories(*, person, start: dt.datetime, end: dt.datetime) -> list[Story]:
+    committee_ids, workplace_ids = followed_ids(person)
+    if not committee_ids and not workplace_ids:
+        return []
+    return list(
+        Story.objects.published()
+        .filter(published_at__gte=start, published_at__lt=end)
+        .filter(Q(workplace_id__in=workplace_ids) | _in_committees(committee_ids))
+        .select_related("workplace")
+        .order_by("-published_at", "-id")
+    )

@@ -1,0 +1,52 @@
+"""The menu item and the start page's "what needs me next" for stories."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from organisation.roles import RoleSet
+from portal import navigation, startpage
+
+navigation.register(_("Good stories"), "stories:feed", order=50, icon="newspaper")
+
+
+@startpage.register
+def _story_steps(user, roles: RoleSet) -> list[startpage.NextStep]:
+    from .models import Story
+
+    steps = []
+    if roles.led_workplace_ids or roles.is_administrator:
+        # One query: stories waiting for this leader.
+        waiting = Story.objects.filter(status=Story.Status.SUBMITTED)
+        if not roles.is_administrator:
+            waiting = waiting.filter(workplace_id__in=roles.led_workplace_ids)
+        count = waiting.count()
+        if count:
+            steps.append(
+                startpage.NextStep(
+                    ngettext(
+                        "%(n)s story waits for you to publish it or send it back.",
+                        "%(n)s stories wait for you to publish them or send them back.",
+                        count,
+                    )
+                    % {"n": count},
+                    reverse("stories:mine"),
+                    25,
+                    "newspaper",
+                )
+            )
+    if roles.staff_workplace_ids:
+        # One query: the person's own stories that came back with a comment.
+        returned = Story.objects.filter(author=user, status=Story.Status.RETURNED).only("pk", "title")[:3]
+        for story in returned:
+            steps.append(
+                startpage.NextStep(
+                    _("Your story “%(title)s” was sent back with a comment.") % {"title": story.title},
+                    reverse("stories:edit", args=[story.pk]),
+                    20,
+                    "reply",
+                )
+            )
+    return steps

@@ -1,0 +1,335 @@
+"""Good stories: the feed, a story, writing and publishing, thanks, follows, the public page."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organisation.models import Committee, Workplace
+
+from .forms import PublishForm, SendBackForm, StoryForm, picture_formset
+from .models import Story, StoryPicture, Theme
+from .permissions import get_story_for_user, may_publish_directly, workplaces_to_write_for
+from .selectors import (
+    feed_page,
+    followed_ids,
+    public_page,
+    review_queue,
+    stories_by,
+    stories_of_my_workplaces,
+    story_detail,
+)
+from .services import (
+    StoryConflict,
+    follow_toggle,
+    story_archive,
+    story_publish,
+    story_send_back,
+    story_submit,
+    story_thank,
+    story_unpublish,
+    story_update,
+)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def feed(request):
+    committees_followed, workplaces_followed = followed_ids(request.user)
+    follows_any = bool(committees_followed or workplaces_followed)
+    tab = request.GET.get("tab") or ("followed" if follows_any else "all")
+    filters = {name: _int(request.GET.get(name)) for name in ("committee", "workplace", "theme")}
+    page = feed_page(
+        user=request.user,
+        followed=(committees_followed, workplaces_followed) if tab == "followed" else None,
+        cursor=request.GET.get("after", ""),
+        **filters,
+    )
+    return render(
+        request,
+        "stories/feed.html",
+        {
+            "page": page,
+            "tab": tab,
+            "filters": filters,
+            "follows_any": follows_any,
+            "committees": Committee.objects.filter(is_active=True).only("id", "name"),
+            "workplaces": Workplace.objects.filter(is_active=True).only("id", "name"),
+            "themes": Theme.objects.all(),
+            # The rule itself, not user.has_perm: Django's ModelBackend would spend two
+            # queries on permission rows Samspil does not use.
+            "can_write": rules.has_perm("stories.add_story", request.user),
+        },
+    )
+
+
+def detail(request, pk: int):
+    story = get_story_for_user(request.user, pk)
+    story = story_detail(Story.objects.filter(pk=story.pk), request.user).get()
+    return _render_detail(request, story)
+
+
+def _render_detail(request, story: Story, *, send_back_form=None, publish_form=None, status=200):
+    can_publish = request.user.has_perm("stories.publish_story", story)
+    show_events = can_publish or story.author_id == request.user.pk
+    return render(
+        request,
+        "stories/detail.html",
+        {
+            "story": story,
+            "can_edit": request.user.has_perm("stories.change_story", story),
+            "can_publish": can_publish,
+            "send_back_form": send_back_form or SendBackForm(),
+            "publish_form": publish_form or PublishForm(initial={"visibility": story.visibility}),
+            "events": story.events.select_related("actor") if show_events else [],
+        },
+        status=status,
+    )
+
+
+def _story_form_page(request, *, story: Story | None):
+    workplaces = workplaces_to_write_for(request.user) if story is None else None
+    FormSet = picture_formset(extra=3 if story is None else 2)
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = StoryForm(
+        data,
+        instance=story,
+        workplaces=workplaces if workplaces is not None and workplaces.count() > 1 else None,
+    )
+    pictures = FormSet(data, files, instance=story or Story(), prefix="pictures")
+    if story is None:
+        workplace = workplaces.first() if workplaces is not None else None
+    else:
+        workplace = story.workplace
+    if request.method == "POST" and form.is_valid() and pictures.is_valid():
+        if "workplace" in form.cleaned_data:
+            workplace = form.cleaned_data["workplace"]
+        publish = "publish" in request.POST and may_publish_directly(request.user, workplace)
+        try:
+            if story is None:
+                story = story_submit(
+                    form=form, pictures=pictures, author=request.user, workplace=workplace, publish=publish
+                )
+            else:
+                story = story_update(form=form, pictures=pictures, editor=request.user, publish=publish)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except StoryConflict as exc:
+            form.add_error(None, str(exc))
+        else:
+            if story.is_published:
+                messages.success(request, _("The story is published."))
+            elif story.status == Story.Status.SUBMITTED and story.author_id == request.user.pk:
+                messages.success(request, _("Thank you! The story is sent to your leader, who publishes it."))
+            else:
+                messages.success(request, _("The story is saved."))
+            return redirect(story)
+    return render(
+        request,
+        "stories/form.html",
+        {
+            "form": form,
+            "pictures": pictures,
+            "story": story,
+            "workplace": workplace,
+            "can_publish": may_publish_directly(request.user, workplace),
+            "files_lost": request.method == "POST" and bool(request.FILES),
+        },
+        status=200,
+    )
+
+
+def create(request):
+    if not request.user.has_perm("stories.add_story"):
+        raise PermissionDenied
+    return _story_form_page(request, story=None)
+
+
+def edit(request, pk: int):
+    story = get_story_for_user(request.user, pk, write=True)
+    if story.status == Story.Status.ARCHIVED:
+        raise PermissionDenied
+    return _story_form_page(request, story=story)
+
+
+@require_POST
+def publish(request, pk: int):
+    story = get_story_for_user(request.user, pk, write=True, perm="stories.publish_story")
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, story, publish_form=form, status=400)
+    try:
+        story_publish(story=story, by=request.user, visibility=form.cleaned_data["visibility"])
+    except ValidationError as exc:
+        form.add_error("visibility", exc)
+        return _render_detail(request, story, publish_form=form, status=400)
+    except StoryConflict as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(request, _("The story is published."))
+    return redirect(story)
+
+
+@require_POST
+def send_back(request, pk: int):
+    story = get_story_for_user(request.user, pk, write=True, perm="stories.publish_story")
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, story, send_back_form=form, status=400)
+    try:
+        story_send_back(story=story, by=request.user, comment=form.cleaned_data["comment"])
+    except StoryConflict as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(request, _("The story is sent back to the author with your comment."))
+    return redirect(story)
+
+
+@require_POST
+def unpublish(request, pk: int):
+    story = get_story_for_user(request.user, pk, write=True, perm="stories.publish_story")
+    try:
+        story_unpublish(story=story, by=request.user)
+    except StoryConflict as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(request, _("The story is unpublished. Only you and the author can see it now."))
+    return redirect(story)
+
+
+@require_POST
+def archive(request, pk: int):
+    story = get_story_for_user(request.user, pk, write=True, perm="stories.publish_story")
+    try:
+        story_archive(story=story, by=request.user)
+    except StoryConflict as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(request, _("The story is archived."))
+    return redirect(story)
+
+
+@require_POST
+def thank(request, pk: int):
+    story = get_story_for_user(request.user, pk, write=True, perm="stories.thank_story")
+    if not story.is_published:
+        # Administrators hold every stories permission; thanks are for published stories only.
+        raise PermissionDenied
+    wanted = {"1": True, "0": False}.get(request.POST.get("thank", ""))
+    thanked, count = story_thank(story=story, person=request.user, thank=wanted)
+    if request.htmx:
+        story.thanked, story.thanks_count = thanked, count
+        return render(request, "stories/_thanks.html", {"story": story})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = story.get_absolute_url()
+    return redirect(target)
+
+
+def mine(request):
+    return render(
+        request,
+        "stories/mine.html",
+        {
+            "queue": review_queue(request.user),
+            "led": stories_of_my_workplaces(request.user)[:50],
+            "mine": stories_by(request.user)[:50],
+            "can_write": request.user.has_perm("stories.add_story"),
+        },
+    )
+
+
+def follows(request):
+    committees_followed, workplaces_followed = followed_ids(request.user)
+    committees = list(
+        Committee.objects.filter(is_active=True).prefetch_related(
+            Prefetch("workplaces", queryset=Workplace.objects.filter(is_active=True).only("id", "name"))
+        )
+    )
+    for committee in committees:
+        committee.following = committee.pk in committees_followed
+        for workplace in committee.workplaces.all():
+            workplace.following = workplace.pk in workplaces_followed
+    return render(request, "stories/follows.html", {"committees": committees})
+
+
+@require_POST
+def follow(request):
+    committee = workplace = None
+    if _int(request.POST.get("committee")):
+        committee = get_object_or_404(Committee, pk=_int(request.POST["committee"]))
+    elif _int(request.POST.get("workplace")):
+        workplace = get_object_or_404(Workplace, pk=_int(request.POST["workplace"]))
+    else:
+        raise Http404
+    following = follow_toggle(person=request.user, committee=committee, workplace=workplace)
+    if request.htmx:
+        return render(
+            request,
+            "stories/_follow_button.html",
+            {
+                "target": committee or workplace,
+                "kind": "committee" if committee else "workplace",
+                "following": following,
+            },
+        )
+    return redirect("stories:follows")
+
+
+# --- Public: no login ------------------------------------------------------------------
+
+
+@login_not_required
+def picture(request, pk: int):
+    """Pictures of public stories for anyone; others only for those who may read the story."""
+    picture = get_object_or_404(StoryPicture.objects.select_related("story"), pk=pk)
+    story = picture.story
+    if not story.is_public and not (
+        request.user.is_authenticated and request.user.has_perm("stories.view_story", story)
+    ):
+        raise Http404
+    try:
+        handle = default_storage.open(picture.image.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "public, max-age=3600" if story.is_public else "private, max-age=3600"
+    return response
+
+
+@login_not_required
+def public_list(request):
+    page = public_page(cursor=request.GET.get("after", ""))
+    return render(request, "stories/public_list.html", {"page": page})
+
+
+@login_not_required
+def public_detail(request, pk: int):
+    story = get_object_or_404(story_detail(Story.objects.public(), None), pk=pk)
+    first = story.pictures.all()[0] if story.pictures.all() else None
+    return render(
+        request,
+        "stories/public_detail.html",
+        {
+            "story": story,
+            "og_image": request.build_absolute_uri(first.get_absolute_url()) if first else "",
+            "og_image_alt": first.alt_text if first else "",
+            "canonical": request.build_absolute_uri(story.get_public_url()),
+        },
+    )
