@@ -13,13 +13,18 @@ from django.utils.translation import gettext as _
 from organisation.roles import roles_of
 
 SESSION_STARTED_KEY = "samspil_session_started"
+SESSION_SEEN_KEY = "samspil_session_seen"
+# Activity renews the idle timeout at most this often: a write per page view would cost
+# three queries on every request for a precision nobody needs.
+RENEW_EVERY_SECONDS = 300
 
 
 class SessionLifetimeMiddleware:
-    """An absolute session lifetime on top of Django's idle timeout.
+    """An idle timeout and an absolute lifetime for sessions.
 
-    SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST ends a session after that much
-    idle time; this ends any session SESSION_ABSOLUTE_SECONDS after login, however busy.
+    Idle: the session expires SESSION_COOKIE_AGE after it was last saved; activity saves it
+    again (renewing the expiry) once RENEW_EVERY_SECONDS have passed. Absolute: any session
+    ends SESSION_ABSOLUTE_SECONDS after login, however busy.
     """
 
     def __init__(self, get_response):
@@ -36,6 +41,8 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 messages.info(request, _("Your session has ended. Please log in again."))
                 return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+            if now - request.session.get(SESSION_SEEN_KEY, 0) > RENEW_EVERY_SECONDS:
+                request.session[SESSION_SEEN_KEY] = now  # modified: saved with a fresh expiry
         return self.get_response(request)
 
 

@@ -138,9 +138,9 @@ else:
         }
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# Idle timeout: the cookie's age, renewed on every request.
+# Idle timeout: the session's age, renewed by activity (accounts.middleware, at most every
+# few minutes, so ordinary page views write nothing).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(2 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
 # Absolute lifetime: a session ends this long after login, however busy (accounts.middleware).
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
 

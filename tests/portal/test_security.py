@@ -109,8 +109,24 @@ def test_a_session_ends_after_the_absolute_lifetime_however_busy(org, client_for
     assert client.get("/").status_code == 302  # logged out for good
 
 
+def test_activity_renews_the_idle_timeout_but_not_on_every_request(org, client_for):
+    from accounts.middleware import SESSION_SEEN_KEY
+
+    client = client_for(org.member)
+    client.get("/")
+    first_expiry = client.session.get_expiry_date()
+    seen = client.session[SESSION_SEEN_KEY]
+    client.get("/")
+    assert client.session[SESSION_SEEN_KEY] == seen  # no write within a few minutes
+    session = client.session
+    session[SESSION_SEEN_KEY] = seen - 301
+    session.save()
+    client.get("/")
+    assert client.session[SESSION_SEEN_KEY] > seen - 301
+    assert client.session.get_expiry_date() >= first_expiry
+
+
 def test_an_idle_session_expires(org, settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     client = Client()
     client.force_login(org.member)
     session = client.session
