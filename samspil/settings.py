@@ -284,7 +284,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 3000},
     },
+    # Code of conduct: start the next "please sign" reminder round when its interval has come.
+    "codex-send-due-reminders": {
+        "task": "codex.tasks.send_due_reminders",
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 600},
+    },
 }
+# How often people who have not signed the current code of conduct are reminded.
+CODEX_REMINDER_INTERVAL = timedelta(days=int(os.environ.get("CODEX_REMINDER_INTERVAL_DAYS", "14")))
 
 # --- Security --------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
@@ -343,4 +351,4 @@ LOGGING = {
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Pages under these prefixes are for administrators, who must have two-factor enabled.
-ADMINISTRATOR_PATH_PREFIXES = ["/admin/", "/administration/"]
+ADMINISTRATOR_PATH_PREFIXES = ["/admin/", "/administration/", "/kodeks/administration/"]
