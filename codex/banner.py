@@ -38,6 +38,8 @@ def next_steps(user, roles) -> list[NextStep]:
 
 
 def remind_after_login(sender, request, user, **kwargs) -> None:
+    if request is None or not hasattr(request, "_messages"):
+        return  # a login outside a request (test client's force_login, API)
     for due in pending(user):
         messages.warning(
             request,

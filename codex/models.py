@@ -106,8 +106,20 @@ class CodeVersion(models.Model):
     def __str__(self) -> str:
         return _("Version %(number)s: %(title)s") % {"number": self.number, "title": self.title}
 
+    def save(self, *args, **kwargs):
+        # The only save allowed after publishing is the publishing itself (see
+        # services.version_publish, which sets _publishing inside its locked transaction).
+        if not getattr(self, "_publishing", False) and self._published_in_database():
+            raise ImmutableError("a published code version never changes")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("codex:version", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        if self._published_in_database():
+            raise ImmutableError("a published code version is never deleted")
+        return super().delete(*args, **kwargs)
 
     @property
     def is_published(self) -> bool:
@@ -117,18 +129,6 @@ class CodeVersion(models.Model):
         if self._state.adding or self.pk is None:
             return False
         return CodeVersion.objects.filter(pk=self.pk, published_at__isnull=False).exists()
-
-    def save(self, *args, **kwargs):
-        # The only save allowed after publishing is the publishing itself (see
-        # services.version_publish, which sets _publishing inside its locked transaction).
-        if not getattr(self, "_publishing", False) and self._published_in_database():
-            raise ImmutableError("a published code version never changes")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._published_in_database():
-            raise ImmutableError("a published code version is never deleted")
-        return super().delete(*args, **kwargs)
 
     def build_canonical_text(self, points=None, dilemmas=None) -> str:
         """The text a signer agrees to, built the same way every time (it is hashed)."""
@@ -178,9 +178,6 @@ class VersionPart(models.Model):
     class Meta:
         abstract = True
 
-    def _frozen(self) -> bool:
-        return CodeVersion.objects.filter(pk=self.version_id, published_at__isnull=False).exists()
-
     def save(self, *args, **kwargs):
         if self._frozen():
             raise ImmutableError("a published code version never changes")
@@ -190,6 +187,9 @@ class VersionPart(models.Model):
         if self._frozen():
             raise ImmutableError("a published code version never changes")
         return super().delete(*args, **kwargs)
+
+    def _frozen(self) -> bool:
+        return CodeVersion.objects.filter(pk=self.version_id, published_at__isnull=False).exists()
 
 
 class CodePoint(VersionPart):
@@ -240,7 +240,10 @@ class CurrentCode(models.Model):
     audience = models.CharField(
         max_length=20,
         primary_key=True,
-        choices=[(Audience.POLITICIANS.value, Audience.POLITICIANS.label), (Audience.EMPLOYEES.value, Audience.EMPLOYEES.label)],
+        choices=[
+            (Audience.POLITICIANS.value, Audience.POLITICIANS.label),
+            (Audience.EMPLOYEES.value, Audience.EMPLOYEES.label),
+        ],
     )
     version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="current_for")
     since = models.DateTimeField(default=timezone.now)
@@ -316,6 +319,14 @@ class Signature(models.Model):
     def __str__(self) -> str:
         return f"#{self.sequence} {self.person_name} – v{self.version_id}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableError("signatures are never edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("signatures are never deleted")
+
     def hash_payload(self) -> str:
         return json.dumps(
             {
@@ -338,14 +349,6 @@ class Signature(models.Model):
     def compute_hash(self) -> str:
         return sha256_hex(self.hash_payload())
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableError("signatures are never edited")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError("signatures are never deleted")
-
 
 class ChainHead(models.Model):
     """The chain's single head row. Signing locks it (select_for_update), so two people
@@ -357,6 +360,9 @@ class ChainHead(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="one_chain_head")]
+
+    def __str__(self) -> str:
+        return f"#{self.last_sequence} {self.last_hash[:12]}"
 
 
 # --- Reminders -------------------------------------------------------------------------
@@ -466,3 +472,6 @@ class EvaluationAnswer(models.Model):
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="evaluation_score_1_to_5"),
             models.UniqueConstraint(fields=["evaluation", "point", "question"], name="one_answer_per_question"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id}/{self.question}: {self.score}"

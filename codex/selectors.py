@@ -15,7 +15,6 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
@@ -24,6 +23,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from organisation.models import ElectoralTerm, Membership, Role
 from organisation.roles import RoleSet, roles_of
@@ -128,6 +128,18 @@ def signing_status(user, state: CodeState | None = None) -> list[SigningDue]:
 
 REGISTER_FILTERS = ("committee", "centre", "workplace", "role", "status")
 
+# "committee members 9 of 11, leaders 31 of 40": the groups are named in the plural.
+ROLE_PLURALS = {
+    Role.COMMITTEE_MEMBER.value: _("committee members"),
+    Role.COMMITTEE_CHAIR.value: _("committee chairs"),
+    Role.WORKPLACE_LEADER.value: _("leaders"),
+    Role.EMPLOYEE.value: _("employees"),
+    Role.UNION_REP.value: _("union representatives"),
+    Role.CENTRE_HEAD.value: _("centre heads"),
+    Role.DIRECTOR.value: _("directors"),
+    Role.ADMINISTRATOR.value: _("administrators"),
+}
+
 
 def memberships_visible_to(user) -> QuerySet:
     """The current memberships whose signing state this person may see: leadership sees
@@ -164,7 +176,10 @@ def _signed_at_expression(state: CodeState):
     whens = []
     if politicians is not None:
         whens.append(
-            When(role__in=POLITICIAN_ROLE_VALUES, then=Subquery(politicians.order_by("-signed_at").values("signed_at")[:1]))
+            When(
+                role__in=POLITICIAN_ROLE_VALUES,
+                then=Subquery(politicians.order_by("-signed_at").values("signed_at")[:1]),
+            )
         )
     if employees is not None:
         whens.append(
@@ -202,9 +217,11 @@ def register_rows(user, state: CodeState, filters: dict[str, str]) -> QuerySet:
 
 
 def register_page_rows(queryset: QuerySet, state: CodeState) -> QuerySet:
-    return queryset.annotate(signed_at=_signed_at_expression(state)).select_related(
-        "person", "committee", "workplace", "centre"
-    ).order_by("has_signed", "person__full_name", "role", "pk")
+    return (
+        queryset.annotate(signed_at=_signed_at_expression(state))
+        .select_related("person", "committee", "workplace", "centre")
+        .order_by("has_signed", "person__full_name", "role", "pk")
+    )
 
 
 def group_shares(queryset: QuerySet) -> list[dict]:
@@ -218,7 +235,7 @@ def group_shares(queryset: QuerySet) -> list[dict]:
         )
         .order_by("role")
     )
-    labels = dict(Role.choices)
+    labels = {**dict(Role.choices), **ROLE_PLURALS}
     order = {value: index for index, value in enumerate(Role.values)}
     result = [
         {
@@ -302,19 +319,3 @@ def reminder_progress(version: CodeVersion) -> list[dict]:
             }
         )
     return result
-
-
-__all__ = [
-    "CodeState",
-    "F",
-    "audiences_of",
-    "code_state",
-    "group_shares",
-    "memberships_visible_to",
-    "people_to_remind",
-    "public_figures",
-    "register_page_rows",
-    "register_rows",
-    "reminder_progress",
-    "signing_status",
-]

@@ -30,7 +30,7 @@ from .models import (
     audiences_covered,
     sha256_hex,
 )
-from .selectors import audiences_of, code_state, people_to_remind, signing_status
+from .selectors import code_state, people_to_remind, signing_status
 
 logger = logging.getLogger(__name__)
 
@@ -138,9 +138,10 @@ def _roles_snapshot(person) -> list[dict]:
     ]
 
 
-def signature_create(*, person, version: CodeVersion, text_sha256: str, consent: bool) -> Signature:
+def signature_create(*, person, version: CodeVersion, text_sha256: str, consent: bool, now=None) -> Signature:
     """Sign `version`: the person saw the text whose hash is `text_sha256` and ticked
-    the consent box. Appends one link to the hash chain under the chain-head lock."""
+    the consent box. Appends one link to the hash chain under the chain-head lock.
+    (`now` is for the demo's history only; views never pass it.)"""
     if not consent:
         raise CodexError("no_consent")
     state = code_state()
@@ -149,8 +150,9 @@ def signature_create(*, person, version: CodeVersion, text_sha256: str, consent:
         raise CodexError("not_current")
     if text_sha256 != version.text_sha256:
         raise CodexError("text_changed")
+    now = now or timezone.now()
     roles = roles_of(person)
-    term = state.term if audiences_of(roles) and roles.is_politician else None
+    term = ElectoralTerm.current(timezone.localdate(now)) if roles.is_politician else None
     term_id = term.pk if term else 0
     with transaction.atomic():
         # Serialise appends: everyone who signs waits here for the one before them.
@@ -162,7 +164,7 @@ def signature_create(*, person, version: CodeVersion, text_sha256: str, consent:
             sequence=head.last_sequence + 1,
             person=person,
             version=version,
-            signed_at=timezone.now(),
+            signed_at=now,
             person_name=person.full_name or person.email,
             person_email=person.email,
             roles=_roles_snapshot(person),
@@ -345,7 +347,9 @@ def reminder_rounds_due(*, now=None) -> list[int]:
 # --- Self-evaluation -------------------------------------------------------------------
 
 
-def evaluation_submit(*, version: CodeVersion, committee=None, workplace=None, submitted_by, scores: dict, note: str = ""):
+def evaluation_submit(
+    *, version: CodeVersion, committee=None, workplace=None, submitted_by, scores: dict, note: str = "", now=None
+):
     """Store one self-evaluation: `scores` maps (point_id, question) → 1..5."""
     with transaction.atomic():
         values = list(scores.values())
@@ -355,6 +359,7 @@ def evaluation_submit(*, version: CodeVersion, committee=None, workplace=None, s
             workplace=workplace,
             submitted_by=submitted_by,
             note=note,
+            submitted_at=now or timezone.now(),
             average=round(sum(values) / len(values), 2) if values else 0,
         )
         EvaluationAnswer.objects.bulk_create(
@@ -362,18 +367,3 @@ def evaluation_submit(*, version: CodeVersion, committee=None, workplace=None, s
             for (point_id, question), score in scores.items()
         )
     return evaluation
-
-
-__all__ = [
-    "ChainReport",
-    "CodexError",
-    "ElectoralTerm",
-    "chain_verify",
-    "evaluation_submit",
-    "reminder_batch_send",
-    "reminder_round_fan_out",
-    "reminder_rounds_due",
-    "signature_create",
-    "version_create_draft",
-    "version_publish",
-]

@@ -81,7 +81,9 @@ def sign(request, pk: int):
     except services.CodexError as error:
         messages.error(request, ERRORS[error.code]())
         return redirect("codex:home")
-    messages.success(request, _("Thank you. Your signature of version %(number)s is recorded.") % {"number": version.number})
+    messages.success(
+        request, _("Thank you. Your signature of version %(number)s is recorded.") % {"number": version.number}
+    )
     return redirect("codex:my_signatures")
 
 
@@ -173,7 +175,9 @@ def register_csv(request):
         for membership in rows.iterator(chunk_size=2000):
             audience = "politicians" if membership.role in ("committee_member", "committee_chair") else "employees"
             version = state.version_for(audience)
-            signed_at = timezone.localtime(membership.signed_at).strftime("%Y-%m-%d %H:%M") if membership.signed_at else ""
+            signed_at = (
+                timezone.localtime(membership.signed_at).strftime("%Y-%m-%d %H:%M") if membership.signed_at else ""
+            )
             yield writer.writerow(
                 [
                     _csv_safe(membership.person.full_name),
@@ -229,7 +233,9 @@ def _evaluation_page(request, *, unit, unit_filter: dict, can_add: bool, templat
             )
             messages.success(request, _("Thank you. The self-evaluation is saved."))
             return redirect(request.path)
-    history = list(SelfEvaluation.objects.filter(**unit_filter).select_related("version").order_by("-submitted_at")[:12])
+    history = list(
+        SelfEvaluation.objects.filter(**unit_filter).select_related("version").order_by("-submitted_at")[:12]
+    )
     history.reverse()
     per_point = defaultdict(dict)
     point_titles: dict[str, None] = {}
@@ -241,9 +247,7 @@ def _evaluation_page(request, *, unit, unit_filter: dict, can_add: bool, templat
     ):
         per_point[row["evaluation_id"]][row["point__title"]] = row["avg"]
         point_titles.setdefault(row["point__title"], None)
-    table = [
-        {"evaluation": e, "scores": [per_point[e.pk].get(title) for title in point_titles]} for e in history
-    ]
+    table = [{"evaluation": e, "scores": [per_point[e.pk].get(title) for title in point_titles]} for e in history]
     return render(
         request,
         "codex/evaluation.html",

@@ -259,6 +259,9 @@ else:
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
         "store_processed": False,
     }
+    # kombu's filesystem transport does not create its folders; a fresh checkout has none.
+    for _folder in ("out", "processed"):
+        (VAR_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
 # Several Samspil installations (or test runs) can share one Redis with their own queue.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
