@@ -106,10 +106,10 @@ class CodeVersion(models.Model):
     def __str__(self) -> str:
         return _("Version %(number)s: %(title)s") % {"number": self.number, "title": self.title}
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, publishing: bool = False, **kwargs):
         # The only save allowed after publishing is the publishing itself (see
-        # services.version_publish, which sets _publishing inside its locked transaction).
-        if not getattr(self, "_publishing", False) and self._published_in_database():
+        # services.version_publish, which passes publishing=True inside its locked transaction).
+        if not publishing and self._published_in_database():
             raise ImmutableError("a published code version never changes")
         super().save(*args, **kwargs)
 

@@ -105,8 +105,7 @@ def version_publish(*, version: CodeVersion, published_by, now=None) -> CodeVers
         locked.text_sha256 = sha256_hex(locked.canonical_text)
         locked.published_at = now
         locked.published_by = published_by
-        locked._publishing = True
-        locked.save()
+        locked.save(publishing=True)
         for audience in audiences_covered(locked.audience):
             CurrentCode.objects.update_or_create(audience=audience, defaults={"version": locked, "since": now})
         first_round = ReminderRound.objects.create(version=locked, number=0, created_at=now)
@@ -208,28 +207,40 @@ class ChainReport:
 
 
 def chain_verify() -> ChainReport:
-    """Walk the chain from the first link: each row's hash over its fields, its link to
-    the previous hash, no gaps, the signed text's hash, and the head at the end."""
+    """Walk the chain in one streamed pass. A row whose stored fields no longer match its
+    own hash was altered: it is named first, wherever it sits (altering `sequence` moves
+    it in the order). Otherwise the first broken link is named: a gap (a removed row), a
+    row that does not point at the hash before it, a signed-text hash that differs from
+    the published version's, or a head that does not match the chain's end."""
     report = ChainReport()
     version_hashes = dict(CodeVersion.objects.published().values_list("pk", "text_sha256"))
     previous = GENESIS_HASH
     expected_sequence = 1
+    link_error: tuple[str, Signature | None, int] | None = None
     for signature in Signature.objects.order_by("sequence").iterator(chunk_size=2000):
-        if signature.sequence != expected_sequence:
-            return report.fail(
-                f"link #{expected_sequence} is missing (next stored link is #{signature.sequence})",
-                signature,
-                expected_sequence,
-            )
-        if signature.previous_hash != previous:
-            return report.fail("it does not point to the hash of the link before it", signature)
         if signature.compute_hash() != signature.hash:
             return report.fail("its stored fields do not match its hash (the row was altered)", signature)
-        if version_hashes.get(signature.version_id) != signature.text_sha256:
-            return report.fail("the signed text's SHA-256 differs from the published version's", signature)
+        if link_error is None:
+            if signature.sequence != expected_sequence:
+                link_error = (
+                    f"link #{expected_sequence} is missing (the next stored link is #{signature.sequence})",
+                    signature,
+                    expected_sequence,
+                )
+            elif signature.previous_hash != previous:
+                link_error = ("it does not point to the hash of the link before it", signature, signature.sequence)
+            elif version_hashes.get(signature.version_id) != signature.text_sha256:
+                link_error = (
+                    "the signed text's SHA-256 differs from the published version's",
+                    signature,
+                    signature.sequence,
+                )
+            else:
+                report.checked += 1
         previous = signature.hash
-        expected_sequence += 1
-        report.checked += 1
+        expected_sequence = signature.sequence + 1
+    if link_error is not None:
+        return report.fail(link_error[0], link_error[1], link_error[2])
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_sequence != expected_sequence - 1 or head.last_hash != previous):
         return report.fail(

@@ -17,12 +17,16 @@ def publish_version(author, *, audience: str = "both", title: str = "Kodeks", du
             version=draft, kind=CodePoint.Kind.DUTY, position=position, title=name, explanation=f"{name} forklaret."
         )
     CodePoint.objects.create(version=draft, kind=CodePoint.Kind.VALUE, position=1, title="Modig", explanation="Vi tør.")
-    DilemmaCase.objects.create(version=draft, position=1, title="Et dilemma", situation="Noget sker.", discussion="Vi taler.")
+    DilemmaCase.objects.create(
+        version=draft, position=1, title="Et dilemma", situation="Noget sker.", discussion="Vi taler."
+    )
     return services.version_publish(version=draft, published_by=author)
 
 
 def sign(person, version: CodeVersion, **kwargs):
-    return services.signature_create(person=person, version=version, text_sha256=version.text_sha256, consent=True, **kwargs)
+    return services.signature_create(
+        person=person, version=version, text_sha256=version.text_sha256, consent=True, **kwargs
+    )
 
 
 def enrol_totp(user) -> str:
