@@ -292,6 +292,7 @@ def reminder_batch_send(*, email_ids: list[int]) -> int:
     sent = 0
     state = code_state()
     connection = get_connection()
+    opened = False
     try:
         for email_id in email_ids:
             claimed = ReminderEmail.objects.filter(
@@ -316,6 +317,10 @@ def reminder_batch_send(*, email_ids: list[int]) -> int:
                         "again": due[0].signed_before_term or email.version.number > 1,
                     },
                 )
+                if not opened:
+                    # One SMTP session per batch, opened only when something is sent.
+                    connection.open()
+                    opened = True
                 message.connection = connection
                 message.send()
             except Exception as exc:  # the row says why; no automatic retry sends twice
