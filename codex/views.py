@@ -48,19 +48,29 @@ def _with_parts(queryset):
 
 
 def home(request):
+    return _home(request)
+
+
+def _home(request, *, errors: dict[int, str] | None = None, status: int = 200):
     state = selectors.code_state()
-    status = selectors.signing_status(request.user, state)
-    version_ids = {d.version.pk for d in status} or {v.pk for v in state.distinct_versions()}
+    status_list = selectors.signing_status(request.user, state)
+    version_ids = {d.version.pk for d in status_list} or {v.pk for v in state.distinct_versions()}
     versions = {v.pk: v for v in _with_parts(CodeVersion.objects.filter(pk__in=version_ids))}
     items = [
-        {"due": d, "version": versions[d.version.pk], "form": SignForm(initial={"text_sha256": d.version.text_sha256})}
-        for d in status
+        {
+            "due": d,
+            "version": versions[d.version.pk],
+            "form": SignForm(initial={"text_sha256": d.version.text_sha256}),
+            "error": (errors or {}).get(d.version.pk),
+        }
+        for d in status_list
     ]
-    others = [versions[pk] for pk in sorted(version_ids) if not status]
+    others = [versions[pk] for pk in sorted(version_ids) if not status_list]
     return render(
         request,
         "codex/home.html",
         {"items": items, "others": others, "state": state, "has_role": bool(roles_of(request.user).roles)},
+        status=status,
     )
 
 
@@ -69,8 +79,8 @@ def sign(request, pk: int):
     version = get_version_for_user(request.user, pk)
     form = SignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, ERRORS["no_consent"]())
-        return redirect("codex:home")
+        # The consent box was not ticked: the page again, the message at the box.
+        return _home(request, errors={version.pk: ERRORS["no_consent"]()}, status=400)
     try:
         services.signature_create(
             person=request.user,
@@ -268,7 +278,7 @@ def _chart(history: list[SelfEvaluation]) -> dict | None:
     """A small line chart of the average score (1–5) over time, drawn in SVG."""
     if not history:
         return None
-    width, height, left, right, top, bottom = 600, 220, 40, 20, 15, 35
+    width, height, left, right, top, bottom = 600, 220, 45, 45, 15, 35
     plot_w, plot_h = width - left - right, height - top - bottom
     n = len(history)
     points = []

@@ -48,9 +48,13 @@ def test_a_committee_member_signs_the_current_version_with_consent(org, client_f
     assert version.text_sha256 in history
 
 
-def test_signing_without_ticking_the_box_is_refused(org, client_for):
+def test_signing_without_ticking_the_box_is_refused_with_a_message_at_the_box(org, client_for):
     version = publish_version(org.admin)
-    client_for(org.member).post(reverse("codex:sign", args=[version.pk]), {"text_sha256": version.text_sha256})
+    response = client_for(org.member).post(
+        reverse("codex:sign", args=[version.pk]), {"text_sha256": version.text_sha256}
+    )
+    assert response.status_code == 400
+    assert f'id="consent-error-{version.pk}"' in response.content.decode()
     assert not Signature.objects.exists()
 
 

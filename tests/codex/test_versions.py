@@ -149,3 +149,14 @@ def test_a_new_draft_copies_the_latest_version(org, admin_client):
 def test_administrator_pages_require_a_second_factor(org, client_for):
     response = client_for(org.admin).get(reverse("codex:admin"))
     assert response.status_code == 302 and "/2fa/" in response["Location"]
+
+
+def test_the_progress_bar_is_a_progress_element_the_page_polls(org, admin_client):
+    version = publish_version(org.admin)
+    services.reminder_round_fan_out(round_id=version.reminder_rounds.get().pk)
+    page = admin_client.get(reverse("codex:version_progress", args=[version.pk]))
+    assert "<progress" in page.content.decode() and 'hx-trigger="every 2s"' in page.content.decode()
+    partial = admin_client.get(reverse("codex:version_progress", args=[version.pk]), headers={"HX-Request": "true"})
+    html = partial.content.decode()
+    assert html.lstrip().startswith('<div id="codex-progress"') and "<progress" in html
+    assert "style=" not in html
