@@ -137,6 +137,23 @@ def _roles_snapshot(person) -> list[dict]:
     ]
 
 
+def _locked_chain_head() -> ChainHead:
+    """The chain head, locked. Migration 0002 creates it; a database emptied since (a test
+    run's flush) gets it back, continuing from the last stored link."""
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        last = Signature.objects.order_by("-sequence").first()
+        ChainHead.objects.get_or_create(
+            pk=1,
+            defaults={
+                "last_sequence": last.sequence if last else 0,
+                "last_hash": last.hash if last else GENESIS_HASH,
+            },
+        )
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
 def signature_create(*, person, version: CodeVersion, text_sha256: str, consent: bool, now=None) -> Signature:
     """Sign `version`: the person saw the text whose hash is `text_sha256` and ticked
     the consent box. Appends one link to the hash chain under the chain-head lock.
@@ -155,7 +172,7 @@ def signature_create(*, person, version: CodeVersion, text_sha256: str, consent:
     term_id = term.pk if term else 0
     with transaction.atomic():
         # Serialise appends: everyone who signs waits here for the one before them.
-        head = ChainHead.objects.select_for_update().get(pk=1)
+        head = _locked_chain_head()
         existing = Signature.objects.filter(person=person, version=version, term_id=term_id).first()
         if existing is not None:
             return existing
