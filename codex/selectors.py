@@ -128,6 +128,19 @@ def signing_status(user, state: CodeState | None = None) -> list[SigningDue]:
 
 REGISTER_FILTERS = ("committee", "centre", "workplace", "role", "status")
 
+# The role names in the singular, as the register and its CSV show them. (The same
+# msgids as organisation.Role, so this app's catalogue also translates them there.)
+ROLE_LABELS = {
+    Role.COMMITTEE_MEMBER.value: _("committee member"),
+    Role.COMMITTEE_CHAIR.value: _("committee chair"),
+    Role.WORKPLACE_LEADER.value: _("workplace leader"),
+    Role.EMPLOYEE.value: _("employee"),
+    Role.UNION_REP.value: _("union representative"),
+    Role.CENTRE_HEAD.value: _("centre head"),
+    Role.DIRECTOR.value: _("director"),
+    Role.ADMINISTRATOR.value: _("administrator"),
+}
+
 # "committee members 9 of 11, leaders 31 of 40": the groups are named in the plural.
 ROLE_PLURALS = {
     Role.COMMITTEE_MEMBER.value: _("committee members"),

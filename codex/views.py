@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organisation.models import Centre, Committee, Role, Workplace
+from organisation.models import Centre, Committee, Workplace
 from organisation.roles import roles_of
 
 from . import selectors, services
@@ -139,7 +139,9 @@ def register(request):
     state = selectors.code_state()
     filters = _register_filters(request)
     rows = selectors.register_rows(request.user, state, filters)
-    shares = selectors.group_shares(rows)
+    # The shares answer "how many of this group have signed", so the status filter does
+    # not narrow them.
+    shares = selectors.group_shares(selectors.register_rows(request.user, state, {**filters, "status": ""}))
     page = Paginator(selectors.register_page_rows(rows, state), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -155,7 +157,7 @@ def register(request):
             "committees": Committee.objects.filter(is_active=True).only("name", "slug"),
             "centres": Centre.objects.only("name", "slug"),
             "workplaces": Workplace.objects.filter(is_active=True).only("name", "slug"),
-            "role_choices": Role.choices,
+            "role_choices": list(selectors.ROLE_LABELS.items()),
         },
     )
 
@@ -177,7 +179,7 @@ def register_csv(request):
     state = selectors.code_state()
     rows = selectors.register_page_rows(selectors.register_rows(request.user, state, _register_filters(request)), state)
     writer = csv.writer(_Echo(), delimiter=";")
-    role_labels = dict(Role.choices)
+    role_labels = selectors.ROLE_LABELS
 
     def lines():
         yield "\ufeff"
@@ -365,6 +367,7 @@ def version_edit(request, pk: int):
         with transaction.atomic():
             version = form.save(commit=False)
             version.updated_at = timezone.now()
+            version.updated_by = request.user
             version.save()
             points.save()
             dilemmas.save()

@@ -37,6 +37,7 @@ class Migration(migrations.Migration):
                 ('preamble', models.TextField(help_text='Why the code exists and what it asks of both sides.', verbose_name='preamble')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='last changed')),
+                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
                 ('canonical_text', models.TextField(blank=True, editable=False)),
                 ('text_sha256', models.CharField(blank=True, editable=False, max_length=64)),

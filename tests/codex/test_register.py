@@ -178,3 +178,11 @@ def test_a_committee_rates_itself_and_sees_its_answers_over_time(org, client_for
     assert SelfEvaluation.objects.filter(committee=org.committee, version=version).count() == 2
     assert "<svg" in html and "<polyline" in html and "<table" in html
     assert [float(e.average) for e in page.context["history"]] == [4.0, 5.0]
+
+
+def test_the_shares_ignore_the_status_filter(org, client_for):
+    version = publish_version(org.admin)
+    sign(org.member, version)
+    response = client_for(org.admin).get(reverse("codex:register"), {"status": "unsigned"})
+    shares = {row["role"]: (row["signed"], row["total"]) for row in response.context["shares"]}
+    assert shares["committee_member"] == (1, 2)

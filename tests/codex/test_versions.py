@@ -47,6 +47,8 @@ def test_an_administrator_writes_previews_and_publishes_a_version(org, admin_cli
     }
     response = admin_client.post(reverse("codex:version_edit", args=[draft.pk]), data)
     assert response["Location"] == reverse("codex:version_preview", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.updated_by == org.admin
     preview = admin_client.get(reverse("codex:version_preview", args=[draft.pk]))
     assert "Sandhed" in preview.content.decode() and "En enkeltsag" in preview.content.decode()
 
