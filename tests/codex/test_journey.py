@@ -94,3 +94,20 @@ def test_the_public_page_reads_well_on_a_phone_without_login(transactional_db, p
     assert page.locator("progress.codex-share").count() >= 1
     assert not axe_violations(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_leader_rates_the_workplace_and_sees_the_chart(transactional_db, page):
+    org = build_org()
+    publish_version(org.admin)
+    login(page, org.leader.email)
+    page.goto(page.base_url + f"/kodeks/selvevaluering/virksomhed/{org.workplace.slug}/")
+    assert page.locator(".empty-state").count() == 1
+    assert not axe_violations(page)
+    for fieldset in page.locator("fieldset.codex-question").all():
+        fieldset.locator("input[value='4']").check()
+    page.fill("textarea[name=note]", "Vi øver os i at sige fejl højt.")
+    page.click("form button[type=submit].btn-primary")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("svg.codex-chart-svg circle").count() == 1
+    assert page.get_by_text("Vi øver os i at sige fejl højt.").count() == 1
+    assert not axe_violations(page)
