@@ -4,4 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 class CodexConfig(AppConfig):
     name = "codex"
-    verbose_name = _("Codex")
+    verbose_name = _("Code of conduct")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from portal import navigation, startpage
+
+        from . import permissions  # noqa: F401  (registers the rules)
+        from .banner import next_steps, remind_after_login
+
+        navigation.register(_("Code of conduct"), "codex:home", order=80, icon="patch-check")
+        startpage.register(next_steps)
+        user_logged_in.connect(remind_after_login, dispatch_uid="codex-sign-again-banner")

@@ -307,7 +307,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=0, hour="6-11", day_of_week="mon"),
         "options": {"expires": 3000},
     },
+    # Code of conduct: start the next "please sign" reminder round when its interval has come.
+    "codex-send-due-reminders": {
+        "task": "codex.tasks.send_due_reminders",
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 600},
+    },
 }
+# How often people who have not signed the current code of conduct are reminded.
+CODEX_REMINDER_INTERVAL = timedelta(days=int(os.environ.get("CODEX_REMINDER_INTERVAL_DAYS", "14")))
 
 # --- Security --------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
@@ -391,7 +399,7 @@ RETENTION_DAYS = {
 PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "dpo@bolgeby.example")
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Pages under these prefixes are for administrators, who must have two-factor enabled.
-ADMINISTRATOR_PATH_PREFIXES = ["/admin/", "/administration/"]
+ADMINISTRATOR_PATH_PREFIXES = ["/admin/", "/administration/", "/kodeks/administration/"]
 # Good stories: uploaded pictures are refused above these limits and stored at most this wide.
 STORIES_PICTURE_MAX_BYTES = int(os.environ.get("STORIES_PICTURE_MAX_BYTES", str(8 * 1024 * 1024)))
 STORIES_PICTURE_MAX_PIXELS = int(os.environ.get("STORIES_PICTURE_MAX_PIXELS", "40000000"))

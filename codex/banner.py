@@ -1,0 +1,52 @@
+"""The "please sign (again)" prompt: a banner right after login and a first item under
+"what needs you next" on the start page. Both cost a fixed number of queries: the
+current codes, the electoral term and this person's signatures of them (3), plus the
+roles query that every page already runs (cached on the user)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from portal.startpage import NextStep
+
+from .selectors import signing_status
+
+
+def _text(due) -> str:
+    if due.signed_before_term:
+        return _("A new electoral term has begun: sign the code of conduct (version %(number)s) again.") % {
+            "number": due.version.number
+        }
+    if due.version.number > 1:
+        return _("A new code of conduct (version %(number)s) is published: read it and sign again.") % {
+            "number": due.version.number
+        }
+    return _("Read and sign the code of conduct (version %(number)s).") % {"number": due.version.number}
+
+
+def pending(user) -> list:
+    return [due for due in signing_status(user) if not due.signed]
+
+
+def next_steps(user, roles) -> list[NextStep]:
+    if not roles.roles:
+        return []
+    return [NextStep(_text(due), reverse("codex:home"), 5, "patch-exclamation") for due in pending(user)]
+
+
+def remind_after_login(sender, request, user, **kwargs) -> None:
+    if request is None or not hasattr(request, "_messages"):
+        return  # a login outside a request (test client's force_login, API)
+    for due in pending(user):
+        messages.warning(
+            request,
+            format_html(
+                '<span class="codex-banner">{}</span> <a class="alert-link" href="{}">{}</a>',
+                _text(due),
+                reverse("codex:home"),
+                _("Sign the code"),
+            ),
+        )

@@ -1,0 +1,480 @@
+"""The code of conduct register (kodeks): versions, signatures, reminders, self-evaluations.
+
+Two promises live here, below every view:
+- a published version never changes (its text is what people signed), and
+- a signature is never edited or deleted: signatures form a hash chain that
+  `manage.py verify_codex` and the administrator's check page walk from the first link.
+Both are refused in model and queryset methods (every database); on PostgreSQL a trigger
+(migration 0002) refuses even a raw UPDATE or DELETE of a signature.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisation.models import COMMITTEE_ROLES, Committee, Role, Workplace
+
+
+class ImmutableError(Exception):
+    """Raised when code tries to change what the register promises never changes."""
+
+
+class Audience(models.TextChoices):
+    POLITICIANS = "politicians", _("Politicians")
+    EMPLOYEES = "employees", _("Employees")
+    BOTH = "both", _("Politicians and employees")
+
+
+# Who signs which code: committee roles sign the politicians' code, everyone else with a
+# role in the organisation (workplace, centre, director, administrator) the employees'.
+POLITICIAN_ROLE_VALUES = sorted(r.value for r in COMMITTEE_ROLES)
+EMPLOYEE_ROLE_VALUES = sorted(r.value for r in Role if r not in COMMITTEE_ROLES)
+
+
+def audience_of_role(role: str) -> str:
+    return Audience.POLITICIANS if role in POLITICIAN_ROLE_VALUES else Audience.EMPLOYEES
+
+
+def audiences_covered(audience: str) -> list[str]:
+    if audience == Audience.BOTH:
+        return [Audience.POLITICIANS, Audience.EMPLOYEES]
+    return [audience]
+
+
+# --- Versions --------------------------------------------------------------------------
+
+
+class CodeVersionQuerySet(models.QuerySet):
+    def published(self) -> CodeVersionQuerySet:
+        return self.filter(published_at__isnull=False)
+
+    def drafts(self) -> CodeVersionQuerySet:
+        return self.filter(published_at__isnull=True)
+
+    def update(self, **kwargs):
+        if self.published().exists():
+            raise ImmutableError("a published code version never changes")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.published().exists():
+            raise ImmutableError("a published code version is never deleted")
+        return super().delete()
+
+
+class CodeVersion(models.Model):
+    """One version of the code. A draft can be edited; publishing freezes it for good."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    audience = models.CharField(_("who signs it"), max_length=20, choices=Audience.choices)
+    preamble = models.TextField(_("preamble"), help_text=_("Why the code exists and what it asks of both sides."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    # Set once when published: the exact text people sign and its SHA-256.
+    canonical_text = models.TextField(blank=True, editable=False)
+    text_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = CodeVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("code version")
+        verbose_name_plural = _("code versions")
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | ~Q(text_sha256=""), name="published_code_has_hash"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Version %(number)s: %(title)s") % {"number": self.number, "title": self.title}
+
+    def save(self, *args, publishing: bool = False, **kwargs):
+        # The only save allowed after publishing is the publishing itself (see
+        # services.version_publish, which passes publishing=True inside its locked transaction).
+        if not publishing and self._published_in_database():
+            raise ImmutableError("a published code version never changes")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("codex:version", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        if self._published_in_database():
+            raise ImmutableError("a published code version is never deleted")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def _published_in_database(self) -> bool:
+        if self._state.adding or self.pk is None:
+            return False
+        return CodeVersion.objects.filter(pk=self.pk, published_at__isnull=False).exists()
+
+    def build_canonical_text(self, points=None, dilemmas=None) -> str:
+        """The text a signer agrees to, built the same way every time (it is hashed)."""
+        points = list(self.points.all()) if points is None else points
+        dilemmas = list(self.dilemmas.all()) if dilemmas is None else dilemmas
+        lines = [
+            f"{self.title}",
+            f"Version {self.number}",
+            f"Audience: {self.audience}",
+            "",
+            self.preamble.strip(),
+        ]
+        for kind, heading in ((CodePoint.Kind.DUTY, "Duties"), (CodePoint.Kind.VALUE, "Values")):
+            lines += ["", f"{heading}:"]
+            for point in (p for p in points if p.kind == kind):
+                lines.append(f"{point.position}. {point.title.strip()}: {point.explanation.strip()}")
+        if dilemmas:
+            lines += ["", "Dilemmas:"]
+            for case in dilemmas:
+                lines.append(f"{case.position}. {case.title.strip()}")
+                lines.append(f"Situation: {case.situation.strip()}")
+                lines.append(f"Discussion: {case.discussion.strip()}")
+        return "\n".join(lines).replace("\r\n", "\n") + "\n"
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class VersionPartQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if self.filter(version__published_at__isnull=False).exists():
+            raise ImmutableError("a published code version never changes")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(version__published_at__isnull=False).exists():
+            raise ImmutableError("a published code version never changes")
+        return super().delete()
+
+
+class VersionPart(models.Model):
+    """A part of a version; frozen with it."""
+
+    objects = VersionPartQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._frozen():
+            raise ImmutableError("a published code version never changes")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._frozen():
+            raise ImmutableError("a published code version never changes")
+        return super().delete(*args, **kwargs)
+
+    def _frozen(self) -> bool:
+        return CodeVersion.objects.filter(pk=self.version_id, published_at__isnull=False).exists()
+
+
+class CodePoint(VersionPart):
+    """A duty (from Kodex VII) or one of the municipality's own values."""
+
+    class Kind(models.TextChoices):
+        DUTY = "duty", _("Duty")
+        VALUE = "value", _("Value")
+
+    version = models.ForeignKey(CodeVersion, on_delete=models.CASCADE, related_name="points")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    title = models.CharField(_("title"), max_length=120)
+    explanation = models.TextField(_("short explanation"))
+
+    class Meta:
+        verbose_name = _("duty or value")
+        verbose_name_plural = _("duties and values")
+        ordering = ["kind", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DilemmaCase(VersionPart):
+    """A short real-life situation and a discussion of what the code asks."""
+
+    version = models.ForeignKey(CodeVersion, on_delete=models.CASCADE, related_name="dilemmas")
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    title = models.CharField(_("title"), max_length=160)
+    situation = models.TextField(_("situation"))
+    discussion = models.TextField(_("discussion"))
+
+    class Meta:
+        verbose_name = _("dilemma")
+        verbose_name_plural = _("dilemmas")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CurrentCode(models.Model):
+    """Which version is current for an audience. The audience is the primary key, so the
+    database itself holds at most one current version per audience; publishing replaces
+    the row inside a transaction that locks it (services.version_publish)."""
+
+    audience = models.CharField(
+        max_length=20,
+        primary_key=True,
+        choices=[
+            (Audience.POLITICIANS.value, Audience.POLITICIANS.label),
+            (Audience.EMPLOYEES.value, Audience.EMPLOYEES.label),
+        ],
+    )
+    version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="current_for")
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("current code")
+        verbose_name_plural = _("current codes")
+
+    def __str__(self) -> str:
+        return f"{self.audience}: {self.version}"
+
+
+# --- Signatures ------------------------------------------------------------------------
+
+
+class SignatureQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableError("signatures are never edited")
+
+    def delete(self):
+        raise ImmutableError("signatures are never deleted")
+
+    def _raw_delete(self, using):
+        raise ImmutableError("signatures are never deleted")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ImmutableError("signatures are never edited")
+
+
+GENESIS_HASH = "0" * 64
+
+
+class Signature(models.Model):
+    """One person's signature of one version: append-only, chained by hash.
+
+    `hash` is SHA-256 over the row's own fields and `previous_hash`, so changing any
+    stored field, or removing a row, breaks the chain at that link.
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="codex_signatures", editable=False
+    )
+    version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="signatures", editable=False)
+    signed_at = models.DateTimeField(editable=False)
+    # Who they were when they signed: name, email and their roles at that moment.
+    person_name = models.CharField(max_length=200, editable=False)
+    person_email = models.CharField(max_length=254, editable=False)
+    roles = models.JSONField(default=list, editable=False)
+    text_sha256 = models.CharField(max_length=64, editable=False)
+    # The electoral term the signature was given in (politicians re-sign in each term);
+    # 0 when signed outside any term or as an employee only.
+    term_id = models.PositiveIntegerField(default=0, editable=False)
+    previous_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["sequence"]
+        constraints = [
+            # One signature per person, version and term: a second click changes nothing.
+            models.UniqueConstraint(fields=["person", "version", "term_id"], name="one_signature_per_version_and_term"),
+        ]
+        indexes = [
+            # The register's "has signed" subquery: (person, version) and the term cut-off.
+            models.Index(fields=["person", "version", "signed_at"], name="signature_person_version"),
+            models.Index(fields=["version", "signed_at"], name="signature_version_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.person_name} – v{self.version_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableError("signatures are never edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("signatures are never deleted")
+
+    def hash_payload(self) -> str:
+        return json.dumps(
+            {
+                "sequence": self.sequence,
+                "person": self.person_id,
+                "version": self.version_id,
+                "signed_at": self.signed_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+                "person_name": self.person_name,
+                "person_email": self.person_email,
+                "roles": self.roles,
+                "text_sha256": self.text_sha256,
+                "term": self.term_id,
+                "previous_hash": self.previous_hash,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    def compute_hash(self) -> str:
+        return sha256_hex(self.hash_payload())
+
+
+class ChainHead(models.Model):
+    """The chain's single head row. Signing locks it (select_for_update), so two people
+    signing at the same moment append one after the other instead of forking the chain."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_chain_head")]
+
+    def __str__(self) -> str:
+        return f"#{self.last_sequence} {self.last_hash[:12]}"
+
+
+# --- Reminders -------------------------------------------------------------------------
+
+
+class ReminderRound(models.Model):
+    """One round of "please sign" emails for a version: round 0 at publication, then one
+    per configured interval until everyone has signed. Unique per (version, number), so
+    a round fans out once even if the beat task runs twice."""
+
+    version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="reminder_rounds")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    fanned_out_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["version", "number"]
+        constraints = [models.UniqueConstraint(fields=["version", "number"], name="one_reminder_round")]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} round {self.number}"
+
+
+class ReminderEmail(models.Model):
+    """The outbox: one row per person, version and round (the unique key). A sender
+    claims the row with a conditional update before the email goes, so it goes once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        SKIPPED = "skipped", _("not needed (signed)")
+        FAILED = "failed", _("failed")
+
+    round = models.ForeignKey(ReminderRound, on_delete=models.CASCADE, related_name="emails")
+    version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField()
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version", "number"], name="one_reminder_per_person_round"),
+        ]
+        indexes = [
+            # The progress bar: counts by status for one round.
+            models.Index(fields=["round", "status"], name="reminder_round_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder:v{self.version_id}:{self.person_id}:{self.number}"
+
+
+# --- Self-evaluation -------------------------------------------------------------------
+
+# A few questions per duty (and value); the text names the duty.
+EVALUATION_QUESTIONS = [
+    ("lived", _("How well do we live “%(title)s” when politicians and staff meet?")),
+    ("spoken", _("How well do we speak up when “%(title)s” is under pressure?")),
+]
+
+
+class SelfEvaluation(models.Model):
+    """A committee or a workplace rates how well it lives the code, 1–5 per question."""
+
+    version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="evaluations")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, null=True, blank=True, related_name="codex_evaluations"
+    )
+    workplace = models.ForeignKey(
+        Workplace, on_delete=models.CASCADE, null=True, blank=True, related_name="codex_evaluations"
+    )
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(_("what we will work on"), blank=True)
+    average = models.DecimalField(max_digits=3, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(committee__isnull=False, workplace__isnull=True)
+                | Q(committee__isnull=True, workplace__isnull=False),
+                name="evaluation_one_unit",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["committee", "submitted_at"], name="evaluation_committee_time"),
+            models.Index(fields=["workplace", "submitted_at"], name="evaluation_workplace_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee or self.workplace} {self.submitted_at:%Y-%m-%d}"
+
+
+class EvaluationAnswer(models.Model):
+    evaluation = models.ForeignKey(SelfEvaluation, on_delete=models.CASCADE, related_name="answers")
+    point = models.ForeignKey(CodePoint, on_delete=models.PROTECT, related_name="+")
+    question = models.CharField(max_length=20)
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="evaluation_score_1_to_5"),
+            models.UniqueConstraint(fields=["evaluation", "point", "question"], name="one_answer_per_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id}/{self.question}: {self.score}"

@@ -1,0 +1,334 @@
+"""Reads for the register: who must sign what, who has, and the shares per group.
+
+Every function here runs a fixed number of queries whatever the number of people or
+signatures: counts are SQL aggregates, "has signed" is an EXISTS subquery.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisation.models import ElectoralTerm, Membership, Role
+from organisation.roles import RoleSet, roles_of
+
+from .models import (
+    EMPLOYEE_ROLE_VALUES,
+    POLITICIAN_ROLE_VALUES,
+    Audience,
+    CodeVersion,
+    CurrentCode,
+    ReminderEmail,
+    ReminderRound,
+    Signature,
+)
+
+
+@dataclass(frozen=True)
+class CodeState:
+    """The current version per audience and the current electoral term: two queries."""
+
+    versions: dict[str, CodeVersion]
+    term: ElectoralTerm | None
+
+    @property
+    def term_start(self) -> dt.datetime | None:
+        if self.term is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(self.term.starts_on, dt.time.min))
+
+    def version_for(self, audience: str) -> CodeVersion | None:
+        return self.versions.get(audience)
+
+    def distinct_versions(self) -> list[CodeVersion]:
+        seen: dict[int, CodeVersion] = {}
+        for audience in (Audience.POLITICIANS, Audience.EMPLOYEES):
+            version = self.versions.get(audience)
+            if version is not None:
+                seen.setdefault(version.pk, version)
+        return list(seen.values())
+
+
+def code_state() -> CodeState:
+    # Query 1: the current version per audience (at most two rows).
+    versions = {row.audience: row.version for row in CurrentCode.objects.select_related("version")}
+    # Query 2: the electoral term today.
+    return CodeState(versions=versions, term=ElectoralTerm.current())
+
+
+def valid_signatures(state: CodeState, audience: str, person_ref) -> QuerySet | None:
+    """Signatures that count for `audience` today: of its current version, and for
+    politicians given within the current electoral term."""
+    version = state.version_for(audience)
+    if version is None:
+        return None
+    queryset = Signature.objects.filter(person=person_ref, version=version)
+    if audience == Audience.POLITICIANS and state.term_start is not None:
+        queryset = queryset.filter(signed_at__gte=state.term_start)
+    return queryset
+
+
+def audiences_of(roles: RoleSet) -> list[str]:
+    audiences = []
+    if roles.roles & set(POLITICIAN_ROLE_VALUES):
+        audiences.append(Audience.POLITICIANS)
+    if roles.roles & set(EMPLOYEE_ROLE_VALUES):
+        audiences.append(Audience.EMPLOYEES)
+    return audiences
+
+
+@dataclass(frozen=True)
+class SigningDue:
+    version: CodeVersion
+    audience: str
+    signed: bool
+    # Signed this version before, but in an earlier electoral term.
+    signed_before_term: bool = False
+
+
+def signing_status(user, state: CodeState | None = None) -> list[SigningDue]:
+    """What the person must sign today and whether they have: 2 queries (plus the roles
+    query, cached per request, and code_state's 2 when not passed in)."""
+    state = state or code_state()
+    roles = roles_of(user)
+    wanted = [(aud, state.version_for(aud)) for aud in audiences_of(roles) if state.version_for(aud)]
+    if not wanted:
+        return []
+    # One query: this person's signatures of the versions concerned.
+    mine = list(
+        Signature.objects.filter(person=user, version__in=[v for _, v in wanted]).values_list("version_id", "signed_at")
+    )
+    result = []
+    for audience, version in wanted:
+        times = [signed_at for version_id, signed_at in mine if version_id == version.pk]
+        cutoff = state.term_start if audience == Audience.POLITICIANS else None
+        valid = any(cutoff is None or t >= cutoff for t in times)
+        result.append(SigningDue(version, audience, valid, bool(times) and not valid))
+    return result
+
+
+# --- The register ------------------------------------------------------------------------
+
+
+REGISTER_FILTERS = ("committee", "centre", "workplace", "role", "status")
+
+# The role names in the singular, as the register and its CSV show them. (The same
+# msgids as organisation.Role, so this app's catalogue also translates them there.)
+ROLE_LABELS = {
+    Role.COMMITTEE_MEMBER.value: _("committee member"),
+    Role.COMMITTEE_CHAIR.value: _("committee chair"),
+    Role.WORKPLACE_LEADER.value: _("workplace leader"),
+    Role.EMPLOYEE.value: _("employee"),
+    Role.UNION_REP.value: _("union representative"),
+    Role.CENTRE_HEAD.value: _("centre head"),
+    Role.DIRECTOR.value: _("director"),
+    Role.ADMINISTRATOR.value: _("administrator"),
+}
+
+# "committee members 9 of 11, leaders 31 of 40": the groups are named in the plural.
+ROLE_PLURALS = {
+    Role.COMMITTEE_MEMBER.value: _("committee members"),
+    Role.COMMITTEE_CHAIR.value: _("committee chairs"),
+    Role.WORKPLACE_LEADER.value: _("leaders"),
+    Role.EMPLOYEE.value: _("employees"),
+    Role.UNION_REP.value: _("union representatives"),
+    Role.CENTRE_HEAD.value: _("centre heads"),
+    Role.DIRECTOR.value: _("directors"),
+    Role.ADMINISTRATOR.value: _("administrators"),
+}
+
+
+def memberships_visible_to(user) -> QuerySet:
+    """The current memberships whose signing state this person may see: leadership sees
+    everyone; others see the committees, workplaces and centres they belong to."""
+    roles = roles_of(user)
+    queryset = Membership.objects.current()
+    if roles.is_leadership:
+        return queryset
+    scope = (
+        Q(committee_id__in=roles.committee_ids)
+        | Q(workplace_id__in=roles.staff_workplace_ids)
+        | Q(workplace__centre_id__in=roles.headed_centre_ids)
+        | Q(centre_id__in=roles.headed_centre_ids)
+    )
+    if not (roles.committee_ids or roles.staff_workplace_ids or roles.headed_centre_ids):
+        return queryset.none()
+    return queryset.filter(scope)
+
+
+def _signed_expression(state: CodeState):
+    politicians = valid_signatures(state, Audience.POLITICIANS, OuterRef("person"))
+    employees = valid_signatures(state, Audience.EMPLOYEES, OuterRef("person"))
+    whens = []
+    if politicians is not None:
+        whens.append(When(role__in=POLITICIAN_ROLE_VALUES, then=Exists(politicians)))
+    if employees is not None:
+        whens.append(When(role__in=EMPLOYEE_ROLE_VALUES, then=Exists(employees)))
+    return Case(*whens, default=Value(False), output_field=BooleanField())
+
+
+def _signed_at_expression(state: CodeState):
+    politicians = valid_signatures(state, Audience.POLITICIANS, OuterRef("person"))
+    employees = valid_signatures(state, Audience.EMPLOYEES, OuterRef("person"))
+    whens = []
+    if politicians is not None:
+        whens.append(
+            When(
+                role__in=POLITICIAN_ROLE_VALUES,
+                then=Subquery(politicians.order_by("-signed_at").values("signed_at")[:1]),
+            )
+        )
+    if employees is not None:
+        whens.append(
+            When(role__in=EMPLOYEE_ROLE_VALUES, then=Subquery(employees.order_by("-signed_at").values("signed_at")[:1]))
+        )
+    return Case(*whens, default=Value(None))
+
+
+def register_rows(user, state: CodeState, filters: dict[str, str]) -> QuerySet:
+    """Memberships concerned by a current code, annotated with `has_signed`/`signed_at`."""
+    audiences = [aud for aud in (Audience.POLITICIANS, Audience.EMPLOYEES) if state.version_for(aud)]
+    roles = []
+    if Audience.POLITICIANS in audiences:
+        roles += POLITICIAN_ROLE_VALUES
+    if Audience.EMPLOYEES in audiences:
+        roles += EMPLOYEE_ROLE_VALUES
+    queryset = (
+        memberships_visible_to(user)
+        .filter(role__in=roles, person__is_active=True)
+        .annotate(has_signed=_signed_expression(state))
+    )
+    if filters.get("committee"):
+        queryset = queryset.filter(committee__slug=filters["committee"])
+    if filters.get("centre"):
+        queryset = queryset.filter(Q(centre__slug=filters["centre"]) | Q(workplace__centre__slug=filters["centre"]))
+    if filters.get("workplace"):
+        queryset = queryset.filter(workplace__slug=filters["workplace"])
+    if filters.get("role") in Role.values:
+        queryset = queryset.filter(role=filters["role"])
+    if filters.get("status") == "signed":
+        queryset = queryset.filter(has_signed=True)
+    elif filters.get("status") == "unsigned":
+        queryset = queryset.filter(has_signed=False)
+    return queryset
+
+
+def register_page_rows(queryset: QuerySet, state: CodeState) -> QuerySet:
+    return (
+        queryset.annotate(signed_at=_signed_at_expression(state))
+        .select_related("person", "committee", "workplace", "centre")
+        .order_by("has_signed", "person__full_name", "role", "pk")
+    )
+
+
+def group_shares(queryset: QuerySet) -> list[dict]:
+    """Signed and total people per role: one GROUP BY query."""
+    rows = (
+        queryset.order_by()
+        .values("role")
+        .annotate(
+            total=Count("person", distinct=True),
+            signed=Count("person", distinct=True, filter=Q(has_signed=True)),
+        )
+        .order_by("role")
+    )
+    labels = {**dict(Role.choices), **ROLE_PLURALS}
+    order = {value: index for index, value in enumerate(Role.values)}
+    result = [
+        {
+            "role": row["role"],
+            "label": labels.get(row["role"], row["role"]),
+            "signed": row["signed"],
+            "total": row["total"],
+            "percent": round(100 * row["signed"] / row["total"]) if row["total"] else 0,
+        }
+        for row in rows
+    ]
+    return sorted(result, key=lambda row: order.get(row["role"], 99))
+
+
+def public_figures(state: CodeState) -> list[dict]:
+    """The public page's numbers (no names): per role over everyone concerned."""
+    audiences = [aud for aud in (Audience.POLITICIANS, Audience.EMPLOYEES) if state.version_for(aud)]
+    if not audiences:
+        return []
+    roles = []
+    if Audience.POLITICIANS in audiences:
+        roles += POLITICIAN_ROLE_VALUES
+    if Audience.EMPLOYEES in audiences:
+        roles += EMPLOYEE_ROLE_VALUES
+    queryset = (
+        Membership.objects.current()
+        .filter(role__in=roles, person__is_active=True)
+        .annotate(has_signed=_signed_expression(state))
+    )
+    return group_shares(queryset)
+
+
+def people_to_remind(version: CodeVersion, state: CodeState) -> QuerySet:
+    """Active people concerned by `version` (it is current for their audience) who have
+    not signed it validly: the reminder fan-out's population, one SQL query."""
+    User = get_user_model()
+    conditions = Q(pk__in=[])
+    for audience, role_values in (
+        (Audience.POLITICIANS, POLITICIAN_ROLE_VALUES),
+        (Audience.EMPLOYEES, EMPLOYEE_ROLE_VALUES),
+    ):
+        current = state.version_for(audience)
+        if current is None or current.pk != version.pk:
+            continue
+        concerned = Exists(Membership.objects.current().filter(person=OuterRef("pk"), role__in=role_values))
+        signed = Exists(valid_signatures(state, audience, OuterRef("pk")))
+        conditions |= Q(concerned) & ~Q(signed)
+    return User.objects.filter(conditions, is_active=True)
+
+
+def reminder_progress(version: CodeVersion) -> list[dict]:
+    """Sending progress per reminder round: one aggregate query."""
+    rounds = (
+        ReminderRound.objects.filter(version=version)
+        .annotate(
+            queued=Count("emails", filter=Q(emails__status=ReminderEmail.Status.QUEUED)),
+            sent=Count("emails", filter=Q(emails__status=ReminderEmail.Status.SENT)),
+            skipped=Count("emails", filter=Q(emails__status=ReminderEmail.Status.SKIPPED)),
+            failed=Count("emails", filter=Q(emails__status=ReminderEmail.Status.FAILED)),
+            created=Count("emails"),
+        )
+        .order_by("-number")
+    )
+    result = []
+    for row in rounds:
+        done = row.sent + row.skipped + row.failed
+        total = row.recipients if row.fanned_out_at else max(row.created, row.recipients)
+        result.append(
+            {
+                "round": row,
+                "number": row.number,
+                "fanned_out": row.fanned_out_at is not None,
+                "total": total,
+                "done": done,
+                "sent": row.sent,
+                "skipped": row.skipped,
+                "failed": row.failed,
+                "queued": row.queued,
+                "finished": row.fanned_out_at is not None and row.queued == 0,
+                "percent": round(100 * done / total) if total else (100 if row.fanned_out_at else 0),
+            }
+        )
+    return result

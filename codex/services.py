@@ -1,0 +1,402 @@
+"""Writes of the code register: drafting, publishing, signing, reminders, self-evaluation."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from organisation.models import ElectoralTerm, Membership
+from organisation.roles import roles_of
+from samspil.mail import build_templated_mail
+
+from .models import (
+    GENESIS_HASH,
+    ChainHead,
+    CodePoint,
+    CodeVersion,
+    CurrentCode,
+    DilemmaCase,
+    EvaluationAnswer,
+    ReminderEmail,
+    ReminderRound,
+    SelfEvaluation,
+    Signature,
+    audiences_covered,
+    sha256_hex,
+)
+from .selectors import code_state, people_to_remind, signing_status
+
+logger = logging.getLogger(__name__)
+
+
+class CodexError(Exception):
+    """A refusal with a message for the person (already translated by the caller's view)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+# --- Versions --------------------------------------------------------------------------
+
+
+def version_create_draft(*, created_by, source: CodeVersion | None = None, **fields) -> CodeVersion:
+    """A new draft, optionally copied from an earlier version (its parts too)."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                number = (CodeVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+                values = {"title": "", "audience": "both", "preamble": ""}
+                if source is not None:
+                    values = {"title": source.title, "audience": source.audience, "preamble": source.preamble}
+                values.update(fields)
+                draft = CodeVersion.objects.create(number=number, created_by=created_by, **values)
+                if source is not None:
+                    CodePoint.objects.bulk_create(
+                        CodePoint(
+                            version=draft,
+                            kind=p.kind,
+                            position=p.position,
+                            title=p.title,
+                            explanation=p.explanation,
+                        )
+                        for p in source.points.all()
+                    )
+                    DilemmaCase.objects.bulk_create(
+                        DilemmaCase(
+                            version=draft,
+                            position=d.position,
+                            title=d.title,
+                            situation=d.situation,
+                            discussion=d.discussion,
+                        )
+                        for d in source.dilemmas.all()
+                    )
+                return draft
+        except IntegrityError:
+            # Two administrators drafted at once and took the same number: take the next.
+            continue
+    raise CodexError("number_taken")
+
+
+def version_publish(*, version: CodeVersion, published_by, now=None) -> CodeVersion:
+    """Freeze the draft, make it current for its audience(s) and queue round 0 of the
+    "please sign" emails. The request records the publication only; one fan-out task
+    (queued after the commit) does the work for everyone concerned."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The version row is locked: two clicks on "publish" cannot both publish.
+        locked = CodeVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.published_at is not None:
+            raise CodexError("already_published")
+        points = list(locked.points.all())
+        if not any(p.kind == CodePoint.Kind.DUTY for p in points):
+            raise CodexError("no_duties")
+        # Lock the current rows of the audiences concerned (CurrentCode's primary key is
+        # the audience: there is never more than one current version per audience).
+        list(CurrentCode.objects.select_for_update().filter(audience__in=audiences_covered(locked.audience)))
+        locked.canonical_text = locked.build_canonical_text(points=points, dilemmas=list(locked.dilemmas.all()))
+        locked.text_sha256 = sha256_hex(locked.canonical_text)
+        locked.published_at = now
+        locked.published_by = published_by
+        locked.save(publishing=True)
+        for audience in audiences_covered(locked.audience):
+            CurrentCode.objects.update_or_create(audience=audience, defaults={"version": locked, "since": now})
+        first_round = ReminderRound.objects.create(version=locked, number=0, created_at=now)
+        from .tasks import fan_out_reminders
+
+        fan_out_reminders.delay_on_commit(first_round.pk)
+    return locked
+
+
+# --- Signing ---------------------------------------------------------------------------
+
+
+def _roles_snapshot(person) -> list[dict]:
+    rows = (
+        Membership.objects.current()
+        .filter(person=person)
+        .select_related("committee", "workplace", "centre")
+        .order_by("role", "pk")
+    )
+    return [
+        {
+            "role": m.role,
+            "committee": m.committee_id,
+            "workplace": m.workplace_id,
+            "centre": m.centre_id,
+            "unit": str(m.unit) if m.unit else "",
+        }
+        for m in rows
+    ]
+
+
+def _locked_chain_head() -> ChainHead:
+    """The chain head, locked. Migration 0002 creates it; a database emptied since (a test
+    run's flush) gets it back, continuing from the last stored link."""
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        last = Signature.objects.order_by("-sequence").first()
+        ChainHead.objects.get_or_create(
+            pk=1,
+            defaults={
+                "last_sequence": last.sequence if last else 0,
+                "last_hash": last.hash if last else GENESIS_HASH,
+            },
+        )
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def signature_create(*, person, version: CodeVersion, text_sha256: str, consent: bool, now=None) -> Signature:
+    """Sign `version`: the person saw the text whose hash is `text_sha256` and ticked
+    the consent box. Appends one link to the hash chain under the chain-head lock.
+    (`now` is for the demo's history only; views never pass it.)"""
+    if not consent:
+        raise CodexError("no_consent")
+    state = code_state()
+    due = {d.version.pk: d for d in signing_status(person, state)}
+    if version.pk not in due:
+        raise CodexError("not_current")
+    if text_sha256 != version.text_sha256:
+        raise CodexError("text_changed")
+    now = now or timezone.now()
+    roles = roles_of(person)
+    term = ElectoralTerm.current(timezone.localdate(now)) if roles.is_politician else None
+    term_id = term.pk if term else 0
+    with transaction.atomic():
+        # Serialise appends: everyone who signs waits here for the one before them.
+        head = _locked_chain_head()
+        existing = Signature.objects.filter(person=person, version=version, term_id=term_id).first()
+        if existing is not None:
+            return existing
+        signature = Signature(
+            sequence=head.last_sequence + 1,
+            person=person,
+            version=version,
+            signed_at=now,
+            person_name=person.full_name or person.email,
+            person_email=person.email,
+            roles=_roles_snapshot(person),
+            text_sha256=text_sha256,
+            term_id=term_id,
+            previous_hash=head.last_hash,
+        )
+        signature.hash = signature.compute_hash()
+        signature.save()
+        ChainHead.objects.filter(pk=1).update(last_sequence=signature.sequence, last_hash=signature.hash)
+    return signature
+
+
+# --- Verifying the chain ---------------------------------------------------------------
+
+
+class ChainReport:
+    def __init__(self):
+        self.checked = 0
+        self.broken: Signature | None = None
+        self.broken_sequence: int | None = None
+        self.reason = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_sequence is None and not self.reason
+
+    def fail(self, reason: str, signature: Signature | None = None, sequence: int | None = None) -> ChainReport:
+        self.reason = reason
+        self.broken = signature
+        self.broken_sequence = sequence if sequence is not None else (signature.sequence if signature else 0)
+        return self
+
+    def describe(self) -> str:
+        if self.intact:
+            return f"intact: {self.checked} signatures checked"
+        who = ""
+        if self.broken is not None:
+            who = f" (signature id {self.broken.pk}, {self.broken.person_name}, version {self.broken.version_id})"
+        return f"broken at link #{self.broken_sequence}{who}: {self.reason}"
+
+
+def chain_verify() -> ChainReport:
+    """Walk the chain in one streamed pass. A row whose stored fields no longer match its
+    own hash was altered: it is named first, wherever it sits (altering `sequence` moves
+    it in the order). Otherwise the first broken link is named: a gap (a removed row), a
+    row that does not point at the hash before it, a signed-text hash that differs from
+    the published version's, or a head that does not match the chain's end."""
+    report = ChainReport()
+    version_hashes = dict(CodeVersion.objects.published().values_list("pk", "text_sha256"))
+    previous = GENESIS_HASH
+    expected_sequence = 1
+    link_error: tuple[str, Signature | None, int] | None = None
+    for signature in Signature.objects.order_by("sequence").iterator(chunk_size=2000):
+        if signature.compute_hash() != signature.hash:
+            return report.fail("its stored fields do not match its hash (the row was altered)", signature)
+        if link_error is None:
+            if signature.sequence != expected_sequence:
+                link_error = (
+                    f"link #{expected_sequence} is missing (the next stored link is #{signature.sequence})",
+                    signature,
+                    expected_sequence,
+                )
+            elif signature.previous_hash != previous:
+                link_error = ("it does not point to the hash of the link before it", signature, signature.sequence)
+            elif version_hashes.get(signature.version_id) != signature.text_sha256:
+                link_error = (
+                    "the signed text's SHA-256 differs from the published version's",
+                    signature,
+                    signature.sequence,
+                )
+            else:
+                report.checked += 1
+        previous = signature.hash
+        expected_sequence = signature.sequence + 1
+    if link_error is not None:
+        return report.fail(link_error[0], link_error[1], link_error[2])
+    head = ChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_sequence != expected_sequence - 1 or head.last_hash != previous):
+        return report.fail(
+            f"the chain ends at #{expected_sequence - 1} but its head says #{head.last_sequence}",
+            None,
+            expected_sequence,
+        )
+    return report
+
+
+# --- Reminders -------------------------------------------------------------------------
+
+
+def reminder_round_fan_out(*, round_id: int, batch_size: int = 500) -> list[list[int]]:
+    """Create the outbox rows of a round in bulk and return the batches to send.
+
+    Runs in a worker. The unique (person, version, number) key makes a second run of the
+    same round create nothing new."""
+    reminder_round = ReminderRound.objects.select_related("version").get(pk=round_id)
+    version = reminder_round.version
+    state = code_state()
+    people = people_to_remind(version, state).order_by("pk").values_list("pk", flat=True)
+    created = 0
+    chunk: list[ReminderEmail] = []
+    for person_id in people.iterator(chunk_size=5000):
+        chunk.append(
+            ReminderEmail(round=reminder_round, version=version, number=reminder_round.number, person_id=person_id)
+        )
+        if len(chunk) >= 2000:
+            ReminderEmail.objects.bulk_create(chunk, ignore_conflicts=True)
+            created += len(chunk)
+            chunk = []
+    if chunk:
+        ReminderEmail.objects.bulk_create(chunk, ignore_conflicts=True)
+        created += len(chunk)
+    total = ReminderEmail.objects.filter(round=reminder_round).count()
+    ReminderRound.objects.filter(pk=round_id).update(recipients=total, fanned_out_at=timezone.now())
+    ids = list(
+        ReminderEmail.objects.filter(round=reminder_round, status=ReminderEmail.Status.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
+
+
+def reminder_batch_send(*, email_ids: list[int]) -> int:
+    """Send one batch over one SMTP connection. Each email is claimed with a conditional
+    update first (queued → claimed), so a batch delivered twice sends nothing twice."""
+    sent = 0
+    state = code_state()
+    connection = get_connection()
+    opened = False
+    try:
+        for email_id in email_ids:
+            claimed = ReminderEmail.objects.filter(
+                pk=email_id, status=ReminderEmail.Status.QUEUED, claimed_at=None
+            ).update(claimed_at=timezone.now())
+            if claimed != 1:
+                continue
+            email = ReminderEmail.objects.select_related("person", "version").get(pk=email_id)
+            due = [d for d in signing_status(email.person, state) if d.version.pk == email.version_id]
+            if not due or due[0].signed:
+                ReminderEmail.objects.filter(pk=email_id).update(status=ReminderEmail.Status.SKIPPED)
+                continue
+            try:
+                message = build_templated_mail(
+                    "codex/email/sign_reminder",
+                    to=email.person.email,
+                    context={
+                        "person": email.person,
+                        "version": email.version,
+                        "round": email.number,
+                        "sign_url": settings.SITE_URL + reverse("codex:home"),
+                        "again": due[0].signed_before_term or email.version.number > 1,
+                    },
+                )
+                if not opened:
+                    # One SMTP session per batch, opened only when something is sent.
+                    connection.open()
+                    opened = True
+                message.connection = connection
+                message.send()
+            except Exception as exc:  # the row says why; no automatic retry sends twice
+                logger.warning("codex reminder %s failed: %s", email_id, exc)
+                ReminderEmail.objects.filter(pk=email_id).update(
+                    status=ReminderEmail.Status.FAILED, error=str(exc)[:500]
+                )
+                continue
+            ReminderEmail.objects.filter(pk=email_id).update(status=ReminderEmail.Status.SENT, sent_at=timezone.now())
+            sent += 1
+    finally:
+        connection.close()
+    return sent
+
+
+def reminder_rounds_due(*, now=None) -> list[int]:
+    """The beat task's question: which current versions have reached a new interval?
+    Creates each due round once (unique per version and number) and returns their ids."""
+    now = now or timezone.now()
+    interval = settings.CODEX_REMINDER_INTERVAL
+    due = []
+    for version in code_state().distinct_versions():
+        if version.published_at is None:
+            continue
+        number = int((now - version.published_at) / interval)
+        if number < 1:
+            continue
+        try:
+            with transaction.atomic():
+                reminder_round, created = ReminderRound.objects.get_or_create(
+                    version=version, number=number, defaults={"created_at": now}
+                )
+        except IntegrityError:
+            continue
+        if created:
+            due.append(reminder_round.pk)
+    return due
+
+
+# --- Self-evaluation -------------------------------------------------------------------
+
+
+def evaluation_submit(
+    *, version: CodeVersion, committee=None, workplace=None, submitted_by, scores: dict, note: str = "", now=None
+):
+    """Store one self-evaluation: `scores` maps (point_id, question) → 1..5."""
+    with transaction.atomic():
+        values = list(scores.values())
+        evaluation = SelfEvaluation.objects.create(
+            version=version,
+            committee=committee,
+            workplace=workplace,
+            submitted_by=submitted_by,
+            note=note,
+            submitted_at=now or timezone.now(),
+            average=round(sum(values) / len(values), 2) if values else 0,
+        )
+        EvaluationAnswer.objects.bulk_create(
+            EvaluationAnswer(evaluation=evaluation, point_id=point_id, question=question, score=score)
+            for (point_id, question), score in scores.items()
+        )
+    return evaluation
