@@ -284,6 +284,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 3000},
     },
+    # Development agreements: reminders of the yearly cycle's deadlines (agreements.tasks).
+    "agreements-queue-deadline-reminders": {
+        "task": "agreements.tasks.queue_deadline_reminders",
+        "schedule": timedelta(minutes=30),
+        "options": {"expires": 1500},
+    },
 }
 
 # --- Security --------------------------------------------------------------------------
