@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('organisation', '0003_remove_membership_membership_role_matches_unit_and_more'),
+        ('organisation', '0002_workplace_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
