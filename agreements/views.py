@@ -215,7 +215,8 @@ def _conflict_response(request, agreement, *, conflict: dict, bound: dict):
     """Someone saved in between: show theirs and yours; the user's text stays in the form."""
     bound["conflict"] = conflict
     if request.htmx:
-        response = _render_edit(request, agreement, bound=bound, status=409)
+        # 200, not 409: htmx does not swap error responses by default.
+        response = _render_edit(request, agreement, bound=bound)
         # Swap the whole page body so the conflict cannot be missed.
         response["HX-Retarget"] = "#main"
         response["HX-Reswap"] = "outerHTML"
