@@ -42,9 +42,11 @@ def test_no_reminder_outside_the_window_or_for_agreements_past_the_step(
     CycleDeadline.objects.create(template=template, kind="draft_due", due_on=dt.date(2026, 12, 20))
     CycleDeadline.objects.create(template=template, kind="signatures_due", due_on=dt.date(2026, 12, 3))
     make_agreement(org, template=template)  # a draft: the signatures deadline is not its step
-    with time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)):
-        with django_capture_on_commit_callbacks(execute=True):
-            tasks.queue_deadline_reminders.apply()
+    with (
+        time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        tasks.queue_deadline_reminders.apply()
     assert mail.outbox == []
     assert not DeadlineReminder.objects.exists()
 
