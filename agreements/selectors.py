@@ -194,23 +194,25 @@ def yearly_wheel(template: AgreementTemplate | None) -> dict:
 def snapshot_lines(data: dict) -> list[str]:
     """A revision as lines of text, in the order the agreement reads."""
     kinds = dict(Goal.Kind.choices)
+    why, success, indicator = _("Why"), _("Success"), _("Indicator")
+    baseline, target, milestone, partners = _("baseline"), _("target"), _("Milestone"), _("Partners")
     lines = [_("Introduction"), *(data.get("introduction") or "").splitlines()]
     for number, goal in enumerate(data.get("goals", []), start=1):
         lines.append("")
         lines.append(f"{number}. {goal['title']} ({kinds.get(goal['kind'], goal['kind'])})")
         if goal.get("why"):
-            lines.extend(f"{_('Why')}: {line}" for line in goal["why"].splitlines())
+            lines.extend(f"{why}: {line}" for line in goal["why"].splitlines())
         if goal.get("success"):
-            lines.extend(f"{_('Success')}: {line}" for line in goal["success"].splitlines())
+            lines.extend(f"{success}: {line}" for line in goal["success"].splitlines())
         if goal.get("indicator_name"):
             lines.append(
-                f"{_('Indicator')}: {goal['indicator_name']} "
-                f"({_('baseline')} {goal.get('indicator_baseline') or '–'}, {_('target')} {goal.get('indicator_target') or '–'})"
+                f"{indicator}: {goal['indicator_name']} "
+                f"({baseline} {goal.get('indicator_baseline') or '–'}, {target} {goal.get('indicator_target') or '–'})"
             )
-        for milestone in goal.get("milestones", []):
-            lines.append(f"{_('Milestone')}: {milestone['due_on']} {milestone['title']}")
+        for item in goal.get("milestones", []):
+            lines.append(f"{milestone}: {item['due_on']} {item['title']}")
         if goal.get("partners"):
-            lines.append(f"{_('Partners')}: {', '.join(goal['partners'])}")
+            lines.append(f"{partners}: {', '.join(goal['partners'])}")
     return lines
 
 
