@@ -180,10 +180,16 @@ def yearly_wheel(template: AgreementTemplate | None) -> dict:
         )
     markers = []
     if template is not None:
+        placed: list[tuple[float, float]] = []
         for number, deadline in enumerate(template.deadlines.all(), start=1):
             days = calendar.monthrange(deadline.due_on.year, deadline.due_on.month)[1]
             angle = (deadline.due_on.month - 1 + (deadline.due_on.day - 1) / days) * 30
-            x, y = _point(angle, 125)
+            # Deadlines on the same day of different years would hide each other: step inwards.
+            radius = 125
+            while any(abs(angle - a) < 7 and r == radius for a, r in placed) and radius > 95:
+                radius -= 19
+            placed.append((angle, radius))
+            x, y = _point(angle, radius)
             markers.append({"number": number, "deadline": deadline, "x": x, "y": y, "kind": deadline.kind})
     return {"months": months, "markers": markers}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,29 +20,21 @@ def agreement_steps(user, roles) -> list[NextStep]:
     steps: list[NextStep] = []
     if roles.led_workplace_ids or roles.headed_centre_ids or roles.chaired_committee_ids:
         signed = Approval.objects.filter(agreement=OuterRef("pk"), round=0)
-        rows = (
-            Agreement.objects.filter(status__in=[Agreement.Status.DRAFT, Agreement.Status.IN_DIALOGUE])
-            .filter(
-                workplace_id__in=roles.led_workplace_ids,
-            )
-            .union(
-                Agreement.objects.filter(
-                    status=Agreement.Status.IN_DIALOGUE, workplace__centre_id__in=roles.headed_centre_ids
-                ),
-                Agreement.objects.filter(
-                    status=Agreement.Status.IN_DIALOGUE, workplace__committees__in=roles.chaired_committee_ids
-                ),
-            )
-            .values_list("pk", flat=True)
-        )
+        S = Agreement.Status
+        chaired = Agreement.objects.filter(workplace__committees__in=roles.chaired_committee_ids).values("pk")
         agreements = (
-            Agreement.objects.filter(pk__in=list(rows))
+            Agreement.objects.filter(
+                Q(workplace_id__in=roles.led_workplace_ids, status__in=[S.DRAFT, S.IN_DIALOGUE])
+                | Q(status=S.IN_DIALOGUE, workplace__centre_id__in=roles.headed_centre_ids)
+                | Q(status=S.IN_DIALOGUE, pk__in=chaired)
+            )
             .select_related("workplace")
             .annotate(
                 chair_done=Exists(signed.filter(kind=Approval.Kind.CHAIR)),
                 leader_done=Exists(signed.filter(kind=Approval.Kind.LEADER)),
                 centre_done=Exists(signed.filter(kind=Approval.Kind.CENTRE_HEAD)),
             )
+            .order_by("workplace__name")[:10]
         )
         for agreement in agreements:
             url = reverse("agreements:detail", args=[agreement.pk])

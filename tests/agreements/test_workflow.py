@@ -127,3 +127,20 @@ def test_the_pdf_reads_like_the_agreement(org, client_for):
         assert expected in text
     assert "/StructTreeRoot" in str(reader.trailer["/Root"].keys())  # a tagged PDF
     assert Agreement.objects.get(pk=agreement.pk).status == "agreed"
+
+
+def test_the_start_page_asks_each_party_for_their_next_step(org, client_for):
+    draft = make_agreement(org)
+    home = reverse("portal:home")
+
+    def steps(user) -> str:
+        client = client_for(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client.get(home).content.decode()
+
+    assert "Continue the development agreement of Egeskovskolen" in steps(org.leader)
+    client_for(org.leader).post(reverse("agreements:send_to_dialogue", args=[draft.pk]))
+    assert "Approve the development agreement of Egeskovskolen" in steps(org.chair)
+    assert "Sign the development agreement of Egeskovskolen" in steps(org.centre_head)
+    assert "Sign the development agreement of Egeskovskolen" in steps(org.leader)
+    assert "development agreement" not in steps(org.member)
