@@ -241,9 +241,13 @@ def goal_save(request, pk: int):
             return _saved_status(request, form=form, version=form["version"].value(), prefix=f"goal-{goal.pk}")
         return _render_edit(request, agreement, bound={("goal", goal.pk): form}, status=400)
     data = form.cleaned_data
-    result = services.goal_save(
-        goal=goal, data=data, partner_ids=data["partners"], version=data["version"], by=request.user
-    )
+    try:
+        result = services.goal_save(
+            goal=goal, data=data, partner_ids=data["partners"], version=data["version"], by=request.user
+        )
+    except TransitionError as error:  # the agreement was evaluated or archived meanwhile
+        messages.error(request, error.messages[0])
+        return redirect("agreements:detail", pk=agreement.pk)
     if not result.saved:
         theirs = result.current
         conflict = {

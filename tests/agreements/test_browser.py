@@ -145,3 +145,24 @@ def test_two_sessions_editing_one_goal_show_the_conflict_and_lose_nothing(page, 
         assert goal.why == "Administratorens tekst om trivsel. Lederens tekst om læsning"
     finally:
         other_context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_finds_nothing_serious_on_the_agreement_pages(page, org, width):
+    agreement = make_agreement(org, "active", goals=2)
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, org.leader.email)
+    for path in (
+        "/udviklingsaftaler/",
+        "/udviklingsaftaler/ny/",
+        "/udviklingsaftaler/tvaergaaende-maal/",
+        f"/udviklingsaftaler/{agreement.pk}/",
+        f"/udviklingsaftaler/{agreement.pk}/rediger/",
+        f"/udviklingsaftaler/{agreement.pk}/opfoelgning/mid_year/",
+        f"/udviklingsaftaler/{agreement.pk}/revisioner/",
+    ):
+        page.goto(page.base_url + path)
+        assert _serious(page) == [], path
+        # Nothing wider than the screen but tables, which scroll in their own box.
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (path, overflow)

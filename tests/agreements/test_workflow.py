@@ -144,3 +144,18 @@ def test_the_start_page_asks_each_party_for_their_next_step(org, client_for):
     assert "Sign the development agreement of Egeskovskolen" in steps(org.centre_head)
     assert "Sign the development agreement of Egeskovskolen" in steps(org.leader)
     assert "development agreement" not in steps(org.member)
+
+
+def test_the_leader_answers_a_comment_in_its_thread(org, client_for):
+    agreement = make_agreement(org, "in_dialogue")
+    goal = own_goal(agreement)
+    client_for(org.member).post(reverse("agreements:comment_add", args=[goal.pk]), {"text": "Hvordan måler I det?"})
+    question = goal.comments.get()
+    client_for(org.leader).post(
+        reverse("agreements:comment_add", args=[goal.pk]), {"text": "Med en læsetest", "reply_to": question.pk}
+    )
+    answer = goal.comments.get(author=org.leader)
+    assert answer.reply_to == question
+    page = client_for(org.centre_head).get(agreement.get_absolute_url()).content.decode()
+    assert page.index("Hvordan måler I det?") < page.index("Med en læsetest")
+    assert "comment-reply" in page
