@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from organisation.models import Membership, Role
 
@@ -201,6 +202,12 @@ def _follow_up(agreement, point, statuses) -> None:
 
 
 def load(context: dict, *, stdout=None) -> None:
+    # Signatures store the signer's capacity in words: write them in the portal's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        _load(context, stdout=stdout)
+
+
+def _load(context: dict, *, stdout=None) -> None:
     workplaces = {workplace.name: workplace for workplace in context["workplaces"].values()}
     accounts = context["accounts"]
     current = _template("Udviklingsaftaler 2027–2028", dt.date(2027, 1, 1), dt.date(2028, 12, 31))
