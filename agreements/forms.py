@@ -80,8 +80,6 @@ class GoalForm(BootstrapMixin, forms.Form):
         data = super().clean()
         if data.get("indicator_target") and not data.get("indicator_baseline"):
             self.add_error("indicator_baseline", _("Give the baseline the target is measured against."))
-        if data.get("kind") == Goal.Kind.CROSS_CUTTING and "partners" in data and not data["partners"]:
-            self.add_error("partners", _("Name at least one partner workplace for a cross-cutting goal."))
         return data
 
     @classmethod

@@ -80,6 +80,19 @@ def agreements_listed(user, *, status: str = "", committee: str = "", centre: st
     return queryset.annotate(goal_count=Count("goals")).order_by("template__period_start", "workplace__name")
 
 
+def agreement_of_workplace(workplace_id: int, on=None) -> Agreement | None:
+    """The workplace's agreement for the period holding `on` (default today), for other
+    apps to link to (for example the next dialogue meeting). One query."""
+    on = on or timezone.localdate()
+    return (
+        Agreement.objects.filter(
+            workplace_id=workplace_id, template__period_start__lte=on, template__period_end__gte=on
+        )
+        .select_related("template")
+        .first()
+    )
+
+
 def templates_published() -> QuerySet[AgreementTemplate]:
     return AgreementTemplate.objects.filter(is_published=True).order_by("-period_start")
 

@@ -41,3 +41,11 @@ def test_the_list_filters_by_status_committee_and_centre(org, client_for):
     assert "Egeskovskolen</a>" in client.get(url, {"committee": org.committee.slug}).content.decode()
     assert "Egeskovskolen</a>" not in client.get(url, {"committee": org.other_committee.slug}).content.decode()
     assert "Egeskovskolen</a>" in client.get(url, {"centre": org.centre.slug}).content.decode()
+
+
+def test_other_apps_find_the_workplaces_current_agreement(org):
+    from agreements.selectors import agreement_of_workplace
+
+    agreement = make_agreement(org)
+    assert agreement_of_workplace(org.workplace.pk, on=dt.date(2027, 3, 1)) == agreement
+    assert agreement_of_workplace(org.workplace.pk, on=dt.date(2030, 3, 1)) is None
