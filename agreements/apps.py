@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Agreements")
+
+    def ready(self) -> None:
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            startpage,  # noqa: F401  (nav item and next steps)
+        )

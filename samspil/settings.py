@@ -313,6 +313,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=15),
         "options": {"expires": 600},
     },
+    # Development agreements: reminders of the yearly cycle's deadlines (agreements.tasks).
+    "agreements-queue-deadline-reminders": {
+        "task": "agreements.tasks.queue_deadline_reminders",
+        "schedule": timedelta(minutes=30),
+        "options": {"expires": 1500},
+    },
 }
 # How often people who have not signed the current code of conduct are reminded.
 CODEX_REMINDER_INTERVAL = timedelta(days=int(os.environ.get("CODEX_REMINDER_INTERVAL_DAYS", "14")))

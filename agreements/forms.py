@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from .models import FollowUp, Goal, Milestone
+
+
+class BootstrapMixin:
+    def full_clean(self):
+        super().full_clean()
+        # Mark the fields that failed, and tie each to its message for screen readers.
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+
+    def _style(self) -> None:
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("aria-describedby", f"{self[name].auto_id}-errors")
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                pass
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class IntroductionForm(BootstrapMixin, forms.Form):
+    introduction = forms.CharField(
+        label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=20000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class GoalForm(BootstrapMixin, forms.Form):
+    """One goal's text. `partner_choices` is built once per page, not per goal."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Goal.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Give the goal a title.")})
+    why = forms.CharField(
+        label=_("Why it matters for the core task"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    success = forms.CharField(
+        label=_("What success looks like"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    indicator_name = forms.CharField(label=_("Indicator"), required=False, max_length=200)
+    indicator_baseline = forms.CharField(label=_("Baseline"), required=False, max_length=60)
+    indicator_target = forms.CharField(label=_("Target"), required=False, max_length=60)
+    partners = forms.TypedMultipleChoiceField(
+        label=_("Partner workplaces"),
+        coerce=int,
+        required=False,
+        help_text=_("For a cross-cutting goal: the workplaces you share it with. They see it on their side."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, workplace_id: int, partner_choices: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workplace_id = workplace_id
+        self.fields["partners"].choices = partner_choices
+        self.fields["partners"].widget.attrs["size"] = 5
+        self._style()
+
+    def clean_partners(self):
+        partners = self.cleaned_data["partners"]
+        if self.workplace_id in partners:
+            raise forms.ValidationError(_("A workplace cannot be its own partner: choose other workplaces."))
+        return partners
+
+    def clean(self):
+        data = super().clean()
+        if data.get("indicator_target") and not data.get("indicator_baseline"):
+            self.add_error("indicator_baseline", _("Give the baseline the target is measured against."))
+        return data
+
+    @classmethod
+    def initial_for(cls, goal: Goal) -> dict:
+        return {
+            **{name: getattr(goal, name) for name in ("kind", "title", "why", "success", "version")},
+            "indicator_name": goal.indicator_name,
+            "indicator_baseline": goal.indicator_baseline,
+            "indicator_target": goal.indicator_target,
+            "partners": [p.pk for p in goal.partners.all()],
+        }
+
+
+class NewGoalForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("Title of the new goal"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(Goal.Kind.OWN, Goal.Kind.OWN.label), (Goal.Kind.CROSS_CUTTING, Goal.Kind.CROSS_CUTTING.label)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].error_messages["required"] = _("Give the goal a title.")
+        self._style()
+
+
+class MilestoneForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, template, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template = template
+        self.fields["title"].error_messages["required"] = _("Name the milestone.")
+        self._style()
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if not self.template.period_start <= due_on <= self.template.period_end:
+            raise forms.ValidationError(
+                _("Choose a date inside the agreement's period (%(start)s – %(end)s).")
+                % {
+                    "start": date_format(self.template.period_start, "SHORT_DATE_FORMAT"),
+                    "end": date_format(self.template.period_end, "SHORT_DATE_FORMAT"),
+                }
+            )
+        return due_on
+
+
+class CommentForm(BootstrapMixin, forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].error_messages["required"] = _("Write a comment first.")
+        self._style()
+
+
+class FollowUpForm(BootstrapMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *FollowUp.Status.choices], required=False)
+    indicator_value = forms.CharField(label=_("Indicator value"), max_length=60, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("status") and (data.get("note") or data.get("indicator_value")):
+            self.add_error("status", _("Choose a status for this goal."))
+        return data
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

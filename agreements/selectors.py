@@ -1,0 +1,283 @@
+"""Reads for the agreement pages: each runs a fixed number of queries whatever the size."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import math
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from organisation.models import Workplace
+
+from .models import Agreement, AgreementTemplate, Approval, FollowUp, Goal, GoalComment, Revision
+from .permissions import agreements_visible_to
+
+
+def agreement_goals(agreement: Agreement, *, only_ids: set[int] | None = None) -> list[Goal]:
+    """The goals with milestones, partners, comments (with authors) and follow-ups: 5 queries."""
+    goals = (
+        Goal.objects.filter(agreement=agreement)
+        .prefetch_related(
+            "milestones",
+            Prefetch("partners", queryset=Workplace.objects.only("id", "name", "slug")),
+            Prefetch("comments", queryset=GoalComment.objects.select_related("author")),
+            "follow_ups",
+        )
+        .order_by("order", "pk")
+    )
+    if only_ids is not None:
+        goals = goals.filter(pk__in=only_ids)
+    result = list(goals)
+    for goal in result:
+        by_point = {f.point: f for f in goal.follow_ups.all()}
+        goal.mid_year = by_point.get(FollowUp.Point.MID_YEAR)
+        goal.year_end = by_point.get(FollowUp.Point.YEAR_END)
+        goal.latest_follow_up = goal.year_end or goal.mid_year
+        comments = list(goal.comments.all())
+        goal.threads = [
+            (comment, [reply for reply in comments if reply.reply_to_id == comment.pk])
+            for comment in comments
+            if comment.reply_to_id is None
+        ]
+    return result
+
+
+def agreement_approvals(agreement: Agreement) -> dict[str, Approval]:
+    return {a.kind: a for a in agreement.approvals.filter(round=0).select_related("person")}
+
+
+def signature_rows(required: list[str], approvals: dict[str, Approval]) -> list[dict]:
+    labels = dict(Approval.Kind.choices)
+    return [{"kind": kind, "label": labels[kind], "approval": approvals.get(kind)} for kind in required]
+
+
+def agreement_history(agreement: Agreement):
+    return agreement.status_changes.select_related("by").order_by("at", "pk")
+
+
+def agreement_revisions(agreement: Agreement):
+    return agreement.revisions.select_related("created_by").defer("snapshot").order_by("-number")
+
+
+def agreements_listed(user, *, status: str = "", committee: str = "", centre: str = "", period: str = "") -> QuerySet:
+    queryset = agreements_visible_to(user).select_related("workplace__centre", "template")
+    if status:
+        queryset = queryset.filter(status=status)
+    if committee:
+        queryset = queryset.filter(pk__in=Agreement.objects.filter(workplace__committees__slug=committee).values("pk"))
+    if centre:
+        queryset = queryset.filter(workplace__centre__slug=centre)
+    if period:
+        queryset = queryset.filter(template_id=period)
+    return queryset.annotate(goal_count=Count("goals")).order_by("template__period_start", "workplace__name")
+
+
+def agreement_of_workplace(workplace_id: int, on=None) -> Agreement | None:
+    """The workplace's agreement for the period holding `on` (default today), for other
+    apps to link to (for example the next dialogue meeting). One query."""
+    on = on or timezone.localdate()
+    return (
+        Agreement.objects.filter(
+            workplace_id=workplace_id, template__period_start__lte=on, template__period_end__gte=on
+        )
+        .select_related("template")
+        .first()
+    )
+
+
+def templates_published() -> QuerySet[AgreementTemplate]:
+    return AgreementTemplate.objects.filter(is_published=True).order_by("-period_start")
+
+
+def current_template(templates: list[AgreementTemplate]) -> AgreementTemplate | None:
+    """The published template whose period holds today, else the next one, else the newest."""
+    today = timezone.localdate()
+    for template in templates:
+        if template.period_start <= today <= template.period_end:
+            return template
+    upcoming = [t for t in templates if t.period_start > today]
+    if upcoming:
+        return min(upcoming, key=lambda t: t.period_start)
+    return templates[0] if templates else None
+
+
+def templates_for_workplace(workplace: Workplace) -> list[AgreementTemplate]:
+    """Published templates that apply to the workplace (by committee or kind; empty = all)."""
+    committee_ids = list(workplace.committees.values_list("pk", flat=True))
+    return list(
+        templates_published()
+        .filter(Q(committees__isnull=True) | Q(committees__in=committee_ids))
+        .filter(Q(workplace_kinds__isnull=True) | Q(workplace_kinds=workplace.kind_id))
+        .distinct()
+    )
+
+
+# --- Progress at a glance -----------------------------------------------------------------
+
+
+STATUS_COLOURS = {
+    FollowUp.Status.ON_TRACK: "#1c7c54",
+    FollowUp.Status.AT_RISK: "#b35c00",
+    FollowUp.Status.ACHIEVED: "#0b5d7a",
+    FollowUp.Status.DROPPED: "#6c757d",
+    "none": "#d8d4ca",
+}
+
+
+@dataclass
+class ProgressPart:
+    key: str
+    label: str
+    count: int
+    x: float
+    width: float
+    colour: str
+
+
+def progress(goals: list[Goal]) -> list[ProgressPart]:
+    """The latest status of each goal as parts of one bar (widths in percent)."""
+    counts: dict[str, int] = {}
+    for goal in goals:
+        key = goal.latest_follow_up.status if goal.latest_follow_up else "none"
+        counts[key] = counts.get(key, 0) + 1
+    total = len(goals) or 1
+    labels = {**dict(FollowUp.Status.choices), "none": _("Not followed up yet")}
+    parts, x = [], 0.0
+    for key in [*FollowUp.Status.values, "none"]:
+        if counts.get(key):
+            width = 100 * counts[key] / total
+            parts.append(
+                ProgressPart(key, str(labels[key]), counts[key], round(x, 2), round(width, 2), STATUS_COLOURS[key])
+            )
+            x += width
+    return parts
+
+
+# --- The yearly wheel ---------------------------------------------------------------------
+
+
+def _point(angle_deg: float, radius: float, centre: float = 160) -> tuple[float, float]:
+    angle = math.radians(angle_deg - 90)
+    return round(centre + radius * math.cos(angle), 2), round(centre + radius * math.sin(angle), 2)
+
+
+def yearly_wheel(template: AgreementTemplate | None) -> dict:
+    """Twelve month segments (January at the top) and a numbered marker per deadline."""
+    months = []
+    for index in range(12):
+        start, end = index * 30, (index + 1) * 30
+        outer_a, outer_b = _point(start, 150), _point(end, 150)
+        inner_a, inner_b = _point(end, 100), _point(start, 100)
+        path = (
+            f"M {outer_a[0]} {outer_a[1]} A 150 150 0 0 1 {outer_b[0]} {outer_b[1]} "
+            f"L {inner_a[0]} {inner_a[1]} A 100 100 0 0 0 {inner_b[0]} {inner_b[1]} Z"
+        )
+        label = _point(start + 15, 82)
+        months.append(
+            {
+                "path": path,
+                "label": dt.date(2000, index + 1, 1).strftime("%m"),
+                "name": MONTHS_3[index + 1],
+                "x": label[0],
+                "y": label[1],
+                "shade": index % 2,
+            }
+        )
+    markers = []
+    if template is not None:
+        placed: list[tuple[float, float]] = []
+        for number, deadline in enumerate(template.deadlines.all(), start=1):
+            days = calendar.monthrange(deadline.due_on.year, deadline.due_on.month)[1]
+            angle = (deadline.due_on.month - 1 + (deadline.due_on.day - 1) / days) * 30
+            # Deadlines on the same day of different years would hide each other: step inwards.
+            radius = 125
+            while any(abs(angle - a) < 7 and r == radius for a, r in placed) and radius > 95:
+                radius -= 19
+            placed.append((angle, radius))
+            x, y = _point(angle, radius)
+            markers.append({"number": number, "deadline": deadline, "x": x, "y": y, "kind": deadline.kind})
+    return {"months": months, "markers": markers}
+
+
+# --- Comparing revisions -------------------------------------------------------------------
+
+
+def snapshot_lines(data: dict) -> list[str]:
+    """A revision as lines of text, in the order the agreement reads."""
+    kinds = dict(Goal.Kind.choices)
+    why, success, indicator = _("Why"), _("Success"), _("Indicator")
+    baseline, target, milestone, partners = _("baseline"), _("target"), _("Milestone"), _("Partners")
+    lines = [_("Introduction"), *(data.get("introduction") or "").splitlines()]
+    for number, goal in enumerate(data.get("goals", []), start=1):
+        lines.append("")
+        lines.append(f"{number}. {goal['title']} ({kinds.get(goal['kind'], goal['kind'])})")
+        if goal.get("why"):
+            lines.extend(f"{why}: {line}" for line in goal["why"].splitlines())
+        if goal.get("success"):
+            lines.extend(f"{success}: {line}" for line in goal["success"].splitlines())
+        if goal.get("indicator_name"):
+            lines.append(
+                f"{indicator}: {goal['indicator_name']} "
+                f"({baseline} {goal.get('indicator_baseline') or '–'}, {target} {goal.get('indicator_target') or '–'})"
+            )
+        for item in goal.get("milestones", []):
+            lines.append(f"{milestone}: {item['due_on']} {item['title']}")
+        if goal.get("partners"):
+            lines.append(f"{partners}: {', '.join(goal['partners'])}")
+    return lines
+
+
+def _mark_words(a: str, b: str) -> tuple[SafeString, SafeString]:
+    """Mark changed words within a changed line: <del> on the left, <ins> on the right."""
+    left_words, right_words = a.split(" "), b.split(" ")
+    left, right = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, left_words, right_words).get_opcodes():
+        old, new = escape(" ".join(left_words[i1:i2])), escape(" ".join(right_words[j1:j2]))
+        if tag == "equal":
+            left.append(old)
+            right.append(new)
+        else:
+            if old:
+                left.append(f"<del>{old}</del>")
+            if new:
+                right.append(f"<ins>{new}</ins>")
+    return mark_safe(" ".join(left)), mark_safe(" ".join(right))  # noqa: S308 (escaped above)
+
+
+def compare_revisions(old: Revision, new: Revision) -> list[dict]:
+    """Side-by-side rows: {"tag": equal|replace|delete|insert, "left": html, "right": html}."""
+    a, b = snapshot_lines(old.snapshot), snapshot_lines(new.snapshot)
+    rows = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            rows.extend({"tag": tag, "left": escape(line), "right": escape(line)} for line in a[i1:i2])
+        elif tag == "replace":
+            for offset in range(max(i2 - i1, j2 - j1)):
+                left = a[i1 + offset] if i1 + offset < i2 else None
+                right = b[j1 + offset] if j1 + offset < j2 else None
+                if left is not None and right is not None:
+                    marked_left, marked_right = _mark_words(left, right)
+                    rows.append({"tag": "replace", "left": marked_left, "right": marked_right})
+                elif left is not None:
+                    rows.append({"tag": "delete", "left": mark_safe(f"<del>{escape(left)}</del>"), "right": ""})  # noqa: S308
+                else:
+                    rows.append({"tag": "insert", "left": "", "right": mark_safe(f"<ins>{escape(right)}</ins>")})  # noqa: S308
+        elif tag == "delete":
+            rows.extend(
+                {"tag": tag, "left": mark_safe(f"<del>{escape(line)}</del>"), "right": ""}  # noqa: S308
+                for line in a[i1:i2]
+            )
+        else:
+            rows.extend(
+                {"tag": tag, "left": "", "right": mark_safe(f"<ins>{escape(line)}</ins>")}  # noqa: S308
+                for line in b[j1:j2]
+            )
+    return rows

@@ -1,0 +1,487 @@
+"""Agreement pages. Every form works as a plain POST; htmx adds autosave on top.
+
+Autosave: each goal form (and the introduction) posts on `keyup changed delay:1s` and
+`change`; the answer swaps a small "Saved at 14:32" status and, out of band, the hidden
+version field and the field errors. A stale version gets the conflict view with both texts.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organisation.models import Centre, Committee, Workplace
+from organisation.roles import roles_of
+
+from . import selectors, services
+from .forms import CommentForm, FollowUpForm, GoalForm, IntroductionForm, MilestoneForm, NewGoalForm
+from .models import Agreement, FollowUp, Goal, GoalComment, Milestone, Revision
+from .permissions import get_agreement_for_user, get_goal_for_user, has_perm, partner_goals_visible_to
+from .services import TransitionError
+
+
+def _partner_choices(workplace_id: int) -> list[tuple[int, str]]:
+    # Includes the workplace itself, so choosing it gets a clear message, not "invalid choice".
+    return list(Workplace.objects.filter(is_active=True).order_by("name").values_list("pk", "name"))
+
+
+# --- List, start, partners ------------------------------------------------------------------
+
+
+def agreement_list(request):
+    filters = {name: request.GET.get(name, "").strip() for name in ("status", "committee", "centre", "period")}
+    if filters["period"] and not filters["period"].isdigit():
+        filters["period"] = ""
+    templates = list(selectors.templates_published().prefetch_related("deadlines"))
+    page = Paginator(selectors.agreements_listed(request.user, **filters), 50).get_page(request.GET.get("page"))
+    wheel_template = next((t for t in templates if str(t.pk) == filters["period"]), None) or selectors.current_template(
+        templates
+    )
+    roles = roles_of(request.user)
+    return render(
+        request,
+        "agreements/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": Agreement.Status.choices,
+            "committees": Committee.objects.filter(is_active=True).only("name", "slug"),
+            "centres": Centre.objects.only("name", "slug"),
+            "templates": templates,
+            "wheel_template": wheel_template,
+            "wheel": selectors.yearly_wheel(wheel_template),
+            "can_start": bool(roles.led_workplace_ids) and bool(templates),
+        },
+    )
+
+
+def agreement_start(request):
+    """The leader picks the period (and the workplace, if they lead several) and starts."""
+    led = list(Workplace.objects.filter(pk__in=roles_of(request.user).led_workplace_ids).order_by("name"))
+    if not led:
+        raise PermissionDenied
+    options = []
+    for workplace in led:
+        existing = {a.template_id: a for a in workplace.agreements.all()}
+        for template in selectors.templates_for_workplace(workplace):
+            options.append({"workplace": workplace, "template": template, "existing": existing.get(template.pk)})
+    if request.method == "POST":
+        choice = request.POST.get("choice", "")
+        option = next((o for o in options if f"{o['workplace'].pk}-{o['template'].pk}" == choice), None)
+        if option is None:
+            messages.error(request, _("Choose a period and workplace."))
+        else:
+            agreement = services.agreement_start(
+                template=option["template"], workplace=option["workplace"], by=request.user
+            )
+            return redirect("agreements:edit", pk=agreement.pk)
+    return render(request, "agreements/start.html", {"options": options})
+
+
+def partner_goals(request):
+    goals = (
+        partner_goals_visible_to(request.user)
+        .select_related("agreement__workplace", "agreement__template")
+        .prefetch_related("milestones", "partners")
+        .order_by("agreement__workplace__name", "order")
+    )
+    return render(request, "agreements/partner_goals.html", {"goals": goals})
+
+
+# --- The agreement ----------------------------------------------------------------------------
+
+
+def agreement_detail(request, pk: int):
+    agreement = get_agreement_for_user(request.user, pk)
+    goals = selectors.agreement_goals(agreement)
+    user = request.user
+    approvals = selectors.agreement_approvals(agreement)
+    return render(
+        request,
+        "agreements/detail.html",
+        {
+            "agreement": agreement,
+            "goals": goals,
+            "approvals": approvals,
+            "signature_rows": selectors.signature_rows(services.required_signatures(agreement), approvals),
+            "history": selectors.agreement_history(agreement),
+            "revisions": list(selectors.agreement_revisions(agreement)),
+            "progress": selectors.progress(goals),
+            "comment_form": CommentForm(),
+            "can_edit": has_perm(user, "agreements.change_agreement", agreement),
+            "can_comment": has_perm(user, "agreements.comment_agreement", agreement),
+            "can_send": has_perm(user, "agreements.send_to_dialogue", agreement)
+            and agreement.status == Agreement.Status.DRAFT,
+            "can_approve": has_perm(user, "agreements.approve_agreement", agreement),
+            "can_sign": has_perm(user, "agreements.sign_agreement", agreement),
+            "can_manage": has_perm(user, "agreements.manage_agreement", agreement),
+            "can_follow_up": has_perm(user, "agreements.follow_up_agreement", agreement)
+            and agreement.status in (Agreement.Status.AGREED, Agreement.Status.ACTIVE),
+        },
+    )
+
+
+def _render_edit(request, agreement: Agreement, *, bound: dict | None = None, status: int = 200):
+    """The drafting page; `bound` holds forms that failed, so what was typed stays."""
+    bound = bound or {}
+    goals = selectors.agreement_goals(agreement)
+    choices = _partner_choices(agreement.workplace_id)
+    goal_forms = []
+    for goal in goals:
+        form = bound.get(("goal", goal.pk)) or GoalForm(
+            prefix=f"goal-{goal.pk}",
+            initial=GoalForm.initial_for(goal),
+            workplace_id=agreement.workplace_id,
+            partner_choices=choices,
+        )
+        milestone_form = bound.get(("milestone", goal.pk)) or MilestoneForm(
+            prefix=f"milestone-{goal.pk}", template=agreement.template
+        )
+        goal_forms.append({"goal": goal, "form": form, "milestone_form": milestone_form})
+    own_count = sum(1 for goal in goals if goal.kind == Goal.Kind.OWN)
+    return render(
+        request,
+        "agreements/edit.html",
+        {
+            "agreement": agreement,
+            "template": agreement.template,
+            "intro_form": bound.get("intro")
+            or IntroductionForm(initial={"introduction": agreement.introduction, "version": agreement.version}),
+            "goal_forms": goal_forms,
+            "new_goal_form": bound.get("new_goal") or NewGoalForm(),
+            "own_count": own_count,
+            "over_limit": own_count > agreement.template.own_goal_limit,
+            "conflict": bound.get("conflict"),
+        },
+        status=status,
+    )
+
+
+def agreement_edit(request, pk: int):
+    agreement = get_agreement_for_user(request.user, pk, write=True)
+    return _render_edit(request, agreement)
+
+
+def _saved_status(request, *, form, version: int, prefix: str = ""):
+    """The autosave answer: the status text, and out of band the new version and field errors."""
+    name = f"{prefix}-version" if prefix else "version"
+    return render(
+        request,
+        "agreements/_saved_status.html",
+        {
+            "version_field_name": name,
+            "version_field_id": f"id_{name}",
+            "version": version,
+            "form": form,
+            "saved_at": timezone.localtime(),
+        },
+    )
+
+
+@require_POST
+def introduction_save(request, pk: int):
+    agreement = get_agreement_for_user(request.user, pk, write=True)
+    form = IntroductionForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:
+            return _saved_status(request, form=form, version=form["version"].value())
+        return _render_edit(request, agreement, bound={"intro": form}, status=400)
+    result = services.agreement_save_introduction(
+        agreement=agreement,
+        introduction=form.cleaned_data["introduction"],
+        version=form.cleaned_data["version"],
+        by=request.user,
+    )
+    if not result.saved:
+        conflict = {"what": "intro", "theirs": result.current.introduction, "yours": form.cleaned_data["introduction"]}
+        kept = IntroductionForm(
+            initial={"introduction": form.cleaned_data["introduction"], "version": result.current.version}
+        )
+        return _conflict_response(request, agreement, conflict=conflict, bound={"intro": kept})
+    if request.htmx:
+        return _saved_status(request, form=form, version=result.current.version)
+    messages.success(request, _("The introduction is saved."))
+    return redirect(reverse("agreements:edit", args=[pk]) + "#introduction")
+
+
+def _conflict_response(request, agreement, *, conflict: dict, bound: dict):
+    """Someone saved in between: show theirs and yours; the user's text stays in the form."""
+    bound["conflict"] = conflict
+    if request.htmx:
+        # 200, not 409: htmx does not swap error responses by default.
+        response = _render_edit(request, agreement, bound=bound)
+        # Swap the whole page body so the conflict cannot be missed.
+        response["HX-Retarget"] = "#main"
+        response["HX-Reswap"] = "outerHTML"
+        response["HX-Reselect"] = "#main"
+        return response
+    return _render_edit(request, agreement, bound=bound, status=409)
+
+
+def goal_save(request, pk: int):
+    goal = get_goal_for_user(request.user, pk, write=True)
+    agreement = goal.agreement
+    if request.method != "POST":
+        return redirect(reverse("agreements:edit", args=[agreement.pk]) + f"#goal-{goal.pk}")
+    form = GoalForm(
+        request.POST,
+        prefix=f"goal-{goal.pk}",
+        workplace_id=agreement.workplace_id,
+        partner_choices=_partner_choices(agreement.workplace_id),
+    )
+    if not form.is_valid():
+        if request.htmx:
+            return _saved_status(request, form=form, version=form["version"].value(), prefix=f"goal-{goal.pk}")
+        return _render_edit(request, agreement, bound={("goal", goal.pk): form}, status=400)
+    data = form.cleaned_data
+    try:
+        result = services.goal_save(
+            goal=goal, data=data, partner_ids=data["partners"], version=data["version"], by=request.user
+        )
+    except TransitionError as error:  # the agreement was evaluated or archived meanwhile
+        messages.error(request, error.messages[0])
+        return redirect("agreements:detail", pk=agreement.pk)
+    if not result.saved:
+        theirs = result.current
+        conflict = {
+            "what": "goal",
+            "goal": theirs,
+            "fields": [
+                {"label": form.fields[name].label, "theirs": getattr(theirs, name), "yours": data.get(name, "")}
+                for name in ("title", "why", "success", "indicator_name", "indicator_baseline", "indicator_target")
+            ],
+        }
+        kept = GoalForm(
+            prefix=f"goal-{goal.pk}",
+            initial={**data, "version": theirs.version},
+            workplace_id=agreement.workplace_id,
+            partner_choices=_partner_choices(agreement.workplace_id),
+        )
+        return _conflict_response(request, agreement, conflict=conflict, bound={("goal", goal.pk): kept})
+    if request.htmx:
+        return _saved_status(request, form=form, version=result.current.version, prefix=f"goal-{goal.pk}")
+    messages.success(request, _("The goal “%(title)s” is saved.") % {"title": result.current.title})
+    return redirect(reverse("agreements:edit", args=[agreement.pk]) + f"#goal-{goal.pk}")
+
+
+@require_POST
+def goal_add(request, pk: int):
+    agreement = get_agreement_for_user(request.user, pk, write=True)
+    form = NewGoalForm(request.POST)
+    if not form.is_valid():
+        return _render_edit(request, agreement, bound={"new_goal": form}, status=400)
+    goal = services.goal_add(
+        agreement=agreement, title=form.cleaned_data["title"], kind=form.cleaned_data["kind"], by=request.user
+    )
+    return redirect(reverse("agreements:edit", args=[pk]) + f"#goal-{goal.pk}")
+
+
+@require_POST
+def goal_move(request, pk: int):
+    goal = get_goal_for_user(request.user, pk, write=True)
+    direction = "up" if request.POST.get("direction") == "up" else "down"
+    services.goal_move(goal=goal, direction=direction, by=request.user)
+    return redirect(reverse("agreements:edit", args=[goal.agreement_id]) + f"#goal-{goal.pk}")
+
+
+@require_POST
+def goal_delete(request, pk: int):
+    goal = get_goal_for_user(request.user, pk, write=True)
+    agreement_id = goal.agreement_id
+    services.goal_delete(goal=goal, by=request.user)
+    messages.success(request, _("The goal is removed."))
+    return redirect("agreements:edit", pk=agreement_id)
+
+
+@require_POST
+def milestone_add(request, pk: int):
+    goal = get_goal_for_user(request.user, pk, write=True)
+    form = MilestoneForm(request.POST, prefix=f"milestone-{goal.pk}", template=goal.agreement.template)
+    if not form.is_valid():
+        return _render_edit(request, goal.agreement, bound={("milestone", goal.pk): form}, status=400)
+    services.milestone_add(
+        goal=goal, title=form.cleaned_data["title"], due_on=form.cleaned_data["due_on"], by=request.user
+    )
+    return redirect(reverse("agreements:edit", args=[goal.agreement_id]) + f"#goal-{goal.pk}")
+
+
+@require_POST
+def milestone_delete(request, pk: int):
+    milestone = get_object_or_404(Milestone.objects.select_related("goal"), pk=pk)
+    goal = get_goal_for_user(request.user, milestone.goal_id, write=True)
+    services.milestone_delete(milestone=milestone, by=request.user)
+    return redirect(reverse("agreements:edit", args=[goal.agreement_id]) + f"#goal-{goal.pk}")
+
+
+@require_POST
+def comment_add(request, pk: int):
+    goal = get_goal_for_user(request.user, pk, write=True, perm="agreements.comment_agreement")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["text"][0] if "text" in form.errors else _("The comment was not saved."))
+        return redirect(reverse("agreements:detail", args=[goal.agreement_id]) + f"#goal-{goal.pk}")
+    reply_to = None
+    if form.cleaned_data.get("reply_to"):
+        reply_to = GoalComment.objects.filter(pk=form.cleaned_data["reply_to"], goal=goal).first()
+    services.comment_add(goal=goal, author=request.user, text=form.cleaned_data["text"], reply_to=reply_to)
+    messages.success(request, _("Your comment is added."))
+    return redirect(reverse("agreements:detail", args=[goal.agreement_id]) + f"#goal-{goal.pk}")
+
+
+# --- Workflow ----------------------------------------------------------------------------------
+
+
+def _step(request, pk: int, perm: str, action, success: str):
+    agreement = get_agreement_for_user(request.user, pk, write=True, perm=perm)
+    try:
+        action(agreement)
+    except TransitionError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, success)
+    return redirect("agreements:detail", pk=pk)
+
+
+@require_POST
+def send_to_dialogue(request, pk: int):
+    return _step(
+        request,
+        pk,
+        "agreements.send_to_dialogue",
+        lambda a: services.agreement_send_to_dialogue(agreement=a, by=request.user),
+        _("The agreement is sent to dialogue. The committee and the head of area can now comment."),
+    )
+
+
+@require_POST
+def approve(request, pk: int):
+    return _step(
+        request,
+        pk,
+        "agreements.approve_agreement",
+        lambda a: services.agreement_approve(agreement=a, chair=request.user),
+        _("You have approved the agreement for the committee."),
+    )
+
+
+@require_POST
+def sign(request, pk: int):
+    return _step(
+        request,
+        pk,
+        "agreements.sign_agreement",
+        lambda a: services.agreement_sign(agreement=a, signer=request.user),
+        _("You have signed the agreement."),
+    )
+
+
+@require_POST
+def activate(request, pk: int):
+    return _step(
+        request,
+        pk,
+        "agreements.manage_agreement",
+        lambda a: services.agreement_activate(agreement=a, by=request.user),
+        _("The agreement is active."),
+    )
+
+
+@require_POST
+def evaluate(request, pk: int):
+    return _step(
+        request,
+        pk,
+        "agreements.manage_agreement",
+        lambda a: services.agreement_evaluate(agreement=a, by=request.user),
+        _("The agreement is evaluated."),
+    )
+
+
+@require_POST
+def archive(request, pk: int):
+    return _step(
+        request,
+        pk,
+        "agreements.manage_agreement",
+        lambda a: services.agreement_archive(agreement=a, by=request.user),
+        _("The agreement is archived."),
+    )
+
+
+# --- Follow-up, revisions, PDF -----------------------------------------------------------------
+
+
+def follow_up(request, pk: int, point: str):
+    if point not in FollowUp.Point.values:
+        raise Http404
+    agreement = get_agreement_for_user(request.user, pk, write=True, perm="agreements.follow_up_agreement")
+    if agreement.status not in (Agreement.Status.AGREED, Agreement.Status.ACTIVE):
+        messages.error(request, _("Goals are followed up while the agreement is agreed or active."))
+        return redirect("agreements:detail", pk=pk)
+    goals = selectors.agreement_goals(agreement)
+    forms_by_goal = []
+    for goal in goals:
+        existing = goal.mid_year if point == FollowUp.Point.MID_YEAR else goal.year_end
+        initial = (
+            {"status": existing.status, "note": existing.note, "indicator_value": existing.indicator_value}
+            if existing
+            else {}
+        )
+        form = FollowUpForm(request.POST or None, prefix=f"goal-{goal.pk}", initial=initial)
+        forms_by_goal.append((goal, form))
+    if request.method == "POST":
+        if all(form.is_valid() for _goal, form in forms_by_goal):
+            for goal, form in forms_by_goal:
+                if form.cleaned_data["status"]:
+                    services.follow_up_record(goal=goal, point=point, author=request.user, **form.cleaned_data)
+            messages.success(request, _("The follow-up is saved."))
+            return redirect("agreements:detail", pk=pk)
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "agreements/follow_up.html",
+        {"agreement": agreement, "forms": forms_by_goal, "point": point, "point_label": FollowUp.Point(point).label},
+        status=status,
+    )
+
+
+def revisions(request, pk: int):
+    agreement = get_agreement_for_user(request.user, pk)
+    all_revisions = list(selectors.agreement_revisions(agreement))
+    numbers = [r.number for r in all_revisions]
+    rows, old, new = None, None, None
+    if len(numbers) >= 2:
+        try:
+            a = int(request.GET.get("a", min(numbers[0], numbers[1])))
+            b = int(request.GET.get("b", max(numbers[0], numbers[1])))
+        except ValueError:
+            a, b = numbers[1], numbers[0]
+        pair = {r.number: r for r in Revision.objects.filter(agreement=agreement, number__in=[a, b])}
+        if a in pair and b in pair:
+            old, new = pair[a], pair[b]
+            rows = selectors.compare_revisions(old, new)
+    return render(
+        request,
+        "agreements/revisions.html",
+        {"agreement": agreement, "revisions": all_revisions, "rows": rows, "old": old, "new": new},
+    )
+
+
+def agreement_pdf(request, pk: int):
+    agreement = get_agreement_for_user(request.user, pk)
+    from .pdf import render_agreement_pdf
+
+    pdf = render_agreement_pdf(request, agreement)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"udviklingsaftale-{agreement.workplace.slug}-{agreement.template.period_label}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

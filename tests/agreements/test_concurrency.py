@@ -1,0 +1,67 @@
+"""Races on PostgreSQL: concurrent saves of one version, concurrent signatures."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from agreements import services
+from agreements.models import Approval, Goal
+
+from .helpers import make_agreement, own_goal
+
+
+def _together(count: int, work) -> list:
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_sessions_saving_the_same_version_save_once_and_nine_get_the_conflict(org, postgres):
+    goal = own_goal(make_agreement(org))
+
+    def save(index: int) -> bool:
+        data = {"kind": "own", "title": f"Udgave {index}", "why": f"Tekst {index}", "success": ""}
+        return services.goal_save(goal=goal, data=data, partner_ids=[], version=1, by=org.leader).saved
+
+    results = _together(10, save)
+    assert results.count(True) == 1 and results.count(False) == 9
+    saved = Goal.objects.get(pk=goal.pk)
+    assert saved.version == 2 and saved.why == f"Tekst {results.index(True)}"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_signatures_make_one_agreed_revision(org, postgres):
+    agreement = make_agreement(org, "in_dialogue")
+    services.agreement_approve(agreement=agreement, chair=org.chair)
+    signers = [org.leader, org.centre_head] * 3
+
+    def sign(index: int) -> str:
+        try:
+            return services.agreement_sign(agreement=agreement, signer=signers[index]).status
+        except services.TransitionError:
+            return "refused"
+
+    _together(len(signers), sign)
+    agreement.refresh_from_db()
+    assert agreement.status == "agreed"
+    assert Approval.objects.filter(agreement=agreement).count() == 3
+    assert agreement.revisions.count() == 1 and agreement.status_changes.filter(to_status="agreed").count() == 1

@@ -1,0 +1,51 @@
+"""The yearly wheel and the list read right in Danish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import CycleDeadline
+
+from .helpers import make_agreement, make_template
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_yearly_wheel_marks_every_deadline_with_a_text_list_in_danish(org, client_for):
+    template = make_template()
+    CycleDeadline.objects.create(template=template, kind="year_end", due_on=dt.date(2028, 10, 1), label="Evaluering")
+    make_agreement(org, "in_dialogue", template=template)
+    client = client_for(org.chair)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "da"
+    page = client.get(reverse("agreements:list"), {"period": template.pk}).content.decode()
+    markers = re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', page)
+    assert len(markers) == 3
+    # Coordinates are numbers with a decimal point, whatever the language (da writes 160,5).
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", value) for pair in markers for value in pair)
+    # 1 October in two years: the two markers do not sit on top of each other.
+    assert len(set(markers)) == 3
+    assert "1. oktober 2028</time>: Evaluering" in page and "Frist for udkast" in page
+    assert "okt" in page and "I dialog" in page
+
+
+def test_the_list_filters_by_status_committee_and_centre(org, client_for):
+    make_agreement(org, "in_dialogue")
+    client = client_for(org.director)
+    url = reverse("agreements:list")
+    assert "Egeskovskolen" in client.get(url, {"status": "in_dialogue"}).content.decode()
+    assert "Egeskovskolen</a>" not in client.get(url, {"status": "draft"}).content.decode()
+    assert "Egeskovskolen</a>" in client.get(url, {"committee": org.committee.slug}).content.decode()
+    assert "Egeskovskolen</a>" not in client.get(url, {"committee": org.other_committee.slug}).content.decode()
+    assert "Egeskovskolen</a>" in client.get(url, {"centre": org.centre.slug}).content.decode()
+
+
+def test_other_apps_find_the_workplaces_current_agreement(org):
+    from agreements.selectors import agreement_of_workplace
+
+    agreement = make_agreement(org)
+    assert agreement_of_workplace(org.workplace.pk, on=dt.date(2027, 3, 1)) == agreement
+    assert agreement_of_workplace(org.workplace.pk, on=dt.date(2030, 3, 1)) is None

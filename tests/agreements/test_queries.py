@@ -1,0 +1,85 @@
+"""The agreement page and the list run a fixed number of queries whatever the size."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agreements.models import Agreement, FollowUp, Goal, GoalComment, Milestone, Revision
+from agreements.services import agreement_start
+from tests.factories import WorkplaceFactory
+
+from .helpers import make_agreement, make_template
+
+pytestmark = pytest.mark.django_db
+
+
+def _grow(org, agreement: Agreement, n: int) -> None:
+    """n goals, each with a milestone, a partner, a follow-up and a comment; n revisions."""
+    goals = Goal.objects.bulk_create(
+        Goal(agreement=agreement, kind="cross_cutting", title=f"Mål {i}", order=10 + i) for i in range(n)
+    )
+    for goal in goals:
+        goal.partners.add(org.other_workplace)
+    Milestone.objects.bulk_create(Milestone(goal=g, title="Trin", due_on=dt.date(2027, 6, 1)) for g in goals)
+    FollowUp.objects.bulk_create(FollowUp(goal=g, point="mid_year", status="on_track") for g in goals)
+    GoalComment.objects.bulk_create(GoalComment(goal=g, author=org.member, text="Godt") for g in goals)
+    start = agreement.revisions.count() + 1
+    Revision.objects.bulk_create(
+        Revision(agreement=agreement, number=start + i, snapshot={"goals": []}) for i in range(n)
+    )
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_agreement_page_costs_the_same_with_1_and_50_goals_comments_and_revisions(org, client_for):
+    small, large = make_agreement(org, "active", goals=0), None
+    _grow(org, small, 1)
+    other = WorkplaceFactory(centre=org.centre, committees=[org.committee])
+    large = agreement_start(template=small.template, workplace=other, by=org.admin)
+    Agreement.objects.filter(pk=large.pk).update(status="active")
+    _grow(org, large, 50)
+    client = client_for(org.chair)
+    counts = [_count(client, reverse("agreements:detail", args=[a.pk])) for a in (small, large)]
+    # 1 user (the session is in the cache), 2 agreement (+workplace, centre, kind, template),
+    # 3 the workplace's committees, 4 roles_of, 5 goals, 6 milestones, 7 partners,
+    # 8 comments (+authors), 9 follow-ups, 10 approvals (+people), 11 revisions (+authors),
+    # 12 status changes (+people)
+    assert counts == [12, 12]
+
+
+def test_the_list_costs_the_same_with_1_and_50_agreements(org, client_for):
+    template = make_template()
+    client = client_for(org.director)
+    make_agreement(org, "in_dialogue", template=template)
+    one = _count(client, reverse("agreements:list"))
+    for _ in range(49):
+        workplace = WorkplaceFactory(centre=org.centre, committees=[org.committee])
+        agreement_start(template=template, workplace=workplace, by=org.admin)
+    many = _count(client, reverse("agreements:list"))
+    # 1 user, 2 published templates, 3 their deadlines (the yearly wheel), 4 roles_of,
+    # 5 count for the pager, 6 committees, 7 centres (filters),
+    # 8 the page of agreements (+workplace, centre, template, goal count)
+    assert (one, many) == (8, 8)
+
+
+def test_the_edit_page_costs_the_same_with_1_and_50_goals(org, client_for):
+    small = make_agreement(org, "draft", goals=0)
+    _grow(org, small, 1)
+    other = WorkplaceFactory(centre=org.centre, committees=[org.committee])
+    large = agreement_start(template=small.template, workplace=other, by=org.admin)
+    _grow(org, large, 50)
+    client = client_for(org.admin)
+    counts = [_count(client, reverse("agreements:edit", args=[a.pk])) for a in (small, large)]
+    # 1 user, 2 agreement (+workplace, centre, kind, template), 3 committees, 4 roles_of,
+    # 5-9 goals with milestones, partners, comments, follow-ups, 10 the partner choices (once per page)
+    assert counts == [10, 10]
