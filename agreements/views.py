@@ -7,6 +7,8 @@ version field and the field errors. A stale version gets the conflict view with 
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -25,6 +27,8 @@ from .forms import CommentForm, FollowUpForm, GoalForm, IntroductionForm, Milest
 from .models import Agreement, FollowUp, Goal, GoalComment, Milestone, Revision
 from .permissions import get_agreement_for_user, get_goal_for_user, has_perm, partner_goals_visible_to
 from .services import TransitionError
+
+logger = logging.getLogger(__name__)
 
 
 def _partner_choices(workplace_id: int) -> list[tuple[int, str]]:
@@ -480,7 +484,13 @@ def agreement_pdf(request, pk: int):
     agreement = get_agreement_for_user(request.user, pk)
     from .pdf import render_agreement_pdf
 
-    pdf = render_agreement_pdf(request, agreement)
+    try:
+        pdf = render_agreement_pdf(request, agreement)
+    except OSError:
+        # WeasyPrint needs Pango (Debian: libpango-1.0-0 libpangoft2-1.0-0); a laptop may lack it.
+        logger.exception("PDF rendering is unavailable")
+        messages.error(request, _("The PDF cannot be made on this server right now. Use Print instead."))
+        return redirect(agreement)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"udviklingsaftale-{agreement.workplace.slug}-{agreement.template.period_label}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
