@@ -19,6 +19,12 @@ SESSION_SEEN_KEY = "samspil_session_seen"
 RENEW_EVERY_SECONDS = 300
 
 
+def start_session_clock(session) -> None:
+    now = int(time.time())
+    session[SESSION_STARTED_KEY] = now
+    session[SESSION_SEEN_KEY] = now
+
+
 class SessionLifetimeMiddleware:
     """An idle timeout and an absolute lifetime for sessions.
 

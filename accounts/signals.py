@@ -19,6 +19,11 @@ def client_ip(request) -> str:
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs) -> None:
     logger.info("login succeeded user=%s ip=%s", user.pk, client_ip(request))
+    if request is not None and hasattr(request, "session"):
+        from .middleware import start_session_clock
+
+        # Stamped at login, so the first page after it writes nothing more.
+        start_session_clock(request.session)
 
 
 @receiver(user_logged_out)

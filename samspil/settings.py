@@ -124,8 +124,19 @@ USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 # --- Cache, sessions -------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def _next_redis_db(url: str) -> str:
+    """redis://host:6379/0 → redis://host:6379/1: the cache gets its own database, so
+    clearing the cache never flushes the broker's queued tasks."""
+    parsed = urlparse(url)
+    db = int(parsed.path.strip("/") or 0)
+    return parsed._replace(path=f"/{db + 1}").geturl()
+
+
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL") or (_next_redis_db(REDIS_URL) if REDIS_URL else "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}}
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
