@@ -265,6 +265,10 @@ class Meeting(models.Model):
     def is_past(self) -> bool:
         return self.ends_at < timezone.now()
 
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
 
 class AgendaItem(models.Model):
     class ProposedBy(models.TextChoices):

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -64,15 +66,9 @@ def my_meetings(request):
 
 
 def committee_plan(request, slug: str):
+    # The committee is public structure; its plan lists only the meetings the person may see.
     committee = get_committee_for_user(request.user, slug)
     roles = roles_of(request.user)
-    if not (
-        roles.is_leadership
-        or committee.pk in roles.committee_ids
-        or roles.headed_centre_ids
-        or roles.staff_workplace_ids
-    ):
-        raise Http404
     try:
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
@@ -283,7 +279,9 @@ def meeting_held(request, pk: int):
 @require_POST
 def meeting_respond(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
-    if not request.user.has_perm("meetings.respond_meeting", meeting):
+    # rules.has_perm, not user.has_perm: administrators may do everything else, but
+    # only the invited can answer.
+    if not rules.has_perm("meetings.respond_meeting", request.user, meeting):
         raise PermissionDenied
     form = RespondForm(request.POST)
     if form.is_valid():
@@ -414,8 +412,6 @@ def series_create(request, slug: str):
 
 
 def committee_plan_url(committee) -> str:
-    from django.urls import reverse
-
     return reverse("meetings:committee_plan", args=[committee.slug])
 
 
@@ -437,31 +433,29 @@ def visit_times(request):
 
 def visit_book(request, pk: int):
     slot = get_slot_for_user(request.user, pk)
-    if not request.user.has_perm("meetings.book_visitslot", slot):
+    # Only politicians of a responsible committee book, administrators included only if they are one.
+    if not rules.has_perm("meetings.book_visitslot", request.user, slot):
         raise PermissionDenied
-    form = BookForm(request.POST or None)
-    taken_alternatives = None
+    form = BookForm(request.POST if request.method == "POST" else None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             booking = services.visit_book(slot_id=slot.pk, member=request.user, reason=form.cleaned_data["reason"])
         except services.SlotTaken:
-            taken_alternatives = selectors.next_free_slots(slot.workplace_id, exclude=slot.pk)
-            form.add_error(None, _("Sorry, this time was just taken by someone else."))
-            response = render(
-                request,
-                "meetings/visit_book.html",
-                {"slot": slot, "form": form, "taken": True, "alternatives": taken_alternatives},
-                status=409,
-            )
-            return response
+            # The loser of a race: a clear answer and the next free times at the workplace.
+            form.add_error("slot", _("Sorry, this time was just taken by someone else."))
+            alternatives = selectors.next_free_slots(slot.workplace_id, exclude=slot.pk)
+            context = {"slot": slot, "form": form, "taken": True, "alternatives": alternatives}
+            return render(request, "meetings/visit_book.html", context, status=409)
         except ValidationError as error:
             apply_service_errors(form, error)
+            status = 400
         else:
             messages.success(
                 request, _("The visit is booked. The workplace is told and you will see it under your meetings.")
             )
             return redirect("meetings:meeting", pk=booking.slot.meeting.pk)
-    return render(request, "meetings/visit_book.html", {"slot": slot, "form": form, "taken": False})
+    return render(request, "meetings/visit_book.html", {"slot": slot, "form": form, "taken": False}, status=status)
 
 
 def booking_cancel(request, pk: int):
