@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from organisation.models import Membership, Role
 
+from .kinds import kind as meeting_kind
 from .models import (
     AgendaItem,
     BlockedPeriod,
@@ -596,7 +597,7 @@ def _visit_meeting_join(*, slot: VisitSlot, member) -> Meeting:
         )
         organiser = leader.person if leader else slot.created_by
         meeting = Meeting.objects.create(
-            kind=MeetingKind.objects.get(slug=MeetingKind.VISIT),
+            kind=meeting_kind(MeetingKind.VISIT),
             title=_("Visit to %(workplace)s") % {"workplace": slot.workplace.name},
             host=slot.workplace,
             starts_at=slot.starts_at,
