@@ -30,7 +30,7 @@ def _series(org, **overrides):
 
 
 def test_every_third_wednesday_at_nine_stays_nine_in_summer_and_winter(org):
-    _series_, meetings = _series(org)
+    _, meetings = _series(org)
     local = [timezone.localtime(m.starts_at) for m in meetings]
     assert len(meetings) == 12
     assert all(t.weekday() == 2 and 15 <= t.day <= 21 for t in local)
@@ -41,13 +41,13 @@ def test_every_third_wednesday_at_nine_stays_nine_in_summer_and_winter(org):
 
 
 def test_the_last_weekday_of_the_month(org):
-    _series_, meetings = _series(org, week_of_month=-1, weekday=MeetingSeries.Weekday.THURSDAY)
+    _, meetings = _series(org, week_of_month=-1, weekday=MeetingSeries.Weekday.THURSDAY)
     assert timezone.localtime(meetings[0].starts_at).date() == dt.date(2031, 1, 30)
     assert timezone.localtime(meetings[1].starts_at).date() == dt.date(2031, 2, 27)
 
 
 def test_every_two_weeks_across_the_october_change(org):
-    _series_, meetings = _series(
+    _, meetings = _series(
         org,
         frequency=MeetingSeries.Frequency.WEEKLY,
         weekday=MeetingSeries.Weekday.TUESDAY,
