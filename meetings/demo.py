@@ -15,7 +15,7 @@ from organisation.models import Membership, Role
 from . import services
 from .kinds import ensure_meeting_kinds
 from .kinds import kind as meeting_kind
-from .models import Booking, Meeting, MeetingKind, Minutes, MinutesVersion, Participant, VisitSlot
+from .models import BlockedPeriod, Booking, Meeting, MeetingKind, Minutes, MinutesVersion, Participant, VisitSlot
 
 MINUTES = (
     "Til stede: se deltagerlisten.\n\n"
@@ -279,11 +279,26 @@ def load(context: dict, *, stdout=None) -> None:
         )
         slot_count += len(slots)
 
+    # Schools take no visits in the Christmas holiday (their times then are hidden).
+    christmas = dt.date(today.year, 12, 21)
+    for workplace in offered:
+        if workplace.kind.slug == "skole":
+            BlockedPeriod.objects.create(
+                workplace=workplace,
+                starts_on=christmas,
+                ends_on=christmas + dt.timedelta(days=13),
+                reason="Juleferie",
+                created_by=leaders[workplace.pk],
+            )
+
     # --- Booked visits: a few per committee, some confirmed by the leader --------------
     # Booked directly (not through visit_book) so loading the demo sends no emails.
     booked = 0
     slots = list(
-        VisitSlot.objects.filter(starts_at__gt=now, withdrawn_at=None).select_related("workplace").order_by("starts_at")
+        VisitSlot.objects.filter(starts_at__gt=now, withdrawn_at=None)
+        .exclude(workplace__kind__slug="skole", starts_at__date__gte=christmas)
+        .select_related("workplace")
+        .order_by("starts_at")
     )
     rng.shuffle(slots)
     taken: set[tuple[int, int]] = set()

@@ -46,8 +46,9 @@ def _meetings_for(org, count: int):
 
 # My meetings: the user (1), roles (1), creatable kinds (1), the count of my meetings for
 # the paginator (1), the page of meetings with kind, host, committee, participant count
-# and my reply in one query with subqueries (1), my booked visits (1).
-MY_MEETINGS_QUERIES = 6
+# and my reply in one query with subqueries (1), my booked visits (1), my committees for
+# the links to their plans (1).
+MY_MEETINGS_QUERIES = 7
 
 
 @pytest.mark.parametrize("size", [10, 1000])
