@@ -246,3 +246,12 @@ def test_an_edit_with_a_bad_time_keeps_what_was_typed(org, client_for):
     assert "Nyt navn" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.title == "Dialogmøde om trivsel"
+
+
+def test_a_school_development_conversation_carries_last_years_conclusions_over(org):
+    last_year = helpers.meeting(org, days=-360, slug="school-development", title="Skoleudviklingssamtale 2025")
+    helpers.locked_minutes(last_year, org.chair)
+    meeting = helpers.meeting(org, days=5, slug="school-development", title="Skoleudviklingssamtale 2026")
+    items = list(meeting.agenda_items.order_by("order"))
+    assert "Rettet." in items[0].description
+    assert [i.proposed_by for i in items] == ["organiser", "workplace", "committee", "organiser"]
