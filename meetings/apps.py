@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        from . import (
+            navigation,  # noqa: F401  (menu items and start page steps)
+            notifications,  # noqa: F401  (booking emails task)
+            permissions,  # noqa: F401  (registers the rules)
+        )

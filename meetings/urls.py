@@ -1,3 +1,32 @@
+from django.urls import path
+
+from . import views
+
 app_name = "meetings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_meetings, name="mine"),
+    path("ny/", views.meeting_create, name="meeting_create"),
+    path("<int:pk>/", views.meeting_detail, name="meeting"),
+    path("<int:pk>/udskriv/", views.meeting_print, name="meeting_print"),
+    path("<int:pk>/rediger/", views.meeting_edit, name="meeting_edit"),
+    path("<int:pk>/dagsorden/", views.meeting_agenda, name="meeting_agenda"),
+    path("<int:pk>/deltagere/", views.meeting_participants, name="meeting_participants"),
+    path("<int:pk>/aflys/", views.meeting_cancel, name="meeting_cancel"),
+    path("<int:pk>/afholdt/", views.meeting_held, name="meeting_held"),
+    path("<int:pk>/svar/", views.meeting_respond, name="meeting_respond"),
+    path("<int:pk>/referat/", views.minutes_edit, name="minutes_edit"),
+    path("<int:pk>/referat/laas/", views.minutes_lock, name="minutes_lock"),
+    path("<int:pk>/referat/sammenlign/", views.minutes_compare, name="minutes_compare"),
+    path("udvalg/<slug:slug>/", views.committee_plan, name="committee_plan"),
+    path("udvalg/<slug:slug>/gentagne/", views.series_create, name="series_create"),
+    path("virksomhed/<slug:slug>/", views.workplace_meetings, name="workplace_meetings"),
+    path("virksomhed/<slug:slug>/besoegstider/", views.workplace_visit_times, name="workplace_visit_times"),
+    path("besoeg/", views.visit_times, name="visit_times"),
+    path("besoeg/<int:pk>/book/", views.visit_book, name="visit_book"),
+    path("besoeg/<int:pk>/tilbagetraek/", views.visit_slot_withdraw, name="visit_slot_withdraw"),
+    path("spaerret/<int:pk>/slet/", views.blocked_period_delete, name="blocked_period_delete"),
+    path("bookinger/<int:pk>/aflys/", views.booking_cancel, name="booking_cancel"),
+    path("bookinger/<int:pk>/flyt/", views.booking_move, name="booking_move"),
+    path("bookinger/<int:pk>/bekraeft/", views.booking_confirm, name="booking_confirm"),
+]

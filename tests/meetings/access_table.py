@@ -1,3 +1,171 @@
-from tests.access import Row  # noqa: F401
+"""Who may use each meetings URL. The meeting in these rows is a dialogue meeting of
+the member's committee, hosted by the leader's workplace and organised by the chair;
+the chair, the member and the leader are invited (tests/meetings/helpers.py)."""
 
-ROWS: list = []
+from meetings.models import BlockedPeriod, Booking, Meeting, Participant, VisitSlot
+from tests.access import Row, everyone
+from tests.meetings import helpers
+
+# Sees the meeting: participants, the committee, the host's staff, its centre head, leadership.
+VIEWERS = {
+    "admin": 200,
+    "director": 200,
+    "chair": 200,
+    "member": 200,
+    "leader": 200,
+    "employee": 200,
+    "union_rep": 200,
+    "centre_head": 200,
+}
+# Changes it: administrators, the organiser (chair) and the host's leader; other viewers get 403.
+EDITORS = {**{role: 403 for role in VIEWERS}, "admin": 200, "chair": 200, "leader": 200}
+EDITORS_POST = {role: (302 if status == 200 else status) for role, status in EDITORS.items()}
+
+
+def _meeting(o):
+    return {"pk": helpers.meeting(o).pk}
+
+
+def _meeting_with_locked_minutes(o):
+    return {"pk": helpers.locked_minutes(helpers.meeting(o, days=-3), o.chair).pk}
+
+
+def _slot(o):
+    return {"pk": helpers.slot(o).pk}
+
+
+def _booking(o):
+    return {"pk": helpers.booking(o).pk}
+
+
+def _blocked(o):
+    period = BlockedPeriod.objects.create(
+        workplace=o.workplace, starts_on=helpers.at(30).date(), ends_on=helpers.at(31).date(), reason="Ferie"
+    )
+    return {"pk": period.pk}
+
+
+def _statuses(o):
+    return sorted(Meeting.objects.values_list("status", flat=True))
+
+
+def _responses(o):
+    return sorted(Participant.objects.values_list("person_id", "response"))
+
+
+ROWS = [
+    Row("meetings:mine", expect=everyone(200)),
+    Row(
+        "meetings:meeting_create",
+        expect={"admin": 200, "chair": 200, "leader": 200, "other_leader": 200},
+        others=403,
+    ),
+    Row("meetings:meeting", setup=_meeting, expect=VIEWERS),
+    Row("meetings:meeting_print", setup=_meeting, expect=VIEWERS),
+    Row("meetings:meeting_edit", setup=_meeting, expect=EDITORS),
+    Row("meetings:meeting_agenda", setup=_meeting, expect=EDITORS),
+    Row("meetings:meeting_participants", setup=_meeting, expect=EDITORS),
+    Row("meetings:meeting_cancel", setup=_meeting, expect=EDITORS),
+    Row(
+        "meetings:meeting_cancel",
+        method="POST",
+        setup=_meeting,
+        data={"reason": "Aflyst i testen"},
+        expect=EDITORS_POST,
+        unchanged=_statuses,
+    ),
+    Row("meetings:meeting_held", method="POST", setup=_meeting, expect=EDITORS_POST, unchanged=_statuses),
+    Row(
+        "meetings:meeting_respond",
+        method="POST",
+        setup=_meeting,
+        data={"response": "yes"},
+        # Only the invited answer; other viewers are refused.
+        expect={**{role: 403 for role in VIEWERS}, "chair": 302, "member": 302, "leader": 302},
+        unchanged=_responses,
+    ),
+    # Draft minutes: organiser, participants, the host's leader, administrators.
+    Row(
+        "meetings:minutes_edit",
+        setup=_meeting,
+        expect={**{role: 403 for role in VIEWERS}, "admin": 200, "chair": 200, "member": 200, "leader": 200},
+    ),
+    Row(
+        "meetings:minutes_lock",
+        method="POST",
+        setup=_meeting,
+        expect={**{role: 403 for role in VIEWERS}, "admin": 302, "chair": 302, "leader": 302},
+    ),
+    # Locked minutes: whoever sees the meeting.
+    Row("meetings:minutes_compare", setup=_meeting_with_locked_minutes, expect=VIEWERS),
+    # The plan lists only the meetings each person may see.
+    Row("meetings:committee_plan", kwargs=lambda o: {"slug": o.committee.slug}, expect=everyone(200)),
+    Row(
+        "meetings:series_create",
+        kwargs=lambda o: {"slug": o.committee.slug},
+        expect={"admin": 200, "chair": 200},
+        others=403,
+    ),
+    Row("meetings:workplace_meetings", kwargs=lambda o: {"slug": o.workplace.slug}, expect=everyone(200)),
+    Row(
+        "meetings:workplace_visit_times",
+        kwargs=lambda o: {"slug": o.workplace.slug},
+        expect={"admin": 200, "leader": 200},
+        others=403,
+    ),
+    Row(
+        "meetings:workplace_visit_times",
+        method="POST",
+        kwargs=lambda o: {"slug": o.workplace.slug},
+        data={"form": "slot", "slot-date": "2001-01-01", "slot-start": "10:00", "slot-end": "11:00"},
+        expect={"admin": 400, "leader": 400},
+        others=403,
+        unchanged=lambda o: VisitSlot.objects.count(),
+    ),
+    Row(
+        "meetings:visit_times",
+        expect={"admin": 200, "chair": 200, "member": 200, "other_member": 200},
+        others=403,
+    ),
+    # Booking: members of a committee responsible for the workplace. The leader and
+    # administrators see the time (403), strangers do not (404).
+    Row("meetings:visit_book", setup=_slot, expect={"chair": 200, "member": 200, "admin": 403, "leader": 403}),
+    Row(
+        "meetings:visit_book",
+        method="POST",
+        setup=_slot,
+        expect={"chair": 302, "member": 302, "admin": 403, "leader": 403},
+        unchanged=lambda o: Booking.objects.count(),
+    ),
+    Row(
+        "meetings:visit_slot_withdraw",
+        method="POST",
+        setup=_slot,
+        expect={"admin": 302, "leader": 302, "chair": 403, "member": 403},
+        unchanged=lambda o: list(VisitSlot.objects.values_list("withdrawn_at", flat=True)),
+    ),
+    Row(
+        "meetings:blocked_period_delete",
+        method="POST",
+        setup=_blocked,
+        expect={"admin": 302, "leader": 302},
+        unchanged=lambda o: BlockedPeriod.objects.count(),
+    ),
+    Row("meetings:booking_cancel", setup=_booking, expect={"admin": 200, "member": 200, "leader": 403}),
+    Row("meetings:booking_move", setup=_booking, expect={"admin": 200, "member": 200, "leader": 403}),
+    Row(
+        "meetings:booking_cancel",
+        method="POST",
+        setup=_booking,
+        data={"reason": "Syg"},
+        expect={"admin": 302, "member": 302, "leader": 403},
+        unchanged=lambda o: list(Booking.objects.values_list("status", flat=True)),
+    ),
+    Row(
+        "meetings:booking_confirm",
+        method="POST",
+        setup=_booking,
+        expect={"admin": 302, "leader": 302, "member": 403},
+        unchanged=lambda o: list(Booking.objects.values_list("confirmed_at", flat=True)),
+    ),
+]

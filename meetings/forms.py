@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisation.models import Centre, Committee, Workplace, WorkplaceKind
+from organisation.roles import roles_of
+
+from .models import AgendaItem, Meeting, MeetingKind, MeetingSeries, Participant
+from .permissions import COMMITTEE_KINDS, creatable_kinds, may_create_kind
+from .services import local_datetime
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError on the form's fields, so the message sits where
+    the user typed and nothing typed is lost."""
+    field_map = field_map or {}
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            name = field_map.get(field, field)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class TimeRangeMixin:
+    """A date, a start and an end time, read as Copenhagen wall-clock time."""
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")
+        if day and start and end:
+            cleaned["starts_at"] = local_datetime(day, start)
+            cleaned["ends_at"] = local_datetime(day, end)
+            if cleaned["ends_at"] <= cleaned["starts_at"]:
+                self.add_error("end", _("The end must be after the start."))
+        return cleaned
+
+
+class VisitSlotForm(TimeRangeMixin, forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    start = forms.TimeField(label=_("From"), widget=TimeInput)
+    end = forms.TimeField(label=_("To"), widget=TimeInput)
+    capacity = forms.IntegerField(
+        label=_("Politicians"), min_value=1, max_value=50, initial=2, help_text=_("How many can come.")
+    )
+    min_notice_hours = forms.IntegerField(
+        label=_("Minimum notice (hours)"),
+        min_value=0,
+        max_value=24 * 60,
+        initial=48,
+        help_text=_("Bookings close this many hours before the start."),
+    )
+    repeat_weeks = forms.IntegerField(
+        label=_("Repeat weekly for"),
+        min_value=1,
+        max_value=52,
+        initial=1,
+        help_text=_("Number of weeks; 1 means just this once."),
+    )
+    note = forms.CharField(label=_("Note for visitors"), max_length=300, required=False)
+
+    FIELD_MAP = {"starts_at": "start", "ends_at": "end"}
+
+
+class BlockedPeriodForm(forms.Form):
+    starts_on = forms.DateField(label=_("From"), widget=DateInput)
+    ends_on = forms.DateField(label=_("To (included)"), widget=DateInput)
+    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("For example: summer holiday, exams."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_on") and cleaned.get("ends_on") and cleaned["ends_on"] < cleaned["starts_on"]:
+            self.add_error("ends_on", _("The period must end on or after its first day."))
+        return cleaned
+
+
+class VisitFilterForm(forms.Form):
+    committee = forms.ChoiceField(label=_("Committee"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of workplace"), required=False)
+    centre = forms.ChoiceField(label=_("Centre"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = roles_of(user)
+        committees = Committee.objects.filter(is_active=True)
+        if not roles.is_administrator:
+            committees = committees.filter(pk__in=roles.committee_ids)
+        everything = [("", _("All"))]
+        self.fields["committee"].choices = everything + list(committees.values_list("slug", "name"))
+        self.fields["kind"].choices = everything + [(k.slug, k.label) for k in WorkplaceKind.objects.all()]
+        self.fields["centre"].choices = everything + list(Centre.objects.values_list("slug", "name"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_to"] < cleaned["date_from"]:
+            self.add_error("date_to", _("The end date must be on or after the start date."))
+        return cleaned
+
+
+class BookForm(forms.Form):
+    # Carries the messages about the time itself (taken, too late, clashing).
+    slot = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Note to the workplace (optional)"), required=False, max_length=500, widget=forms.Textarea({"rows": 2})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea({"rows": 3}))
+
+
+class MoveForm(forms.Form):
+    slot = forms.TypedChoiceField(label=_("New time"), coerce=int)
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea({"rows": 3}))
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [
+            (slot.pk, f"{timezone.localtime(slot.starts_at):%d.%m.%Y %H:%M}–{timezone.localtime(slot.ends_at):%H:%M}")
+            for slot in slots
+        ]
+
+
+class MeetingForm(TimeRangeMixin, forms.ModelForm):
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    start = forms.TimeField(label=_("From"), widget=TimeInput)
+    end = forms.TimeField(label=_("To"), widget=TimeInput)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "committee",
+            "host",
+            "workplaces",
+            "place",
+            "purpose",
+            "framing",
+            "nothing_at_stake",
+            "preparation_notes",
+        ]
+        widgets = {
+            "purpose": forms.Textarea({"rows": 3}),
+            "framing": forms.Textarea({"rows": 3}),
+            "preparation_notes": forms.Textarea({"rows": 3}),
+            "workplaces": forms.SelectMultiple({"size": 6}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        kinds = creatable_kinds(user)
+        if self.instance.pk:
+            kinds = [k for k in kinds] or [self.instance.kind]
+            if self.instance.kind not in kinds:
+                kinds.append(self.instance.kind)
+            local_start, local_end = (
+                timezone.localtime(self.instance.starts_at),
+                timezone.localtime(self.instance.ends_at),
+            )
+            self.initial.update({"date": local_start.date(), "start": local_start.time(), "end": local_end.time()})
+        self.fields["kind"].queryset = MeetingKind.objects.filter(pk__in=[k.pk for k in kinds])
+        # Any committee may be named (a leader invites the committee responsible for the
+        # workplace); clean() checks that the person may create this meeting.
+        self.fields["committee"].queryset = Committee.objects.filter(is_active=True)
+        self.fields["host"].queryset = Workplace.objects.filter(is_active=True)
+        self.fields["workplaces"].queryset = Workplace.objects.filter(is_active=True)
+        self.fields["workplaces"].required = False
+        self.fields["place"].help_text = _("Leave empty to use the host workplace's address.")
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, committee, host = cleaned.get("kind"), cleaned.get("committee"), cleaned.get("host")
+        if kind is None:
+            return cleaned
+        if kind.slug in COMMITTEE_KINDS and kind.slug != MeetingKind.SCHOOL_DEVELOPMENT and committee is None:
+            self.add_error("committee", _("Choose the committee that holds the meeting."))
+        hosted = (MeetingKind.COMMITTEE_AT_WORKPLACE, MeetingKind.VISIT, MeetingKind.SCHOOL_DEVELOPMENT)
+        if kind.slug in hosted and host is None:
+            self.add_error("host", _("Choose the workplace where the meeting is held."))
+        creating = not self.instance.pk and "committee" not in self.errors and "host" not in self.errors
+        if creating and not may_create_kind(self.user, kind, committee=committee, host=host):
+            self.add_error(
+                "kind",
+                _("You may create this kind of meeting only for a committee you chair or a workplace you lead."),
+            )
+        if not self.instance.pk and cleaned.get("starts_at") and cleaned["starts_at"] < timezone.now():
+            self.add_error("date", _("The meeting lies in the past. Choose a time from now on."))
+        return cleaned
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "presenter", "presenter_text", "duration_minutes", "is_presentation", "proposed_by"]
+
+
+def agenda_formset(meeting: Meeting, data=None):
+    FormSet = forms.inlineformset_factory(
+        Meeting, AgendaItem, form=AgendaItemForm, extra=2, can_delete=True, can_order=True
+    )
+    formset = FormSet(data, instance=meeting, queryset=meeting.agenda_items.order_by("order", "pk"))
+    people = Participant.objects.filter(meeting=meeting).values("person_id")
+    from django.contrib.auth import get_user_model
+
+    presenters = get_user_model().objects.filter(pk__in=people).order_by("full_name")
+    for form in formset.forms:
+        form.fields["presenter"].queryset = presenters
+        form.fields["title"].required = False
+    return formset
+
+
+class MinutesForm(forms.Form):
+    text = forms.CharField(label=_("Minutes"), widget=forms.Textarea({"rows": 16}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class RespondForm(forms.Form):
+    response = forms.ChoiceField(
+        choices=[
+            (Participant.Response.YES, _("Yes, I come")),
+            (Participant.Response.MAYBE, _("Maybe")),
+            (Participant.Response.NO, _("No, I cannot come")),
+        ]
+    )
+
+
+class ParticipantAddForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the person to invite"))
+    role = forms.ChoiceField(label=_("Role in the meeting"), choices=Participant.MeetingRole.choices)
+
+    def clean_email(self):
+        from django.contrib.auth import get_user_model
+
+        email = self.cleaned_data["email"].strip().lower()
+        person = get_user_model().objects.filter(email=email, is_active=True).first()
+        if person is None:
+            raise ValidationError(_("Nobody in Samspil has this email address."))
+        self.cleaned_data["person"] = person
+        return email
+
+
+class SeriesForm(forms.Form):
+    kind = forms.ModelChoiceField(label=_("Kind"), queryset=MeetingKind.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    host = forms.ModelChoiceField(
+        label=_("Host workplace"), queryset=Workplace.objects.filter(is_active=True), required=False
+    )
+    place = forms.CharField(
+        label=_("Place"), max_length=300, required=False, help_text=_("Leave empty to use the host's address.")
+    )
+    frequency = forms.ChoiceField(label=_("Repeats"), choices=MeetingSeries.Frequency.choices)
+    week_of_month = forms.TypedChoiceField(
+        label=_("Which week of the month"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[(1, _("first")), (2, _("second")), (3, _("third")), (4, _("fourth")), (-1, _("last"))],
+    )
+    weekday = forms.TypedChoiceField(label=_("Weekday"), coerce=int, choices=MeetingSeries.Weekday.choices)
+    interval_weeks = forms.IntegerField(label=_("Every N weeks"), min_value=1, max_value=26, initial=2)
+    time_of_day = forms.TimeField(label=_("Start time"), widget=TimeInput, initial=dt.time(9, 0))
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=15, max_value=600, initial=120)
+    starts_on = forms.DateField(label=_("First date"), widget=DateInput)
+    ends_on = forms.DateField(label=_("Last date"), widget=DateInput)
+    purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea({"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = MeetingKind.objects.filter(slug__in=COMMITTEE_KINDS)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("frequency") == MeetingSeries.Frequency.MONTHLY_WEEKDAY and not cleaned.get("week_of_month"):
+            self.add_error("week_of_month", _("Choose which week of the month."))
+        if cleaned.get("starts_on") and cleaned.get("ends_on") and cleaned["ends_on"] < cleaned["starts_on"]:
+            self.add_error("ends_on", _("The last date must be on or after the first date."))
+        if cleaned.get("starts_on") and cleaned["starts_on"] < timezone.localdate():
+            self.add_error("starts_on", _("The first date lies in the past."))
+        kind = cleaned.get("kind")
+        if kind and kind.slug == MeetingKind.COMMITTEE_AT_WORKPLACE and not cleaned.get("host"):
+            self.add_error("host", _("Choose the workplace where the meeting is held."))
+        return cleaned

@@ -1,0 +1,214 @@
+"""Who may see, create and change meetings, minutes and visit times.
+
+Seeing a meeting: its participants, the members of its committee, the staff of the
+host and participating workplaces, the centre head of the host's centre, and the
+leadership (directors, administrators). The rule and the list selector
+(`meetings_visible_to`) are one query, so a list never shows what the page refuses.
+
+Creating: chairs create dialogue meetings, committee meetings at a workplace and
+school development conversations for their committee; leaders publish visit times
+for their workplace and create meetings hosted there; administrators do everything.
+
+Minutes: drafts are for the organiser and participants; the staff and everyone else
+who sees the meeting read the locked version.
+
+Booking: current members (and chairs) of a committee responsible for the workplace.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from organisation.permissions import is_administrator
+from organisation.roles import roles_of
+
+from .models import Booking, Meeting, MeetingKind, VisitSlot
+
+COMMITTEE_KINDS = frozenset({MeetingKind.DIALOGUE, MeetingKind.COMMITTEE_AT_WORKPLACE, MeetingKind.SCHOOL_DEVELOPMENT})
+
+
+def _cached(obj, key: str, compute):
+    cache = obj.__dict__.setdefault("_perm_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+@rules.predicate
+def sees_meeting(user, meeting) -> bool:
+    if meeting is None or not user.is_authenticated:
+        return False
+    if roles_of(user).is_leadership:
+        return True
+    from .selectors import meetings_visible_to
+
+    return _cached(
+        meeting,
+        f"sees:{user.pk}",
+        lambda: meetings_visible_to(user).filter(pk=meeting.pk).exists(),
+    )
+
+
+@rules.predicate
+def is_participant(user, meeting) -> bool:
+    if meeting is None or not user.is_authenticated:
+        return False
+    return _cached(
+        meeting,
+        f"participant:{user.pk}",
+        lambda: meeting.participants.filter(person=user).exists(),
+    )
+
+
+@rules.predicate
+def organises_meeting(user, meeting) -> bool:
+    return meeting is not None and user.is_authenticated and meeting.organiser_id == user.pk
+
+
+@rules.predicate
+def chairs_meeting_committee(user, meeting) -> bool:
+    return meeting is not None and meeting.committee_id in roles_of(user).chaired_committee_ids
+
+
+@rules.predicate
+def leads_meeting_host(user, meeting) -> bool:
+    return meeting is not None and meeting.host_id is not None and meeting.host_id in roles_of(user).led_workplace_ids
+
+
+@rules.predicate
+def leads_slot_workplace(user, slot) -> bool:
+    return slot is not None and slot.workplace_id in roles_of(user).led_workplace_ids
+
+
+@rules.predicate
+def leads_workplace(user, workplace) -> bool:
+    return workplace is not None and workplace.pk in roles_of(user).led_workplace_ids
+
+
+def responsible_committee_ids(workplace) -> set[int]:
+    return _cached(workplace, "committee_ids", lambda: set(workplace.committees.values_list("pk", flat=True)))
+
+
+@rules.predicate
+def sits_on_responsible_committee(user, workplace) -> bool:
+    """A current member or chair of a committee responsible for the workplace."""
+    committee_ids = roles_of(user).committee_ids
+    if workplace is None or not committee_ids:
+        return False
+    return bool(responsible_committee_ids(workplace) & committee_ids)
+
+
+@rules.predicate
+def may_book_slot(user, slot) -> bool:
+    return slot is not None and sits_on_responsible_committee(user, slot.workplace)
+
+
+@rules.predicate
+def owns_booking(user, booking) -> bool:
+    return booking is not None and booking.member_id == user.pk
+
+
+@rules.predicate
+def leads_booking_workplace(user, booking) -> bool:
+    return booking is not None and booking.slot.workplace_id in roles_of(user).led_workplace_ids
+
+
+@rules.predicate
+def is_politician(user) -> bool:
+    return roles_of(user).is_politician
+
+
+@rules.predicate
+def may_create_some_meeting(user) -> bool:
+    roles = roles_of(user)
+    return roles.is_administrator or bool(roles.chaired_committee_ids) or bool(roles.led_workplace_ids)
+
+
+@rules.predicate
+def minutes_are_locked(user, meeting) -> bool:
+    minutes = getattr(meeting, "minutes", None) if meeting is not None else None
+    return minutes is not None and minutes.is_locked
+
+
+rules.add_perm("meetings.view_meeting", sees_meeting)
+rules.add_perm(
+    "meetings.change_meeting", is_administrator | organises_meeting | chairs_meeting_committee | leads_meeting_host
+)
+rules.add_perm("meetings.add_meeting", may_create_some_meeting)
+rules.add_perm("meetings.respond_meeting", is_participant)
+# Draft minutes: organiser and participants; locked minutes: whoever sees the meeting.
+writes_minutes = is_administrator | organises_meeting | is_participant | leads_meeting_host
+rules.add_perm("meetings.view_draft_minutes", writes_minutes)
+rules.add_perm("meetings.view_minutes", (sees_meeting & minutes_are_locked) | writes_minutes)
+rules.add_perm("meetings.change_minutes", writes_minutes)
+rules.add_perm("meetings.lock_minutes", is_administrator | organises_meeting | leads_meeting_host)
+rules.add_perm("meetings.view_visit_times", is_politician | is_administrator)
+rules.add_perm("meetings.book_visitslot", may_book_slot)
+rules.add_perm("meetings.manage_visit_times", is_administrator | leads_workplace)
+rules.add_perm("meetings.change_visitslot", is_administrator | leads_slot_workplace)
+rules.add_perm("meetings.view_booking", is_administrator | owns_booking | leads_booking_workplace)
+rules.add_perm("meetings.change_booking", is_administrator | owns_booking)
+rules.add_perm("meetings.confirm_booking", is_administrator | leads_booking_workplace)
+
+
+def may_create_kind(user, kind: MeetingKind, *, committee=None, host=None) -> bool:
+    """Chairs: committee kinds for their committee. Leaders: meetings hosted at their
+    workplace. Administrators: everything."""
+    roles = roles_of(user)
+    if roles.is_administrator:
+        return True
+    if committee is not None and kind.slug in COMMITTEE_KINDS and committee.pk in roles.chaired_committee_ids:
+        return True
+    return host is not None and host.pk in roles.led_workplace_ids
+
+
+def creatable_kinds(user) -> list[MeetingKind]:
+    roles = roles_of(user)
+    kinds = list(MeetingKind.objects.all())
+    if roles.is_administrator or roles.led_workplace_ids:
+        return kinds
+    if roles.chaired_committee_ids:
+        return [kind for kind in kinds if kind.slug in COMMITTEE_KINDS]
+    return []
+
+
+def get_meeting_for_user(user, pk: int, *, write: bool = False) -> Meeting:
+    meeting = get_object_or_404(
+        Meeting.objects.select_related(
+            "kind", "committee", "host", "host__centre", "organiser", "minutes", "minutes__locked_by"
+        ),
+        pk=pk,
+    )
+    if not user.has_perm("meetings.view_meeting", meeting):
+        raise Http404
+    if write and not user.has_perm("meetings.change_meeting", meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def get_slot_for_user(user, pk: int, *, write: bool = False) -> VisitSlot:
+    """Visit times are seen by those who may book them and by the workplace's leader."""
+    slot = get_object_or_404(VisitSlot.objects.select_related("workplace"), pk=pk)
+    if write:
+        if user.has_perm("meetings.change_visitslot", slot):
+            return slot
+        if user.has_perm("meetings.book_visitslot", slot):
+            raise PermissionDenied
+        raise Http404
+    if not (user.has_perm("meetings.book_visitslot", slot) or user.has_perm("meetings.change_visitslot", slot)):
+        raise Http404
+    return slot
+
+
+def get_booking_for_user(user, pk: int, *, write: bool = False, confirm: bool = False) -> Booking:
+    booking = get_object_or_404(Booking.objects.select_related("slot", "slot__workplace", "member"), pk=pk)
+    if not user.has_perm("meetings.view_booking", booking):
+        raise Http404
+    if write and not user.has_perm("meetings.change_booking", booking):
+        raise PermissionDenied
+    if confirm and not user.has_perm("meetings.confirm_booking", booking):
+        raise PermissionDenied
+    return booking

@@ -1,0 +1,598 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organisation.models import Committee, Workplace
+from organisation.permissions import get_committee_for_user, get_workplace_for_user
+from organisation.roles import roles_of
+
+from . import selectors, services
+from .forms import (
+    BlockedPeriodForm,
+    BookForm,
+    MeetingForm,
+    MinutesForm,
+    MoveForm,
+    ParticipantAddForm,
+    ReasonForm,
+    RespondForm,
+    SeriesForm,
+    VisitFilterForm,
+    VisitSlotForm,
+    agenda_formset,
+    apply_service_errors,
+)
+from .models import BlockedPeriod, Meeting, MeetingKind, Minutes, MinutesVersion, Participant
+from .permissions import (
+    creatable_kinds,
+    get_booking_for_user,
+    get_meeting_for_user,
+    get_slot_for_user,
+)
+
+PAGE_SIZE = 20
+
+
+# --- Lists -------------------------------------------------------------------------------
+
+
+def my_meetings(request):
+    past = request.GET.get("when") == "past"
+    page = Paginator(selectors.my_meetings(request.user, past=past), PAGE_SIZE).get_page(request.GET.get("page"))
+    roles = roles_of(request.user)
+    return render(
+        request,
+        "meetings/my_meetings.html",
+        {
+            "page": page,
+            "past": past,
+            "can_create": bool(creatable_kinds(request.user)),
+            "is_politician": roles.is_politician,
+            "led_workplaces": roles.led_workplace_ids,
+            "bookings": list(selectors.my_bookings(request.user)[:10]) if roles.is_politician else [],
+            # Where else meetings live: my committees' plans, my workplaces' meetings.
+            "my_committees": list(Committee.objects.filter(pk__in=roles.committee_ids).only("name", "slug"))
+            if roles.committee_ids
+            else [],
+            "my_workplaces": list(Workplace.objects.filter(pk__in=roles.staff_workplace_ids).only("name", "slug"))
+            if roles.staff_workplace_ids
+            else [],
+        },
+    )
+
+
+def committee_plan(request, slug: str):
+    # The committee is public structure; its plan lists only the meetings the person may see.
+    committee = get_committee_for_user(request.user, slug)
+    roles = roles_of(request.user)
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    year = max(2000, min(year, 2100))
+    visible = selectors.meetings_visible_to(request.user).values("pk")
+    meetings = selectors.committee_plan(committee, year=year, user=request.user).filter(pk__in=visible)
+    return render(
+        request,
+        "meetings/committee_plan.html",
+        {
+            "committee": committee,
+            "year": year,
+            "meetings": meetings,
+            "can_plan": roles.is_administrator or committee.pk in roles.chaired_committee_ids,
+        },
+    )
+
+
+def workplace_meetings(request, slug: str):
+    workplace = get_workplace_for_user(request.user, slug)
+    past = request.GET.get("when") == "past"
+    meetings = selectors.workplace_meetings(workplace, user=request.user, past=past)
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/workplace_meetings.html",
+        {
+            "workplace": workplace,
+            "page": page,
+            "past": past,
+            "can_manage": request.user.has_perm("meetings.manage_visit_times", workplace),
+        },
+    )
+
+
+# --- One meeting -------------------------------------------------------------------------
+
+
+def _meeting_context(request, meeting: Meeting) -> dict:
+    user = request.user
+    roles = roles_of(user)
+    participants = list(selectors.meeting_participants(meeting))
+    me = next((p for p in participants if p.person_id == user.pk), None)
+    # The rules read this instead of asking the database again.
+    meeting.__dict__.setdefault("_perm_cache", {})[f"participant:{user.pk}"] = me is not None
+    minutes = getattr(meeting, "minutes", None) if _has_minutes(meeting) else None
+    can_read_minutes = minutes is not None and user.has_perm("meetings.view_minutes", meeting)
+    workplaces = list(meeting.workplaces.all())
+    staff_ids = {w.pk for w in workplaces} | ({meeting.host_id} if meeting.host_id else set())
+    return {
+        "meeting": meeting,
+        "participants": participants,
+        "me": me,
+        "agenda": list(meeting.agenda_items.select_related("presenter").order_by("order", "pk")),
+        "workplaces": workplaces,
+        "minutes": minutes if can_read_minutes else None,
+        "versions": _readable_versions(user, meeting, minutes) if can_read_minutes else [],
+        "can_change": user.has_perm("meetings.change_meeting", meeting),
+        "can_write_minutes": user.has_perm("meetings.change_minutes", meeting),
+        "can_lock_minutes": user.has_perm("meetings.lock_minutes", meeting),
+        "sees_preparation": roles.is_leadership
+        or bool(staff_ids & roles.staff_workplace_ids)
+        or me is not None
+        or meeting.organiser_id == user.pk,
+        "respond_form": RespondForm(),
+        "counts": {
+            response: sum(1 for p in participants if p.response == response) for response in Participant.Response
+        },
+    }
+
+
+def _readable_versions(user, meeting: Meeting, minutes: Minutes) -> list[MinutesVersion]:
+    """Drafts for those who write the minutes; the locked version for everyone else."""
+    versions = minutes.versions.select_related("author").order_by("-number")
+    if not user.has_perm("meetings.view_draft_minutes", meeting):
+        versions = versions.filter(status=Minutes.Status.LOCKED)
+    return list(versions)
+
+
+def _has_minutes(meeting: Meeting) -> bool:
+    try:
+        return meeting.minutes is not None
+    except Minutes.DoesNotExist:
+        return False
+
+
+def meeting_detail(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk)
+    return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
+
+
+def meeting_print(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk)
+    return render(request, "meetings/meeting_print.html", _meeting_context(request, meeting))
+
+
+def meeting_create(request):
+    if not rules.has_perm("meetings.add_meeting", request.user):
+        raise PermissionDenied
+    initial = {}
+    if kind := MeetingKind.objects.filter(slug=request.GET.get("kind", "")).first():
+        initial["kind"] = kind
+    if committee := Committee.objects.filter(slug=request.GET.get("committee", "")).first():
+        initial["committee"] = committee
+    form = MeetingForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                kind=data["kind"],
+                title=data["title"],
+                organiser=request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                committee=data["committee"],
+                host=data["host"],
+                workplaces=data["workplaces"],
+                place=data["place"],
+                purpose=data["purpose"],
+                framing=data["framing"],
+                nothing_at_stake=data["nothing_at_stake"],
+                preparation_notes=data["preparation_notes"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error, {"ends_at": "end", "starts_at": "date"})
+        else:
+            messages.success(request, _("The meeting is created and the participants are invited."))
+            return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": None})
+
+
+def meeting_edit(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_update(
+                meeting=meeting,
+                actor=request.user,
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                committee=data["committee"],
+                host=data["host"],
+                place=data["place"],
+                purpose=data["purpose"],
+                framing=data["framing"],
+                nothing_at_stake=data["nothing_at_stake"],
+                preparation_notes=data["preparation_notes"],
+                workplaces=data["workplaces"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error, {"ends_at": "end", "starts_at": "date"})
+        else:
+            messages.success(request, _("The meeting is saved."))
+            return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+def meeting_agenda(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    formset = agenda_formset(meeting, request.POST or None)
+    if request.method == "POST" and formset.is_valid():
+        items = []
+        for form in formset.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            if form.cleaned_data.get("DELETE"):
+                if form.instance.pk:
+                    form.instance.delete()
+                continue
+            if not form.cleaned_data.get("title"):
+                if form.instance.pk:
+                    form.add_error("title", _("Give the item a title, or tick delete."))
+                continue
+            items.append((form.cleaned_data.get("ORDER") or 999, form))
+        if not any(form.errors for form in formset.forms):
+            for index, (_order, form) in enumerate(sorted(items, key=lambda pair: pair[0]), start=1):
+                item = form.save(commit=False)
+                item.meeting = meeting
+                item.order = index
+                item.save()
+            messages.success(request, _("The agenda is saved."))
+            return redirect(meeting)
+    return render(request, "meetings/meeting_agenda.html", {"meeting": meeting, "formset": formset})
+
+
+def meeting_cancel(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is cancelled."))
+            return redirect(meeting)
+    return render(request, "meetings/meeting_cancel.html", {"meeting": meeting, "form": form})
+
+
+@require_POST
+def meeting_held(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    try:
+        services.meeting_mark_held(meeting=meeting, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The meeting is marked as held. Write the minutes next."))
+    return redirect(meeting)
+
+
+@require_POST
+def meeting_respond(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk)
+    # rules.has_perm, not user.has_perm: administrators may do everything else, but
+    # only the invited can answer.
+    if not rules.has_perm("meetings.respond_meeting", request.user, meeting):
+        raise PermissionDenied
+    form = RespondForm(request.POST)
+    if form.is_valid():
+        services.participant_respond(meeting=meeting, person=request.user, response=form.cleaned_data["response"])
+        messages.success(request, _("Your answer is saved."))
+    else:
+        messages.error(request, _("Answer yes, no or maybe."))
+    return redirect(meeting)
+
+
+def meeting_participants(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    form = ParticipantAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.participant_add(
+            meeting=meeting, person=form.cleaned_data["person"], role=form.cleaned_data["role"], actor=request.user
+        )
+        messages.success(request, _("The person is invited."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_participants.html", {"meeting": meeting, "form": form})
+
+
+# --- Minutes -----------------------------------------------------------------------------
+
+
+def minutes_edit(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk)
+    if not request.user.has_perm("meetings.change_minutes", meeting):
+        raise PermissionDenied
+    minutes = meeting.minutes if _has_minutes(meeting) else None
+    if minutes is not None and minutes.is_locked:
+        messages.info(request, _("The minutes are locked and can no longer change."))
+        return redirect(meeting)
+    initial = {"text": minutes.text if minutes else "", "version": minutes.version if minutes else 0}
+    form = MinutesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_save(
+                meeting=meeting,
+                author=request.user,
+                text=form.cleaned_data["text"],
+                based_on_version=form.cleaned_data["version"],
+            )
+        except services.MinutesConflict:
+            form.add_error(
+                "text",
+                _("Someone else saved the minutes while you wrote. Your text is kept here; compare and save again."),
+            )
+            current = Minutes.objects.get(meeting=meeting)
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+            return render(request, "meetings/minutes_edit.html", {"meeting": meeting, "form": form, "current": current})
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The minutes are saved as a new version."))
+            return redirect(meeting)
+    return render(request, "meetings/minutes_edit.html", {"meeting": meeting, "form": form, "current": None})
+
+
+@require_POST
+def minutes_lock(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk)
+    if not request.user.has_perm("meetings.lock_minutes", meeting):
+        raise PermissionDenied
+    try:
+        services.minutes_lock(meeting=meeting, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The minutes are locked."))
+    return redirect(meeting)
+
+
+def minutes_compare(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk)
+    if not _has_minutes(meeting) or not request.user.has_perm("meetings.view_minutes", meeting):
+        raise Http404
+    versions = list(meeting.minutes.versions.select_related("author").order_by("number"))
+    if not request.user.has_perm("meetings.view_draft_minutes", meeting):
+        versions = [v for v in versions if v.status == Minutes.Status.LOCKED]
+    if not versions:
+        raise Http404
+    by_number = {v.number: v for v in versions}
+
+    def pick(name: str, default: MinutesVersion) -> MinutesVersion:
+        try:
+            return by_number.get(int(request.GET.get(name, "")), default)
+        except ValueError:
+            return default
+
+    left = pick("a", versions[0])
+    right = pick("b", versions[-1])
+    return render(
+        request,
+        "meetings/minutes_compare.html",
+        {
+            "meeting": meeting,
+            "versions": versions,
+            "left": left,
+            "right": right,
+            "rows": services.minutes_compare(left, right),
+        },
+    )
+
+
+# --- Repeating meetings ------------------------------------------------------------------
+
+
+def series_create(request, slug: str):
+    committee = get_committee_for_user(request.user, slug)
+    roles = roles_of(request.user)
+    if not (roles.is_administrator or committee.pk in roles.chaired_committee_ids):
+        raise PermissionDenied
+    form = SeriesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _series, meetings = services.series_create(
+                organiser=request.user, committee=committee, **{k: v for k, v in data.items()}
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("%(n)s meetings are planned.") % {"n": len(meetings)})
+            return redirect(f"{committee_plan_url(committee)}?year={timezone.localtime(meetings[0].starts_at).year}")
+    return render(request, "meetings/series_form.html", {"committee": committee, "form": form})
+
+
+def committee_plan_url(committee) -> str:
+    return reverse("meetings:committee_plan", args=[committee.slug])
+
+
+# --- Visit times -------------------------------------------------------------------------
+
+
+def visit_times(request):
+    # rules.has_perm: a perm without an object would also cost ModelBackend two queries.
+    if not rules.has_perm("meetings.view_visit_times", request.user):
+        raise PermissionDenied
+    form = VisitFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    slots = selectors.free_visit_times(request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(slots, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for slot in page.object_list:
+        slot.too_late = slot.starts_at - dt.timedelta(hours=slot.min_notice_hours) < now
+    return render(request, "meetings/visit_times.html", {"form": form, "page": page, "book_form": BookForm()})
+
+
+def visit_book(request, pk: int):
+    slot = get_slot_for_user(request.user, pk)
+    # Only politicians of a responsible committee book, administrators included only if they are one.
+    if not rules.has_perm("meetings.book_visitslot", request.user, slot):
+        raise PermissionDenied
+    form = BookForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = services.visit_book(slot_id=slot.pk, member=request.user, reason=form.cleaned_data["reason"])
+        except services.SlotTaken:
+            # The loser of a race: a clear answer and the next free times at the workplace.
+            form.add_error("slot", _("Sorry, this time was just taken by someone else."))
+            alternatives = selectors.next_free_slots(slot.workplace_id, exclude=slot.pk)
+            context = {"slot": slot, "form": form, "taken": True, "alternatives": alternatives}
+            return render(request, "meetings/visit_book.html", context, status=409)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            status = 400
+        else:
+            messages.success(
+                request, _("The visit is booked. The workplace is told and you will see it under your meetings.")
+            )
+            return redirect("meetings:meeting", pk=booking.slot.meeting.pk)
+    return render(request, "meetings/visit_book.html", {"slot": slot, "form": form, "taken": False}, status=status)
+
+
+def booking_cancel(request, pk: int):
+    booking = get_booking_for_user(request.user, pk, write=True)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_cancel(booking=booking, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The visit is cancelled and the workplace is told."))
+            return redirect("meetings:mine")
+    return render(request, "meetings/booking_cancel.html", {"booking": booking, "form": form})
+
+
+def booking_move(request, pk: int):
+    booking = get_booking_for_user(request.user, pk, write=True)
+    alternatives = selectors.next_free_slots(booking.slot.workplace_id, exclude=booking.slot_id, limit=30)
+    form = MoveForm(request.POST or None, slots=alternatives)
+    taken = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.visit_move(
+                booking=booking,
+                new_slot_id=form.cleaned_data["slot"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.SlotTaken:
+            taken = True
+            form.add_error("slot", _("Sorry, this time was just taken by someone else. Choose another."))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The visit is moved and the workplace is told."))
+            return redirect("meetings:meeting", pk=new.slot.meeting.pk)
+    return render(
+        request,
+        "meetings/booking_move.html",
+        {"booking": booking, "form": form, "alternatives": alternatives, "taken": taken},
+        status=409 if taken else 200,
+    )
+
+
+@require_POST
+def booking_confirm(request, pk: int):
+    booking = get_booking_for_user(request.user, pk, confirm=True)
+    try:
+        services.visit_confirm(booking=booking, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The visit is confirmed and the politician is told."))
+    return redirect("meetings:workplace_visit_times", slug=booking.slot.workplace.slug)
+
+
+def workplace_visit_times(request, slug: str):
+    workplace = get_workplace_for_user(request.user, slug)
+    if not request.user.has_perm("meetings.manage_visit_times", workplace):
+        raise PermissionDenied
+    slot_form = VisitSlotForm(request.POST if request.POST.get("form") == "slot" else None, prefix="slot")
+    blocked_form = BlockedPeriodForm(request.POST if request.POST.get("form") == "blocked" else None, prefix="blocked")
+    if request.method == "POST" and request.POST.get("form") == "slot" and slot_form.is_valid():
+        data = slot_form.cleaned_data
+        try:
+            slots = services.visit_slots_publish(
+                workplace=workplace,
+                created_by=request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                capacity=data["capacity"],
+                min_notice_hours=data["min_notice_hours"],
+                repeat_weeks=data["repeat_weeks"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            apply_service_errors(slot_form, error, VisitSlotForm.FIELD_MAP)
+        else:
+            messages.success(request, _("%(n)s visit times are published.") % {"n": len(slots)})
+            return redirect("meetings:workplace_visit_times", slug=workplace.slug)
+    if request.method == "POST" and request.POST.get("form") == "blocked" and blocked_form.is_valid():
+        try:
+            services.blocked_period_create(workplace=workplace, created_by=request.user, **blocked_form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(blocked_form, error)
+        else:
+            messages.success(request, _("The period is blocked for visits."))
+            return redirect("meetings:workplace_visit_times", slug=workplace.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "meetings/workplace_visit_times.html",
+        {
+            "workplace": workplace,
+            "slots": selectors.workplace_slots(workplace),
+            "blocked": BlockedPeriod.objects.filter(workplace=workplace, ends_on__gte=timezone.localdate()),
+            "slot_form": slot_form,
+            "blocked_form": blocked_form,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def visit_slot_withdraw(request, pk: int):
+    slot = get_slot_for_user(request.user, pk, write=True)
+    try:
+        services.visit_slot_withdraw(slot=slot, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The visit time is withdrawn."))
+    return redirect("meetings:workplace_visit_times", slug=slot.workplace.slug)
+
+
+@require_POST
+def blocked_period_delete(request, pk: int):
+    period = get_object_or_404(BlockedPeriod.objects.select_related("workplace"), pk=pk)
+    if not request.user.has_perm("meetings.manage_visit_times", period.workplace):
+        raise Http404
+    period.delete()
+    messages.success(request, _("The blocked period is removed."))
+    return redirect("meetings:workplace_visit_times", slug=period.workplace.slug)
