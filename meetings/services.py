@@ -586,7 +586,7 @@ def _check_bookable(slot: VisitSlot, member, *, ignore_booking: Booking | None =
         raise SlotTaken(slot)
 
 
-def _visit_meeting_join(*, slot: VisitSlot, member) -> Meeting:
+def visit_meeting_join(*, slot: VisitSlot, member) -> Meeting:
     """The workplace-visit meeting for a slot, created by its first booking; the
     workplace's leader organises it and each booker takes part."""
     meeting = Meeting.objects.filter(visit_slot=slot).first()
@@ -636,7 +636,7 @@ def _visit_meeting_join(*, slot: VisitSlot, member) -> Meeting:
     return meeting
 
 
-def _visit_meeting_leave(*, slot: VisitSlot, member, actor, reason: str) -> None:
+def visit_meeting_leave(*, slot: VisitSlot, member, actor, reason: str) -> None:
     meeting = Meeting.objects.filter(visit_slot=slot).first()
     if meeting is None:
         return
@@ -672,7 +672,7 @@ def visit_book(*, slot_id: int, member, reason: str = "") -> Booking:
             slot = slots[slot_id]
             _check_bookable(slot, member)
             booking = Booking.objects.create(slot=slot, member=member, reason=reason)
-            meeting = _visit_meeting_join(slot=slot, member=member)
+            meeting = visit_meeting_join(slot=slot, member=member)
             log(action="booking.created", actor=member, booking=booking, slot=slot, meeting=meeting, notify=True)
     except IntegrityError as exc:
         # The partial unique constraint: a second active booking by the same member.
@@ -691,7 +691,7 @@ def visit_cancel(*, booking: Booking, actor, reason: str) -> Booking:
         if not updated:
             raise ValidationError(_("The booking is already cancelled or moved."))
         booking.refresh_from_db()
-        _visit_meeting_leave(slot=booking.slot, member=booking.member, actor=actor, reason=reason.strip())
+        visit_meeting_leave(slot=booking.slot, member=booking.member, actor=actor, reason=reason.strip())
         log(action="booking.cancelled", actor=actor, booking=booking, slot=booking.slot, notify=True, reason=reason)
     return booking
 
@@ -717,8 +717,8 @@ def visit_move(*, booking: Booking, new_slot_id: int, actor, reason: str) -> Boo
             Booking.objects.filter(pk=current.pk).update(
                 status=Booking.Status.MOVED, reason=reason.strip(), ended_at=timezone.now(), moved_to=new_booking
             )
-            _visit_meeting_leave(slot=current.slot, member=booking.member, actor=actor, reason=reason.strip())
-            meeting = _visit_meeting_join(slot=new_slot, member=booking.member)
+            visit_meeting_leave(slot=current.slot, member=booking.member, actor=actor, reason=reason.strip())
+            meeting = visit_meeting_join(slot=new_slot, member=booking.member)
             log(
                 action="booking.moved",
                 actor=actor,
