@@ -3,7 +3,7 @@
 The meeting services record what happened in `MeetingLogEntry` (meetings/services.py,
 `log()`); `calendar_mail_for(entry)` runs inside the same transaction and writes the
 outbox rows (`CalendarMessage`, unique per meeting, person, SEQUENCE and method) for the
-people who must be told, then queues the sending with `delay_on_commit`: a rolled-back
+people who must be told, then queues the sending once the transaction commits: a rolled-back
 change sends nothing, and a lost broker message is picked up by the beat scan.
 
 Who is told:
@@ -17,6 +17,9 @@ Meetings that have ended get no invitations. Reminder preferences do not apply h
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.db import transaction
 from django.utils import timezone
 
 from samspil.mail import build_templated_mail
@@ -83,7 +86,9 @@ def calendar_mail_for(entry: MeetingLogEntry) -> None:
             ],
             ignore_conflicts=True,
         )
-        send_calendar_messages.delay_on_commit(meeting_id)
+        # delay_on_commit, but robust: if the broker is down the change still stands and
+        # the rows wait for the beat scan (meetings.tasks.scan_reminders) to queue them.
+        transaction.on_commit(partial(send_calendar_messages.delay, meeting_id), robust=True)
 
 
 def build_calendar_email(row: CalendarMessage):
