@@ -80,7 +80,7 @@ def test_a_member_cannot_book_two_overlapping_visits(org):
     clash = helpers.slot(org, hour=10, workplace=other)
     with pytest.raises(services.ValidationError) as caught:
         services.visit_book(slot_id=clash.pk, member=org.member)
-    assert "another visit" in str(caught.value)
+    assert other.name not in str(caught.value) and org.workplace.name in str(caught.value)
 
 
 def test_a_member_cancels_with_a_reason_and_the_visit_meeting_is_cancelled(
@@ -151,3 +151,16 @@ def test_a_time_that_has_started_cannot_be_booked(org):
     slot.save()
     with pytest.raises(services.ValidationError):
         services.visit_book(slot_id=slot.pk, member=org.member)
+
+
+def test_a_notice_that_could_not_be_sent_is_released_for_the_retry(org, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens here
+    booking = helpers.booking(org)
+    entry = MeetingLogEntry.objects.get(action="booking.created", booking=booking)
+    with pytest.raises(OSError):
+        notice_send(entry_id=entry.pk)
+    entry.refresh_from_db()
+    assert entry.notified_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notice_send(entry_id=entry.pk) == 1
