@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,17 +39,27 @@ def meeting_ics(request, pk: int):
 def calendar_feed(request, token: str):
     """A person's meetings (the past MEETING_FEED_PAST_DAYS days and the future) with alarms.
     The token is the only key: calendar programs cannot log in. Two queries: the feed
-    by the token's hash, then the person's participations with their meetings."""
+    by the token's hash, then the person's participations with their meetings (one when
+    the feed was built in the last MEETING_FEED_CACHE_SECONDS)."""
     feed = calendar.feed_for_token(token)
     if feed is None or not feed.person.is_active:
         raise Http404
-    since = timezone.now() - dt.timedelta(days=settings.MEETING_FEED_PAST_DAYS)
-    participations = (
-        Participant.objects.filter(person=feed.person, meeting__ends_at__gte=since)
-        .select_related("meeting", "meeting__organiser", "meeting__host")
-        .order_by("meeting__starts_at")
-    )
-    response = HttpResponse(calendar.feed_ics(feed.person, participations), content_type=ICS)
+    # icalendar needs about 3 ms an event: calendar programs polling a long feed get
+    # the same bytes for a few minutes. The key is the token's hash, so a renewed
+    # token's old URL is refused above before any cache is read.
+    key = f"meetings:feed:{feed.token_hash}"
+    data = cache.get(key) if settings.MEETING_FEED_CACHE_SECONDS else None
+    if data is None:
+        since = timezone.now() - dt.timedelta(days=settings.MEETING_FEED_PAST_DAYS)
+        participations = (
+            Participant.objects.filter(person=feed.person, meeting__ends_at__gte=since)
+            .select_related("meeting", "meeting__organiser", "meeting__host")
+            .order_by("meeting__starts_at")
+        )
+        data = calendar.feed_ics(feed.person, participations)
+        if settings.MEETING_FEED_CACHE_SECONDS:
+            cache.set(key, data, settings.MEETING_FEED_CACHE_SECONDS)
+    response = HttpResponse(data, content_type=ICS)
     response["Content-Disposition"] = 'inline; filename="samspil.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response

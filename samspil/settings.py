@@ -363,6 +363,8 @@ MEETING_MINUTES_MISSING_AFTER = timedelta(days=2)
 # Alarms in the calendar subscription feed, and how far back the feed goes.
 MEETING_FEED_ALARMS = [timedelta(days=1), timedelta(hours=1)]
 MEETING_FEED_PAST_DAYS = 90
+# A built feed is served from the cache this long (0: off).
+MEETING_FEED_CACHE_SECONDS = int(os.environ.get("MEETING_FEED_CACHE_SECONDS", "300"))
 # A claimed email without sent_at is taken again after this long: longer than
 # CELERY_TASK_TIME_LIMIT, so only a dead worker's claim can be this old.
 MEETING_MAIL_CLAIM_TIMEOUT = timedelta(seconds=int(os.environ.get("MEETING_MAIL_CLAIM_TIMEOUT_SECONDS", "900")))

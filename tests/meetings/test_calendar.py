@@ -234,7 +234,8 @@ def test_only_a_hash_of_the_token_is_stored(org):
     assert feed.token_hash == calendar.token_hash(token)
 
 
-def test_the_feed_runs_two_queries_with_3_or_60_meetings(org, client):
+def test_the_feed_runs_two_queries_with_3_or_60_meetings(org, client, settings):
+    settings.MEETING_FEED_CACHE_SECONDS = 0  # built every time, to count its queries
     url = feed_url(org.member)
     sizes = {}
     for count in (3, 60):
@@ -262,3 +263,18 @@ def test_the_calendar_page_makes_renews_and_shows_the_feed_address(org, client_f
     client.post(reverse("meetings:calendar"), {"form": "feed"})
     org.member.calendar_feed.refresh_from_db()
     assert calendar.feed_token(org.member.calendar_feed) != token
+
+
+def test_a_feed_built_a_moment_ago_is_served_from_the_cache_with_one_query(org, client, settings):
+    # No cache.clear(): with REDIS_URL the cache shares Redis with the broker. The key is
+    # the hash of a fresh random token, so nothing cached before can answer.
+    helpers.meeting(org)
+    url = feed_url(org.member)
+    first = client.get(url).content
+    helpers.meeting(org, days=20)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url).content
+    assert second == first
+    assert len(queries) == 1  # the feed by the token's hash: a renewed token is refused first
+    settings.MEETING_FEED_CACHE_SECONDS = 0
+    assert len(list(Calendar.from_ical(client.get(url).content).walk("VEVENT"))) == 2
