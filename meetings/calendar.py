@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone
@@ -95,6 +96,12 @@ def build_event(
     event.add("status", "CANCELLED" if cancelled else STATUS.get(meeting.status, "CONFIRMED"))
     if meeting.organiser_id and meeting.organiser.email:
         event.add("organizer", _address(meeting.organiser))
+    else:
+        # Outlook refuses an invitation without an organiser: Samspil's own address then.
+        name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+        organizer = vCalAddress(f"mailto:{address}")
+        organizer.params["CN"] = vText(name or "Samspil")
+        event.add("organizer", organizer)
     for participant in attendees:
         if not participant.person.email:
             continue

@@ -8,6 +8,7 @@ change sends nothing, and a lost broker message is picked up by the beat scan.
 
 Who is told:
 - meeting created / changed (time, place, title, status) → every participant, REQUEST;
+- meeting confirmed by its organiser → every participant, REQUEST (STATUS:CONFIRMED);
 - meeting cancelled → every participant, CANCEL;
 - participant added → that person, REQUEST;
 - visit booked / moved → the visit's participants (the member and the leader), REQUEST;
@@ -39,6 +40,9 @@ def _plan(entry: MeetingLogEntry) -> list[tuple[int, str, list[int] | None]]:
     if action == "meeting.created":
         return [(entry.meeting_id, REQUEST, EVERYONE)]
     if action == "meeting.changed" and CALENDAR_FIELDS & set(detail.get("fields", [])):
+        return [(entry.meeting_id, REQUEST, EVERYONE)]
+    if action == "meeting.confirmed":
+        # TENTATIVE becomes CONFIRMED in everyone's calendar.
         return [(entry.meeting_id, REQUEST, EVERYONE)]
     if action == "meeting.cancelled":
         return [(entry.meeting_id, CANCEL, EVERYONE)]

@@ -278,3 +278,22 @@ def test_a_feed_built_a_moment_ago_is_served_from_the_cache_with_one_query(org, 
     assert len(queries) == 1  # the feed by the token's hash: a renewed token is refused first
     settings.MEETING_FEED_CACHE_SECONDS = 0
     assert len(list(Calendar.from_ical(client.get(url).content).walk("VEVENT"))) == 2
+
+
+def test_confirming_a_meeting_updates_everyones_calendar_to_confirmed(
+    org, mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting = helpers.meeting(org)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_confirm(meeting=meeting, actor=org.chair)
+    assert len(mailoutbox) == 3
+    _cal, event = parse(mailoutbox[0].attachments[0][1])
+    assert str(event["STATUS"]) == "CONFIRMED" and int(event["SEQUENCE"]) == 1
+
+
+def test_a_meeting_without_an_organiser_names_samspil_as_organiser(org, settings):
+    settings.DEFAULT_FROM_EMAIL = "Samspil <samspil@127.0.0.1>"
+    meeting = helpers.meeting(org)
+    meeting.organiser = None
+    _cal, event = parse(calendar.invitation_ics(meeting, [], method="REQUEST"))
+    assert str(event["ORGANIZER"]) == "mailto:samspil@127.0.0.1"
