@@ -147,11 +147,43 @@ def meeting_create(
         if kind.slug == MeetingKind.COMMITTEE_AT_WORKPLACE and host is not None and not agenda:
             # The host presents the place: every committee meeting at a workplace starts so.
             agenda = [{"title": _("The workplace presents itself (presentation and tour)"), "is_presentation": True}]
+        if kind.slug == MeetingKind.SCHOOL_DEVELOPMENT and host is not None and not agenda:
+            agenda = school_development_agenda(host=host, before=starts_at)
         AgendaItem.objects.bulk_create(
             [AgendaItem(meeting=meeting, order=index, **item) for index, item in enumerate(agenda, start=1)]
         )
         log(action="meeting.created", actor=organiser, meeting=meeting)
     return meeting
+
+
+def school_development_agenda(*, host, before: dt.datetime) -> list[dict]:
+    """The school development conversation: last year's conclusions carry over, the
+    leader proposes topics first, then the committee adds its own."""
+    previous = (
+        Minutes.objects.filter(
+            meeting__host=host,
+            meeting__kind__slug=MeetingKind.SCHOOL_DEVELOPMENT,
+            meeting__starts_at__lt=before,
+            status=Minutes.Status.LOCKED,
+        )
+        .select_related("meeting")
+        .order_by("-meeting__starts_at")
+        .first()
+    )
+    agenda = []
+    if previous is not None:
+        agenda.append(
+            {
+                "title": _("Follow-up on the conclusions of %(date)s")
+                % {"date": date_format(timezone.localtime(previous.meeting.starts_at), "SHORT_DATE_FORMAT")},
+                "description": previous.text,
+                "proposed_by": AgendaItem.ProposedBy.ORGANISER,
+            }
+        )
+    agenda.append({"title": _("The school's topics"), "proposed_by": AgendaItem.ProposedBy.WORKPLACE})
+    agenda.append({"title": _("The committee's topics"), "proposed_by": AgendaItem.ProposedBy.COMMITTEE})
+    agenda.append({"title": _("Conclusions and follow-up"), "proposed_by": AgendaItem.ProposedBy.ORGANISER})
+    return agenda
 
 
 def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:

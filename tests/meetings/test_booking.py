@@ -164,3 +164,12 @@ def test_a_notice_that_could_not_be_sent_is_released_for_the_retry(org, settings
     assert entry.notified_at is None
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert notice_send(entry_id=entry.pk) == 1
+
+
+def test_the_next_free_times_offered_can_still_be_booked(org, client_for):
+    slot = helpers.slot(org, capacity=1)
+    helpers.slot(org, days=1, hour=20, min_notice_hours=72)  # too late to book
+    later = helpers.slot(org, days=12)
+    services.visit_book(slot_id=slot.pk, member=org.chair)
+    response = client_for(org.member).post(f"/moeder/besoeg/{slot.pk}/book/")
+    assert [s.pk for s in response.context["alternatives"]] == [later.pk]

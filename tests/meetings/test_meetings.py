@@ -223,3 +223,35 @@ def test_a_committee_plan_shows_the_years_meetings(org, client_for):
     assert meeting in list(response.context["meetings"])
     response = client_for(org.other_member).get(f"/moeder/udvalg/{org.committee.slug}/", {"year": year})
     assert list(response.context["meetings"]) == []
+
+
+def test_the_organiser_moves_a_meeting_in_the_form_and_its_sequence_goes_up(org, client_for):
+    meeting = helpers.meeting(org)
+    data = _form(org, title="Flyttet dialogmøde", start="17:00", end="19:00")
+    response = client_for(org.chair).post(f"/moeder/{meeting.pk}/rediger/", data)
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.title, timezone.localtime(meeting.starts_at).hour, meeting.sequence) == (
+        "Flyttet dialogmøde",
+        17,
+        1,
+    )
+
+
+def test_an_edit_with_a_bad_time_keeps_what_was_typed(org, client_for):
+    meeting = helpers.meeting(org)
+    data = _form(org, title="Nyt navn", start="17:00", end="")
+    response = client_for(org.leader).post(f"/moeder/{meeting.pk}/rediger/", data)
+    assert response.status_code == 200 and "end" in response.context["form"].errors
+    assert "Nyt navn" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.title == "Dialogmøde om trivsel"
+
+
+def test_a_school_development_conversation_carries_last_years_conclusions_over(org):
+    last_year = helpers.meeting(org, days=-360, slug="school-development", title="Skoleudviklingssamtale 2025")
+    helpers.locked_minutes(last_year, org.chair)
+    meeting = helpers.meeting(org, days=5, slug="school-development", title="Skoleudviklingssamtale 2026")
+    items = list(meeting.agenda_items.order_by("order"))
+    assert "Rettet." in items[0].description
+    assert [i.proposed_by for i in items] == ["organiser", "workplace", "committee", "organiser"]
