@@ -178,14 +178,13 @@ def token_hash(token: str) -> str:
 
 
 def feed_renew(*, person) -> CalendarFeed:
-    """Create the person's feed, or give it a new token: the old URL stops working."""
-    feed = CalendarFeed.objects.filter(person=person).first() or CalendarFeed(person=person)
-    renewing = feed.pk is not None
-    feed.nonce = secrets.token_hex(16)
-    feed.token_hash = token_hash(feed_token(feed))
-    if renewing:
-        feed.renewed_at = timezone.now()
-    feed.save()
+    """Create the person's feed, or give it a new token: the old URL stops working.
+    update_or_create locks the row, and retries a lost create race (a double click)."""
+    nonce = secrets.token_hex(16)
+    values = {"nonce": nonce, "token_hash": token_hash(feed_token(CalendarFeed(person=person, nonce=nonce)))}
+    feed, _created = CalendarFeed.objects.update_or_create(
+        person=person, defaults={**values, "renewed_at": timezone.now()}, create_defaults=values
+    )
     return feed
 
 
