@@ -333,6 +333,9 @@ def load(context: dict, *, stdout=None) -> None:
         services.visit_meeting_join(slot=school_slot, member=accounts["member"])
         booked += 1
 
+    from . import calendar_demo  # calendars and reminders: replies, feeds, a meeting tomorrow
+
+    calendar_demo.load(context, stdout=stdout)
     if stdout:
         stdout.write(
             f"  {past_count} held meetings with locked minutes, {slot_count} visit times, {booked} booked visits, "

@@ -546,3 +546,7 @@ class MeetingLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+# Calendar invitations, reminders and feeds (meetings/models_calendar.py).
+from .models_calendar import CalendarFeed, CalendarMessage, Reminder, ReminderOptOut  # noqa: E402, F401

@@ -41,7 +41,7 @@ from .models import (
 User = get_user_model()
 
 # Changing one of these changes the calendar event: SEQUENCE goes up.
-CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "status", "title")
+CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "status", "title", "host")
 
 
 def log(*, action: str, actor=None, meeting=None, booking=None, slot=None, notify: bool = False, **detail):
@@ -52,6 +52,9 @@ def log(*, action: str, actor=None, meeting=None, booking=None, slot=None, notif
         from .notifications import send_notice
 
         send_notice.delay_on_commit(entry.pk)
+    from .invitations import calendar_mail_for
+
+    calendar_mail_for(entry)  # invitations, updates, cancellations with .ics (outbox rows)
     return entry
 
 

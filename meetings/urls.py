@@ -30,3 +30,8 @@ urlpatterns = [
     path("bookinger/<int:pk>/flyt/", views.booking_move, name="booking_move"),
     path("bookinger/<int:pk>/bekraeft/", views.booking_confirm, name="booking_confirm"),
 ]
+
+# Calendars and reminders (meetings/calendar_views.py).
+from .calendar_urls import urlpatterns as calendar_urlpatterns  # noqa: E402
+
+urlpatterns += calendar_urlpatterns

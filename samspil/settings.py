@@ -330,6 +330,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=30),
         "options": {"expires": 1500},
     },
+    # Reminders and retries of calendar emails: what the database says is due (meetings/tasks.py).
+    "meetings-scan-reminders": {
+        "task": "meetings.tasks.scan_reminders",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
+    },
 }
 # How often people who have not signed the current code of conduct are reminded.
 CODEX_REMINDER_INTERVAL = timedelta(days=int(os.environ.get("CODEX_REMINDER_INTERVAL_DAYS", "14")))
@@ -421,3 +427,20 @@ ADMINISTRATOR_PATH_PREFIXES = ["/admin/", "/administration/", "/kodeks/administr
 STORIES_PICTURE_MAX_BYTES = int(os.environ.get("STORIES_PICTURE_MAX_BYTES", str(8 * 1024 * 1024)))
 STORIES_PICTURE_MAX_PIXELS = int(os.environ.get("STORIES_PICTURE_MAX_PIXELS", "40000000"))
 STORIES_PICTURE_MAX_WIDTH = int(os.environ.get("STORIES_PICTURE_MAX_WIDTH", "1600"))
+
+# --- Meetings: calendars and reminders (meetings/reminders.py, meetings/delivery.py) ------
+# Reminders before a meeting's start; a person can turn each kind off.
+MEETING_REMINDERS = [timedelta(days=7), timedelta(days=1)]
+# "Minutes missing" to the organiser this long after a meeting without locked minutes.
+MEETING_MINUTES_MISSING_AFTER = timedelta(days=2)
+# Alarms in the calendar subscription feed, and how far back the feed goes.
+MEETING_FEED_ALARMS = [timedelta(days=1), timedelta(hours=1)]
+MEETING_FEED_PAST_DAYS = 90
+# A built feed is served from the cache this long (0: off).
+MEETING_FEED_CACHE_SECONDS = int(os.environ.get("MEETING_FEED_CACHE_SECONDS", "300"))
+# A claimed email without sent_at is taken again after this long: longer than
+# CELERY_TASK_TIME_LIMIT, so only a dead worker's claim can be this old.
+MEETING_MAIL_CLAIM_TIMEOUT = timedelta(seconds=int(os.environ.get("MEETING_MAIL_CLAIM_TIMEOUT_SECONDS", "900")))
+MEETING_MAIL_MAX_ATTEMPTS = int(os.environ.get("MEETING_MAIL_MAX_ATTEMPTS", "8"))
+# Tests only: wait this long before each send, so a test can kill a worker mid-batch.
+MEETING_MAIL_SEND_DELAY_SECONDS = float(os.environ.get("MEETING_MAIL_SEND_DELAY_SECONDS", "0")) if TESTING else 0.0

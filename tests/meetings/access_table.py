@@ -169,3 +169,37 @@ ROWS = [
         unchanged=lambda o: list(Booking.objects.values_list("confirmed_at", flat=True)),
     ),
 ]
+
+
+# --- Calendars and reminders (meetings/calendar_views.py) ---------------------------------
+
+
+def _feed_token(o):
+    from meetings import calendar
+
+    return {"token": calendar.feed_token(calendar.feed_renew(person=o.member))}
+
+
+def _feeds(o):
+    from meetings.models import CalendarFeed, ReminderOptOut
+
+    return CalendarFeed.objects.count(), ReminderOptOut.objects.count()
+
+
+ROWS += [
+    # The .ics download: whoever sees the meeting.
+    Row("meetings:meeting_ics", setup=_meeting, expect=VIEWERS),
+    # Each person's own calendar page: feed address and reminder choices.
+    Row("meetings:calendar", expect=everyone(200)),
+    Row("meetings:calendar", method="POST", data={"form": "feed"}, expect=everyone(302), unchanged=_feeds),
+    Row(
+        "meetings:calendar",
+        method="POST",
+        data={"form": "preferences", "kinds": ["7d"]},
+        expect=everyone(302),
+        unchanged=_feeds,
+    ),
+    # The feed: no login (calendar programs cannot log in); the secret token is the key.
+    Row("meetings:calendar_feed", setup=_feed_token, expect=everyone(200), anonymous=200),
+    Row("meetings:calendar_feed", kwargs={"token": "0" * 64}, expect=everyone(404), anonymous=404),
+]
