@@ -133,7 +133,8 @@ def monthly_chart(months, counts: list[int], elections: list[tuple[dt.date, str]
         span = (last - first).days + 1
         for day, name in elections:
             x = PAD_L + plot_w * ((day - first).days + 0.5) / span
-            markers.append({"x": round(x, 1), "date": day, "name": name})
+            anchor = "end" if x > CHART_W - 90 else "start" if x < PAD_L + 60 else "middle"
+            markers.append({"x": round(x, 1), "date": day, "name": name, "anchor": anchor})
     grid = [
         {"y": round(PAD_T + plot_h - plot_h * value / axis_max, 1), "value": value}
         for value in range(0, axis_max + 1, axis_max // 5)

@@ -47,12 +47,12 @@ def gini(values: Sequence[float]) -> float:
 
     Example: [0, 0, 0, 10] → 0.75. No values, or all zero, give 0 (nothing is unequal).
     """
+    if any(value < 0 for value in values):
+        raise ValueError("the Gini coefficient needs non-negative values")
     n = len(values)
     total = float(sum(values))
     if n == 0 or total == 0:
         return 0.0
-    if any(value < 0 for value in values):
-        raise ValueError("the Gini coefficient needs non-negative values")
     ranked = sorted(values)
     weighted = sum(rank * value for rank, value in enumerate(ranked, start=1))
     return 2 * weighted / (n * total) - (n + 1) / n

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -284,6 +285,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 3000},
     },
+    # The monthly coverage digest: the first of the month at 07:00 (each email once, coverage/services.py).
+    "coverage-monthly-digest": {
+        "task": "coverage.tasks.queue_monthly_digest",
+        "schedule": crontab(day_of_month="1", hour="7", minute="0"),
+        "options": {"expires": 6 * 3600},
+    },
 }
 
 # --- Security --------------------------------------------------------------------------
@@ -344,3 +351,9 @@ INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Pages under these prefixes are for administrators, who must have two-factor enabled.
 ADMINISTRATOR_PATH_PREFIXES = ["/admin/", "/administration/"]
+# Coverage: contacts a year each workplace should have, and when a contact is "due soon"
+# (months since the last one, at a target of 1 a year). The monthly digest can also nudge
+# each committee's chair about their own workplaces below the target.
+COVERAGE_TARGET_PER_YEAR = float(os.environ.get("COVERAGE_TARGET_PER_YEAR", "1"))
+COVERAGE_DUE_SOON_MONTHS = float(os.environ.get("COVERAGE_DUE_SOON_MONTHS", "10"))
+COVERAGE_NUDGE_CHAIRS = env_bool("COVERAGE_NUDGE_CHAIRS", False)
