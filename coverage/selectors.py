@@ -265,30 +265,44 @@ def _bucket_case(column: str, buckets: list[stats.Bucket]) -> tuple[str, list]:
 class _Contacts:
     """The SQL of the contacts relation for a scope, a set of meeting kinds and a time range."""
 
-    def __init__(self, scope: QuerySet[Workplace], kind_ids: list[int] | None, until: dt.datetime):
+    def __init__(
+        self,
+        scope: QuerySet[Workplace],
+        kind_ids: list[int] | None,
+        until: dt.datetime,
+        since: dt.datetime | None = None,
+    ):
         from meetings.models import Meeting
 
-        scope_sql, scope_params = scope.values("pk").query.sql_with_params()
+        scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
         meeting = _table(Meeting)
         through = _table(Meeting, "workplaces")
-        kinds = ""
-        kind_params: list = []
+        conditions = ["m.status = %s", "m.starts_at < %s"]
+        params: list = [Meeting.Status.HELD, _dt(until)]
+        if since is not None:
+            conditions.append("m.starts_at >= %s")
+            params.append(_dt(since))
         if kind_ids is not None:
-            kinds = " AND m.kind_id IN (" + ", ".join(["%s"] * len(kind_ids)) + ")" if kind_ids else " AND 1 = 0"
-            kind_params = list(kind_ids)
-        common = f"m.status = %s AND m.starts_at < %s{kinds}"
-        common_params = [Meeting.Status.HELD, _dt(until), *kind_params]
+            if kind_ids:
+                conditions.append("m.kind_id IN (" + ", ".join(["%s"] * len(kind_ids)) + ")")
+                params.extend(kind_ids)
+            else:
+                conditions.append("1 = 0")
+        common = " AND ".join(conditions)
+        # UNION ALL without the host's own row among the other workplaces: each
+        # (workplace, meeting) pair once, without the sort a plain UNION needs.
         self.sql = (
             "WITH contact AS ("  # noqa: S608 (table names and placeholders only)
-            f" SELECT m.host_id AS workplace_id, m.id AS meeting_id, m.kind_id, m.committee_id, m.starts_at"
+            " SELECT m.host_id AS workplace_id, m.id AS meeting_id, m.kind_id, m.committee_id, m.starts_at"
             f" FROM {meeting} m WHERE m.host_id IN ({scope_sql}) AND {common}"
-            " UNION"
-            f" SELECT mw.workplace_id, m.id, m.kind_id, m.committee_id, m.starts_at"
+            " UNION ALL"
+            " SELECT mw.workplace_id, m.id, m.kind_id, m.committee_id, m.starts_at"
             f" FROM {through} mw JOIN {meeting} m ON m.id = mw.meeting_id"
-            f" WHERE mw.workplace_id IN ({scope_sql}) AND {common}"
+            f" WHERE mw.workplace_id IN ({scope_sql}) AND (m.host_id IS NULL OR m.host_id <> mw.workplace_id)"
+            f" AND {common}"
             ") "
         )
-        self.params = [*scope_params, *common_params, *scope_params, *common_params]
+        self.params = [*scope_params, *params, *scope_params, *params]
 
     def run(self, body: str, params: Iterable = ()) -> list[tuple]:
         with connection.cursor() as cursor:
@@ -374,14 +388,16 @@ def coverage_report(
             row.last_contact = _parse_dt(last)
             row.by_kind = {kind.pk: int(count or 0) for kind, count in zip(kinds, counts, strict=True)}
             row.total = sum(row.by_kind.values())
+        # Queries 4–7 look only inside the period.
+        contacts = _Contacts(scope, kind_ids, until, since=start)
         participant = _table(Participant)
         condition, condition_params = _politician_condition()
         # 4. Distinct politicians met in the period.
         for workplace_id, count in contacts.run(
             f"SELECT c.workplace_id, COUNT(DISTINCT p.person_id) FROM contact c"  # noqa: S608 (table names and placeholders only)
             f" JOIN {participant} p ON p.meeting_id = c.meeting_id"
-            f" WHERE c.starts_at >= %s AND {condition} GROUP BY c.workplace_id",
-            [start_param, *condition_params],
+            f" WHERE {condition} GROUP BY c.workplace_id",
+            condition_params,
         ):
             if workplace_id in rows:
                 rows[workplace_id].politicians = count
@@ -391,15 +407,14 @@ def coverage_report(
         committee_roles = [role.value for role in COMMITTEE_ROLES]
         pairs = contacts.run(
             "SELECT x.workplace_id, CASE WHEN co.short_name <> '' THEN co.short_name ELSE co.name END FROM ("  # noqa: S608 (table names and placeholders only)
-            " SELECT c.workplace_id, c.committee_id FROM contact c"
-            " WHERE c.starts_at >= %s AND c.committee_id IS NOT NULL"
+            " SELECT c.workplace_id, c.committee_id FROM contact c WHERE c.committee_id IS NOT NULL"
             " UNION"
             f" SELECT c.workplace_id, ms.committee_id FROM contact c JOIN {participant} p ON p.meeting_id = c.meeting_id"
             f" JOIN {membership} ms ON ms.person_id = p.person_id AND ms.role IN (%s, %s)"
             " AND ms.starts_on <= c.starts_at AND (ms.ends_on IS NULL OR ms.ends_on >= c.starts_at)"
-            " WHERE c.starts_at >= %s AND p.response <> %s"
+            " WHERE p.response <> %s"
             f") x JOIN {_table(Committee)} co ON co.id = x.committee_id",
-            [start_param, *committee_roles, start_param, Participant.Response.NO],
+            [*committee_roles, Participant.Response.NO],
         )
         met: dict[int, set[str]] = defaultdict(set)
         for workplace_id, name in pairs:
@@ -410,16 +425,16 @@ def coverage_report(
         # 6. The workplace × quarter matrix.
         case, case_params = _bucket_case("c.starts_at", quarters)
         for workplace_id, bucket, count in contacts.run(
-            f"SELECT c.workplace_id, {case} AS bucket, COUNT(*) FROM contact c WHERE c.starts_at >= %s GROUP BY 1, 2",  # noqa: S608 (table names and placeholders only)
-            [*case_params, start_param],
+            f"SELECT c.workplace_id, {case} AS bucket, COUNT(*) FROM contact c GROUP BY 1, 2",  # noqa: S608 (table names and placeholders only)
+            case_params,
         ):
             if workplace_id in rows and bucket is not None:
                 rows[workplace_id].quarters[bucket] = count
         # 7. Held meetings per month (a meeting with three workplaces is one meeting).
         case, case_params = _bucket_case("c.starts_at", months)
         for bucket, count in contacts.run(
-            f"SELECT {case} AS bucket, COUNT(DISTINCT c.meeting_id) FROM contact c WHERE c.starts_at >= %s GROUP BY 1",  # noqa: S608 (table names and placeholders only)
-            [*case_params, start_param],
+            f"SELECT {case} AS bucket, COUNT(DISTINCT c.meeting_id) FROM contact c GROUP BY 1",  # noqa: S608 (table names and placeholders only)
+            case_params,
         ):
             if bucket is not None:
                 report.meetings_per_month[bucket] = count

@@ -74,9 +74,7 @@ def municipality(org):
 
 def independent(workplaces, start: dt.date, end: dt.date, today: dt.date, kinds=None):
     """Every figure, from the meetings one by one."""
-    meetings = list(
-        Meeting.objects.select_related("kind", "committee").prefetch_related("workplaces", "participants")
-    )
+    meetings = list(Meeting.objects.select_related("kind", "committee").prefetch_related("workplaces", "participants"))
     seats = list(Membership.objects.filter(role__in=[r.value for r in COMMITTEE_ROLES]).select_related("committee"))
     target = stats.Target(per_year=1, due_soon_months=10)
     reference = min(end, today)
@@ -101,7 +99,11 @@ def independent(workplaces, start: dt.date, end: dt.date, today: dt.date, kinds=
             for p in m.participants.all():
                 if p.response == "no":
                     continue
-                seated = [s for s in seats if s.person_id == p.person_id and s.starts_on <= day and (s.ends_on is None or s.ends_on >= day)]
+                seated = [
+                    s
+                    for s in seats
+                    if s.person_id == p.person_id and s.starts_on <= day and (s.ends_on is None or s.ends_on >= day)
+                ]
                 if p.role == "politician" or seated:
                     people.add(p.person_id)
                 for s in seated:
