@@ -171,7 +171,6 @@ class MeetingForm(TimeRangeMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        roles = roles_of(user)
         kinds = creatable_kinds(user)
         if self.instance.pk:
             kinds = [k for k in kinds] or [self.instance.kind]
@@ -183,10 +182,9 @@ class MeetingForm(TimeRangeMixin, forms.ModelForm):
             )
             self.initial.update({"date": local_start.date(), "start": local_start.time(), "end": local_end.time()})
         self.fields["kind"].queryset = MeetingKind.objects.filter(pk__in=[k.pk for k in kinds])
-        committees = Committee.objects.filter(is_active=True)
-        if not roles.is_administrator and not self.instance.pk:
-            committees = committees.filter(pk__in=roles.chaired_committee_ids | roles.committee_ids)
-        self.fields["committee"].queryset = committees
+        # Any committee may be named (a leader invites the committee responsible for the
+        # workplace); clean() checks that the person may create this meeting.
+        self.fields["committee"].queryset = Committee.objects.filter(is_active=True)
         self.fields["host"].queryset = Workplace.objects.filter(is_active=True)
         self.fields["workplaces"].queryset = Workplace.objects.filter(is_active=True)
         self.fields["workplaces"].required = False

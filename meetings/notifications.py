@@ -8,6 +8,7 @@ conditional update) before it goes, so a retried or redelivered task sends nothi
 from __future__ import annotations
 
 import logging
+import smtplib
 
 from celery import shared_task
 from django.conf import settings
@@ -53,20 +54,31 @@ def notice_send(*, entry_id: int) -> int:
         "slot": entry.slot,
         "workplace": entry.slot.workplace,
         "member": entry.booking.member,
-        "reason": entry.detail.get("reason", ""),
+        "reason": entry.detail.get("reason") or entry.booking.reason,
         "manage_url": f"{settings.SITE_URL}/moeder/virksomhed/{entry.slot.workplace.slug}/besoegstider/",
         "meeting_url": f"{settings.SITE_URL}{entry.meeting.get_absolute_url()}" if entry.meeting else "",
     }
+    error: Exception | None = None
     for person in recipients:
         try:
             build_templated_mail(TEMPLATES[entry.action], to=person.email, context={**context, "person": person}).send()
             sent += 1
-        except Exception:
-            # The claim stays: a half-sent batch is logged rather than sent twice.
+        except (smtplib.SMTPException, OSError) as exc:
             logger.exception("Booking notice %s to %s failed", entry.pk, person.pk)
+            error = exc
+    if error is not None and sent == 0:
+        # Nothing went out: release the claim so the retry sends it. (When some of
+        # several leaders got it, the claim stays: better one missing than repeats.)
+        MeetingLogEntry.objects.filter(pk=entry.pk).update(notified_at=None)
+        raise error
     return sent
 
 
-@shared_task
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
 def send_notice(entry_id: int) -> int:
     return notice_send(entry_id=entry_id)

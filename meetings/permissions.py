@@ -177,7 +177,10 @@ def creatable_kinds(user) -> list[MeetingKind]:
 
 def get_meeting_for_user(user, pk: int, *, write: bool = False) -> Meeting:
     meeting = get_object_or_404(
-        Meeting.objects.select_related("kind", "committee", "host", "host__centre", "organiser", "minutes"), pk=pk
+        Meeting.objects.select_related(
+            "kind", "committee", "host", "host__centre", "organiser", "minutes", "minutes__locked_by"
+        ),
+        pk=pk,
     )
     if not user.has_perm("meetings.view_meeting", meeting):
         raise Http404

@@ -164,10 +164,14 @@ def free_visit_times(
 
 def next_free_slots(workplace_id: int, *, exclude: int | None = None, limit: int = 3) -> list[VisitSlot]:
     """What the loser of a race is offered: the next free times at the same workplace."""
-    slots = _open_slots(timezone.now()).filter(workplace_id=workplace_id, booked__lt=F("capacity"))
+    now = timezone.now()
+    slots = _open_slots(now).filter(workplace_id=workplace_id, booked__lt=F("capacity"))
     if exclude:
         slots = slots.exclude(pk=exclude)
-    return list(slots.select_related("workplace").order_by("starts_at")[:limit])
+    # Only times that can still be booked; the notice varies per time, so it is checked
+    # here on a bounded number of rows.
+    candidates = slots.select_related("workplace").order_by("starts_at")[: limit + 20]
+    return [s for s in candidates if s.starts_at - dt.timedelta(hours=s.min_notice_hours) > now][:limit]
 
 
 def workplace_slots(workplace, *, now: dt.datetime | None = None) -> QuerySet[VisitSlot]:

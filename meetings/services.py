@@ -144,11 +144,43 @@ def meeting_create(
         if kind.slug == MeetingKind.COMMITTEE_AT_WORKPLACE and host is not None and not agenda:
             # The host presents the place: every committee meeting at a workplace starts so.
             agenda = [{"title": _("The workplace presents itself (presentation and tour)"), "is_presentation": True}]
+        if kind.slug == MeetingKind.SCHOOL_DEVELOPMENT and host is not None and not agenda:
+            agenda = school_development_agenda(host=host, before=starts_at)
         AgendaItem.objects.bulk_create(
             [AgendaItem(meeting=meeting, order=index, **item) for index, item in enumerate(agenda, start=1)]
         )
         log(action="meeting.created", actor=organiser, meeting=meeting)
     return meeting
+
+
+def school_development_agenda(*, host, before: dt.datetime) -> list[dict]:
+    """The school development conversation: last year's conclusions carry over, the
+    leader proposes topics first, then the committee adds its own."""
+    previous = (
+        Minutes.objects.filter(
+            meeting__host=host,
+            meeting__kind__slug=MeetingKind.SCHOOL_DEVELOPMENT,
+            meeting__starts_at__lt=before,
+            status=Minutes.Status.LOCKED,
+        )
+        .select_related("meeting")
+        .order_by("-meeting__starts_at")
+        .first()
+    )
+    agenda = []
+    if previous is not None:
+        agenda.append(
+            {
+                "title": _("Follow-up on the conclusions of %(date)s")
+                % {"date": date_format(timezone.localtime(previous.meeting.starts_at), "SHORT_DATE_FORMAT")},
+                "description": previous.text,
+                "proposed_by": AgendaItem.ProposedBy.ORGANISER,
+            }
+        )
+    agenda.append({"title": _("The school's topics"), "proposed_by": AgendaItem.ProposedBy.WORKPLACE})
+    agenda.append({"title": _("The committee's topics"), "proposed_by": AgendaItem.ProposedBy.COMMITTEE})
+    agenda.append({"title": _("Conclusions and follow-up"), "proposed_by": AgendaItem.ProposedBy.ORGANISER})
+    return agenda
 
 
 def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
@@ -583,7 +615,7 @@ def _check_bookable(slot: VisitSlot, member, *, ignore_booking: Booking | None =
         raise SlotTaken(slot)
 
 
-def _visit_meeting_join(*, slot: VisitSlot, member) -> Meeting:
+def visit_meeting_join(*, slot: VisitSlot, member) -> Meeting:
     """The workplace-visit meeting for a slot, created by its first booking; the
     workplace's leader organises it and each booker takes part."""
     meeting = Meeting.objects.filter(visit_slot=slot).first()
@@ -633,7 +665,7 @@ def _visit_meeting_join(*, slot: VisitSlot, member) -> Meeting:
     return meeting
 
 
-def _visit_meeting_leave(*, slot: VisitSlot, member, actor, reason: str) -> None:
+def visit_meeting_leave(*, slot: VisitSlot, member, actor, reason: str) -> None:
     meeting = Meeting.objects.filter(visit_slot=slot).first()
     if meeting is None:
         return
@@ -669,7 +701,7 @@ def visit_book(*, slot_id: int, member, reason: str = "") -> Booking:
             slot = slots[slot_id]
             _check_bookable(slot, member)
             booking = Booking.objects.create(slot=slot, member=member, reason=reason)
-            meeting = _visit_meeting_join(slot=slot, member=member)
+            meeting = visit_meeting_join(slot=slot, member=member)
             log(action="booking.created", actor=member, booking=booking, slot=slot, meeting=meeting, notify=True)
     except IntegrityError as exc:
         # The partial unique constraint: a second active booking by the same member.
@@ -688,7 +720,7 @@ def visit_cancel(*, booking: Booking, actor, reason: str) -> Booking:
         if not updated:
             raise ValidationError(_("The booking is already cancelled or moved."))
         booking.refresh_from_db()
-        _visit_meeting_leave(slot=booking.slot, member=booking.member, actor=actor, reason=reason.strip())
+        visit_meeting_leave(slot=booking.slot, member=booking.member, actor=actor, reason=reason.strip())
         log(action="booking.cancelled", actor=actor, booking=booking, slot=booking.slot, notify=True, reason=reason)
     return booking
 
@@ -714,8 +746,8 @@ def visit_move(*, booking: Booking, new_slot_id: int, actor, reason: str) -> Boo
             Booking.objects.filter(pk=current.pk).update(
                 status=Booking.Status.MOVED, reason=reason.strip(), ended_at=timezone.now(), moved_to=new_booking
             )
-            _visit_meeting_leave(slot=current.slot, member=booking.member, actor=actor, reason=reason.strip())
-            meeting = _visit_meeting_join(slot=new_slot, member=booking.member)
+            visit_meeting_leave(slot=current.slot, member=booking.member, actor=actor, reason=reason.strip())
+            meeting = visit_meeting_join(slot=new_slot, member=booking.member)
             log(
                 action="booking.moved",
                 actor=actor,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organisation.models import Committee
+from organisation.models import Committee, Workplace
 from organisation.permissions import get_committee_for_user, get_workplace_for_user
 from organisation.roles import roles_of
 
@@ -61,6 +61,13 @@ def my_meetings(request):
             "is_politician": roles.is_politician,
             "led_workplaces": roles.led_workplace_ids,
             "bookings": list(selectors.my_bookings(request.user)[:10]) if roles.is_politician else [],
+            # Where else meetings live: my committees' plans, my workplaces' meetings.
+            "my_committees": list(Committee.objects.filter(pk__in=roles.committee_ids).only("name", "slug"))
+            if roles.committee_ids
+            else [],
+            "my_workplaces": list(Workplace.objects.filter(pk__in=roles.staff_workplace_ids).only("name", "slug"))
+            if roles.staff_workplace_ids
+            else [],
         },
     )
 
@@ -126,7 +133,7 @@ def _meeting_context(request, meeting: Meeting) -> dict:
         "agenda": list(meeting.agenda_items.select_related("presenter").order_by("order", "pk")),
         "workplaces": workplaces,
         "minutes": minutes if can_read_minutes else None,
-        "versions": list(minutes.versions.select_related("author").order_by("-number")) if can_read_minutes else [],
+        "versions": _readable_versions(user, meeting, minutes) if can_read_minutes else [],
         "can_change": user.has_perm("meetings.change_meeting", meeting),
         "can_write_minutes": user.has_perm("meetings.change_minutes", meeting),
         "can_lock_minutes": user.has_perm("meetings.lock_minutes", meeting),
@@ -139,6 +146,14 @@ def _meeting_context(request, meeting: Meeting) -> dict:
             response: sum(1 for p in participants if p.response == response) for response in Participant.Response
         },
     }
+
+
+def _readable_versions(user, meeting: Meeting, minutes: Minutes) -> list[MinutesVersion]:
+    """Drafts for those who write the minutes; the locked version for everyone else."""
+    versions = minutes.versions.select_related("author").order_by("-number")
+    if not user.has_perm("meetings.view_draft_minutes", meeting):
+        versions = versions.filter(status=Minutes.Status.LOCKED)
+    return list(versions)
 
 
 def _has_minutes(meeting: Meeting) -> bool:
@@ -159,7 +174,7 @@ def meeting_print(request, pk: int):
 
 
 def meeting_create(request):
-    if not request.user.has_perm("meetings.add_meeting"):
+    if not rules.has_perm("meetings.add_meeting", request.user):
         raise PermissionDenied
     initial = {}
     if kind := MeetingKind.objects.filter(slug=request.GET.get("kind", "")).first():
@@ -419,7 +434,8 @@ def committee_plan_url(committee) -> str:
 
 
 def visit_times(request):
-    if not request.user.has_perm("meetings.view_visit_times"):
+    # rules.has_perm: a perm without an object would also cost ModelBackend two queries.
+    if not rules.has_perm("meetings.view_visit_times", request.user):
         raise PermissionDenied
     form = VisitFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}

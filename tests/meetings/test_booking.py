@@ -1,0 +1,170 @@
+"""Committee members book, cancel and move visits; the leader is told and confirms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import Booking, Meeting, MeetingLogEntry, Participant
+from meetings.notifications import notice_send
+from tests.meetings import helpers
+
+
+def test_a_member_books_a_visit_and_it_becomes_a_workplace_visit_meeting(org, client_for):
+    slot = helpers.slot(org, capacity=2)
+    response = client_for(org.member).post(f"/moeder/besoeg/{slot.pk}/book/", {"reason": "Vil se indskolingen"})
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(visit_slot=slot)
+    assert response["Location"] == meeting.get_absolute_url()
+    assert meeting.kind.slug == "visit" and meeting.host == org.workplace and meeting.organiser == org.leader
+    roles = dict(Participant.objects.filter(meeting=meeting).values_list("person__email", "role"))
+    assert roles == {"leader@test.example": "organiser", "member@test.example": "politician"}
+    # A second member joins the same meeting.
+    services.visit_book(slot_id=slot.pk, member=org.chair)
+    assert Meeting.objects.filter(visit_slot=slot).count() == 1
+    assert Participant.objects.filter(meeting=meeting, role="politician").count() == 2
+
+
+def test_the_leader_is_emailed_about_a_booking_once(org, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = helpers.booking(org)
+    entry = MeetingLogEntry.objects.get(action="booking.created", booking=booking)
+    # Eager Celery in tests: the task ran when the booking committed, not before.
+    assert [m.to for m in mail.outbox] == [["leader@test.example"]]
+    assert "Member" in mail.outbox[0].subject
+    assert notice_send(entry_id=entry.pk) == 0  # a redelivered task sends nothing
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_booking_email_goes_only_after_the_commit(org):
+    helpers.booking(org)
+    assert len(mail.outbox) == 1
+    assert MeetingLogEntry.objects.get(action="booking.created").notified_at is not None
+
+
+def test_a_booking_inside_the_minimum_notice_gets_a_message_on_the_time(org, client_for):
+    slot = helpers.slot(org, days=1, hour=20, min_notice_hours=72)
+    response = client_for(org.member).post(f"/moeder/besoeg/{slot.pk}/book/", {"reason": "Kort varsel"})
+    assert response.status_code == 400
+    errors = response.context["form"].errors["slot"]
+    assert any("72" in e for e in errors), errors
+    assert "Kort varsel" in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_a_taken_time_answers_clearly_and_offers_the_next_free_times(org, client_for):
+    slot = helpers.slot(org, capacity=1)
+    next_one = helpers.slot(org, days=12)
+    services.visit_book(slot_id=slot.pk, member=org.chair)
+    response = client_for(org.member).post(f"/moeder/besoeg/{slot.pk}/book/")
+    assert response.status_code == 409
+    assert response.context["form"].errors["slot"]
+    assert [s.pk for s in response.context["alternatives"]] == [next_one.pk]
+
+
+def test_a_member_cannot_book_two_overlapping_visits(org):
+    from tests import factories
+
+    other = factories.WorkplaceFactory(committees=[org.committee])
+    helpers.booking(org, hour=10)
+    clash = helpers.slot(org, hour=10, workplace=other)
+    with pytest.raises(services.ValidationError) as caught:
+        services.visit_book(slot_id=clash.pk, member=org.member)
+    assert other.name not in str(caught.value) and org.workplace.name in str(caught.value)
+
+
+def test_a_member_cancels_with_a_reason_and_the_visit_meeting_is_cancelled(
+    org, client_for, django_capture_on_commit_callbacks
+):
+    booking = helpers.booking(org)
+    client = client_for(org.member)
+    response = client.post(f"/moeder/bookinger/{booking.pk}/aflys/", {"reason": ""})
+    assert response.status_code == 200 and "reason" in response.context["form"].errors
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/moeder/bookinger/{booking.pk}/aflys/", {"reason": "Byrådsmøde flyttet"})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "cancelled" and booking.reason == "Byrådsmøde flyttet"
+    meeting = Meeting.objects.get(visit_slot=booking.slot)
+    assert meeting.status == "cancelled" and meeting.sequence == 1
+    assert [m.to for m in mail.outbox] == [["leader@test.example"]]
+    # The seat is free again.
+    services.visit_book(slot_id=booking.slot_id, member=org.chair)
+
+
+def test_a_member_moves_a_visit_to_another_time(org, client_for):
+    booking = helpers.booking(org)
+    later = helpers.slot(org, days=15)
+    response = client_for(org.member).post(
+        f"/moeder/bookinger/{booking.pk}/flyt/", {"slot": later.pk, "reason": "Kan ikke den dag"}
+    )
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "moved" and booking.moved_to.slot == later
+    assert Meeting.objects.get(visit_slot=booking.slot).status == "cancelled"
+    assert Participant.objects.filter(meeting__visit_slot=later, person=org.member).exists()
+
+
+def test_the_leader_confirms_a_booking_and_the_member_is_told(org, client_for, django_capture_on_commit_callbacks):
+    booking = helpers.booking(org)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(org.leader).post(f"/moeder/bookinger/{booking.pk}/bekraeft/")
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.confirmed_by == org.leader
+    assert Meeting.objects.get(visit_slot=booking.slot).status == "confirmed"
+    assert [m.to for m in mail.outbox] == [["member@test.example"]]
+
+
+def test_the_start_page_tells_the_leader_about_unconfirmed_bookings(org, client_for):
+    helpers.booking(org)
+    response = client_for(org.leader).get("/")
+    assert "/moeder/virksomhed/egeskovskolen/besoegstider/" in response.content.decode()
+
+
+def test_a_withdrawn_time_cannot_be_booked(org):
+    slot = helpers.slot(org)
+    services.visit_slot_withdraw(slot=slot, actor=org.leader)
+    with pytest.raises(services.ValidationError):
+        services.visit_book(slot_id=slot.pk, member=org.member)
+
+
+def test_a_booked_time_cannot_be_withdrawn(org):
+    booking = helpers.booking(org)
+    with pytest.raises(services.ValidationError):
+        services.visit_slot_withdraw(slot=booking.slot, actor=org.leader)
+
+
+def test_a_time_that_has_started_cannot_be_booked(org):
+    slot = helpers.slot(org, min_notice_hours=0)
+    slot.starts_at = timezone.now() - dt.timedelta(minutes=5)
+    slot.save()
+    with pytest.raises(services.ValidationError):
+        services.visit_book(slot_id=slot.pk, member=org.member)
+
+
+def test_a_notice_that_could_not_be_sent_is_released_for_the_retry(org, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens here
+    booking = helpers.booking(org)
+    entry = MeetingLogEntry.objects.get(action="booking.created", booking=booking)
+    with pytest.raises(OSError):
+        notice_send(entry_id=entry.pk)
+    entry.refresh_from_db()
+    assert entry.notified_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notice_send(entry_id=entry.pk) == 1
+
+
+def test_the_next_free_times_offered_can_still_be_booked(org, client_for):
+    slot = helpers.slot(org, capacity=1)
+    helpers.slot(org, days=1, hour=20, min_notice_hours=72)  # too late to book
+    later = helpers.slot(org, days=12)
+    services.visit_book(slot_id=slot.pk, member=org.chair)
+    response = client_for(org.member).post(f"/moeder/besoeg/{slot.pk}/book/")
+    assert [s.pk for s in response.context["alternatives"]] == [later.pk]

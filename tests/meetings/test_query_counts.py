@@ -1,0 +1,117 @@
+"""Pages run the same number of SQL queries with 10 and with 1,000 rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from meetings.models import Meeting, Participant, VisitSlot
+from tests import factories
+from tests.meetings import helpers
+
+
+def _queries(client, url) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+def _meetings_for(org, count: int):
+    kind = helpers.kind()
+    start = timezone.now() + dt.timedelta(days=1)
+    meetings = Meeting.objects.bulk_create(
+        [
+            Meeting(
+                kind=kind,
+                title=f"Møde {n}",
+                committee=org.committee,
+                host=org.workplace,
+                organiser=org.chair,
+                starts_at=start + dt.timedelta(hours=n),
+                ends_at=start + dt.timedelta(hours=n, minutes=30),
+            )
+            for n in range(count)
+        ]
+    )
+    Participant.objects.bulk_create(
+        [Participant(meeting=m, person=org.member, role="politician") for m in meetings]
+        + [Participant(meeting=m, person=org.leader, role="host") for m in meetings]
+    )
+
+
+# My meetings: the user (1), roles (1), creatable kinds (1), the count of my meetings for
+# the paginator (1), the page of meetings with kind, host, committee, participant count
+# and my reply in one query with subqueries (1), my booked visits (1), my committees for
+# the links to their plans (1).
+MY_MEETINGS_QUERIES = 7
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_my_meetings_runs_a_fixed_number_of_queries(org, client_for, size, django_assert_num_queries):
+    _meetings_for(org, size)
+    client = client_for(org.member)
+    client.get("/moeder/")  # warm the session cache
+    with django_assert_num_queries(MY_MEETINGS_QUERIES):
+        response = client.get("/moeder/")
+    assert response.status_code == 200
+    assert "Møde 0" in response.content.decode()
+
+
+def _participants_for(meeting, count: int):
+    User = factories.User
+    people = User.objects.bulk_create(
+        [User(email=f"p{n}@big.example", full_name=f"Deltager {n:04d}", password="!") for n in range(count)]
+    )
+    Participant.objects.bulk_create([Participant(meeting=meeting, person=p, role="guest") for p in people])
+
+
+# The meeting page (sessions are cached): the user (1), the meeting with kind, committee,
+# host, centre, organiser, minutes and who locked them (1), roles (1), may I see it (1),
+# participants with people (1), other workplaces (1), agenda with presenters (1),
+# minutes versions with authors (1).
+MEETING_PAGE_QUERIES = 8
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_the_meeting_page_runs_a_fixed_number_of_queries(org, client_for, size, django_assert_num_queries):
+    meeting = helpers.locked_minutes(helpers.meeting(org, days=-2), org.chair)
+    _participants_for(meeting, size)
+    client = client_for(org.employee)
+    client.get(meeting.get_absolute_url())
+    with django_assert_num_queries(MEETING_PAGE_QUERIES):
+        response = client.get(meeting.get_absolute_url())
+    assert f"Deltager {size - 1:04d}" in response.content.decode()
+
+
+# Free visit times: the user (1), roles (1), the filter form's committees, workplace
+# kinds and centres (3), the count of free times for the paginator and the page of
+# times with workplace, kind, centre, seats taken, recent meetings and my booking (2).
+FREE_TIMES_QUERIES = 7
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_free_visit_times_run_a_fixed_number_of_queries(org, client_for, size, django_assert_num_queries):
+    start = timezone.now() + dt.timedelta(days=3)
+    VisitSlot.objects.bulk_create(
+        [
+            VisitSlot(
+                workplace=org.workplace,
+                starts_at=start + dt.timedelta(hours=2 * n),
+                ends_at=start + dt.timedelta(hours=2 * n + 1),
+                capacity=2,
+                min_notice_hours=24,
+            )
+            for n in range(size)
+        ]
+    )
+    _meetings_for(org, size)
+    client = client_for(org.member)
+    client.get("/moeder/besoeg/")
+    with django_assert_num_queries(FREE_TIMES_QUERIES):
+        response = client.get("/moeder/besoeg/")
+    assert "Egeskovskolen" in response.content.decode()

@@ -1,0 +1,153 @@
+"""Leaders publish visit times; bad input gets a message on the field, nothing typed is lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from meetings.models import BlockedPeriod, VisitSlot
+from tests.meetings import helpers
+
+URL = "/moeder/virksomhed/egeskovskolen/besoegstider/"
+
+
+def _post(client, **fields):
+    day = fields.pop("date", (timezone.localdate() + dt.timedelta(days=14)).isoformat())
+    data = {
+        "form": "slot",
+        "slot-date": day,
+        "slot-start": "10:00",
+        "slot-end": "11:30",
+        "slot-capacity": "2",
+        "slot-min_notice_hours": "48",
+        "slot-repeat_weeks": "1",
+        "slot-note": "Mød op i receptionen",
+    }
+    data.update({f"slot-{key}": value for key, value in fields.items()})
+    return client.post(URL, data)
+
+
+def test_a_leader_publishes_a_visit_time(org, client_for):
+    response = _post(client_for(org.leader))
+    assert response.status_code == 302
+    slot = VisitSlot.objects.get()
+    assert timezone.localtime(slot.starts_at).time() == dt.time(10, 0)
+    assert (slot.capacity, slot.min_notice_hours, slot.created_by) == (2, 48, org.leader)
+
+
+def test_a_leader_publishes_weekly_times_that_keep_their_local_hour_across_summer_time(org, client_for, settings):
+    # Four Tuesdays around the last Sunday of October: 10:00 stays 10:00.
+    year = timezone.localdate().year + 1
+    response = _post(client_for(org.leader), date=f"{year}-10-13", repeat_weeks="4")
+    assert response.status_code == 302
+    slots = list(VisitSlot.objects.order_by("starts_at"))
+    assert [timezone.localtime(s.starts_at).strftime("%H:%M") for s in slots] == ["10:00"] * 4
+    assert len({s.series for s in slots}) == 1 and slots[0].series is not None
+    offsets = {timezone.localtime(s.starts_at).utcoffset() for s in slots}
+    assert offsets == {dt.timedelta(hours=2), dt.timedelta(hours=1)}
+
+
+def test_an_end_before_the_start_is_refused_on_the_end_field_and_the_input_is_kept(org, client_for):
+    response = _post(client_for(org.leader), start="14:00", end="13:00", note="Husk navneskilt")
+    assert response.status_code == 400
+    form = response.context["slot_form"]
+    assert "end" in form.errors
+    html = response.content.decode()
+    assert 'value="14:00"' in html and 'value="13:00"' in html and "Husk navneskilt" in html
+    assert not VisitSlot.objects.exists()
+
+
+def test_a_time_in_the_past_is_refused_on_the_start_field(org, client_for):
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    response = _post(client_for(org.leader), date=yesterday)
+    assert response.status_code == 400
+    assert "start" in response.context["slot_form"].errors
+    assert yesterday in response.content.decode()
+
+
+def test_a_time_overlapping_the_workplaces_other_times_is_refused(org, client_for):
+    helpers.slot(org, days=14, hour=11)  # 11:00–12:00 overlaps 10:00–11:30
+    response = _post(client_for(org.leader))
+    assert response.status_code == 400
+    errors = response.context["slot_form"].errors["start"]
+    assert any("Overlaps" in e or "Overlapper" in e for e in errors), errors
+    assert VisitSlot.objects.count() == 1
+
+
+def test_a_time_inside_a_blocked_period_is_refused(org, client_for):
+    day = timezone.localdate() + dt.timedelta(days=14)
+    BlockedPeriod.objects.create(workplace=org.workplace, starts_on=day, ends_on=day, reason="Eksamen")
+    response = _post(client_for(org.leader))
+    assert response.status_code == 400
+    assert any("Eksamen" in e for e in response.context["slot_form"].errors["start"])
+
+
+def test_a_blocked_period_that_ends_before_it_starts_is_refused_on_the_end_field(org, client_for):
+    response = client_for(org.leader).post(
+        URL,
+        {
+            "form": "blocked",
+            "blocked-starts_on": "2030-07-10",
+            "blocked-ends_on": "2030-07-01",
+            "blocked-reason": "Ferie",
+        },
+    )
+    assert response.status_code == 400
+    assert "ends_on" in response.context["blocked_form"].errors
+    assert "Ferie" in response.content.decode()
+
+
+def test_a_leader_blocks_the_summer_holiday(org, client_for):
+    response = client_for(org.leader).post(
+        URL,
+        {
+            "form": "blocked",
+            "blocked-starts_on": "2030-07-01",
+            "blocked-ends_on": "2030-07-31",
+            "blocked-reason": "Ferie",
+        },
+    )
+    assert response.status_code == 302
+    assert BlockedPeriod.objects.get().reason == "Ferie"
+
+
+def test_free_times_hide_blocked_full_and_past_times_and_show_least_visited_workplaces_first(org, client_for):
+    from tests import factories
+
+    busy = factories.WorkplaceFactory(name="Travlskolen", committees=[org.committee])
+    quiet_slot = helpers.slot(org, days=20)
+    helpers.slot(org, days=21, workplace=busy)
+    # Travlskolen had a meeting last month; Egeskovskolen had none.
+    helpers.meeting(org, days=-30, host=busy)
+    full = helpers.slot(org, days=22, hour=14)
+    helpers.booking(org, member=org.chair, days=23)  # another, booked to capacity
+    blocked = helpers.slot(org, days=24)
+    BlockedPeriod.objects.create(
+        workplace=org.workplace,
+        starts_on=timezone.localtime(blocked.starts_at).date(),
+        ends_on=timezone.localtime(blocked.starts_at).date(),
+        reason="Lejrskole",
+    )
+    from meetings import services
+
+    services.visit_book(slot_id=full.pk, member=org.chair)
+    response = client_for(org.member).get("/moeder/besoeg/")
+    slots = list(response.context["page"].object_list)
+    assert [s.workplace.name for s in slots] == ["Egeskovskolen", "Travlskolen"]
+    assert slots[0].pk == quiet_slot.pk
+
+
+def test_other_committees_members_do_not_see_the_workplaces_times(org, client_for):
+    helpers.slot(org)
+    response = client_for(org.other_member).get("/moeder/besoeg/")
+    assert list(response.context["page"].object_list) == []
+    assert "No free visit times match" in response.content.decode() or "Ingen ledige" in response.content.decode()
+
+
+def test_free_times_filter_by_date_range(org, client_for):
+    helpers.slot(org, days=5)
+    later = helpers.slot(org, days=40)
+    day = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    response = client_for(org.member).get("/moeder/besoeg/", {"date_from": day})
+    assert [s.pk for s in response.context["page"].object_list] == [later.pk]
