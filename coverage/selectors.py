@@ -269,16 +269,21 @@ class _Contacts:
         self,
         scope: QuerySet[Workplace],
         kind_ids: list[int] | None,
-        until: dt.datetime,
+        until: dt.datetime | None,
         since: dt.datetime | None = None,
+        statuses: Iterable[str] = ("held",),
     ):
         from meetings.models import Meeting
 
         scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
         meeting = _table(Meeting)
         through = _table(Meeting, "workplaces")
-        conditions = ["m.status = %s", "m.starts_at < %s"]
-        params: list = [Meeting.Status.HELD, _dt(until)]
+        statuses = list(statuses)
+        conditions = ["m.status IN (" + ", ".join(["%s"] * len(statuses)) + ")"]
+        params: list = [*statuses]
+        if until is not None:
+            conditions.append("m.starts_at < %s")
+            params.append(_dt(until))
         if since is not None:
             conditions.append("m.starts_at >= %s")
             params.append(_dt(since))
@@ -489,11 +494,15 @@ class Suggestion:
     reason: str
 
 
-def rotation(report: Report, *, months: int, per_month: int, today: dt.date) -> list[Suggestion]:
+def rotation(
+    report: Report, *, months: int, per_month: int, today: dt.date, planned: Iterable[int] = ()
+) -> list[Suggestion]:
     """Spread the workplaces furthest below the target over the coming months: never met
-    first, then the longest since the last contact, then the fewest contacts."""
+    first, then the longest since the last contact, then the fewest contacts. Workplaces
+    with a meeting already `planned` are left out."""
+    planned = set(planned)
     ranked = sorted(
-        (row for row in report.rows if row.status != stats.MET),
+        (row for row in report.rows if row.status != stats.MET and row.pk not in planned),
         key=lambda row: (row.days_since is not None, -(row.days_since or 0), row.total, row.name),
     )
     suggestions = []
@@ -505,6 +514,18 @@ def rotation(report: Report, *, months: int, per_month: int, today: dt.date) -> 
             reason = _("Last contact %(days)s days ago.") % {"days": row.days_since}
         suggestions.append(Suggestion(stats.add_months(first, index // per_month), row, reason))
     return suggestions
+
+
+def upcoming_by_workplace(scope: QuerySet[Workplace], *, now: dt.datetime) -> dict[int, dt.datetime]:
+    """The next planned or confirmed meeting of each workplace (one query), so the
+    rotation does not suggest a workplace that already has a meeting coming."""
+    from meetings.models import Meeting
+
+    contacts = _Contacts(scope, None, None, since=now, statuses=[Meeting.Status.PLANNED, Meeting.Status.CONFIRMED])
+    return {
+        workplace_id: _parse_dt(first)
+        for workplace_id, first in contacts.run("SELECT c.workplace_id, MIN(c.starts_at) FROM contact c GROUP BY 1")
+    }
 
 
 def election_dates(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:

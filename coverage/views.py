@@ -282,7 +282,12 @@ def plan(request, slug: str):
     )
     today = timezone.localdate()
     report = selectors.coverage_report(scope=scope, period=selectors.last_twelve_months(today), today=today)
-    suggestions = selectors.rotation(report, months=months, per_month=per_month, today=today)
+    upcoming = selectors.upcoming_by_workplace(scope, now=timezone.now())
+    suggestions = selectors.rotation(report, months=months, per_month=per_month, today=today, planned=upcoming)
+    already = sorted(
+        ((row, upcoming[row.pk]) for row in report.rows if row.pk in upcoming and row.status != stats.MET),
+        key=lambda pair: pair[1],
+    )
     user = request.user
     may_book = user.has_perm("meetings.view_visit_times")
     may_create = user.has_perm("meetings.add_meeting")
@@ -308,6 +313,7 @@ def plan(request, slug: str):
         "form": form,
         "report": report,
         "suggestions": suggestions,
+        "already": already,
         "on_target": report.met,
     }
     return render(request, "coverage/plan.html", context)
