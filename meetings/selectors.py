@@ -177,8 +177,15 @@ def next_free_slots(workplace_id: int, *, exclude: int | None = None, limit: int
 def workplace_slots(workplace, *, now: dt.datetime | None = None) -> QuerySet[VisitSlot]:
     """The leader's view: upcoming visit times with their active bookings and members."""
     now = now or timezone.now()
+    blocked = BlockedPeriod.objects.filter(
+        workplace=OuterRef("workplace"),
+        starts_on__lte=OuterRef("local_date"),
+        ends_on__gte=OuterRef("local_date"),
+    )
     return (
         VisitSlot.objects.filter(workplace=workplace, ends_at__gte=now, withdrawn_at=None)
+        .annotate(local_date=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(blocked=Exists(blocked))
         .annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED)))
         .prefetch_related(
             Prefetch(

@@ -191,6 +191,9 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
         if locked.status == Meeting.Status.CANCELLED:
             raise ValidationError(_("A cancelled meeting cannot be changed."))
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        if locked.visit_slot_id and {"starts_at", "ends_at"} & set(changed):
+            # A booked visit follows its visit time; the politician moves the booking.
+            raise ValidationError({"starts_at": _("A booked visit keeps its visit time: move the booking instead.")})
         for name, value in changes.items():
             setattr(locked, name, value)
         if locked.ends_at <= locked.starts_at:

@@ -168,3 +168,16 @@ def test_the_next_free_times_offered_can_still_be_booked(org, client_for):
     services.visit_book(slot_id=slot.pk, member=org.chair)
     response = client_for(org.member).post(f"/moeder/besoeg/{slot.pk}/book/")
     assert [s.pk for s in response.context["alternatives"]] == [later.pk]
+
+
+def test_a_booked_visit_meeting_keeps_the_time_of_its_visit_time(org):
+    booking = helpers.booking(org)
+    meeting = booking.slot.meeting
+    with pytest.raises(services.ValidationError):
+        services.meeting_update(
+            meeting=meeting,
+            actor=org.leader,
+            starts_at=meeting.starts_at + dt.timedelta(hours=1),
+            ends_at=meeting.ends_at + dt.timedelta(hours=1),
+        )
+    assert services.meeting_update(meeting=meeting, actor=org.leader, purpose="Rundvisning").purpose == "Rundvisning"
