@@ -180,3 +180,17 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(org, client_for, size, dja
     # already planned per workplace.
     with django_assert_num_queries(13):
         client.get(reverse("coverage:plan", args=[org.committee.slug]))
+
+
+def test_the_scope_selector_and_the_workplace_rule_agree_for_every_role(org):
+    from coverage.selectors import workplaces_in_scope
+    from organisation.models import Workplace
+
+    WorkplaceFactory(name="Tredje sted", centre=org.centre, committees=[org.other_committee])
+    everything = list(Workplace.objects.filter(is_active=True))
+    for role, person in org.roles.items():
+        if person is None:
+            continue
+        listed = set(workplaces_in_scope(person))
+        allowed = {w for w in everything if person.has_perm("coverage.view_workplace_coverage", w)}
+        assert listed == allowed, role
