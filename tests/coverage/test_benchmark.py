@@ -14,7 +14,8 @@ from tests.factories import UserFactory
 
 
 @pytest.mark.postgres
-def test_the_dashboard_answers_within_two_seconds_at_two_thousand_workplaces(postgres, capsys):
+def test_the_dashboard_answers_within_two_seconds_at_two_thousand_workplaces(postgres, capsys, settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"  # counted as query 1
     made = build(workplaces=2000, meetings=100_000)
     admin = UserFactory()
     Membership.objects.create(person=admin, role=Role.ADMINISTRATOR, starts_on=dt.date(2020, 1, 1))
@@ -30,8 +31,8 @@ def test_the_dashboard_answers_within_two_seconds_at_two_thousand_workplaces(pos
         figures[label] = time_dashboard(client, url, repeat=2)
     with capsys.disabled():
         print("\ncoverage benchmark:", {k: f"{s * 1000:.0f} ms, {q} queries" for k, (s, q) in figures.items()})
-    # The same fixed number as on a small database (test_dashboard.py): 15 for the page.
-    assert figures["dashboard"][1] == 15
-    assert figures["committee"][1] == 15
+    # The same fixed number as on a small database (test_dashboard.py): 16 for the page.
+    assert figures["dashboard"][1] == 16
+    assert figures["committee"][1] == 16
     assert figures["dashboard"][0] < 2.0
     assert figures["csv"][0] < 2.0
