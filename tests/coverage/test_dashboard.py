@@ -197,3 +197,34 @@ def test_the_scope_selector_and_the_workplace_rule_agree_for_every_role(org):
         listed = set(workplaces_in_scope(person))
         allowed = {w for w in everything if person.has_perm("coverage.view_workplace_coverage", w)}
         assert listed == allowed, role
+
+
+def test_the_monthly_picture_marks_an_election_in_the_period_and_has_a_table(org, client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from organisation.models import ElectoralTerm
+
+    election = timezone.localdate() - dt.timedelta(days=90)
+    ElectoralTerm.objects.create(
+        name="Ny periode",
+        starts_on=election + dt.timedelta(days=40),
+        ends_on=election + dt.timedelta(days=1500),
+        election_date=election,
+    )
+    held(host=org.workplace, days_ago=95)
+    held(host=org.workplace, days_ago=92, others=[org.other_workplace])
+    page = client_for(org.admin).get(reverse("coverage:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    chart = page.context["chart"]
+    assert [marker["date"] for marker in chart["markers"]] == [election]
+    assert sum(bar.count for bar in chart["bars"]) == 2  # two meetings, one of them with two workplaces
+    html = page.content.decode()
+    assert 'stroke="#b02a37"' in html and "Election" in html
+    assert "<summary>The figures as a table</summary>" in html
+    # The heat map of the page's rows: each square shows its number.
+    heat = page.context["heat"]
+    assert {row.name: sum(cell.count for cell in row.cells) for row in heat["rows"]} == {
+        "Egeskovskolen": 2,
+        "Vej og Park": 1,
+    }
