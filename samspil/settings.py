@@ -336,6 +336,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },
+    # The monthly coverage digest: the first of the month at 07:00 (each email once, coverage/services.py).
+    "coverage-monthly-digest": {
+        "task": "coverage.tasks.queue_monthly_digest",
+        "schedule": crontab(day_of_month="1", hour="7", minute="0"),
+        "options": {"expires": 6 * 3600},
+    },
 }
 # How often people who have not signed the current code of conduct are reminded.
 CODEX_REMINDER_INTERVAL = timedelta(days=int(os.environ.get("CODEX_REMINDER_INTERVAL_DAYS", "14")))
@@ -444,3 +450,9 @@ MEETING_MAIL_CLAIM_TIMEOUT = timedelta(seconds=int(os.environ.get("MEETING_MAIL_
 MEETING_MAIL_MAX_ATTEMPTS = int(os.environ.get("MEETING_MAIL_MAX_ATTEMPTS", "8"))
 # Tests only: wait this long before each send, so a test can kill a worker mid-batch.
 MEETING_MAIL_SEND_DELAY_SECONDS = float(os.environ.get("MEETING_MAIL_SEND_DELAY_SECONDS", "0")) if TESTING else 0.0
+# Coverage: contacts a year each workplace should have, and when a contact is "due soon"
+# (months since the last one, at a target of 1 a year). The monthly digest can also nudge
+# each committee's chair about their own workplaces below the target.
+COVERAGE_TARGET_PER_YEAR = float(os.environ.get("COVERAGE_TARGET_PER_YEAR", "1"))
+COVERAGE_DUE_SOON_MONTHS = float(os.environ.get("COVERAGE_DUE_SOON_MONTHS", "10"))
+COVERAGE_NUDGE_CHAIRS = env_bool("COVERAGE_NUDGE_CHAIRS", False)

@@ -1,0 +1,319 @@
+"""The coverage dashboard, its exports and the committee rotation plan.
+
+Thin views: parse the filters, check the permission, ask coverage/selectors.py, render.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from meetings.models import MeetingKind
+from organisation.models import Centre, ElectoralTerm, Workplace, WorkplaceKind
+
+from . import charts, selectors, stats
+from .forms import CUSTOM, LAST_12_MONTHS, DashboardFilterForm, PlanForm
+from .permissions import get_committee_plan_for_user, require_dashboard
+
+PAGE_SIZE = 100
+
+
+@dataclass
+class Filters:
+    form: DashboardFilterForm
+    period: selectors.Period
+    scope: object  # QuerySet[Workplace]
+    counted_kinds: list | None
+    meeting_kinds: list
+    terms: list
+    committees: list
+    sort: str
+
+
+def _filters(request) -> Filters:
+    """The filter form and what it selects. Queries: terms, committees, centres,
+    workplace kinds, meeting kinds (each once, for the form and the report)."""
+    user = request.user
+    require_dashboard(user)
+    terms = list(ElectoralTerm.objects.all())
+    committees = list(selectors.committees_in_scope(user))
+    centres = list(Centre.objects.all())
+    workplace_kinds = list(WorkplaceKind.objects.all())
+    meeting_kinds = list(MeetingKind.objects.all())
+    form = DashboardFilterForm(
+        request.GET or None,
+        terms=terms,
+        committees=committees,
+        centres=centres,
+        workplace_kinds=workplace_kinds,
+        meeting_kinds=meeting_kinds,
+    )
+    data = {}
+    if form.is_bound:
+        form.is_valid()
+        data = form.cleaned_data
+    period = selectors.last_twelve_months()
+    choice = data.get("period") or LAST_12_MONTHS
+    if choice == CUSTOM and data.get("date_from") and data.get("date_to") and not form.errors:
+        label = _("%(start)s to %(end)s") % {
+            "start": formats.date_format(data["date_from"], "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(data["date_to"], "SHORT_DATE_FORMAT"),
+        }
+        period = selectors.Period(data["date_from"], data["date_to"], label)
+    elif choice in form.terms:
+        period = selectors.term_period(form.terms[choice])
+    scope = selectors.workplaces_in_scope(user)
+    if slug := data.get("committee"):
+        scope = scope.filter(
+            pk__in=Workplace.committees.through.objects.filter(committee__slug=slug).values("workplace_id")
+        )
+    if slug := data.get("centre"):
+        scope = scope.filter(centre__slug=slug)
+    if slug := data.get("workplace_kind"):
+        scope = scope.filter(kind__slug=slug)
+    counted = None
+    if slug := data.get("meeting_kind"):
+        counted = [kind for kind in meeting_kinds if kind.slug == slug]
+    return Filters(form, period, scope, counted, meeting_kinds, terms, committees, request.GET.get("sort", "status"))
+
+
+def _report(filters: Filters) -> selectors.Report:
+    return selectors.coverage_report(
+        scope=filters.scope,
+        period=filters.period,
+        meeting_kinds=filters.counted_kinds,
+        available_kinds=filters.meeting_kinds,
+    )
+
+
+def _columns(report: selectors.Report) -> list[tuple[str, str]]:
+    """The table's sortable columns, in order: (sort key, heading)."""
+    return [
+        ("name", _("Workplace")),
+        ("kind", _("Kind")),
+        ("centre", _("Centre")),
+        *[(f"kind-{kind.slug}", kind.label) for kind in report.kinds],
+        ("total", _("Contacts")),
+        ("last", _("Last contact")),
+        ("days", _("Days since")),
+        ("politicians", _("Politicians met")),
+        ("committees", _("Committees met")),
+        ("status", _("Status")),
+    ]
+
+
+def dashboard(request):
+    filters = _filters(request)
+    report = _report(filters)
+    rows, sort = selectors.sort_rows(report.rows, filters.sort, report.kinds)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("sort", None)
+    base = query.urlencode()
+    headers = []
+    for key, heading in _columns(report):
+        current = sort.lstrip("-") == key
+        descending = current and sort.startswith("-")
+        next_sort = key if (not current or descending) else f"-{key}"
+        headers.append(
+            {
+                "key": key,
+                "label": heading,
+                "url": "?" + (base + "&" if base else "") + urlencode({"sort": next_sort}),
+                "aria_sort": ("descending" if descending else "ascending") if current else None,
+            }
+        )
+    for row in page.object_list:
+        row.kind_counts = [row.by_kind.get(kind.pk, 0) for kind in report.kinds]
+    elections = [
+        (term.election_date, term.name)
+        for term in sorted(filters.terms, key=lambda t: t.election_date or dt.date.min)
+        if term.election_date and report.period.start <= term.election_date <= report.period.end
+    ]
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    export_query["sort"] = sort
+    context = {
+        "quarter_rows": _quarter_rows(report),
+        "form": filters.form,
+        "report": report,
+        "page": page,
+        "headers": headers,
+        "heat": charts.heat_map(page.object_list, report.quarters),
+        "chart": charts.monthly_chart(report.months, report.meetings_per_month, elections),
+        "elections": elections,
+        "month_rows": list(zip(report.months, report.meetings_per_month, strict=True)),
+        "export_query": export_query.urlencode(),
+        "status": stats,
+        "plannable": _plannable(request.user, filters),
+    }
+    return render(request, "coverage/dashboard.html", context)
+
+
+def _quarter_rows(report: selectors.Report) -> list[dict]:
+    """Quarter by quarter, with the change from the quarter before (in points)."""
+    result, previous = [], None
+    for summary in report.quarter_summaries:
+        share, gini = round(summary.share_without * 100), round(summary.gini, 2)
+        result.append(
+            {
+                "summary": summary,
+                "share": share,
+                "gini": gini,
+                "share_change": None if previous is None else share - previous["share"],
+                "gini_change": None if previous is None else round(gini - previous["gini"], 2),
+                "contacts_change": None if previous is None else summary.contacts - previous["summary"].contacts,
+            }
+        )
+        previous = result[-1]
+    return result
+
+
+def _plannable(user, filters: Filters) -> list:
+    """The committees the person may plan a rotation for (links under the summary)."""
+    return [committee for committee in filters.committees if user.has_perm("coverage.plan_committee", committee)]
+
+
+# --- Exports ---------------------------------------------------------------------------
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV/XLSX
+    injection); numbers and dates pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _export_table(report: selectors.Report, rows) -> tuple[list[str], list[list]]:
+    header = [label for _key, label in _columns(report)]
+    body = []
+    for row in rows:
+        body.append(
+            [
+                row.name,
+                row.kind,
+                row.centre,
+                *[row.by_kind.get(kind.pk, 0) for kind in report.kinds],
+                row.total,
+                row.last_contact_date,
+                row.days_since,
+                row.politicians,
+                ", ".join(row.committees),
+                row.status_label,
+            ]
+        )
+    return header, body
+
+
+def export(request, fmt: str):
+    """Exactly the table the dashboard shows (same filters, period, columns and order),
+    every page of it."""
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    filters = _filters(request)
+    report = _report(filters)
+    rows, _sort = selectors.sort_rows(report.rows, filters.sort, report.kinds)
+    header, body = _export_table(report, rows)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        buffer = io.StringIO()
+        # Semicolons and a byte order mark: what Danish Excel opens without a wizard.
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow([safe_cell(value) for value in header])
+        for line in body:
+            writer.writerow(["" if value is None else safe_cell(value) for value in line])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = _("Coverage")[:31]
+        sheet.append([safe_cell(value) for value in header])
+        for line in body:
+            sheet.append([safe_cell(value) for value in line])
+        sheet.freeze_panes = "B2"
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="daekning-{stamp}.{fmt}"'
+    return response
+
+
+# --- Planning ----------------------------------------------------------------------------
+
+
+def plan_index(request):
+    require_dashboard(request.user)
+    committees = [
+        committee
+        for committee in selectors.committees_in_scope(request.user)
+        if request.user.has_perm("coverage.plan_committee", committee)
+    ]
+    return render(request, "coverage/plan_index.html", {"committees": committees})
+
+
+def plan(request, slug: str):
+    committee = get_committee_plan_for_user(request.user, slug)
+    form = PlanForm(request.GET or None)
+    months, per_month = 6, 2
+    if form.is_bound and form.is_valid():
+        months, per_month = form.cleaned_data["months"] or 6, form.cleaned_data["per_month"] or 2
+    scope = Workplace.objects.filter(
+        is_active=True,
+        pk__in=Workplace.committees.through.objects.filter(committee=committee).values("workplace_id"),
+    )
+    today = timezone.localdate()
+    report = selectors.coverage_report(scope=scope, period=selectors.last_twelve_months(today), today=today)
+    upcoming = selectors.upcoming_by_workplace(scope, now=timezone.now())
+    suggestions = selectors.rotation(report, months=months, per_month=per_month, today=today, planned=upcoming)
+    already = sorted(
+        ((row, upcoming[row.pk]) for row in report.rows if row.pk in upcoming and row.status != stats.MET),
+        key=lambda pair: pair[1],
+    )
+    user = request.user
+    may_book = user.has_perm("meetings.view_visit_times")
+    may_create = user.has_perm("meetings.add_meeting")
+    for suggestion in suggestions:
+        row = suggestion.row
+        suggestion.visit_url = (
+            reverse("meetings:visit_times")
+            + "?"
+            + urlencode({"committee": committee.slug, "kind": row.kind_slug, "centre": row.centre_slug})
+            if may_book
+            else ""
+        )
+        # meetings reads kind and committee from the query; host is passed for when it reads it too.
+        suggestion.meeting_url = (
+            reverse("meetings:meeting_create")
+            + "?"
+            + urlencode({"kind": MeetingKind.DIALOGUE, "committee": committee.slug, "host": row.slug})
+            if may_create
+            else ""
+        )
+    context = {
+        "committee": committee,
+        "form": form,
+        "report": report,
+        "suggestions": suggestions,
+        "already": already,
+        "on_target": report.met,
+    }
+    return render(request, "coverage/plan.html", context)
