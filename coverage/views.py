@@ -294,13 +294,10 @@ def plan(request, slug: str):
     for suggestion in suggestions:
         row = suggestion.row
         suggestion.visit_url = (
-            reverse("meetings:visit_times")
-            + "?"
-            + urlencode({"committee": committee.slug, "kind": row.kind_slug, "centre": row.centre_slug})
+            reverse("meetings:visit_times") + "?" + urlencode({"committee": committee.slug, "workplace": row.slug})
             if may_book
             else ""
         )
-        # meetings reads kind and committee from the query; host is passed for when it reads it too.
         suggestion.meeting_url = (
             reverse("meetings:meeting_create")
             + "?"

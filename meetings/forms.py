@@ -99,6 +99,8 @@ class VisitFilterForm(forms.Form):
     centre = forms.ChoiceField(label=_("Centre"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    # One workplace's times, when a link asks for them (the coverage plan, a workplace page).
+    workplace = forms.SlugField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

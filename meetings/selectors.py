@@ -122,6 +122,7 @@ def free_visit_times(
     committee: str = "",
     kind: str = "",
     centre: str = "",
+    workplace: str = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     now: dt.datetime | None = None,
@@ -139,6 +140,8 @@ def free_visit_times(
         slots = slots.filter(workplace__kind__slug=kind)
     if centre:
         slots = slots.filter(workplace__centre__slug=centre)
+    if workplace:
+        slots = slots.filter(workplace__slug=workplace)
     tz = timezone.get_current_timezone()
     if date_from:
         slots = slots.filter(starts_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))

@@ -115,6 +115,18 @@ def workplace_meetings(request, slug: str):
 # --- One meeting -------------------------------------------------------------------------
 
 
+def _agreement_to_discuss(user, meeting: Meeting):
+    """The host's current development agreement, which its dialogue meetings follow up."""
+    if meeting.host_id is None or meeting.kind.slug == MeetingKind.VISIT:
+        return None
+    from agreements.selectors import agreement_of_workplace
+
+    agreement = agreement_of_workplace(meeting.host_id, on=timezone.localtime(meeting.starts_at).date())
+    if agreement is None or not rules.has_perm("agreements.view_agreement", user, agreement):
+        return None
+    return agreement
+
+
 def _meeting_context(request, meeting: Meeting) -> dict:
     user = request.user
     roles = roles_of(user)
@@ -127,6 +139,7 @@ def _meeting_context(request, meeting: Meeting) -> dict:
     workplaces = list(meeting.workplaces.all())
     staff_ids = {w.pk for w in workplaces} | ({meeting.host_id} if meeting.host_id else set())
     return {
+        "agreement": _agreement_to_discuss(user, meeting),
         "meeting": meeting,
         "participants": participants,
         "me": me,
@@ -181,6 +194,9 @@ def meeting_create(request):
         initial["kind"] = kind
     if committee := Committee.objects.filter(slug=request.GET.get("committee", "")).first():
         initial["committee"] = committee
+    # The coverage plan links here with the workplace it suggests meeting.
+    if host := Workplace.objects.filter(slug=request.GET.get("host", ""), is_active=True).first():
+        initial["host"] = host
     form = MeetingForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

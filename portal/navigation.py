@@ -30,11 +30,17 @@ def register(label, url_name: str, *, order: int, visible=lambda roles: True, ic
 
 
 def items_for(roles: RoleSet, current_path: str) -> list[dict]:
-    result = []
-    for item in _items:
-        if not item.visible(roles):
-            continue
-        url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        result.append({"label": item.label, "url": url, "active": active, "icon": item.icon})
+    result = [
+        {"label": item.label, "url": reverse(item.url_name), "active": False, "icon": item.icon}
+        for item in _items
+        if item.visible(roles)
+    ]
+    # The most specific match is the current item: /moeder/besoeg/ is "Book a visit", not "Meetings".
+    matches = [
+        entry
+        for entry in result
+        if (current_path == entry["url"] if entry["url"] == "/" else current_path.startswith(entry["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return result

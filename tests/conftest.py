@@ -57,10 +57,16 @@ def redis_available() -> bool:
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Each test starts with an empty cache (rate limits live there) and its own media folder."""
-    from django.core.cache import cache
+    """Each test gets an empty cache (rate limits live there) and its own media folder.
 
-    cache.clear()
+    A fresh key prefix rather than cache.clear(): on Redis, clear() is FLUSHDB, which would
+    also empty the cache of any other test run sharing the server.
+    """
+    import uuid
+
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"} for name, config in settings.CACHES.items()
+    }
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 

@@ -34,7 +34,7 @@ def test_a_suggestion_is_one_click_from_a_visit_time_or_a_dialogue_meeting(org, 
     [suggestion] = response.context["suggestions"]
     visit = urlparse(suggestion.visit_url)
     assert visit.path == reverse("meetings:visit_times")
-    assert parse_qs(visit.query)["committee"] == [org.committee.slug]
+    assert parse_qs(visit.query) == {"committee": [org.committee.slug], "workplace": [org.workplace.slug]}
     meeting = urlparse(suggestion.meeting_url)
     assert meeting.path == reverse("meetings:meeting_create")
     assert parse_qs(meeting.query) == {
@@ -44,10 +44,13 @@ def test_a_suggestion_is_one_click_from_a_visit_time_or_a_dialogue_meeting(org, 
     }
     # Both pages open for the chair with the committee chosen.
     client = client_for(org.chair)
-    assert client.get(suggestion.visit_url).status_code == 200
+    times = client.get(suggestion.visit_url)
+    assert times.status_code == 200
+    assert times.context["form"].cleaned_data["workplace"] == org.workplace.slug
     page = client.get(suggestion.meeting_url)
     assert page.status_code == 200
     assert page.context["form"].initial["committee"] == org.committee
+    assert page.context["form"].initial["host"] == org.workplace
 
 
 def test_a_workplace_with_a_meeting_coming_is_not_suggested_again(org, client_for):

@@ -186,3 +186,21 @@ def test_a_booked_visit_meeting_keeps_the_time_of_its_visit_time(org):
             ends_at=meeting.ends_at + dt.timedelta(hours=1),
         )
     assert services.meeting_update(meeting=meeting, actor=org.leader, purpose="Rundvisning").purpose == "Rundvisning"
+
+
+def test_the_free_times_can_be_narrowed_to_one_workplace(org, client_for):
+    from django.urls import reverse
+
+    from tests.factories import WorkplaceFactory
+
+    other = WorkplaceFactory(name="Havbakkeskolen", slug="havbakkeskolen", committees=[org.committee])
+    helpers.slot(org)
+    helpers.slot(org, workplace=other)
+    client = client_for(org.member)
+    everything = client.get(reverse("meetings:visit_times"))
+    assert {slot.workplace.slug for slot in everything.context["page"].object_list} == {
+        "egeskovskolen",
+        "havbakkeskolen",
+    }
+    one = client.get(reverse("meetings:visit_times"), {"workplace": "havbakkeskolen"})
+    assert {slot.workplace.slug for slot in one.context["page"].object_list} == {"havbakkeskolen"}

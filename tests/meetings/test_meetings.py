@@ -255,3 +255,23 @@ def test_a_school_development_conversation_carries_last_years_conclusions_over(o
     items = list(meeting.agenda_items.order_by("order"))
     assert "Rettet." in items[0].description
     assert [i.proposed_by for i in items] == ["organiser", "workplace", "committee", "organiser"]
+
+
+def test_a_dialogue_meeting_links_to_the_hosts_development_agreement(org, client_for):
+    import datetime as dt
+
+    from agreements.models import Agreement
+    from tests.agreements.helpers import make_agreement, make_template
+
+    agreement = make_agreement(
+        org, "active", template=make_template(start=dt.date(2026, 1, 1), end=dt.date(2027, 12, 31))
+    )
+    meeting = helpers.meeting(org, days=20)
+    assert meeting.host_id == org.workplace.pk
+    page = client_for(org.chair).get(meeting.get_absolute_url())
+    assert page.context["agreement"] == agreement
+    assert agreement.get_absolute_url() in page.content.decode()
+    # Someone who may not read the agreement sees no link to it.
+    Agreement.objects.filter(pk=agreement.pk).update(status="draft")
+    page = client_for(org.member).get(meeting.get_absolute_url())
+    assert page.status_code == 200 and page.context["agreement"] is None

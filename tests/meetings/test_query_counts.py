@@ -71,8 +71,8 @@ def _participants_for(meeting, count: int):
 # The meeting page (sessions are cached): the user (1), the meeting with kind, committee,
 # host, centre, organiser, minutes and who locked them (1), roles (1), may I see it (1),
 # participants with people (1), other workplaces (1), agenda with presenters (1),
-# minutes versions with authors (1).
-MEETING_PAGE_QUERIES = 8
+# minutes versions with authors (1), the host's development agreement to follow up (1).
+MEETING_PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("size", [10, 1000])

@@ -188,3 +188,13 @@ def test_the_500_page_renders_without_the_database(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Der skete en fejl" in response.content.decode()
+
+
+def test_only_the_most_specific_menu_item_is_marked_current():
+    from organisation.roles import RoleSet
+    from portal.navigation import items_for
+
+    roles = RoleSet(committee_ids=frozenset({1}))
+    active = [item["url"] for item in items_for(roles, "/moeder/besoeg/") if item["active"]]
+    assert active == ["/moeder/besoeg/"]
+    assert [item["url"] for item in items_for(roles, "/") if item["active"]] == ["/"]
