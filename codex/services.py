@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -351,6 +352,39 @@ def reminder_batch_send(*, email_ids: list[int]) -> int:
     finally:
         connection.close()
     return sent
+
+
+# A claim older than this was made by a worker that died before it could send: longer than
+# the batch task's hard time limit, so a live worker's claim is never this old.
+STALE_CLAIM = timedelta(minutes=15)
+
+
+def reminder_emails_stranded(*, now=None, batch_size: int = 500) -> list[list[int]]:
+    """The beat's second question: which emails did a dead worker leave behind?
+
+    A claimed but unsent email whose claim is older than STALE_CLAIM is released (a
+    conditional update on the old claim, so two beats release it once), and queued emails
+    whose batch message was lost are sent again. Claiming before sending still keeps
+    every email to one send."""
+    now = now or timezone.now()
+    stale = ReminderEmail.objects.filter(
+        status=ReminderEmail.Status.QUEUED, claimed_at__lt=now - STALE_CLAIM, sent_at=None
+    )
+    released = 0
+    for email_id, claimed_at in stale.values_list("pk", "claimed_at")[:5000]:
+        released += ReminderEmail.objects.filter(pk=email_id, claimed_at=claimed_at).update(claimed_at=None)
+    waiting = list(
+        ReminderEmail.objects.filter(
+            status=ReminderEmail.Status.QUEUED,
+            claimed_at=None,
+            round__fanned_out_at__lt=now - STALE_CLAIM,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:50_000]
+    )
+    if released:
+        logger.warning("codex: released %s reminder emails claimed by a worker that died", released)
+    return [waiting[i : i + batch_size] for i in range(0, len(waiting), batch_size)]
 
 
 def reminder_rounds_due(*, now=None) -> list[int]:

@@ -25,4 +25,7 @@ def send_due_reminders() -> int:
     rounds = services.reminder_rounds_due()
     for round_id in rounds:
         fan_out_reminders.delay_on_commit(round_id)
+    # Emails a dead worker claimed, or whose batch message was lost, go out again (once).
+    for batch in services.reminder_emails_stranded():
+        send_reminder_batch.delay_on_commit(batch)
     return len(rounds)

@@ -143,3 +143,26 @@ def test_publishing_to_60000_people_answers_in_under_a_second(transactional_db, 
         f"\n60k: setup {setup_seconds:.1f}s, publish request {request_seconds * 1000:.0f} ms, "
         f"fan-out {fan_out_seconds:.1f}s for {60_010} outbox rows in {len(batches)} batches"
     )
+
+
+def test_an_email_a_dead_worker_claimed_is_sent_later_exactly_once(org, mailoutbox):
+    version = publish_version(org.admin)
+    reminder_round = ReminderRound.objects.create(version=version, number=1, created_at=timezone.now())
+    services.reminder_round_fan_out(round_id=reminder_round.pk)
+    long_ago = timezone.now() - services.STALE_CLAIM * 2
+    ReminderRound.objects.filter(pk=reminder_round.pk).update(fanned_out_at=long_ago)
+    emails = ReminderEmail.objects.filter(round=reminder_round)
+    stranded = emails.first()
+    # A worker claimed this one and died before sending it.
+    ReminderEmail.objects.filter(pk=stranded.pk).update(claimed_at=long_ago)
+    # The others were sent; the claim of a live worker (just now) is left alone.
+    busy = emails.exclude(pk=stranded.pk).first()
+    ReminderEmail.objects.filter(pk=busy.pk).update(claimed_at=timezone.now())
+    emails.exclude(pk__in=[stranded.pk, busy.pk]).update(status=ReminderEmail.Status.SENT, sent_at=timezone.now())
+
+    batches = services.reminder_emails_stranded()
+    assert batches == [[stranded.pk]]
+    assert services.reminder_batch_send(email_ids=batches[0]) == 1
+    assert [m.to for m in mailoutbox] == [[stranded.person.email]]
+    # A second beat finds nothing left to release or send.
+    assert services.reminder_emails_stranded() == []
