@@ -297,7 +297,7 @@ class _Contacts:
         # UNION ALL without the host's own row among the other workplaces: each
         # (workplace, meeting) pair once, without the sort a plain UNION needs.
         self.sql = (
-            "WITH contact AS ("  # noqa: S608 (table names and placeholders only)
+            "WITH contact AS ("  # noqa: S608 (table names and placeholders only)  # nosec B608
             " SELECT m.host_id AS workplace_id, m.id AS meeting_id, m.kind_id, m.committee_id, m.starts_at"
             f" FROM {meeting} m WHERE m.host_id IN ({scope_sql}) AND {common}"
             " UNION ALL"
@@ -325,7 +325,7 @@ def _politician_condition() -> tuple[str, list]:
     membership = _table(Membership)
     roles = [role.value for role in COMMITTEE_ROLES]
     sql = (
-        "p.response <> %s AND (p.role = %s OR EXISTS ("  # noqa: S608 (table names and placeholders only)
+        "p.response <> %s AND (p.role = %s OR EXISTS ("  # noqa: S608 (table names and placeholders only)  # nosec B608
         f"SELECT 1 FROM {membership} ms WHERE ms.person_id = p.person_id AND ms.role IN (%s, %s)"
         " AND ms.starts_on <= c.starts_at AND (ms.ends_on IS NULL OR ms.ends_on >= c.starts_at)))"
     )
@@ -384,7 +384,7 @@ def coverage_report(
         sums = ", ".join("SUM(CASE WHEN c.starts_at >= %s AND c.kind_id = %s THEN 1 ELSE 0 END)" for _kind in kinds)
         sum_params = [value for kind in kinds for value in (start_param, kind.pk)]
         for workplace_id, last, *counts in contacts.run(
-            f"SELECT c.workplace_id, MAX(c.starts_at){', ' + sums if sums else ''} FROM contact c GROUP BY c.workplace_id",  # noqa: S608 (table names and placeholders only)
+            f"SELECT c.workplace_id, MAX(c.starts_at){', ' + sums if sums else ''} FROM contact c GROUP BY c.workplace_id",  # noqa: S608 (table names and placeholders only)  # nosec B608
             sum_params,
         ):
             row = rows.get(workplace_id)
@@ -399,7 +399,7 @@ def coverage_report(
         condition, condition_params = _politician_condition()
         # 4. Distinct politicians met in the period.
         for workplace_id, count in contacts.run(
-            f"SELECT c.workplace_id, COUNT(DISTINCT p.person_id) FROM contact c"  # noqa: S608 (table names and placeholders only)
+            f"SELECT c.workplace_id, COUNT(DISTINCT p.person_id) FROM contact c"  # noqa: S608 (table names and placeholders only)  # nosec B608
             f" JOIN {participant} p ON p.meeting_id = c.meeting_id"
             f" WHERE {condition} GROUP BY c.workplace_id",
             condition_params,
@@ -411,7 +411,7 @@ def coverage_report(
         membership = _table(Membership)
         committee_roles = [role.value for role in COMMITTEE_ROLES]
         pairs = contacts.run(
-            "SELECT x.workplace_id, CASE WHEN co.short_name <> '' THEN co.short_name ELSE co.name END FROM ("  # noqa: S608 (table names and placeholders only)
+            "SELECT x.workplace_id, CASE WHEN co.short_name <> '' THEN co.short_name ELSE co.name END FROM ("  # noqa: S608 (table names and placeholders only)  # nosec B608
             " SELECT c.workplace_id, c.committee_id FROM contact c WHERE c.committee_id IS NOT NULL"
             " UNION"
             f" SELECT c.workplace_id, ms.committee_id FROM contact c JOIN {participant} p ON p.meeting_id = c.meeting_id"
@@ -430,7 +430,7 @@ def coverage_report(
         # 6. The workplace × quarter matrix.
         case, case_params = _bucket_case("c.starts_at", quarters)
         for workplace_id, bucket, count in contacts.run(
-            f"SELECT c.workplace_id, {case} AS bucket, COUNT(*) FROM contact c GROUP BY 1, 2",  # noqa: S608 (table names and placeholders only)
+            f"SELECT c.workplace_id, {case} AS bucket, COUNT(*) FROM contact c GROUP BY 1, 2",  # noqa: S608 (table names and placeholders only)  # nosec B608
             case_params,
         ):
             if workplace_id in rows and bucket is not None:
@@ -438,7 +438,7 @@ def coverage_report(
         # 7. Held meetings per month (a meeting with three workplaces is one meeting).
         case, case_params = _bucket_case("c.starts_at", months)
         for bucket, count in contacts.run(
-            f"SELECT {case} AS bucket, COUNT(DISTINCT c.meeting_id) FROM contact c GROUP BY 1",  # noqa: S608 (table names and placeholders only)
+            f"SELECT {case} AS bucket, COUNT(DISTINCT c.meeting_id) FROM contact c GROUP BY 1",  # noqa: S608 (table names and placeholders only)  # nosec B608
             case_params,
         ):
             if bucket is not None:
