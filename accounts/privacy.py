@@ -44,6 +44,11 @@ def register_retention(key: str, label, *, purge) -> None:
     _retention[key] = Retention(key, label, purge)
 
 
+def rows(queryset, *fields: str, limit: int = 10_000) -> list[dict]:
+    """An exporter's usual shape: the person's rows as plain dicts of the named fields."""
+    return list(queryset.values(*fields)[:limit])
+
+
 def personal_data(person) -> dict[str, list[dict]]:
     return {item.key: item.export(person) for item in _personal.values()}
 

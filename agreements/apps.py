@@ -11,3 +11,6 @@ class AgreementsConfig(AppConfig):
             permissions,  # noqa: F401  (registers the rules)
             startpage,  # noqa: F401  (nav item and next steps)
         )
+        from .personal_data import register
+
+        register()

@@ -17,3 +17,7 @@ class CodexConfig(AppConfig):
         navigation.register(_("Code of conduct"), "codex:home", order=80, icon="patch-check")
         startpage.register(next_steps)
         user_logged_in.connect(remind_after_login, dispatch_uid="codex-sign-again-banner")
+
+        from .personal_data import register
+
+        register()

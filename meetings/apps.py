@@ -12,3 +12,6 @@ class MeetingsConfig(AppConfig):
             notifications,  # noqa: F401  (booking emails task)
             permissions,  # noqa: F401  (registers the rules)
         )
+        from .personal_data import register
+
+        register()

@@ -11,3 +11,6 @@ class StoriesConfig(AppConfig):
             permissions,  # noqa: F401  (registers the rules)
             startpage,  # noqa: F401  (menu item and "what needs me next")
         )
+        from .personal_data import register
+
+        register()

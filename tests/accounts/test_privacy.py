@@ -72,3 +72,32 @@ def test_the_privacy_page_is_public_and_lists_the_retention_periods(db):
     html = Client().get(reverse("accounts:privacy")).content.decode()
     assert "dpo@" in html
     assert "90" in html and "180" in html
+
+
+def test_the_download_covers_every_capability(org, client_for):
+    from meetings.models import Participant
+    from tests.meetings import helpers as meeting_helpers
+    from tests.stories.helpers import make_story
+
+    meeting = meeting_helpers.meeting(org, days=5)
+    assert Participant.objects.filter(meeting=meeting, person=org.member).exists()
+    story = make_story(org.workplace, org.member)
+    data = json.loads(client_for(org.member).get(reverse("accounts:my_data_download")).content)
+    for key in (
+        "account",
+        "memberships",
+        "meetings",
+        "bookings",
+        "minutes",
+        "calendar",
+        "agreement_comments",
+        "agreement_signatures",
+        "code_signatures",
+        "stories",
+        "story_reactions",
+    ):
+        assert key in data, key
+    assert data["meetings"][0]["meeting__title"] == meeting.title
+    assert data["stories"][0]["title"] == story.title
+    # The data page shows the same sections, and its export runs a bounded number of queries.
+    assert client_for(org.member).get(reverse("accounts:my_data")).status_code == 200

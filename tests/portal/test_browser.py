@@ -48,7 +48,7 @@ FOUNDATION_PAGES = {
 }
 
 
-@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("width", [1280, 390, 320])
 def test_axe_finds_nothing_serious_on_the_foundation_pages(page, demo, width):
     page.set_viewport_size({"width": width, "height": 900})
     findings = {}

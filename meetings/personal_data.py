@@ -1,0 +1,53 @@
+"""What the meetings app holds about a person (accounts/privacy.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts import privacy
+
+
+def register() -> None:
+    from .models import Booking, MinutesVersion, Participant
+    from .models_calendar import CalendarFeed, ReminderOptOut
+
+    privacy.register(
+        "meetings",
+        _("Meetings you were invited to"),
+        export=lambda person: privacy.rows(
+            Participant.objects.filter(person=person).order_by("-meeting__starts_at"),
+            "meeting__title",
+            "meeting__starts_at",
+            "role",
+            "response",
+            "responded_at",
+        ),
+    )
+    privacy.register(
+        "bookings",
+        _("Visits you booked"),
+        export=lambda person: privacy.rows(
+            Booking.objects.filter(member=person).order_by("-created_at"),
+            "slot__workplace__name",
+            "slot__starts_at",
+            "status",
+            "reason",
+            "created_at",
+        ),
+    )
+    privacy.register(
+        "minutes",
+        _("Minutes you wrote"),
+        export=lambda person: privacy.rows(
+            MinutesVersion.objects.filter(author=person), "minutes__meeting__title", "number", "status", "created_at"
+        ),
+    )
+    privacy.register(
+        "calendar",
+        _("Calendar address and reminder choices"),
+        export=lambda person: privacy.rows(ReminderOptOut.objects.filter(person=person), "kind"),
+        # The feed address and reminder choices go; meetings and minutes stay (they are the
+        # municipality's record), pointing at the anonymised account.
+        erase=lambda person: (
+            CalendarFeed.objects.filter(person=person).delete(),
+            ReminderOptOut.objects.filter(person=person).delete(),
+        ),
+    )

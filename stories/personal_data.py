@@ -1,0 +1,29 @@
+"""What the stories app holds about a person (accounts/privacy.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts import privacy
+
+
+def register() -> None:
+    from .models import Follow, Story, Thanks
+
+    privacy.register(
+        "stories",
+        _("Stories you wrote"),
+        export=lambda person: privacy.rows(
+            Story.objects.filter(author=person), "title", "status", "visibility", "created_at"
+        ),
+    )
+    privacy.register(
+        "story_reactions",
+        _("Thanks you gave and what you follow"),
+        export=lambda person: (
+            privacy.rows(Thanks.objects.filter(person=person), "story__title", "created_at")
+            + privacy.rows(Follow.objects.filter(person=person), "committee__name", "workplace__name", "created_at")
+        ),
+        erase=lambda person: (
+            Thanks.objects.filter(person=person).delete(),
+            Follow.objects.filter(person=person).delete(),
+        ),
+    )
