@@ -415,6 +415,15 @@ AUDITED_MODELS = [
     "organisation.Workplace",
     "organisation.Membership",
     "organisation.ElectoralTerm",
+    "meetings.Meeting",
+    "meetings.VisitSlot",
+    "meetings.Booking",
+    "agreements.Agreement",
+    "agreements.Goal",
+    "agreements.Approval",
+    "codex.CodeVersion",
+    "codex.Signature",
+    "stories.Story",
 ]
 # Invitations to new accounts stay valid this long.
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))

@@ -86,3 +86,18 @@ def test_administrators_read_an_objects_history_in_the_admin(org, client_for):
     assert client_for(org.leader).get(
         reverse("admin:organisation_workplace_history", args=[org.workplace.pk])
     ).status_code in (302, 403)
+
+
+def test_the_capabilities_records_leave_an_audit_trail(org, client_for):
+    from meetings import services as meeting_services
+    from meetings.models import Booking
+    from tests.meetings import helpers as meeting_helpers
+
+    slot = meeting_helpers.slot(org)
+    booking = meeting_services.visit_book(slot_id=slot.pk, member=org.member, reason="Besøg")
+    assert entries_for(Booking.objects.get(pk=booking.pk))[0].action == AuditEntry.Action.CREATE
+    from meetings.models import Meeting
+
+    visit = Meeting.objects.get(visit_slot=slot)
+    assert entries_for(visit)[0].action == AuditEntry.Action.CREATE
+    assert entries_for(visit)[0].actor is None  # a service called outside a request acts as the system
