@@ -8,16 +8,11 @@ from . import privacy
 
 
 def _account(person) -> list[dict]:
-    return [
-        {
-            "email": person.email,
-            "full_name": person.full_name,
-            "job_title": person.job_title,
-            "date_joined": person.date_joined,
-            "last_login": person.last_login,
-            "active": person.is_active,
-        }
-    ]
+    from .models import User
+
+    return privacy.rows(
+        User.objects.filter(pk=person.pk), "email", "full_name", "job_title", "date_joined", "last_login", "is_active"
+    )
 
 
 def _erase_account_extras(person) -> None:
@@ -32,26 +27,25 @@ def _erase_account_extras(person) -> None:
 
 
 def _memberships(person) -> list[dict]:
-    return [
-        {"role": m.get_role_display(), "unit": str(m.unit or ""), "starts_on": m.starts_on, "ends_on": m.ends_on}
-        for m in person.memberships.select_related("committee", "workplace", "centre")
-    ]
+    return privacy.rows(
+        person.memberships.order_by("-starts_on"),
+        "role",
+        "committee__name",
+        "workplace__name",
+        "centre__name",
+        "starts_on",
+        "ends_on",
+    )
 
 
 def _invitations(person) -> list[dict]:
-    return [
-        {"created_at": i.created_at, "expires_at": i.expires_at, "accepted_at": i.accepted_at}
-        for i in person.invitations.all()
-    ]
+    return privacy.rows(person.invitations.all(), "created_at", "expires_at", "accepted_at")
 
 
 def _audit(person) -> list[dict]:
     from audit.models import AuditEntry
 
-    return [
-        {"at": e.at, "action": e.action, "object": e.object_repr, "from": e.source}
-        for e in AuditEntry.objects.filter(actor=person)[:5000]
-    ]
+    return privacy.rows(AuditEntry.objects.filter(actor=person), "at", "action", "object_repr", "source", limit=5000)
 
 
 def _purge_imports(cutoff) -> int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,28 @@ def register_retention(key: str, label, *, purge) -> None:
     _retention[key] = Retention(key, label, purge)
 
 
-def rows(queryset, *fields: str, limit: int = 10_000) -> list[dict]:
+class Rows(list):
+    """Rows for the download, with translated column labels for the page."""
+
+    labels: list[str]
+
+
+def _label(model, path: str) -> str:
+    fields = []
+    for name in path.split("__"):
+        fields.append(model._meta.get_field(name))
+        model = fields[-1].related_model or model
+    # "workplace__name" reads better as "workplace" than as "name".
+    if len(fields) > 1 and fields[-1].name in ("name", "title"):
+        fields.pop()
+    return capfirst(str(getattr(fields[-1], "verbose_name", path)))
+
+
+def rows(queryset, *fields: str, limit: int = 10_000) -> Rows:
     """An exporter's usual shape: the person's rows as plain dicts of the named fields."""
-    return list(queryset.values(*fields)[:limit])
+    result = Rows(queryset.values(*fields)[:limit])
+    result.labels = [_label(queryset.model, path) for path in fields]
+    return result
 
 
 def personal_data(person) -> dict[str, list[dict]]:

@@ -16,14 +16,16 @@ def register() -> None:
         ),
     )
     privacy.register(
-        "story_reactions",
-        _("Thanks you gave and what you follow"),
-        export=lambda person: (
-            privacy.rows(Thanks.objects.filter(person=person), "story__title", "created_at")
-            + privacy.rows(Follow.objects.filter(person=person), "committee__name", "workplace__name", "created_at")
+        "story_thanks",
+        _("Thanks you gave"),
+        export=lambda person: privacy.rows(Thanks.objects.filter(person=person), "story__title", "created_at"),
+        erase=lambda person: Thanks.objects.filter(person=person).delete(),
+    )
+    privacy.register(
+        "story_follows",
+        _("Committees and workplaces you follow"),
+        export=lambda person: privacy.rows(
+            Follow.objects.filter(person=person), "committee__name", "workplace__name", "created_at"
         ),
-        erase=lambda person: (
-            Thanks.objects.filter(person=person).delete(),
-            Follow.objects.filter(person=person).delete(),
-        ),
+        erase=lambda person: Follow.objects.filter(person=person).delete(),
     )

@@ -19,7 +19,7 @@ def test_a_person_downloads_everything_samspil_holds_about_them(org, client_for)
     assert response["Content-Disposition"].startswith("attachment")
     data = json.loads(response.content)
     assert data["account"][0]["email"] == "leader@test.example"
-    assert data["memberships"][0]["unit"] == "Egeskovskolen"
+    assert data["memberships"][0]["workplace__name"] == "Egeskovskolen"
     assert "password" not in json.dumps(data)
 
 
@@ -94,7 +94,8 @@ def test_the_download_covers_every_capability(org, client_for):
         "agreement_signatures",
         "code_signatures",
         "stories",
-        "story_reactions",
+        "story_thanks",
+        "story_follows",
     ):
         assert key in data, key
     assert data["meetings"][0]["meeting__title"] == meeting.title
