@@ -1,4 +1,5 @@
-"""No sideways scrolling at 320 px on the main page of each capability, for the role that uses it.
+"""No sideways scrolling and no serious axe finding at 320 px on the main page of each
+capability, for the role that uses it.
 
 One browser test loads the whole demo municipality once and walks the pages; every page
 that overflows is named in one failure.
@@ -12,7 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from organisation.demo import DEMO_PASSWORD
-from tests.conftest import login
+from tests.conftest import axe_violations, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,10 +46,10 @@ def _pages():
     }
 
 
-def test_no_main_page_scrolls_sideways_at_320_px(page, transactional_db):
+def test_no_main_page_scrolls_sideways_or_fails_axe_at_320_px(page, transactional_db):
     call_command("demo", stdout=io.StringIO())
     page.set_viewport_size({"width": 320, "height": 800})
-    overflowing = {}
+    overflowing, findings = {}, {}
     for email, paths in _pages().items():
         page.context.clear_cookies()
         login(page, email, DEMO_PASSWORD)
@@ -63,4 +64,8 @@ def test_no_main_page_scrolls_sideways_at_320_px(page, transactional_db):
                         .slice(0, 3).map(e => e.tagName + '.' + e.className)"""
                 )
                 overflowing[f"{email} {path}"] = (overflow, culprits)
+            violations = axe_violations(page)
+            if violations:
+                findings[f"{email} {path}"] = violations
     assert not overflowing, overflowing
+    assert not findings, findings
