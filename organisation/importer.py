@@ -40,6 +40,7 @@ MAX_ROWS = 100_000
 MAX_CELL = 2_000
 MAX_COLUMNS = 200
 # An XLSX is a zip: refuse one that unpacks to more than this (a decompression bomb).
+# The declared sizes are a real bound: Python's zipfile never unpacks more than an entry declares.
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 
 # Column names as municipalities write them (Danish or English) → our field names.
