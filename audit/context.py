@@ -40,14 +40,16 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        token = set_actor(
-            Actor(
-                user_id=user.pk if user is not None and user.is_authenticated else None,
-                request_id=request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex,
-                ip=request.META.get("REMOTE_ADDR", ""),
-                source=f"{request.method} {request.path}"[:255],
-            )
+        actor = Actor(
+            user_id=user.pk if user is not None and user.is_authenticated else None,
+            request_id=request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex,
+            ip=request.META.get("REMOTE_ADDR", ""),
+            source=f"{request.method} {request.path}"[:255],
         )
+        # Django logs 4xx/5xx answers after the middleware has returned; the JSON log
+        # formatter finds the id on the request then (samspil/logformat.py).
+        request.request_id = actor.request_id
+        token = set_actor(actor)
         try:
             return self.get_response(request)
         finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -37,6 +38,10 @@ User = get_user_model()
 Progress = Callable[[int, int], None]
 MAX_ROWS = 100_000
 MAX_CELL = 2_000
+MAX_COLUMNS = 200
+# An XLSX is a zip: refuse one that unpacks to more than this (a decompression bomb).
+# The declared sizes are a real bound: Python's zipfile never unpacks more than an entry declares.
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 
 # Column names as municipalities write them (Danish or English) → our field names.
 HEADER_ALIASES = {
@@ -163,16 +168,33 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
     columns = [HEADER_ALIASES.get(str(h or "").strip().lower(), str(h or "").strip().lower()) for h in header]
     if len(body) > MAX_ROWS:
         raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+    if _used_width(header) > MAX_COLUMNS:
+        raise ImportFileError(_("The header row has more than %(max)s columns.") % {"max": MAX_COLUMNS})
     rows = []
     for index, values in enumerate(body, start=2):
         if not any(str(v).strip() for v in values if v is not None):
             continue
+        if _used_width(values) > len(columns):
+            # Cells beyond the header would be silently dropped: say so instead.
+            raise ImportFileError(
+                _("Line %(line)s has %(cells)s cells, but the header row names only %(columns)s columns.")
+                % {"line": index, "cells": _used_width(values), "columns": len(columns)}
+            )
         row = {}
         for column, value in zip(columns, values, strict=False):
             if column:
                 row[column] = _cell_text(value)
         rows.append((index, row))
     return rows
+
+
+def _used_width(values) -> int:
+    """The number of cells up to the last non-empty one (spreadsheets pad rows with empties)."""
+    for width in range(len(values), 0, -1):
+        value = values[width - 1]
+        if value is not None and str(value).strip():
+            return width
+    return 0
 
 
 def _cell_text(value) -> str:
@@ -200,23 +222,57 @@ def _read_csv(data: bytes) -> list[list[str]]:
         raise ImportFileError(_("The file is not a text file. Save it as CSV (UTF-8) and try again."))
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    csv.field_size_limit(MAX_CELL * 10)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = []
     try:
-        csv.field_size_limit(MAX_CELL * 10)
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ImportFileError(
+                _("Line %(line)s has a cell longer than %(max)s characters.")
+                % {"line": reader.line_num, "max": MAX_CELL * 10}
+            ) from exc
         raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
+    return rows
 
 
 def _read_xlsx(data: bytes) -> list[list]:
     from openpyxl import load_workbook
 
+    not_readable = _("The file is not a readable XLSX workbook.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(not_readable) from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ImportFileError(
+            _("The workbook unpacks to more than %(max)s MB. Save only the sheet to import and try again.")
+            % {"max": MAX_XLSX_UNPACKED // (1024 * 1024)}
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
+        raise ImportFileError(not_readable) from exc
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError(not_readable)
+        rows = []
+        # Streamed row by row, so a sheet of a million rows stops at the limit.
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            rows.append(list(row))
+            if len(rows) > MAX_ROWS + 1:
+                raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a broken sheet inside a valid zip
+        raise ImportFileError(not_readable) from exc
+    finally:
+        workbook.close()
     return rows
 
 

@@ -1,0 +1,84 @@
+"""The booking and agreement flows with the keyboard alone: Tab, Enter and Space, no clicks.
+
+Each step moves focus with Tab until the wanted control has it, checks that the focus is
+visible, and acts with Enter or Space.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from agreements.models import Goal
+from meetings.models import Booking
+from tests import factories
+from tests.agreements.helpers import make_agreement, own_goal
+from tests.meetings import helpers as meeting_helpers
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def keyboard_login(page, email: str) -> None:
+    page.goto(page.base_url + "/konto/login/")
+    page.keyboard.press("Tab")  # the skip link first: the page starts at the top
+    tab_to(page, "input[name=login]")
+    page.keyboard.type(email)
+    tab_to(page, "input[name=password]")
+    page.keyboard.type(factories.PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/konto/login/" not in url)
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching `selector` has the focus; fail after `limit`."""
+    for _ in range(limit):
+        if page.evaluate("sel => !!document.activeElement && document.activeElement.matches(sel)", selector):
+            break
+        page.keyboard.press("Tab")
+    else:
+        pytest.fail(f"Tab never reached {selector}")
+    # The focus is visible: an outline or Bootstrap's focus ring (box-shadow).
+    visible = page.evaluate(
+        """() => { const s = getComputedStyle(document.activeElement);
+                   return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; }"""
+    )
+    assert visible, f"no visible focus on {selector}"
+
+
+def test_a_committee_member_books_a_visit_from_the_free_times_with_the_keyboard_alone(page, transactional_db):
+    org = factories.build_org()
+    meeting_helpers.kind()
+    slot = meeting_helpers.slot(org, days=12, hour=9, capacity=2)
+    keyboard_login(page, org.member.email)
+    page.goto(page.base_url + "/moeder/besoeg/")
+    tab_to(page, f"form[action$='/besoeg/{slot.pk}/book/'] button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/moeder/\d+/$"))
+    assert Booking.objects.filter(slot=slot, member=org.member, status="booked").count() == 1
+    assert "Egeskovskolen" in page.get_by_role("heading", level=1).inner_text()
+
+
+def test_a_workplace_leader_edits_a_goal_and_saves_it_with_the_keyboard_alone(page, transactional_db):
+    org = factories.build_org()
+    agreement = make_agreement(org, goals=1)
+    goal = own_goal(agreement)
+    keyboard_login(page, org.leader.email)
+    page.goto(page.base_url + f"/udviklingsaftaler/{agreement.pk}/rediger/")
+    tab_to(page, f"#id_goal-{goal.pk}-title")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Læsning for alle")
+    tab_to(page, f"#id_goal-{goal.pk}-why")
+    page.keyboard.type("Fordi læsning bærer al anden læring")
+    tab_to(page, f"#goal-{goal.pk} form.goal-form button[type=submit]")
+    page.keyboard.press("Space")
+    # Saved in place: the status shows the time, the focus stays on the button, and the
+    # save does not collide with the autosave that leaving the text field just sent.
+    page.wait_for_function(
+        "sel => /\\d\\d[:.]\\d\\d/.test(document.querySelector(sel).textContent)", arg=f"#goal-{goal.pk}-status"
+    )
+    assert page.locator("#conflict").count() == 0
+    assert page.evaluate("document.activeElement.matches('form.goal-form button[type=submit]')")
+    goal = Goal.objects.get(pk=goal.pk)
+    assert goal.title == "Læsning for alle"
+    assert goal.why == "Fordi læsning bærer al anden læring"
