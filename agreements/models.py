@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.registry import AuditedQuerySet
 from organisation.models import Committee, Workplace, WorkplaceKind
 
 
@@ -143,6 +144,8 @@ class Agreement(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     agreed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("development agreement")
         verbose_name_plural = _("development agreements")
@@ -190,6 +193,8 @@ class Goal(models.Model):
         Workplace, blank=True, related_name="partner_goals", verbose_name=_("partner workplaces")
     )
     version = models.PositiveIntegerField(default=1)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("goal")

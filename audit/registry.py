@@ -108,6 +108,9 @@ class AuditedQuerySet(models.QuerySet):
             return super().update(**kwargs)
         rows = list(self.values_list("pk", flat=True))
         count = super().update(**kwargs)
+        if not count:
+            # A conditional update that matched nothing (a lost race, say) changed nothing.
+            return count
         changes = {
             (self.model._meta.get_field(name).attname if name != "pk" else name): [None, _plain(value)]
             for name, value in kwargs.items()

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from audit.registry import AuditedQuerySet
 from organisation.models import Committee, Workplace
 
 
@@ -129,7 +130,7 @@ class MeetingSeries(models.Model):
         return self.title
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(AuditedQuerySet):
     def upcoming(self, now=None) -> MeetingQuerySet:
         return self.filter(ends_at__gte=now or timezone.now())
 
@@ -436,6 +437,8 @@ class VisitSlot(models.Model):
     series = models.UUIDField(_("series"), null=True, blank=True, db_index=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("visit time")
         verbose_name_plural = _("visit times")
@@ -500,6 +503,8 @@ class Booking(models.Model):
     )
     created_at = models.DateTimeField(_("booked"), default=timezone.now)
     ended_at = models.DateTimeField(_("cancelled or moved"), null=True, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("booking")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from audit.registry import AuditedQuerySet
 from organisation.models import Committee, Workplace
 
 
@@ -43,7 +44,7 @@ class Theme(models.Model):
         return self.name
 
 
-class StoryQuerySet(models.QuerySet):
+class StoryQuerySet(AuditedQuerySet):
     def published(self) -> StoryQuerySet:
         return self.filter(status=Story.Status.PUBLISHED)
 

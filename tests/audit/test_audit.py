@@ -101,3 +101,17 @@ def test_the_capabilities_records_leave_an_audit_trail(org, client_for):
     visit = Meeting.objects.get(visit_slot=slot)
     assert entries_for(visit)[0].action == AuditEntry.Action.CREATE
     assert entries_for(visit)[0].actor is None  # a service called outside a request acts as the system
+
+
+def test_bulk_updates_of_the_capabilities_records_are_recorded_and_lost_races_are_not(org):
+    from meetings.models import VisitSlot
+    from tests.meetings import helpers as meeting_helpers
+
+    slot = meeting_helpers.slot(org)
+    assert VisitSlot.objects.filter(pk=slot.pk).update(capacity=3) == 1
+    assert entries_for(slot)[-1].action == AuditEntry.Action.BULK_UPDATE
+    assert entries_for(slot)[-1].changes == {"capacity": [None, 3]}
+    before = len(entries_for(slot))
+    # A conditional update that matches nothing leaves no entry.
+    assert VisitSlot.objects.filter(pk=slot.pk, capacity=99).update(capacity=4) == 0
+    assert len(entries_for(slot)) == before
