@@ -198,3 +198,19 @@ def test_only_the_most_specific_menu_item_is_marked_current():
     active = [item["url"] for item in items_for(roles, "/moeder/besoeg/") if item["active"]]
     assert active == ["/moeder/besoeg/"]
     assert [item["url"] for item in items_for(roles, "/") if item["active"]] == ["/"]
+
+
+def test_collectstatic_with_the_production_storage_succeeds(tmp_path):
+    """The Dockerfile runs this; a vendored file pointing at a missing source map breaks it."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SAMSPIL_TESTING"}}
+    env.update(SECRET_KEY="collectstatic-only", SAMSPIL_VAR_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()
