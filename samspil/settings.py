@@ -34,6 +34,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
+# The benchmark's two floor views (bench/README.md); never on in production.
+SAMSPIL_BENCH_FLOORS = env_bool("SAMSPIL_BENCH_FLOORS")
 # pytest sets SAMSPIL_TESTING for the processes it starts (workers, servers) too.
 TESTING = env_bool("SAMSPIL_TESTING") or "pytest" in sys.modules
 # Production must set SECRET_KEY; the fallback only serves laptops and tests.
