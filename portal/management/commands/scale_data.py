@@ -99,8 +99,11 @@ class Command(BaseCommand):
         for name, value in DEFAULTS.items():
             parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=None, help=f"default {value}")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--without-demo", action="store_true", help="Skip the demo (no login accounts): for the smoke test."
+        )
 
-    def handle(self, *args, scale: float, seed: int, **options):
+    def handle(self, *args, scale: float, seed: int, without_demo: bool = False, **options):
         from organisation.models import Committee
 
         sizes = {
@@ -114,7 +117,8 @@ class Command(BaseCommand):
         if Committee.objects.filter(slug=MARKER_SLUG).exists():
             raise CommandError("Scale data is already loaded; use a fresh database.")
         started = time.monotonic()
-        call_command("demo", stdout=self.stdout)
+        if not without_demo:
+            call_command("demo", stdout=self.stdout)
         # Repeatable benchmark data, not security.
         rng = random.Random(seed)  # nosec B311
         with transaction.atomic():
@@ -155,7 +159,7 @@ class Builder:
         )
         n_centres = max(2, s["workplaces"] // 100)
         centres = bulk(Centre, [Centre(name=f"Skala-center {i}", slug=f"skala-center-{i}") for i in range(n_centres)])
-        kinds = list(WorkplaceKind.objects.all())
+        kinds = list(WorkplaceKind.objects.all()) or [WorkplaceKind.objects.create(slug="skole", name="Skole")]
         self.workplaces = bulk(
             Workplace,
             [
@@ -228,9 +232,11 @@ class Builder:
     # --- Meetings -----------------------------------------------------------------------
 
     def meetings(self) -> None:
+        from meetings.kinds import ensure_meeting_kinds
         from meetings.models import Meeting, MeetingKind, Minutes, MinutesVersion, Participant
 
         rng, s = self.rng, self.sizes
+        ensure_meeting_kinds()
         kinds = list(MeetingKind.objects.all())
         total = s["meetings"]
         p = self.progress("meetings", total * 6)
