@@ -2,6 +2,7 @@
 
     python bench/bench.py prepare OUT.json   # in-process: pick URLs, count SQL queries per page
     python bench/bench.py load TARGETS.json BASE_URL MASTER_PID OUT_DIR  # HTTP load on gunicorn
+    python bench/bench.py explain TARGETS.json [PAGE ...]  # slowest queries with EXPLAIN ANALYZE
 
 `prepare` runs inside Django against the benchmark database: it chooses each page's URL
 and role, and requests every page twice with the Django test client under
@@ -99,6 +100,38 @@ def prepare(out: str) -> None:
     Path(out).write_text(json.dumps(targets, indent=2))
 
 
+def explain(targets_path: str, pages: list[str]) -> None:
+    """The slowest queries of the named pages (all when none named), each with its plan
+    from EXPLAIN ANALYZE: where an index would help."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samspil.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    User = get_user_model()
+    for target in json.loads(Path(targets_path).read_text()):
+        if pages and target["page"] not in pages:
+            continue
+        client = Client(SERVER_NAME="127.0.0.1")
+        if target["role"]:
+            client.force_login(User.objects.get(email=f"{target['role']}@samspil.example"))
+        client.get(target["url"])
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(target["url"])
+        slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:3]
+        print(f"=== {target['page']}: {len(ctx.captured_queries)} queries")
+        for query in slowest:
+            print(f"--- {float(query['time']) * 1000:.1f} ms\n{query['sql'][:3000]}")
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                print("\n".join(row[0] for row in cursor.fetchall()))
+
+
 # --- load (plain HTTP) ---------------------------------------------------------------------
 
 
@@ -169,6 +202,9 @@ def worker_rss(master_pid: int) -> list[dict]:
 
 def load(targets_path: str, base: str, master_pid: int, out_dir: str) -> None:
     targets = json.loads(Path(targets_path).read_text())
+    # BENCH_PAGES="coverage dashboard,code register" measures only those (and the floors).
+    if only := {name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()}:
+        targets = [t for t in targets if t["page"] in only or t["page"].startswith("floor")]
     requests_c1 = int(os.environ.get("BENCH_REQUESTS_C1", "60"))
     requests_c8 = int(os.environ.get("BENCH_REQUESTS_C8", "160"))
     budget = float(os.environ.get("BENCH_PAGE_SECONDS", "30"))
@@ -251,6 +287,8 @@ def markdown(report: dict) -> str:
 if __name__ == "__main__":
     if sys.argv[1] == "prepare":
         prepare(sys.argv[2])
+    elif sys.argv[1] == "explain":
+        explain(sys.argv[2], sys.argv[3:])
     elif sys.argv[1] == "load":
         load(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     else:
