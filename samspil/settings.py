@@ -34,6 +34,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
+# The benchmark's two floor views (bench/README.md); never on in production.
+SAMSPIL_BENCH_FLOORS = env_bool("SAMSPIL_BENCH_FLOORS")
 # pytest sets SAMSPIL_TESTING for the processes it starts (workers, servers) too.
 TESTING = env_bool("SAMSPIL_TESTING") or "pytest" in sys.modules
 # Production must set SECRET_KEY; the fallback only serves laptops and tests.
@@ -121,6 +123,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if USING_POSTGRES and not env_bool("DATABASE_JIT"):
+    # PostgreSQL's JIT compiles a plan once its estimated cost is high; for the short
+    # queries of a web page compiling costs more than it saves: the code register's two
+    # counting queries took 650 + 333 ms with it and 173 + 116 ms without (bench/README.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 # --- Cache, sessions -------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

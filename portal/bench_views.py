@@ -1,0 +1,22 @@
+"""The benchmark's two floors (bench/README.md): the least a request and a page can cost
+on this stack. Served only when the setting SAMSPIL_BENCH_FLOORS is on (samspil/urls.py
+adds portal/bench_urls.py then), so production never exposes them.
+
+Both go through every middleware like any page and need a login like any page.
+"""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from organisation.models import Workplace
+
+
+def floor_bytes(request):
+    """Floor 1: a few bytes through the middleware (session, user, CSP, locale, audit)."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+def floor_table(request):
+    """Floor 2: the portal's base template with a 50-row table from one query."""
+    rows = Workplace.objects.select_related("kind").only("name", "city", "postcode", "kind__name")[:50]
+    return render(request, "portal/bench_floor.html", {"rows": rows})
