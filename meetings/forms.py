@@ -192,6 +192,24 @@ class MeetingForm(TimeRangeMixin, forms.ModelForm):
         self.fields["workplaces"].required = False
         self.fields["place"].help_text = _("Leave empty to use the host workplace's address.")
 
+    # What the create and update services take from the form (starts_at/ends_at come from clean()).
+    SERVICE_FIELDS = (
+        "title",
+        "starts_at",
+        "ends_at",
+        "committee",
+        "host",
+        "workplaces",
+        "place",
+        "purpose",
+        "framing",
+        "nothing_at_stake",
+        "preparation_notes",
+    )
+
+    def meeting_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
+
     def clean(self):
         cleaned = super().clean()
         kind, committee, host = cleaned.get("kind"), cleaned.get("committee"), cleaned.get("host")

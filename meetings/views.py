@@ -199,22 +199,9 @@ def meeting_create(request):
         initial["host"] = host
     form = MeetingForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             meeting = services.meeting_create(
-                kind=data["kind"],
-                title=data["title"],
-                organiser=request.user,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                committee=data["committee"],
-                host=data["host"],
-                workplaces=data["workplaces"],
-                place=data["place"],
-                purpose=data["purpose"],
-                framing=data["framing"],
-                nothing_at_stake=data["nothing_at_stake"],
-                preparation_notes=data["preparation_notes"],
+                kind=form.cleaned_data["kind"], organiser=request.user, **form.meeting_values()
             )
         except ValidationError as error:
             apply_service_errors(form, error, {"ends_at": "end", "starts_at": "date"})
@@ -228,23 +215,8 @@ def meeting_edit(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk, write=True)
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.meeting_update(
-                meeting=meeting,
-                actor=request.user,
-                title=data["title"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                committee=data["committee"],
-                host=data["host"],
-                place=data["place"],
-                purpose=data["purpose"],
-                framing=data["framing"],
-                nothing_at_stake=data["nothing_at_stake"],
-                preparation_notes=data["preparation_notes"],
-                workplaces=data["workplaces"],
-            )
+            services.meeting_update(meeting=meeting, actor=request.user, **form.meeting_values())
         except ValidationError as error:
             apply_service_errors(form, error, {"ends_at": "end", "starts_at": "date"})
         else:
