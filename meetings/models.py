@@ -19,14 +19,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from audit.registry import AuditedQuerySet
-from organisation.models import Committee, Workplace
+from organisation.models import BilingualName, Committee, Workplace
 
 
-class MeetingKind(models.Model):
+class MeetingKind(BilingualName, models.Model):
     """Dialogue meeting, committee meeting at a workplace, visit, … — data, so a
     municipality can add its own. The four built-in slugs are constants below."""
 
@@ -48,12 +47,6 @@ class MeetingKind(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-    @property
-    def label(self) -> str:
-        if (get_language() or "da").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
 
 
 class MeetingSeries(models.Model):

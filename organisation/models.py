@@ -81,7 +81,21 @@ class Centre(models.Model):
         return self.name
 
 
-class WorkplaceKind(models.Model):
+class BilingualName:
+    """Data named in Danish with an optional English name (workplace kinds, meeting kinds,
+    story themes): `label` is the name in the active language."""
+
+    name: str
+    name_en: str
+
+    @property
+    def label(self) -> str:
+        if (get_language() or "da").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class WorkplaceKind(BilingualName, models.Model):
     """School, daycare, care centre, … — data, so a municipality can add its own."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -95,12 +109,6 @@ class WorkplaceKind(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-    @property
-    def label(self) -> str:
-        if (get_language() or "da").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
 
 
 class Workplace(models.Model):

@@ -15,14 +15,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from audit.registry import AuditedQuerySet
-from organisation.models import Committee, Workplace
+from organisation.models import BilingualName, Committee, Workplace
 
 
-class Theme(models.Model):
+class Theme(BilingualName, models.Model):
     """What a story is about (learning, well-being, green transition …): data, not code."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -36,12 +35,6 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-    @property
-    def label(self) -> str:
-        if (get_language() or "da").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
 
 
 class StoryQuerySet(AuditedQuerySet):
