@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages makemessages clean venv
+.PHONY: run test lint audit format messages makemessages clean venv
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/bandit -q -r samspil audit accounts organisation meetings agreements codex stories coverage portal -x "*/migrations/*"
+
+## audit: known vulnerabilities in requirements.txt (pip-audit; see bin/audit-dependencies)
+audit: venv
+	$(PY) bin/audit-dependencies
 
 format: venv
 	$(VENV)/bin/ruff check --fix .
