@@ -30,7 +30,9 @@ def _erase(person) -> None:
     from .selectors import register_counts_changed
 
     SignatureIdentity.objects.filter(signature__person=person).delete()
-    # The register's cached counts (selectors.register_counts) show the erasure at once.
+    # The register's cached counts (selectors.register_counts) show the erasure at once:
+    # now, and again after the commit, so a view that counted in between is not kept.
+    register_counts_changed()
     transaction.on_commit(register_counts_changed)
 
 
