@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -24,7 +25,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 

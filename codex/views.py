@@ -98,7 +98,9 @@ def sign(request, pk: int):
 
 
 def my_signatures(request):
-    signatures = Signature.objects.filter(person=request.user).select_related("version", "identity").order_by("-sequence")
+    signatures = (
+        Signature.objects.filter(person=request.user).select_related("version", "identity").order_by("-sequence")
+    )
     return render(request, "codex/my_signatures.html", {"signatures": signatures})
 
 

@@ -76,9 +76,9 @@ def test_the_danish_register_says_anonymiseret(org, client_for):
     person_erase(person=org.employee, erased_by=org.admin)
     client = client_for(org.admin)
     client.cookies["django_language"] = "da"
-    body = b"".join(
-        client.get(reverse("codex:register_csv"), HTTP_ACCEPT_LANGUAGE="da").streaming_content
-    ).decode("utf-8-sig")
+    body = b"".join(client.get(reverse("codex:register_csv"), HTTP_ACCEPT_LANGUAGE="da").streaming_content).decode(
+        "utf-8-sig"
+    )
     assert "Anonymiseret" in body
     html = client.get(reverse("codex:register"), HTTP_ACCEPT_LANGUAGE="da").content.decode()
     assert "anonymiseret" in html
