@@ -6,6 +6,8 @@ Two promises live here, below every view:
   `manage.py verify_codex` and the administrator's check page walk from the first link.
 Both are refused in model and queryset methods (every database); on PostgreSQL a trigger
 (migration 0002) refuses even a raw UPDATE or DELETE of a signature.
+Who signed lives beside the chain, in an identity row that erasure deletes (see Signature);
+on PostgreSQL a trigger (migration 0004) refuses an UPDATE of it.
 """
 
 from __future__ import annotations

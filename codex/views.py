@@ -182,10 +182,19 @@ def register(request):
             "querystring": query.urlencode(),
             "committees": Committee.objects.filter(is_active=True).only("name", "slug"),
             "centres": Centre.objects.only("name", "slug"),
-            "workplaces": Workplace.objects.filter(is_active=True).only("name", "slug"),
+            "workplaces": _workplace_choices(filters),
             "role_choices": list(selectors.ROLE_LABELS.items()),
         },
     )
+
+
+def _workplace_choices(filters: dict[str, str]):
+    # All 2,000 workplaces in one <select> were most of the page (150 KB) and of its
+    # rendering time: the list holds the chosen centre's workplaces, or just the chosen one.
+    workplaces = Workplace.objects.filter(is_active=True).only("name", "slug").order_by("name")
+    if filters.get("centre"):
+        return workplaces.filter(centre__slug=filters["centre"])
+    return workplaces.filter(slug=filters.get("workplace") or None)
 
 
 def _csv_safe(value) -> str:
