@@ -179,6 +179,15 @@ def load(context: dict, *, stdout=None) -> None:
             person=people[person_id][0], version=v2, text_sha256=v2.text_sha256, consent=True, now=when
         )
 
+    # One person who signed version 2 has since been erased at their request: the
+    # register keeps the signature in the chain, counted as an anonymised one.
+    account_ids = {account.pk for account in accounts.values()}
+    erased = next((pid for pid in v2_signers if pid not in account_ids), None)
+    if erased is not None:
+        from accounts.privacy import person_erase
+
+        person_erase(person=people[erased][0])
+
     # Self-evaluations over time: the children's committee and Egeskovskolen.
     points = list(v2.points.order_by("kind", "position"))
     committee = context["committees"]["born-og-unge"]
@@ -207,5 +216,5 @@ def load(context: dict, *, stdout=None) -> None:
     if stdout:
         stdout.write(
             f"  code versions 1 and 2, {len(v1_signers)} signatures of version 1, "
-            f"{len(v2_signers)} of version 2, 6 self-evaluations"
+            f"{len(v2_signers)} of version 2 (one of them anonymised), 6 self-evaluations"
         )

@@ -6,6 +6,8 @@ Two promises live here, below every view:
   `manage.py verify_codex` and the administrator's check page walk from the first link.
 Both are refused in model and queryset methods (every database); on PostgreSQL a trigger
 (migration 0002) refuses even a raw UPDATE or DELETE of a signature.
+Who signed lives beside the chain, in an identity row that erasure deletes (see Signature);
+on PostgreSQL a trigger (migration 0004) refuses an UPDATE of it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -284,6 +287,17 @@ class Signature(models.Model):
 
     `hash` is SHA-256 over the row's own fields and `previous_hash`, so changing any
     stored field, or removing a row, breaks the chain at that link.
+
+    Who signed (name, email, roles at that moment) is personal data that an administrator
+    must be able to erase, yet the signature itself must stay in the chain. So the name,
+    email and roles live in a separate `SignatureIdentity` row, and the chain hashes only
+    `signer_digest`: SHA-256 over that row's fields and a random 128-bit salt kept in the
+    row. While the identity row exists, `chain_verify` recomputes the digest, so altering
+    a name is still detected and named; erasing deletes the row (salt included), after
+    which the digest is an opaque value nobody can link back to a name by guessing (the
+    salt is gone), and the link still verifies. `person` stays: it points at the
+    anonymised account (accounts.privacy.person_erase keeps that row), so "has signed"
+    queries keep working and the signature keeps counting.
     """
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
@@ -292,10 +306,8 @@ class Signature(models.Model):
     )
     version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="signatures", editable=False)
     signed_at = models.DateTimeField(editable=False)
-    # Who they were when they signed: name, email and their roles at that moment.
-    person_name = models.CharField(max_length=200, editable=False)
-    person_email = models.CharField(max_length=254, editable=False)
-    roles = models.JSONField(default=list, editable=False)
+    # The salted digest of the signer's identity row (see the class docstring).
+    signer_digest = models.CharField(max_length=64, editable=False)
     text_sha256 = models.CharField(max_length=64, editable=False)
     # The electoral term the signature was given in (politicians re-sign in each term);
     # 0 when signed outside any term or as an employee only.
@@ -320,7 +332,8 @@ class Signature(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.person_name} – v{self.version_id}"
+        # No name here: this text ends up in logs and the audit trail, which outlive an erasure.
+        return f"#{self.sequence} v{self.version_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -331,26 +344,109 @@ class Signature(models.Model):
         raise ImmutableError("signatures are never deleted")
 
     def hash_payload(self) -> str:
-        return json.dumps(
-            {
-                "sequence": self.sequence,
-                "person": self.person_id,
-                "version": self.version_id,
-                "signed_at": self.signed_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-                "person_name": self.person_name,
-                "person_email": self.person_email,
-                "roles": self.roles,
-                "text_sha256": self.text_sha256,
-                "term": self.term_id,
-                "previous_hash": self.previous_hash,
-            },
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
+        return signature_hash_payload(
+            sequence=self.sequence,
+            person_id=self.person_id,
+            version_id=self.version_id,
+            signed_at=self.signed_at,
+            signer_digest=self.signer_digest,
+            text_sha256=self.text_sha256,
+            term_id=self.term_id,
+            previous_hash=self.previous_hash,
         )
 
     def compute_hash(self) -> str:
         return sha256_hex(self.hash_payload())
+
+    @property
+    def anonymised(self) -> bool:
+        """True once the signer was erased (their identity row is gone)."""
+        try:
+            return self.identity is None
+        except SignatureIdentity.DoesNotExist:
+            return True
+
+    @property
+    def signer_name(self) -> str:
+        return _("Anonymised") if self.anonymised else self.identity.person_name
+
+
+def signature_hash_payload(
+    *, sequence, person_id, version_id, signed_at, signer_digest, text_sha256, term_id, previous_hash
+) -> str:
+    """The hashed text of one link. (Migration 0003 keeps its own frozen copy of this.)"""
+    return json.dumps(
+        {
+            "sequence": sequence,
+            "person": person_id,
+            "version": version_id,
+            "signed_at": signed_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            "signer": signer_digest,
+            "text_sha256": text_sha256,
+            "term": term_id,
+            "previous_hash": previous_hash,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+class SignatureIdentityQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableError("a signer's identity is never edited, only erased")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ImmutableError("a signer's identity is never edited, only erased")
+
+
+class SignatureIdentity(models.Model):
+    """Who signed: the personal part of a signature, outside the hash chain. Never
+    edited (on PostgreSQL a trigger refuses UPDATE, migration 0003); deleted when the
+    person is erased (codex/personal_data.py), which leaves the signature anonymous."""
+
+    signature = models.OneToOneField(
+        Signature, on_delete=models.CASCADE, primary_key=True, related_name="identity", editable=False
+    )
+    # Random, secret and erased with the row: without it the digest cannot be guessed
+    # from a list of names and emails.
+    salt = models.CharField(max_length=32, editable=False)
+    person_name = models.CharField(max_length=200, editable=False)
+    person_email = models.CharField(max_length=254, editable=False)
+    roles = models.JSONField(default=list, editable=False)
+
+    objects = SignatureIdentityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signer's identity")
+        verbose_name_plural = _("signers' identities")
+
+    def __str__(self) -> str:
+        return f"#{self.signature_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableError("a signer's identity is never edited, only erased")
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def new_salt() -> str:
+        return secrets.token_hex(16)
+
+    def compute_digest(self) -> str:
+        return signer_digest(self.salt, self.person_name, self.person_email, self.roles)
+
+
+def signer_digest(salt: str, person_name: str, person_email: str, roles) -> str:
+    """(Migration 0003 keeps its own frozen copy of this.)"""
+    return sha256_hex(
+        json.dumps(
+            {"salt": salt, "name": person_name, "email": person_email, "roles": roles},
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+    )
 
 
 class ChainHead(models.Model):

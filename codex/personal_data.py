@@ -5,19 +5,36 @@ from django.utils.translation import gettext_lazy as _
 from accounts import privacy
 
 
-def register() -> None:
+def _export(person) -> list[dict]:
     from .models import Signature
 
-    # Signatures are never deleted: the register must prove it is complete.
-    privacy.register(
-        "code_signatures",
-        _("Your signatures of the code of conduct"),
-        export=lambda person: privacy.rows(
-            Signature.objects.filter(person=person),
-            "version__number",
-            "version__title",
-            "signed_at",
-            "roles",
-            "text_sha256",
-        ),
+    return privacy.rows(
+        Signature.objects.filter(person=person).order_by("sequence"),
+        "version__number",
+        "version__title",
+        "signed_at",
+        "identity__person_name",
+        "identity__person_email",
+        "identity__roles",
+        "text_sha256",
     )
+
+
+def _erase(person) -> None:
+    """Signatures are never deleted (the register must prove it is complete): the
+    signature rows stay in the hash chain and keep counting, but the identity rows that
+    say who signed (name, email, roles then) are deleted for real. See models.Signature."""
+    from django.db import transaction
+
+    from .models import SignatureIdentity
+    from .selectors import register_counts_changed
+
+    SignatureIdentity.objects.filter(signature__person=person).delete()
+    # The register's cached counts (selectors.register_counts) show the erasure at once:
+    # now, and again after the commit, so a view that counted in between is not kept.
+    register_counts_changed()
+    transaction.on_commit(register_counts_changed)
+
+
+def register() -> None:
+    privacy.register("code_signatures", _("Your signatures of the code of conduct"), export=_export, erase=_erase)

@@ -7,13 +7,16 @@ signatures: counts are SQL aggregates, "has signed" is an EXISTS subquery.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateTimeField,
     Exists,
     OuterRef,
     Q,
@@ -184,6 +187,10 @@ def _signed_expression(state: CodeState):
 
 
 def _signed_at_expression(state: CodeState):
+    # A LIMIT 1 subquery per row rather than EXISTS: PostgreSQL turns an EXISTS in the
+    # select list into a "hashed SubPlan" that reads every signature of the version
+    # (60,000 at scale) before the first row, while this one is an index-only probe of
+    # signature_person_version per row — 50 probes for a page of the register.
     politicians = valid_signatures(state, Audience.POLITICIANS, OuterRef("person"))
     employees = valid_signatures(state, Audience.EMPLOYEES, OuterRef("person"))
     whens = []
@@ -198,22 +205,21 @@ def _signed_at_expression(state: CodeState):
         whens.append(
             When(role__in=EMPLOYEE_ROLE_VALUES, then=Subquery(employees.order_by("-signed_at").values("signed_at")[:1]))
         )
-    return Case(*whens, default=Value(None))
+    return Case(*whens, default=Value(None), output_field=DateTimeField())
 
 
-def register_rows(user, state: CodeState, filters: dict[str, str]) -> QuerySet:
-    """Memberships concerned by a current code, annotated with `has_signed`/`signed_at`."""
-    audiences = [aud for aud in (Audience.POLITICIANS, Audience.EMPLOYEES) if state.version_for(aud)]
+def _concerned_roles(state: CodeState) -> list[str]:
     roles = []
-    if Audience.POLITICIANS in audiences:
+    if state.version_for(Audience.POLITICIANS):
         roles += POLITICIAN_ROLE_VALUES
-    if Audience.EMPLOYEES in audiences:
+    if state.version_for(Audience.EMPLOYEES):
         roles += EMPLOYEE_ROLE_VALUES
-    queryset = (
-        memberships_visible_to(user)
-        .filter(role__in=roles, person__is_active=True)
-        .annotate(has_signed=_signed_expression(state))
-    )
+    return roles
+
+
+def _register_scope(user, state: CodeState, filters: dict[str, str]) -> QuerySet:
+    """The memberships the register shows for these filters, status aside."""
+    queryset = memberships_visible_to(user).filter(role__in=_concerned_roles(state), person__is_active=True)
     if filters.get("committee"):
         queryset = queryset.filter(committee__slug=filters["committee"])
     if filters.get("centre"):
@@ -222,29 +228,47 @@ def register_rows(user, state: CodeState, filters: dict[str, str]) -> QuerySet:
         queryset = queryset.filter(workplace__slug=filters["workplace"])
     if filters.get("role") in Role.values:
         queryset = queryset.filter(role=filters["role"])
-    if filters.get("status") == "signed":
-        queryset = queryset.filter(has_signed=True)
-    elif filters.get("status") == "unsigned":
-        queryset = queryset.filter(has_signed=False)
     return queryset
 
 
-def register_page_rows(queryset: QuerySet, state: CodeState) -> QuerySet:
-    return (
-        queryset.annotate(signed_at=_signed_at_expression(state))
-        .select_related("person", "committee", "workplace", "centre")
-        .order_by("has_signed", "person__full_name", "role", "pk")
+def register_rows(user, state: CodeState, filters: dict[str, str]) -> QuerySet:
+    """Memberships concerned by a current code, annotated with `has_signed`/`signed_at`,
+    in name order (see register_page_rows)."""
+    signed_at = _signed_at_expression(state)
+    queryset = (
+        _register_scope(user, state, filters)
+        .annotate(signed_at=signed_at)
+        .annotate(
+            has_signed=Case(When(signed_at__isnull=False, then=Value(True)), default=Value(False)),
+        )
+    )
+    if filters.get("status") == "signed":
+        queryset = queryset.filter(signed_at__isnull=False)
+    elif filters.get("status") == "unsigned":
+        queryset = queryset.filter(signed_at__isnull=True)
+    return queryset
+
+
+def register_page_rows(queryset: QuerySet, state: CodeState | None = None) -> QuerySet:
+    # Name order walks the accounts_user (full_name, id) index (migration 0006) and stops
+    # after a page: no sort of every membership by a computed "has signed". Who has not
+    # signed is one click away (the status filter, and the link beside the counts).
+    return queryset.select_related("person", "committee", "workplace", "centre").order_by(
+        "person__full_name", "person_id", "role", "pk"
     )
 
 
 def group_shares(queryset: QuerySet) -> list[dict]:
-    """Signed and total people per role: one GROUP BY query."""
+    """Signed and total people per role: one GROUP BY query. Also the number of rows
+    (memberships) per role, signed and in all, which the register's pages count from."""
     rows = (
         queryset.order_by()
         .values("role")
         .annotate(
             total=Count("person", distinct=True),
             signed=Count("person", distinct=True, filter=Q(has_signed=True)),
+            rows=Count("pk"),
+            signed_rows=Count("pk", filter=Q(has_signed=True)),
         )
         .order_by("role")
     )
@@ -256,11 +280,93 @@ def group_shares(queryset: QuerySet) -> list[dict]:
             "label": labels.get(row["role"], row["role"]),
             "signed": row["signed"],
             "total": row["total"],
+            "rows": row["rows"],
+            "signed_rows": row["signed_rows"],
             "percent": round(100 * row["signed"] / row["total"]) if row["total"] else 0,
         }
         for row in rows
     ]
     return sorted(result, key=lambda row: order.get(row["role"], 99))
+
+
+# The counts are one pass over every membership concerned (62,000 at scale, ~0.3–0.9 s),
+# so they are cached. The key holds what makes them change: the current versions, the
+# term, today's date, the filters, the viewer's scope, the newest signature and
+# membership ids (a signature or a new role is seen at once), and a generation that an
+# erasure moves. What no key sees (a role ended early, an account deactivated) shows
+# within REGISTER_COUNTS_SECONDS.
+REGISTER_COUNTS_SECONDS = 60
+_GENERATION_KEY = "codex:register:generation"
+
+
+@dataclass(frozen=True)
+class RegisterCounts:
+    shares: list[dict]
+    anonymised: int
+
+    def rows(self, status: str = "") -> int:
+        total = sum(row["rows"] for row in self.shares)
+        signed = sum(row["signed_rows"] for row in self.shares)
+        return {"signed": signed, "unsigned": total - signed}.get(status, total)
+
+
+def register_counts_changed() -> None:
+    """Make the next register view count again (called after an erasure commits)."""
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:
+        cache.set(_GENERATION_KEY, 1, None)
+
+
+def register_counts(user, state: CodeState, filters: dict[str, str]) -> RegisterCounts:
+    """The shares per group, the number of rows per status and the anonymised signatures
+    of the current versions: 1 query when cached, 3 when not."""
+    # Query 1: the newest membership and signature ids.
+    newest = (
+        Membership.objects.order_by("-pk")
+        .annotate(newest_signature=Subquery(Signature.objects.order_by("-pk").values("pk")[:1]))
+        .values_list("pk", "newest_signature")
+        .first()
+    )
+    roles = roles_of(user)
+    key_parts = [
+        "leadership" if roles.is_leadership else f"user{user.pk}",
+        ",".join(f"{aud}={v.pk}" for aud, v in sorted(state.versions.items())),
+        state.term.pk if state.term else 0,
+        timezone.localdate().isoformat(),
+        newest,
+        cache.get(_GENERATION_KEY, 0),
+        sorted((k, v) for k, v in filters.items() if k != "status" and v),
+    ]
+    key = "codex:register:counts:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    # Query 2: the shares (GROUP BY role with EXISTS).
+    scope = _register_scope(user, state, filters).annotate(has_signed=_signed_expression(state))
+    shares = group_shares(scope)
+    # Query 3: signatures of the current versions whose signer was erased.
+    anonymised = anonymised_signatures(user, state, {**filters, "status": ""}).count()
+    counts = RegisterCounts(shares=shares, anonymised=anonymised)
+    cache.set(key, counts, REGISTER_COUNTS_SECONDS)
+    return counts
+
+
+def anonymised_signatures(user, state: CodeState, filters: dict[str, str]) -> QuerySet:
+    """(version number, signed at) of the current versions' signatures whose signer was
+    erased. They belong to no unit or role any more, so any unit, role or "not signed"
+    filter leaves them out; only leadership sees them (they were everyone's)."""
+    version_ids = [v.pk for v in state.distinct_versions()]
+    narrowed = any(filters.get(name) for name in ("committee", "centre", "workplace", "role"))
+    if not version_ids or narrowed or filters.get("status") == "unsigned" or not roles_of(user).is_leadership:
+        return Signature.objects.none().values_list("version__number", "signed_at")
+    # Erasure always deactivates the account (accounts.privacy.person_erase): joining the
+    # few inactive people first spares an anti-join over every signature of the version.
+    return (
+        Signature.objects.filter(version__in=version_ids, person__is_active=False, identity__isnull=True)
+        .order_by("sequence")
+        .values_list("version__number", "signed_at")
+    )
 
 
 def public_figures(state: CodeState) -> list[dict]:

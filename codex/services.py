@@ -28,6 +28,7 @@ from .models import (
     ReminderRound,
     SelfEvaluation,
     Signature,
+    SignatureIdentity,
     audiences_covered,
     sha256_hex,
 )
@@ -177,20 +178,26 @@ def signature_create(*, person, version: CodeVersion, text_sha256: str, consent:
         existing = Signature.objects.filter(person=person, version=version, term_id=term_id).first()
         if existing is not None:
             return existing
+        identity = SignatureIdentity(
+            salt=SignatureIdentity.new_salt(),
+            person_name=person.full_name or person.email,
+            person_email=person.email,
+            roles=_roles_snapshot(person),
+        )
         signature = Signature(
             sequence=head.last_sequence + 1,
             person=person,
             version=version,
             signed_at=now,
-            person_name=person.full_name or person.email,
-            person_email=person.email,
-            roles=_roles_snapshot(person),
+            signer_digest=identity.compute_digest(),
             text_sha256=text_sha256,
             term_id=term_id,
             previous_hash=head.last_hash,
         )
         signature.hash = signature.compute_hash()
         signature.save()
+        identity.signature = signature
+        identity.save()
         ChainHead.objects.filter(pk=1).update(last_sequence=signature.sequence, last_hash=signature.hash)
     return signature
 
@@ -201,6 +208,7 @@ def signature_create(*, person, version: CodeVersion, text_sha256: str, consent:
 class ChainReport:
     def __init__(self):
         self.checked = 0
+        self.anonymised = 0
         self.broken: Signature | None = None
         self.broken_sequence: int | None = None
         self.reason = ""
@@ -217,10 +225,10 @@ class ChainReport:
 
     def describe(self) -> str:
         if self.intact:
-            return f"intact: {self.checked} signatures checked"
+            return f"intact: {self.checked} signatures checked ({self.anonymised} anonymised)"
         who = ""
         if self.broken is not None:
-            who = f" (signature id {self.broken.pk}, {self.broken.person_name}, version {self.broken.version_id})"
+            who = f" (signature id {self.broken.pk}, {self.broken.signer_name}, version {self.broken.version_id})"
         return f"broken at link #{self.broken_sequence}{who}: {self.reason}"
 
 
@@ -235,9 +243,16 @@ def chain_verify() -> ChainReport:
     previous = GENESIS_HASH
     expected_sequence = 1
     link_error: tuple[str, Signature | None, int] | None = None
-    for signature in Signature.objects.order_by("sequence").iterator(chunk_size=2000):
+    signatures = Signature.objects.select_related("identity").order_by("sequence")
+    for signature in signatures.iterator(chunk_size=2000):
         if signature.compute_hash() != signature.hash:
             return report.fail("its stored fields do not match its hash (the row was altered)", signature)
+        if not signature.anonymised and signature.identity.compute_digest() != signature.signer_digest:
+            # The identity sits outside the hash, but its salted digest is inside: an
+            # altered name, email or roles snapshot is found here. (An erased identity
+            # has no row left to check; its digest still holds its place in the chain.)
+            return report.fail("the signer's name, email or roles do not match the signed digest", signature)
+        report.anonymised += signature.anonymised
         if link_error is None:
             if signature.sequence != expected_sequence:
                 link_error = (

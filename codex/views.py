@@ -98,7 +98,9 @@ def sign(request, pk: int):
 
 
 def my_signatures(request):
-    signatures = Signature.objects.filter(person=request.user).select_related("version").order_by("-sequence")
+    signatures = (
+        Signature.objects.filter(person=request.user).select_related("version", "identity").order_by("-sequence")
+    )
     return render(request, "codex/my_signatures.html", {"signatures": signatures})
 
 
@@ -131,35 +133,68 @@ def _register_filters(request) -> dict[str, str]:
     return {name: request.GET.get(name, "").strip() for name in selectors.REGISTER_FILTERS}
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count: the register's counts come from one cached GROUP BY
+    (selectors.register_counts), so the page needs no COUNT(*) over every membership."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+REGISTER_PAGE_SIZE = 50
+
+
 def register(request):
     # Queries: session + user + roles (middleware and context), then
-    # 1 current codes, 2 electoral term, 3 group shares (GROUP BY role), 4 page count,
-    # 5 the page of rows (with EXISTS/subquery for the signature), 6 committees,
-    # 7 centres, 8 workplaces for the filters.
+    # 1 current codes, 2 electoral term, 3 the newest membership/signature ids (the
+    # counts' cache key), [4 shares, 5 anonymised signatures — only when not cached],
+    # 6 the page of rows (a signed-at probe per row, people and units joined),
+    # 7 committees, 8 centres, 9 workplaces for the filters.
     state = selectors.code_state()
     filters = _register_filters(request)
-    rows = selectors.register_rows(request.user, state, filters)
     # The shares answer "how many of this group have signed", so the status filter does
     # not narrow them.
-    shares = selectors.group_shares(selectors.register_rows(request.user, state, {**filters, "status": ""}))
-    page = Paginator(selectors.register_page_rows(rows, state), 50).get_page(request.GET.get("page"))
+    counts = selectors.register_counts(request.user, state, filters)
+    rows = selectors.register_page_rows(selectors.register_rows(request.user, state, filters), state)
+    paginator = _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=counts.rows(filters.get("status", "")))
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    unsigned_query = request.GET.copy()
+    unsigned_query.pop("page", None)
+    unsigned_query["status"] = "unsigned"
     return render(
         request,
         "codex/register.html",
         {
             "state": state,
             "filters": filters,
-            "shares": shares,
+            "shares": counts.shares,
+            "anonymised": counts.anonymised,
+            "unsigned_count": counts.rows("unsigned"),
+            "unsigned_querystring": unsigned_query.urlencode(),
             "page": page,
             "querystring": query.urlencode(),
             "committees": Committee.objects.filter(is_active=True).only("name", "slug"),
             "centres": Centre.objects.only("name", "slug"),
-            "workplaces": Workplace.objects.filter(is_active=True).only("name", "slug"),
+            "workplaces": _workplace_choices(filters),
             "role_choices": list(selectors.ROLE_LABELS.items()),
         },
     )
+
+
+def _workplace_choices(filters: dict[str, str]):
+    # All 2,000 workplaces in one <select> were most of the page (150 KB) and of its
+    # rendering time: the list holds the chosen centre's workplaces, or just the chosen one.
+    workplaces = Workplace.objects.filter(is_active=True).only("name", "slug").order_by("name")
+    if filters.get("centre"):
+        return workplaces.filter(centre__slug=filters["centre"])
+    return workplaces.filter(slug=filters.get("workplace") or None)
 
 
 def _csv_safe(value) -> str:
@@ -177,7 +212,8 @@ class _Echo:
 
 def register_csv(request):
     state = selectors.code_state()
-    rows = selectors.register_page_rows(selectors.register_rows(request.user, state, _register_filters(request)), state)
+    filters = _register_filters(request)
+    rows = selectors.register_page_rows(selectors.register_rows(request.user, state, filters), state)
     writer = csv.writer(_Echo(), delimiter=";")
     role_labels = selectors.ROLE_LABELS
 
@@ -199,6 +235,19 @@ def register_csv(request):
                     version.number if version else "",
                     _("yes") if membership.has_signed else _("no"),
                     signed_at,
+                ]
+            )
+        # Signatures of people since erased: they still count, without a name.
+        for version_number, signed_at in selectors.anonymised_signatures(request.user, state, filters).iterator():
+            yield writer.writerow(
+                [
+                    _("Anonymised"),
+                    "",
+                    "",
+                    "",
+                    version_number,
+                    _("yes"),
+                    timezone.localtime(signed_at).strftime("%Y-%m-%d %H:%M"),
                 ]
             )
 

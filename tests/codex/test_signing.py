@@ -34,7 +34,7 @@ def test_a_committee_member_signs_the_current_version_with_consent(org, client_f
     signature = Signature.objects.get(person=org.member)
     assert signature.version == version
     assert signature.text_sha256 == version.text_sha256
-    assert signature.roles == [
+    assert signature.identity.roles == [
         {
             "role": "committee_member",
             "committee": org.committee.pk,
@@ -43,7 +43,7 @@ def test_a_committee_member_signs_the_current_version_with_consent(org, client_f
             "unit": org.committee.name,
         }
     ]
-    assert signature.person_name == org.member.full_name
+    assert signature.identity.person_name == org.member.full_name
     history = client.get(reverse("codex:my_signatures")).content.decode()
     assert version.text_sha256 in history
 
@@ -79,28 +79,28 @@ def test_signing_twice_records_one_signature(org):
 
 def test_signatures_are_never_edited_or_deleted_through_the_orm(org):
     signature = sign(org.member, publish_version(org.admin))
-    signature.person_name = "Someone else"
+    signature.signer_digest = "0" * 64
     with pytest.raises(ImmutableError):
         signature.save()
     with pytest.raises(ImmutableError):
         signature.delete()
     with pytest.raises(ImmutableError):
-        Signature.objects.filter(pk=signature.pk).update(person_name="Someone else")
+        Signature.objects.filter(pk=signature.pk).update(signer_digest="0" * 64)
     with pytest.raises(ImmutableError):
         Signature.objects.all().delete()
     with pytest.raises(ImmutableError):
-        Signature.objects.bulk_update([signature], ["person_name"])
+        Signature.objects.bulk_update([signature], ["signer_digest"])
 
 
 def test_on_postgresql_even_raw_sql_cannot_change_a_signature(org, postgres):
     signature = sign(org.member, publish_version(org.admin))
     for statement in (
-        "UPDATE codex_signature SET person_name = 'Someone else' WHERE id = %s",
+        "UPDATE codex_signature SET signer_digest = 'x' WHERE id = %s",
         "DELETE FROM codex_signature WHERE id = %s",
     ):
         with pytest.raises((InternalError, IntegrityError)), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [signature.pk])
-    assert Signature.objects.get(pk=signature.pk).person_name == org.member.full_name
+    assert Signature.objects.get(pk=signature.pk).signer_digest == signature.signer_digest
 
 
 def test_a_person_who_leaves_keeps_their_signatures(org, client_for):

@@ -32,22 +32,27 @@ def tamper(sql: str, params: list) -> None:
             # Deferred foreign-key checks from the inserts must run before ALTER TABLE.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE codex_signature DISABLE TRIGGER codex_signature_append_only")
+            cursor.execute("ALTER TABLE codex_signatureidentity DISABLE TRIGGER codex_identity_no_update")
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE codex_signature ENABLE TRIGGER codex_signature_append_only")
+            cursor.execute("ALTER TABLE codex_signatureidentity ENABLE TRIGGER codex_identity_no_update")
 
 
 def test_a_clean_register_verifies(signatures, capsys):
     call_command("verify_codex")
-    assert "intact: 4 signatures checked" in capsys.readouterr().out
+    assert "intact: 4 signatures checked (0 anonymised)" in capsys.readouterr().out
 
 
 ALTERATIONS = {
-    "person_name": "UPDATE codex_signature SET person_name = 'Mallory' WHERE id = %s",
-    "person_email": "UPDATE codex_signature SET person_email = 'mallory@example.org' WHERE id = %s",
+    # The identity row sits outside the hash; its salted digest inside it is checked.
+    "person_name": "UPDATE codex_signatureidentity SET person_name = 'Mallory' WHERE signature_id = %s",
+    "person_email": "UPDATE codex_signatureidentity SET person_email = 'mallory@example.org' WHERE signature_id = %s",
+    "salt": "UPDATE codex_signatureidentity SET salt = 'ab' || substr(salt, 3) WHERE signature_id = %s",
+    "signer_digest": "UPDATE codex_signature SET signer_digest = 'ab' || substr(signer_digest, 3) WHERE id = %s",
     "person_id": "UPDATE codex_signature SET person_id = (SELECT MIN(id) FROM accounts_user) WHERE id = %s",
     "signed_at": "UPDATE codex_signature SET signed_at = signed_at - INTERVAL '1 day' WHERE id = %s",
-    "roles": "UPDATE codex_signature SET roles = '[]' WHERE id = %s",
+    "roles": "UPDATE codex_signatureidentity SET roles = '[]' WHERE signature_id = %s",
     "text_sha256": "UPDATE codex_signature SET text_sha256 = 'ab' || substr(text_sha256, 3) WHERE id = %s",
     "term_id": "UPDATE codex_signature SET term_id = term_id + 7 WHERE id = %s",
     "sequence": "UPDATE codex_signature SET sequence = sequence + 100 WHERE id = %s",
@@ -67,10 +72,11 @@ def test_altering_any_column_of_a_signature_in_sql_fails_the_check_and_names_it(
         call_command("verify_codex")
     message = str(failure.value)
     assert f"signature id {target.pk}" in message, message
-    assert target.person_name in message or column == "person_name"
+    assert target.identity.person_name in message or column == "person_name"
 
 
 def test_a_removed_signature_breaks_the_chain_at_its_link(signatures):
+    tamper("DELETE FROM codex_signatureidentity WHERE signature_id = %s", [signatures[2].pk])
     tamper("DELETE FROM codex_signature WHERE id = %s", [signatures[2].pk])
     with pytest.raises(CommandError, match="broken at link #3"):
         call_command("verify_codex")
@@ -80,7 +86,7 @@ def test_the_administrator_page_names_the_first_broken_link(org, signatures, cli
     enrol_totp(org.admin)
     client = client_for(org.admin)
     assert "alert-success" in client.get(reverse("codex:verify")).content.decode()
-    tamper("UPDATE codex_signature SET person_name = 'Mallory' WHERE id = %s", [signatures[0].pk])
+    tamper("UPDATE codex_signatureidentity SET person_name = 'Mallory' WHERE signature_id = %s", [signatures[0].pk])
     response = client.get(reverse("codex:verify"))
     page = response.content.decode()
     assert response.context["report"].broken.pk == signatures[0].pk

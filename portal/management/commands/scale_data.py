@@ -460,7 +460,7 @@ class Builder:
 
     def signatures(self) -> None:
         """One signature per person and published version, appended to the hash chain."""
-        from codex.models import Audience, ChainHead, CodeVersion, Signature
+        from codex.models import Audience, ChainHead, CodeVersion, Signature, SignatureIdentity
         from codex.services import _locked_chain_head
         from organisation.models import ElectoralTerm
 
@@ -479,7 +479,7 @@ class Builder:
                 signers = [x for x in self.people if x.pk not in politician_ids]
             else:
                 signers = self.people
-            rows = []
+            rows, identities = [], []
             signed_at = max(version.published_at, self.now - dt.timedelta(days=30))
             for person in signers[:per_version]:
                 is_politician = person.pk in politician_ids
@@ -487,20 +487,29 @@ class Builder:
                 if (person.pk, version.pk, term_id) in signed_before:
                     continue
                 sequence += 1
+                identity = SignatureIdentity(
+                    salt=SignatureIdentity.new_salt(),
+                    person_name=person.full_name,
+                    person_email=person.email,
+                    roles=[{"role": "committee_member" if is_politician else "employee", "unit": ""}],
+                )
                 signature = Signature(
                     sequence=sequence,
                     person=person,
                     version=version,
                     signed_at=signed_at,
-                    person_name=person.full_name,
-                    person_email=person.email,
-                    roles=[{"role": "committee_member" if is_politician else "employee", "unit": ""}],
+                    signer_digest=identity.compute_digest(),
                     text_sha256=version.text_sha256,
                     term_id=term_id,
                     previous_hash=previous,
                 )
                 signature.hash = previous = signature.compute_hash()
                 rows.append(signature)
+                identities.append(identity)
             bulk(Signature, rows, p)
+            # bulk_create sets the primary keys on PostgreSQL and SQLite alike.
+            for signature, identity in zip(rows, identities, strict=True):
+                identity.signature_id = signature.pk
+            bulk(SignatureIdentity, identities)
         ChainHead.objects.filter(pk=1).update(last_sequence=sequence, last_hash=previous)
         p.close()
