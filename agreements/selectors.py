@@ -109,8 +109,20 @@ def agreements_listed(user, *, status: str = "", committee: str = "", centre: st
     goal_count = (
         Goal.objects.filter(agreement=OuterRef("pk")).order_by().values("agreement").annotate(n=Count("pk")).values("n")
     )
-    return queryset.annotate(goal_count=Coalesce(Subquery(goal_count), 0)).order_by(
-        "template__period_start", "workplace__name", "pk"
+    # Only the columns the table shows: the sort carries every joined row (10,000), and the
+    # texts (introduction, descriptions) made them 800 bytes wide.
+    return (
+        queryset.only(
+            "id",
+            "status",
+            "updated_at",
+            "workplace__name",
+            "workplace__centre__name",
+            "template__period_start",
+            "template__period_end",
+        )
+        .annotate(goal_count=Coalesce(Subquery(goal_count), 0))
+        .order_by("template__period_start", "workplace__name", "pk")
     )
 
 
