@@ -110,6 +110,7 @@ class GoalForm(BootstrapMixin, forms.Form):
         self._initial_partners = initial_partners
         self._chosen: list[Workplace] | None = None
         self.partner_suggestions: list[Workplace] = []
+        self.more_suggestions = False
         self._style()
 
     def chosen_partners(self) -> list[Workplace]:
@@ -155,6 +156,7 @@ class GoalForm(BootstrapMixin, forms.Form):
                 self._chosen = [*self.chosen_partners(), found]
             return ""
         self.partner_suggestions = matches[:PARTNER_MATCH_LIMIT]
+        self.more_suggestions = len(matches) > PARTNER_MATCH_LIMIT
         if not matches:
             raise forms.ValidationError(
                 _("No workplace is called “%(text)s”. Check the spelling or type part of the name.") % {"text": text}

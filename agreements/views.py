@@ -278,11 +278,18 @@ def partner_search(request, pk: int):
     text = request.GET.get(f"{prefix}-partner_search", request.GET.get("q", ""))[:200]
     # The ticked partners (sent along) and the workplace itself are not offered again.
     chosen = {int(v) for v in request.GET.getlist(f"{prefix}-partners")[:500] if v.isdigit()}
-    matches = selectors.partner_matches(text, exclude_ids={*chosen, goal.agreement.workplace_id})
+    limit = selectors.PARTNER_MATCH_LIMIT
+    matches = selectors.partner_matches(text, exclude_ids={*chosen, goal.agreement.workplace_id}, limit=limit + 1)
     return render(
         request,
         "agreements/_partner_results.html",
-        {"matches": matches, "prefix": prefix, "text": text.strip(), "searched": True},
+        {
+            "matches": matches[:limit],
+            "more": len(matches) > limit,
+            "prefix": prefix,
+            "text": text.strip(),
+            "searched": True,
+        },
     )
 
 

@@ -107,9 +107,7 @@ def followed_ids(user) -> tuple[set[int], set[int]]:
     return committees, workplaces
 
 
-def filter_workplaces(
-    user, *, committee: int | None, workplace: int | None, followed: set[int]
-) -> QuerySet[Workplace]:
+def filter_workplaces(user, *, committee: int | None, workplace: int | None, followed: set[int]) -> QuerySet[Workplace]:
     """The feed's workplace filter: the reader's own and followed workplaces, the chosen
     committee's, and the chosen one. Not all of them: Copenhagen's 2,000 made the feed
     160 KB and a third of its time. One query."""

@@ -70,7 +70,10 @@ def feed(request):
             "follows_any": follows_any,
             "committees": Committee.objects.filter(is_active=True).only("id", "name"),
             "workplaces": filter_workplaces(
-                request.user, committee=filters["committee"], workplace=filters["workplace"], followed=workplaces_followed
+                request.user,
+                committee=filters["committee"],
+                workplace=filters["workplace"],
+                followed=workplaces_followed,
             ),
             "themes": Theme.objects.all(),
             # The rule itself, not user.has_perm: Django's ModelBackend would spend two
