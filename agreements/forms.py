@@ -4,7 +4,10 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from organisation.models import Workplace
+
 from .models import FollowUp, Goal, Milestone
+from .selectors import PARTNER_MATCH_LIMIT, partner_matches, partner_workplaces
 
 
 class BootstrapMixin:
@@ -41,8 +44,32 @@ class IntroductionForm(BootstrapMixin, forms.Form):
         self._style()
 
 
+class PartnerIdsField(forms.Field):
+    """Workplace ids from ticked checkboxes; the names are looked up in the form's `clean`.
+
+    The page renders the chosen partners and search results itself (`_partner_field.html`):
+    with 2,000 workplaces a `<select>` per goal made the editor 550 KB.
+    """
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value) -> list[int]:
+        if not value:
+            return []
+        try:
+            return sorted({int(item) for item in value})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Choose the partner workplaces from the list.")) from None
+
+
 class GoalForm(BootstrapMixin, forms.Form):
-    """One goal's text. `partner_choices` is built once per page, not per goal."""
+    """One goal's text and its partner workplaces.
+
+    Partners are ticked checkboxes; `partner_search` finds more. With JavaScript, htmx shows
+    matches while you type (`views.partner_search`). Without it, the typed name is resolved
+    when the form is saved: one match is added, none or several give a field error and the
+    matches to tick. Autosave (`resolve_search=False`) ignores a half-typed search.
+    """
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Goal.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Give the goal a title.")})
@@ -55,26 +82,89 @@ class GoalForm(BootstrapMixin, forms.Form):
     indicator_name = forms.CharField(label=_("Indicator"), required=False, max_length=200)
     indicator_baseline = forms.CharField(label=_("Baseline"), required=False, max_length=60)
     indicator_target = forms.CharField(label=_("Target"), required=False, max_length=60)
-    partners = forms.TypedMultipleChoiceField(
+    partners = PartnerIdsField(
         label=_("Partner workplaces"),
-        coerce=int,
         required=False,
         help_text=_("For a cross-cutting goal: the workplaces you share it with. They see it on their side."),
     )
+    partner_search = forms.CharField(
+        label=_("Find a partner workplace"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("Type part of the name and tick the workplace. Without JavaScript: type the name and save."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, workplace_id: int, partner_choices: list[tuple[int, str]], **kwargs):
+    def __init__(
+        self,
+        *args,
+        workplace_id: int,
+        initial_partners: list[Workplace] | None = None,
+        resolve_search: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.workplace_id = workplace_id
-        self.fields["partners"].choices = partner_choices
-        self.fields["partners"].widget.attrs["size"] = 5
+        self.resolve_search = resolve_search
+        self._initial_partners = initial_partners
+        self._chosen: list[Workplace] | None = None
+        self.partner_suggestions: list[Workplace] = []
+        self.more_suggestions = False
         self._style()
+
+    def chosen_partners(self) -> list[Workplace]:
+        """The ticked partners with their names: no query for an unbound form built from a
+        goal (its partners are prefetched), one query otherwise."""
+        if self._chosen is None:
+            if not self.is_bound and self._initial_partners is not None:
+                self._chosen = list(self._initial_partners)
+            else:
+                ids = self._raw_partner_ids()
+                self._chosen = partner_workplaces(ids) if ids else []
+        return self._chosen
+
+    def _raw_partner_ids(self) -> list[int]:
+        if not self.is_bound:
+            return list(self.initial.get("partners") or [])
+        values = self.fields["partners"].widget.value_from_datadict(self.data, self.files, self.add_prefix("partners"))
+        return sorted({int(value) for value in values if str(value).isdigit()})
 
     def clean_partners(self):
         partners = self.cleaned_data["partners"]
+        if not partners:
+            return partners
+        found = partner_workplaces(partners)
+        self._chosen = found
+        if len(found) != len(partners):
+            raise forms.ValidationError(_("One of the chosen workplaces no longer exists: tick the partners again."))
         if self.workplace_id in partners:
             raise forms.ValidationError(_("A workplace cannot be its own partner: choose other workplaces."))
         return partners
+
+    def clean_partner_search(self):
+        text = self.cleaned_data["partner_search"].strip()
+        if not text or not self.resolve_search:
+            return ""
+        chosen = self.cleaned_data.get("partners") or []
+        matches = partner_matches(text, exclude_ids={*chosen, self.workplace_id}, limit=PARTNER_MATCH_LIMIT + 1)
+        exact = [w for w in matches if w.name.casefold() == text.casefold()]
+        if len(exact) == 1 or len(matches) == 1:
+            found = exact[0] if len(exact) == 1 else matches[0]
+            if "partners" in self.cleaned_data:
+                self.cleaned_data["partners"] = sorted({*chosen, found.pk})
+                self._chosen = [*self.chosen_partners(), found]
+            return ""
+        self.partner_suggestions = matches[:PARTNER_MATCH_LIMIT]
+        self.more_suggestions = len(matches) > PARTNER_MATCH_LIMIT
+        if not matches:
+            raise forms.ValidationError(
+                _("No workplace is called “%(text)s”. Check the spelling or type part of the name.") % {"text": text}
+            )
+        raise forms.ValidationError(
+            _("Several workplaces match “%(text)s”: tick the right one below, or type more of the name.")
+            % {"text": text}
+        )
 
     def clean(self):
         data = super().clean()

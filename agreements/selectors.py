@@ -8,7 +8,8 @@ import difflib
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import escape
@@ -50,6 +51,30 @@ def agreement_goals(agreement: Agreement, *, only_ids: set[int] | None = None) -
     return result
 
 
+# At most this many matches per search: the partner field shows them as checkboxes.
+PARTNER_MATCH_LIMIT = 20
+
+
+def partner_workplaces(ids) -> list[Workplace]:
+    """Active workplaces by id, by name: one query."""
+    return list(Workplace.objects.filter(is_active=True, pk__in=list(ids)).only("id", "name").order_by("name", "pk"))
+
+
+def partner_matches(text: str, *, exclude_ids=(), limit: int = PARTNER_MATCH_LIMIT) -> list[Workplace]:
+    """Active workplaces whose name holds `text`, names starting with it first: one query.
+    A scan of the workplaces (2,000 in Copenhagen) costs about a millisecond; no index."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        Workplace.objects.filter(is_active=True, name__icontains=text)
+        .exclude(pk__in=list(exclude_ids))
+        .annotate(starts=Case(When(name__istartswith=text, then=Value(0)), default=Value(1)))
+        .only("id", "name")
+        .order_by("starts", "name", "pk")[:limit]
+    )
+
+
 def agreement_approvals(agreement: Agreement) -> dict[str, Approval]:
     return {a.kind: a for a in agreement.approvals.filter(round=0).select_related("person")}
 
@@ -77,7 +102,28 @@ def agreements_listed(user, *, status: str = "", committee: str = "", centre: st
         queryset = queryset.filter(workplace__centre__slug=centre)
     if period:
         queryset = queryset.filter(template_id=period)
-    return queryset.annotate(goal_count=Count("goals")).order_by("template__period_start", "workplace__name")
+    # A correlated subquery, not Count("goals"): the join and GROUP BY counted the goals of
+    # all 10,000 agreements before the sort kept 50, and the paginator's count grouped them
+    # too. PostgreSQL evaluates this after ORDER BY … LIMIT, for the page's rows only, and
+    # count() drops the unused annotation. Uses the index on goal.agreement_id.
+    goal_count = (
+        Goal.objects.filter(agreement=OuterRef("pk")).order_by().values("agreement").annotate(n=Count("pk")).values("n")
+    )
+    # Only the columns the table shows: the sort carries every joined row (10,000), and the
+    # texts (introduction, descriptions) made them 800 bytes wide.
+    return (
+        queryset.only(
+            "id",
+            "status",
+            "updated_at",
+            "workplace__name",
+            "workplace__centre__name",
+            "template__period_start",
+            "template__period_end",
+        )
+        .annotate(goal_count=Coalesce(Subquery(goal_count), 0))
+        .order_by("template__period_start", "workplace__name", "pk")
+    )
 
 
 def agreement_of_workplace(workplace_id: int, on=None) -> Agreement | None:

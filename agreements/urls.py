@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/revisioner/", views.revisions, name="revisions"),
     path("<int:pk>/pdf/", views.agreement_pdf, name="pdf"),
     path("maal/<int:pk>/", views.goal_save, name="goal_save"),
+    path("maal/<int:pk>/partnere/", views.partner_search, name="partner_search"),
     path("maal/<int:pk>/flyt/", views.goal_move, name="goal_move"),
     path("maal/<int:pk>/slet/", views.goal_delete, name="goal_delete"),
     path("maal/<int:pk>/milepael/", views.milestone_add, name="milestone_add"),

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from organisation.models import Centre, Committee, Workplace
 from organisation.roles import roles_of
@@ -29,11 +29,6 @@ from .permissions import get_agreement_for_user, get_goal_for_user, has_perm, pa
 from .services import TransitionError
 
 logger = logging.getLogger(__name__)
-
-
-def _partner_choices(workplace_id: int) -> list[tuple[int, str]]:
-    # Includes the workplace itself, so choosing it gets a clear message, not "invalid choice".
-    return list(Workplace.objects.filter(is_active=True).order_by("name").values_list("pk", "name"))
 
 
 # --- List, start, partners ------------------------------------------------------------------
@@ -136,14 +131,13 @@ def _render_edit(request, agreement: Agreement, *, bound: dict | None = None, st
     """The drafting page; `bound` holds forms that failed, so what was typed stays."""
     bound = bound or {}
     goals = selectors.agreement_goals(agreement)
-    choices = _partner_choices(agreement.workplace_id)
     goal_forms = []
     for goal in goals:
         form = bound.get(("goal", goal.pk)) or GoalForm(
             prefix=f"goal-{goal.pk}",
             initial=GoalForm.initial_for(goal),
             workplace_id=agreement.workplace_id,
-            partner_choices=choices,
+            initial_partners=goal.partners.all(),
         )
         milestone_form = bound.get(("milestone", goal.pk)) or MilestoneForm(
             prefix=f"milestone-{goal.pk}", template=agreement.template
@@ -238,7 +232,8 @@ def goal_save(request, pk: int):
         request.POST,
         prefix=f"goal-{goal.pk}",
         workplace_id=agreement.workplace_id,
-        partner_choices=_partner_choices(agreement.workplace_id),
+        # Autosave must not trip over a half-typed partner search; a plain Save resolves it.
+        resolve_search=not request.htmx,
     )
     if not form.is_valid():
         if request.htmx:
@@ -266,13 +261,36 @@ def goal_save(request, pk: int):
             prefix=f"goal-{goal.pk}",
             initial={**data, "version": theirs.version},
             workplace_id=agreement.workplace_id,
-            partner_choices=_partner_choices(agreement.workplace_id),
         )
         return _conflict_response(request, agreement, conflict=conflict, bound={("goal", goal.pk): kept})
     if request.htmx:
         return _saved_status(request, form=form, version=result.current.version, prefix=f"goal-{goal.pk}")
     messages.success(request, _("The goal “%(title)s” is saved.") % {"title": result.current.title})
     return redirect(reverse("agreements:edit", args=[agreement.pk]) + f"#goal-{goal.pk}")
+
+
+@require_GET
+def partner_search(request, pk: int):
+    """Up to 20 workplaces matching the typed text, as checkboxes for the goal's partner
+    field (htmx swaps them in under the search box). Only for people who may edit the goal."""
+    goal = get_goal_for_user(request.user, pk, write=True)
+    prefix = f"goal-{goal.pk}"
+    text = request.GET.get(f"{prefix}-partner_search", request.GET.get("q", ""))[:200]
+    # The ticked partners (sent along) and the workplace itself are not offered again.
+    chosen = {int(v) for v in request.GET.getlist(f"{prefix}-partners")[:500] if v.isdigit()}
+    limit = selectors.PARTNER_MATCH_LIMIT
+    matches = selectors.partner_matches(text, exclude_ids={*chosen, goal.agreement.workplace_id}, limit=limit + 1)
+    return render(
+        request,
+        "agreements/_partner_results.html",
+        {
+            "matches": matches[:limit],
+            "more": len(matches) > limit,
+            "prefix": prefix,
+            "text": text.strip(),
+            "searched": True,
+        },
+    )
 
 
 @require_POST

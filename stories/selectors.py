@@ -107,6 +107,20 @@ def followed_ids(user) -> tuple[set[int], set[int]]:
     return committees, workplaces
 
 
+def filter_workplaces(user, *, committee: int | None, workplace: int | None, followed: set[int]) -> QuerySet[Workplace]:
+    """The feed's workplace filter: the reader's own and followed workplaces, the chosen
+    committee's, and the chosen one. Not all of them: Copenhagen's 2,000 made the feed
+    160 KB and a third of its time. One query."""
+    roles = roles_of(user)
+    condition = Q(pk__in=roles.staff_workplace_ids | roles.led_workplace_ids | frozenset(followed))
+    if workplace:
+        condition |= Q(pk=workplace)
+    if committee:
+        through = Workplace.committees.through
+        condition |= Q(pk__in=through.objects.filter(committee_id=committee).values("workplace_id"))
+    return Workplace.objects.filter(condition, is_active=True).only("id", "name").order_by("name")
+
+
 def _in_committees(committee_ids) -> Q:
     through = Workplace.committees.through
     return Q(workplace_id__in=through.objects.filter(committee_id__in=committee_ids).values("workplace_id"))

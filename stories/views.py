@@ -21,6 +21,7 @@ from .models import Story, StoryPicture, Theme
 from .permissions import get_story_for_user, may_publish_directly, workplaces_to_write_for
 from .selectors import (
     feed_page,
+    filter_workplaces,
     followed_ids,
     public_page,
     review_queue,
@@ -68,7 +69,12 @@ def feed(request):
             "filters": filters,
             "follows_any": follows_any,
             "committees": Committee.objects.filter(is_active=True).only("id", "name"),
-            "workplaces": Workplace.objects.filter(is_active=True).only("id", "name"),
+            "workplaces": filter_workplaces(
+                request.user,
+                committee=filters["committee"],
+                workplace=filters["workplace"],
+                followed=workplaces_followed,
+            ),
             "themes": Theme.objects.all(),
             # The rule itself, not user.has_perm: Django's ModelBackend would spend two
             # queries on permission rows Samspil does not use.

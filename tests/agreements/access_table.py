@@ -75,6 +75,9 @@ ROWS = [
     Row("agreements:detail", setup=agreement_in("agreed"), expect=readers(AGREED_READERS)),
     Row("agreements:edit", setup=agreement_in("draft"), expect=writers(DRAFT_READERS, 200)),
     Row("agreements:edit", setup=agreement_in("evaluated"), expect=writers(DIALOGUE_READERS, 403)),
+    # The partner search answers only those who may edit the goal.
+    Row("agreements:partner_search", setup=goal_in("draft"), expect=writers(DRAFT_READERS, 200)),
+    Row("agreements:partner_search", setup=goal_in("evaluated"), expect=writers(DIALOGUE_READERS, 403)),
     Row(
         "agreements:introduction_save",
         method="POST",

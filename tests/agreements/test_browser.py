@@ -63,9 +63,26 @@ def test_the_leader_drafts_sends_and_gets_it_agreed_and_downloads_the_pdf(page, 
         goal = goals[title]
         page.locator(f"#id_goal-{goal.pk}-why").press_sequentially(text, delay=5)
         _autosaved(page, f"#goal-{goal.pk}-status")
+
+    # The first goal becomes cross-cutting, with a partner found by typing part of its name.
+    shared = goals["Læsning for alle"]
+    shared_status = f"#goal-{shared.pk}-status"
+    page.evaluate("sel => { document.querySelector(sel).textContent = '' }", shared_status)
+    page.select_option(f"#id_goal-{shared.pk}-kind", "cross_cutting")
+    _autosaved(page, shared_status)
+    page.click(f"#goal-{shared.pk} details.partner-details summary")
+    page.fill(f"#id_goal-{shared.pk}-partner_search", "park")
+    match = f"#goal-{shared.pk}-match-{org.other_workplace.pk}"
+    page.wait_for_selector(match)
+    assert page.locator(f"#goal-{shared.pk}-partner-results input[type=checkbox]").count() == 1
+    page.evaluate("sel => { document.querySelector(sel).textContent = '' }", shared_status)
+    page.check(match)
+    _autosaved(page, shared_status)
+    assert list(Goal.objects.get(pk=shared.pk).partners.all()) == [org.other_workplace]
     assert _serious(page) == []
 
     page.reload()
+    assert page.is_checked(f"#goal-{shared.pk}-partner-{org.other_workplace.pk}")
     assert "Egeskovskolen vil løfte læsningen" in page.input_value("#id_introduction")
     for title, text in WORDS.items():
         assert page.input_value(f"#id_goal-{goals[title].pk}-why") == text
@@ -75,6 +92,11 @@ def test_the_leader_drafts_sends_and_gets_it_agreed_and_downloads_the_pdf(page, 
     page.wait_for_url(re.compile(rf"/udviklingsaftaler/{agreement.pk}/$"))
     agreement.refresh_from_db()
     assert agreement.status == "in_dialogue"
+
+    # The partner's leader sees the shared goal on their side.
+    _switch(page, org.other_leader.email)
+    page.goto(page.base_url + "/udviklingsaftaler/tvaergaaende-maal/")
+    assert "Læsning for alle" in page.content()
 
     first = goals["Læsning for alle"]
     _switch(page, org.member.email)

@@ -81,5 +81,36 @@ def test_the_edit_page_costs_the_same_with_1_and_50_goals(org, client_for):
     client = client_for(org.admin)
     counts = [_count(client, reverse("agreements:edit", args=[a.pk])) for a in (small, large)]
     # 1 user, 2 agreement (+workplace, centre, kind, template), 3 committees, 4 roles_of,
-    # 5-9 goals with milestones, partners, comments, follow-ups, 10 the partner choices (once per page)
-    assert counts == [10, 10]
+    # 5-9 goals with milestones, partners, comments, follow-ups. No list of every workplace:
+    # the partner field shows the chosen partners and searches for more.
+    assert counts == [9, 9]
+
+
+def test_the_edit_page_does_not_grow_with_the_number_of_workplaces(org, client_for):
+    agreement = make_agreement(org, "draft", goals=2)
+    client = client_for(org.leader)
+    url = reverse("agreements:edit", args=[agreement.pk])
+    WorkplaceFactory.create_batch(5, name="Fjern arbejdsplads")
+    before = client.get(url).content.decode()
+    WorkplaceFactory.create_batch(50, name="Fjern arbejdsplads")
+    after = client.get(url).content.decode()
+    assert "Fjern arbejdsplads" not in after
+    assert len(after) == len(before)
+
+
+def test_the_partner_search_costs_the_same_with_5_and_50_matches(org, client_for):
+    agreement = make_agreement(org, "draft", goals=1)
+    goal = agreement.goals.first()
+    client = client_for(org.leader)
+    url = reverse("agreements:partner_search", args=[goal.pk]) + f"?goal-{goal.pk}-partner_search=Skovly"
+    WorkplaceFactory.create_batch(5, name="Skovly")
+    with CaptureQueriesContext(connection) as few:
+        few_body = client.get(url).content.decode()
+    WorkplaceFactory.create_batch(45, name="Skovly")
+    with CaptureQueriesContext(connection) as many:
+        many_body = client.get(url).content.decode()
+    # 1 user, 2 goal (+agreement, workplace, centre, kind, template), 3 committees, 4 roles_of,
+    # 5 the matches (at most 20)
+    assert (len(few), len(many)) == (5, 5)
+    assert few_body.count('type="checkbox"') == 5
+    assert many_body.count('type="checkbox"') == 20

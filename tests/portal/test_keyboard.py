@@ -11,6 +11,7 @@ import re
 import pytest
 
 from agreements.models import Goal
+from agreements.services import goal_add
 from meetings.models import Booking
 from tests import factories
 from tests.agreements.helpers import make_agreement, own_goal
@@ -82,3 +83,45 @@ def test_a_workplace_leader_edits_a_goal_and_saves_it_with_the_keyboard_alone(pa
     goal = Goal.objects.get(pk=goal.pk)
     assert goal.title == "Læsning for alle"
     assert goal.why == "Fordi læsning bærer al anden læring"
+
+
+def test_a_workplace_leader_finds_and_ticks_partner_workplaces_with_the_keyboard_alone(page, transactional_db):
+    org = factories.build_org()
+    agreement = make_agreement(org, goals=0)
+    goal = goal_add(agreement=agreement, title="Tryg skolevej", kind=Goal.Kind.CROSS_CUTTING, by=org.leader)
+    nursery = factories.WorkplaceFactory(name="Vesterbro Børnehus")
+    keyboard_login(page, org.leader.email)
+    page.goto(page.base_url + f"/udviklingsaftaler/{agreement.pk}/rediger/")
+    search = f"#id_goal-{goal.pk}-partner_search"
+    status = f"#goal-{goal.pk}-status"
+
+    def tick(text: str, workplace) -> None:
+        page.evaluate("sel => { document.querySelector(sel).textContent = '' }", status)
+        page.keyboard.type(text)
+        # Enter searches at once; it does not submit the goal form.
+        page.keyboard.press("Enter")
+        match = f"#goal-{goal.pk}-match-{workplace.pk}"
+        page.wait_for_selector(match)
+        assert page.inner_text(status) == ""  # typing in the search saved nothing
+        tab_to(page, match)
+        page.keyboard.press("Space")
+        # Ticking saves the goal: the status shows the time.
+        page.wait_for_function(
+            "sel => /\\d\\d[:.]\\d\\d/.test(document.querySelector(sel).textContent)", arg=status, timeout=15_000
+        )
+
+    tab_to(page, search)
+    tick("vej og", org.other_workplace)
+    # Back to the search box; a second search keeps the first workplace ticked.
+    for _ in range(10):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("sel => document.activeElement.matches(sel)", search):
+            break
+    page.keyboard.press("Control+A")
+    tick("vesterbro", nursery)
+    assert page.locator("#conflict").count() == 0
+    assert set(Goal.objects.get(pk=goal.pk).partners.all()) == {org.other_workplace, nursery}
+    # After a reload both are listed as chosen partners, ticked.
+    page.reload()
+    for workplace in (org.other_workplace, nursery):
+        assert page.is_checked(f"#goal-{goal.pk}-partner-{workplace.pk}")

@@ -56,6 +56,8 @@ def feed_queries(client) -> int:
 
 def test_the_feed_runs_the_same_queries_with_10_and_with_1000_stories(org, client_for):
     client = client_for(org.member)
+    # A followed workplace, so the workplace filter has something to look up.
+    Follow.objects.create(person=org.member, workplace=org.other_workplace)
     bulk_stories(org, 10)
     feed_queries(client)  # warm caches (content types, translations)
     small = feed_queries(client)
@@ -64,8 +66,31 @@ def test_the_feed_runs_the_same_queries_with_10_and_with_1000_stories(org, clien
     large = feed_queries(client)
     # 1 user (the session is in the cache), 2 follows, 3 stories (the reader's thanks are
     # an EXISTS column), 4 their pictures, 5 their themes, 6 roles_of (menu and rules),
-    # 7 committees, 8 workplaces and 9 themes for the filters.
+    # 7 committees, 8 workplaces (own, followed, the chosen committee's) and 9 themes for the filters.
     assert small == large == 9
+    # More workplaces do not add queries either.
+    WorkplaceFactory.create_batch(20)
+    assert feed_queries(client) == 9
+
+
+def test_the_workplace_filter_lists_own_followed_and_the_committees_workplaces_not_all(org, client_for):
+    client = client_for(org.member)
+    far = WorkplaceFactory(name="Fjerntliggende Plejehjem")
+    Follow.objects.create(person=org.member, workplace=org.other_workplace)
+    feed = reverse("stories:feed") + "?tab=all"
+
+    def workplace_options(query="") -> str:
+        body = client.get(feed + query).content.decode()
+        start = body.index('id="f-workplace"')
+        return body[start : body.index("</select>", start)]
+
+    options = workplace_options()
+    assert org.other_workplace.name in options and far.name not in options
+    WorkplaceFactory.create_batch(40, name="Endnu en virksomhed")
+    assert workplace_options() == options
+    # A committee shows its workplaces; a chosen workplace stays in the list.
+    assert org.workplace.name in workplace_options(f"&committee={org.committee.pk}")
+    assert far.name in workplace_options(f"&workplace={far.pk}")
 
 
 def test_the_public_page_runs_the_same_queries_with_10_and_with_1000_stories(org, client_for):
