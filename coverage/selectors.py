@@ -23,8 +23,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from hashlib import sha256
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -35,7 +38,7 @@ from django.utils.translation import gettext as _
 from organisation.models import COMMITTEE_ROLES, Committee, ElectoralTerm, Membership, Workplace
 from organisation.roles import roles_of
 
-from . import stats
+from . import freshness, stats
 
 
 def workplaces_in_scope(user) -> QuerySet[Workplace]:
@@ -148,6 +151,9 @@ class QuarterSummary:
 
 @dataclass
 class Report:
+    """The figures of a scope and period. The summaries are cached properties: computed
+    once before the report is cached (`summarise`), then read from the cached copy."""
+
     period: Period
     today: dt.date
     kinds: list  # MeetingKind rows shown as columns
@@ -161,7 +167,7 @@ class Report:
     def count(self) -> int:
         return len(self.rows)
 
-    @property
+    @cached_property
     def without_contact(self) -> int:
         return sum(1 for row in self.rows if row.total == 0)
 
@@ -173,16 +179,23 @@ class Report:
     def share_without_percent(self) -> int:
         return round(self.share_without * 100)
 
-    @property
+    @cached_property
     def gini(self) -> float:
         return stats.gini([row.total for row in self.rows])
 
-    @property
+    @cached_property
     def contacts(self) -> int:
         return sum(row.total for row in self.rows)
 
+    @cached_property
+    def status_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(stats.STATUS_ORDER, 0)
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
     def status_count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
+        return self.status_counts[status]
 
     @property
     def missed(self) -> int:
@@ -196,18 +209,18 @@ class Report:
     def met(self) -> int:
         return self.status_count(stats.MET)
 
-    @property
+    @cached_property
     def most_visited(self) -> list[WorkplaceCoverage]:
         ranked = sorted(self.rows, key=lambda row: (-row.total, row.name))
         return [row for row in ranked if row.total > 0][:3]
 
-    @property
+    @cached_property
     def least_visited(self) -> list[WorkplaceCoverage]:
         never = dt.datetime.min.replace(tzinfo=dt.UTC)
         ranked = sorted(self.rows, key=lambda row: (row.total, row.last_contact or never, row.name))
         return ranked[:3]
 
-    @property
+    @cached_property
     def quarter_summaries(self) -> list[QuarterSummary]:
         result = []
         for index, bucket in enumerate(self.quarters):
@@ -223,6 +236,13 @@ class Report:
                 )
             )
         return result
+
+    def summarise(self) -> Report:
+        """Compute every summary now, so a cached copy carries them."""
+        for name in ("without_contact", "gini", "contacts", "status_counts", "most_visited", "least_visited"):
+            getattr(self, name)
+        self.quarter_summaries  # noqa: B018 (computes the cached property)
+        return self
 
 
 def target_from_settings() -> stats.Target:
@@ -452,6 +472,59 @@ def coverage_report(
     report.rows = list(rows.values())
     return report
 
+
+
+def cached_coverage_report(
+    *,
+    scope: QuerySet[Workplace],
+    period: Period,
+    meeting_kinds: list | None = None,
+    available_kinds: list | None = None,
+    today: dt.date | None = None,
+) -> Report:
+    """`coverage_report`, cached under the database's data version (coverage/freshness.py):
+    any write to meetings, participants, memberships or workplaces makes a new version, so
+    the next request computes fresh figures; until then every request of the same scope,
+    period, kinds, day and language reads the cached copy (one query for the version).
+
+    The key holds the scope's SQL and parameters, so two people see the same copy only
+    when their scope is the same query (the chair's committees are among its parameters)."""
+    from meetings.models import MeetingKind
+
+    today = today or timezone.localdate()
+    target = target_from_settings()
+    all_kinds = available_kinds if available_kinds is not None else list(MeetingKind.objects.all())
+    version = freshness.data_version()
+    timeout = int(getattr(settings, "COVERAGE_REPORT_CACHE_SECONDS", 600))
+    if version is None or timeout <= 0:
+        return coverage_report(
+            scope=scope, period=period, meeting_kinds=meeting_kinds, today=today, target=target, available_kinds=all_kinds
+        )
+    scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+    identity = repr(
+        (
+            scope_sql,
+            [str(value) for value in scope_params],
+            period.start,
+            period.end,
+            None if meeting_kinds is None else sorted(kind.pk for kind in meeting_kinds),
+            [(kind.pk, kind.slug, kind.label) for kind in all_kinds],
+            today,
+            get_language(),
+            target,
+        )
+    )
+    database = settings.DATABASES["default"]["NAME"]
+    key = f"coverage:report:{sha256(f'{database}|{version}|{identity}'.encode()).hexdigest()}"
+    report = cache.get(key)
+    if report is None:
+        report = coverage_report(
+            scope=scope, period=period, meeting_kinds=meeting_kinds, today=today, target=target, available_kinds=all_kinds
+        ).summarise()
+        cache.set(key, report, timeout)
+    # Two periods with the same days share a copy; the label is this request's (e.g. the term's name).
+    report.period = period
+    return report
 
 # --- Sorting -----------------------------------------------------------------------------
 
