@@ -474,32 +474,27 @@ def coverage_report(
 
 
 
-def cached_coverage_report(
+def report_cache_key(
     *,
     scope: QuerySet[Workplace],
     period: Period,
-    meeting_kinds: list | None = None,
-    available_kinds: list | None = None,
-    today: dt.date | None = None,
-) -> Report:
-    """`coverage_report`, cached under the database's data version (coverage/freshness.py):
-    any write to meetings, participants, memberships or workplaces makes a new version, so
-    the next request computes fresh figures; until then every request of the same scope,
-    period, kinds, day and language reads the cached copy (one query for the version).
+    meeting_kinds: list | None,
+    available_kinds: list,
+    today: dt.date,
+    target: stats.Target,
+) -> str | None:
+    """The cache key of a report: the database's data version (coverage/freshness.py; one
+    query) and everything the figures depend on. Any write to meetings, participants,
+    memberships or workplaces makes a new version, so the next request computes afresh.
+    None: no caching (``COVERAGE_REPORT_CACHE_SECONDS = 0``, or a database without triggers).
 
-    The key holds the scope's SQL and parameters, so two people see the same copy only
-    when their scope is the same query (the chair's committees are among its parameters)."""
-    from meetings.models import MeetingKind
-
-    today = today or timezone.localdate()
-    target = target_from_settings()
-    all_kinds = available_kinds if available_kinds is not None else list(MeetingKind.objects.all())
+    The key holds the scope's SQL and parameters, so two people share a copy only when
+    their scope is the same query (a chair's committees are among its parameters)."""
+    if cache_seconds() <= 0:
+        return None
     version = freshness.data_version()
-    timeout = int(getattr(settings, "COVERAGE_REPORT_CACHE_SECONDS", 600))
-    if version is None or timeout <= 0:
-        return coverage_report(
-            scope=scope, period=period, meeting_kinds=meeting_kinds, today=today, target=target, available_kinds=all_kinds
-        )
+    if version is None:
+        return None
     scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
     identity = repr(
         (
@@ -508,23 +503,50 @@ def cached_coverage_report(
             period.start,
             period.end,
             None if meeting_kinds is None else sorted(kind.pk for kind in meeting_kinds),
-            [(kind.pk, kind.slug, kind.label) for kind in all_kinds],
+            [(kind.pk, kind.slug, kind.label) for kind in available_kinds],
             today,
             get_language(),
             target,
         )
     )
     database = settings.DATABASES["default"]["NAME"]
-    key = f"coverage:report:{sha256(f'{database}|{version}|{identity}'.encode()).hexdigest()}"
-    report = cache.get(key)
+    return f"coverage:report:{sha256(f'{database}|{version}|{identity}'.encode()).hexdigest()}"
+
+
+def cached_coverage_report(
+    *,
+    scope: QuerySet[Workplace],
+    period: Period,
+    meeting_kinds: list | None = None,
+    available_kinds: list | None = None,
+    today: dt.date | None = None,
+    key: str | None = "",
+) -> Report:
+    """`coverage_report` read from the cache under `report_cache_key` (computed here
+    unless given; None: not cached), computed and stored when missing."""
+    from meetings.models import MeetingKind
+
+    today = today or timezone.localdate()
+    target = target_from_settings()
+    all_kinds = available_kinds if available_kinds is not None else list(MeetingKind.objects.all())
+    if key == "":
+        key = report_cache_key(
+            scope=scope, period=period, meeting_kinds=meeting_kinds, available_kinds=all_kinds, today=today, target=target
+        )
+    report = cache.get(key) if key else None
     if report is None:
         report = coverage_report(
             scope=scope, period=period, meeting_kinds=meeting_kinds, today=today, target=target, available_kinds=all_kinds
         ).summarise()
-        cache.set(key, report, timeout)
+        if key:
+            cache.set(key, report, cache_seconds())
     # Two periods with the same days share a copy; the label is this request's (e.g. the term's name).
     report.period = period
     return report
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "COVERAGE_REPORT_CACHE_SECONDS", 600))
 
 # --- Sorting -----------------------------------------------------------------------------
 

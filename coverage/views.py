@@ -9,13 +9,18 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from hashlib import sha256
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from meetings.models import MeetingKind
@@ -89,12 +94,24 @@ def _filters(request) -> Filters:
     return Filters(form, period, scope, counted, meeting_kinds, terms, committees, request.GET.get("sort", "status"))
 
 
-def _report(filters: Filters) -> selectors.Report:
+def _report(filters: Filters, key: str | None = "") -> selectors.Report:
     return selectors.cached_coverage_report(
         scope=filters.scope,
         period=filters.period,
         meeting_kinds=filters.counted_kinds,
         available_kinds=filters.meeting_kinds,
+        key=key,
+    )
+
+
+def _report_key(filters: Filters) -> str | None:
+    return selectors.report_cache_key(
+        scope=filters.scope,
+        period=filters.period,
+        meeting_kinds=filters.counted_kinds,
+        available_kinds=filters.meeting_kinds,
+        today=timezone.localdate(),
+        target=selectors.target_from_settings(),
     )
 
 
@@ -115,8 +132,39 @@ def _columns(report: selectors.Report) -> list[tuple[str, str]]:
 
 
 def dashboard(request):
+    """The filters, then the figures: the part below the filters is rendered from the
+    cached report and cached itself, under the report's key (the data version) with this
+    person, language and query string, so a repeated view renders only the form."""
     filters = _filters(request)
-    report = _report(filters)
+    key = _report_key(filters)
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    export_query["sort"] = filters.sort
+    context = {
+        "form": filters.form,
+        "period": filters.period,
+        "target": selectors.target_from_settings(),
+        "export_query": export_query.urlencode(),
+    }
+    body_key = None
+    if key:
+        query = sorted(request.GET.lists())
+        body_key = f"{key}:page:" + sha256(repr((request.user.pk, get_language(), query)).encode()).hexdigest()
+    body = cache.get(body_key) if body_key else None
+    if body is None:
+        figures = _figures(request, filters, _report(filters, key))
+        # Without the context processors: the fragment needs only the request (for the
+        # pagination's links), and they would run their queries a second time.
+        body = render_to_string("coverage/_dashboard_body.html", {**figures, "request": request})
+        if body_key:
+            cache.set(body_key, body, selectors.cache_seconds())
+        context.update(figures)
+    context["body"] = mark_safe(body)  # nosec B308, B703: our own template's output  # noqa: S308
+    return render(request, "coverage/dashboard.html", context)
+
+
+def _figures(request, filters: Filters, report: selectors.Report) -> dict:
+    """The context of the figures below the filters."""
     rows, sort = selectors.sort_rows(report.rows, filters.sort, report.kinds)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -143,12 +191,8 @@ def dashboard(request):
         for term in sorted(filters.terms, key=lambda t: t.election_date or dt.date.min)
         if term.election_date and report.period.start <= term.election_date <= report.period.end
     ]
-    export_query = request.GET.copy()
-    export_query.pop("page", None)
-    export_query["sort"] = sort
-    context = {
+    return {
         "quarter_rows": _quarter_rows(report),
-        "form": filters.form,
         "report": report,
         "page": page,
         "headers": headers,
@@ -156,11 +200,9 @@ def dashboard(request):
         "chart": charts.monthly_chart(report.months, report.meetings_per_month, elections),
         "elections": elections,
         "month_rows": list(zip(report.months, report.meetings_per_month, strict=True)),
-        "export_query": export_query.urlencode(),
         "status": stats,
         "plannable": _plannable(request.user, filters),
     }
-    return render(request, "coverage/dashboard.html", context)
 
 
 def _quarter_rows(report: selectors.Report) -> list[dict]:

@@ -181,7 +181,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(org, client_for, size, dja
     # The same report again (another sort and page): from the cache, after the version.
     with django_assert_num_queries(11):
         cached = client.get(reverse("coverage:dashboard"), {**params, "sort": "name", "page": "2"})
-    assert len(cached.context["report"].rows) == size + 1
+    assert cached.content.decode().count("data-workplace=") == size + 1
     # The exports share the copy of the page with the same filters (the first request's).
     with django_assert_num_queries(11):
         client.get(reverse("coverage:export", args=["xlsx"]))
