@@ -32,18 +32,20 @@ STORAGE = "coverage_data_version"
 FUNCTION = "coverage_bump_data_version"
 
 # (app label, model, many-to-many field or None, the columns whose UPDATE changes the
-# figures; None for any column). Whatever coverage.selectors.coverage_report reads.
+# figures; None for any column). Whatever coverage.selectors.coverage_report and the
+# dashboard's filters read.
 WATCHED = [
     ("meetings", "Meeting", None, ["status", "starts_at", "host_id", "kind_id", "committee_id"]),
     ("meetings", "Meeting", "workplaces", None),
     ("meetings", "Participant", None, ["meeting_id", "person_id", "role", "response"]),
     ("meetings", "MeetingKind", None, None),
-    ("organisation", "Membership", None, ["person_id", "role", "committee_id", "starts_on", "ends_on"]),
+    ("organisation", "Membership", None, None),  # also who sees what (organisation.roles)
     ("organisation", "Workplace", None, ["name", "slug", "kind_id", "centre_id", "is_active"]),
     ("organisation", "Workplace", "committees", None),
     ("organisation", "Committee", None, ["name", "short_name", "is_active"]),
     ("organisation", "Centre", None, ["name", "slug"]),
     ("organisation", "WorkplaceKind", None, None),
+    ("organisation", "ElectoralTerm", None, None),  # the period filter's choices
 ]
 
 

@@ -482,6 +482,7 @@ def report_cache_key(
     available_kinds: list,
     today: dt.date,
     target: stats.Target,
+    version: str | None = None,
 ) -> str | None:
     """The cache key of a report: the database's data version (coverage/freshness.py; one
     query) and everything the figures depend on. Any write to meetings, participants,
@@ -492,7 +493,7 @@ def report_cache_key(
     their scope is the same query (a chair's committees are among its parameters)."""
     if cache_seconds() <= 0:
         return None
-    version = freshness.data_version()
+    version = version or freshness.data_version()
     if version is None:
         return None
     scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
@@ -520,19 +521,24 @@ def cached_coverage_report(
     meeting_kinds: list | None = None,
     available_kinds: list | None = None,
     today: dt.date | None = None,
-    key: str | None = "",
+    version: str | None = None,
 ) -> Report:
-    """`coverage_report` read from the cache under `report_cache_key` (computed here
-    unless given; None: not cached), computed and stored when missing."""
+    """`coverage_report` read from the cache under `report_cache_key`, computed and
+    stored when missing. `version`: the data version if the caller has read it already."""
     from meetings.models import MeetingKind
 
     today = today or timezone.localdate()
     target = target_from_settings()
     all_kinds = available_kinds if available_kinds is not None else list(MeetingKind.objects.all())
-    if key == "":
-        key = report_cache_key(
-            scope=scope, period=period, meeting_kinds=meeting_kinds, available_kinds=all_kinds, today=today, target=target
-        )
+    key = report_cache_key(
+        scope=scope,
+        period=period,
+        meeting_kinds=meeting_kinds,
+        available_kinds=all_kinds,
+        today=today,
+        target=target,
+        version=version,
+    )
     report = cache.get(key) if key else None
     if report is None:
         report = coverage_report(

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from hashlib import sha256
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from meetings.models import MeetingKind
 from organisation.models import Centre, ElectoralTerm, Workplace, WorkplaceKind
 
-from . import charts, selectors, stats
+from . import charts, freshness, selectors, stats
 from .forms import CUSTOM, LAST_12_MONTHS, DashboardFilterForm, PlanForm
 from .permissions import get_committee_plan_for_user, require_dashboard
 
@@ -94,24 +95,13 @@ def _filters(request) -> Filters:
     return Filters(form, period, scope, counted, meeting_kinds, terms, committees, request.GET.get("sort", "status"))
 
 
-def _report(filters: Filters, key: str | None = "") -> selectors.Report:
+def _report(filters: Filters, version: str | None = None) -> selectors.Report:
     return selectors.cached_coverage_report(
         scope=filters.scope,
         period=filters.period,
         meeting_kinds=filters.counted_kinds,
         available_kinds=filters.meeting_kinds,
-        key=key,
-    )
-
-
-def _report_key(filters: Filters) -> str | None:
-    return selectors.report_cache_key(
-        scope=filters.scope,
-        period=filters.period,
-        meeting_kinds=filters.counted_kinds,
-        available_kinds=filters.meeting_kinds,
-        today=timezone.localdate(),
-        target=selectors.target_from_settings(),
+        version=version,
     )
 
 
@@ -132,35 +122,55 @@ def _columns(report: selectors.Report) -> list[tuple[str, str]]:
 
 
 def dashboard(request):
-    """The filters, then the figures: the part below the filters is rendered from the
-    cached report and cached itself, under the report's key (the data version) with this
-    person, language and query string, so a repeated view renders only the form."""
-    filters = _filters(request)
-    key = _report_key(filters)
-    export_query = request.GET.copy()
-    export_query.pop("page", None)
-    export_query["sort"] = filters.sort
-    context = {
-        "form": filters.form,
-        "period": filters.period,
-        "target": selectors.target_from_settings(),
-        "export_query": export_query.urlencode(),
-    }
-    body_key = None
-    if key:
-        query = sorted(request.GET.lists())
-        body_key = f"{key}:page:" + sha256(repr((request.user.pk, get_language(), query)).encode()).hexdigest()
-    body = cache.get(body_key) if body_key else None
+    """The page below the navigation is rendered once per data version (coverage/freshness.py),
+    person, language, day and query string, and served from the cache until the data
+    changes: a repeated view costs the permission check and the version's query. The
+    report behind it is cached too, shared by everyone with the same scope and filters."""
+    require_dashboard(request.user)
+    key, version = _page_key(request)
+    body = cache.get(key) if key else None
+    context = {}
     if body is None:
-        figures = _figures(request, filters, _report(filters, key))
-        # Without the context processors: the fragment needs only the request (for the
+        filters = _filters(request)
+        export_query = request.GET.copy()
+        export_query.pop("page", None)
+        export_query["sort"] = filters.sort
+        context = {
+            "form": filters.form,
+            "period": filters.period,
+            "target": selectors.target_from_settings(),
+            "export_query": export_query.urlencode(),
+            **_figures(request, filters, _report(filters, version)),
+        }
+        # Without the context processors: the fragment needs only the request (the
         # pagination's links), and they would run their queries a second time.
-        body = render_to_string("coverage/_dashboard_body.html", {**figures, "request": request})
-        if body_key:
-            cache.set(body_key, body, selectors.cache_seconds())
-        context.update(figures)
+        body = render_to_string("coverage/_dashboard_body.html", {**context, "request": request})
+        if key:
+            cache.set(key, body, selectors.cache_seconds())
     context["body"] = mark_safe(body)  # nosec B308, B703: our own template's output  # noqa: S308
     return render(request, "coverage/dashboard.html", context)
+
+
+def _page_key(request) -> tuple[str | None, str | None]:
+    """Everything the page shows depends on: the data (its version covers the meetings,
+    memberships and so roles, workplaces, committees, centres, kinds and terms), who asks,
+    in which language, on which day, with which filters, sort and page."""
+    if selectors.cache_seconds() <= 0:
+        return None, None
+    version = freshness.data_version()
+    if version is None:
+        return None, None
+    identity = repr(
+        (
+            request.user.pk,
+            get_language(),
+            timezone.localdate(),
+            sorted(request.GET.lists()),
+            selectors.target_from_settings(),
+        )
+    )
+    database = settings.DATABASES["default"]["NAME"]
+    return "coverage:page:" + sha256(f"{database}|{version}|{identity}".encode()).hexdigest(), version
 
 
 def _figures(request, filters: Filters, report: selectors.Report) -> dict:
