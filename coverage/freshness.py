@@ -118,10 +118,13 @@ def install_triggers(connection=default_connection) -> None:
                     )
 
 
-def drop_all(connection=default_connection) -> None:
+def drop_triggers(connection=default_connection) -> None:
     quote = connection.ops.quote_name
+    existing = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
         for table, _columns in watched_tables():
+            if table not in existing:
+                continue
             names = _names(table)
             if connection.vendor == "postgresql":
                 cursor.execute(f"DROP TRIGGER IF EXISTS {names['statement']} ON {quote(table)}")
@@ -129,6 +132,20 @@ def drop_all(connection=default_connection) -> None:
             elif connection.vendor == "sqlite":
                 for key in ("ins", "upd", "del"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS {quote(names[key])}")
+
+
+def bump(connection=default_connection) -> None:
+    """A new version by hand: after `migrate`, whose data migrations ran without triggers."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT nextval('{STORAGE}')")
+        elif connection.vendor == "sqlite":
+            cursor.execute(f"UPDATE {STORAGE} SET value = random() WHERE id = 1")  # noqa: S608  # nosec B608
+
+
+def drop_all(connection=default_connection) -> None:
+    drop_triggers(connection)
+    with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
             cursor.execute(f"DROP SEQUENCE IF EXISTS {STORAGE}")
@@ -150,9 +167,32 @@ def data_version(connection=default_connection) -> str | None:
     return f"{row[0]}.{int(bool(row[1]))}" if row else None
 
 
+# Migrations run without the triggers: PostgreSQL refuses to ALTER a table with pending
+# deferred trigger events, which a migration that changes rows and then the table (in one
+# transaction) would leave. They are dropped before `migrate` and put back after it, with
+# a new version for whatever the migrations changed.
+
+
+def before_migrate(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor in {"postgresql", "sqlite"} and storage_present(connection):
+        drop_triggers(connection)
+
+
 def after_migrate(sender, using="default", **kwargs) -> None:
     from django.db import connections
 
     connection = connections[using]
     if connection.vendor in {"postgresql", "sqlite"}:
         install_triggers(connection)
+        bump(connection)
+
+
+def storage_present(connection) -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [STORAGE])
+            return bool(cursor.fetchone()[0])
+    return STORAGE in connection.introspection.table_names()
