@@ -11,8 +11,10 @@ class CoverageConfig(AppConfig):
 
         from portal import navigation
 
-        from . import freshness
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            freshness,
+            permissions,  # noqa: F401  (registers the rules)
+        )
 
         # The report cache's triggers: off during `migrate`, back after it (coverage/freshness.py).
         pre_migrate.connect(freshness.before_migrate, sender=self, dispatch_uid="coverage_data_version_off")

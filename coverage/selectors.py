@@ -473,7 +473,6 @@ def coverage_report(
     return report
 
 
-
 def report_cache_key(
     *,
     scope: QuerySet[Workplace],
@@ -542,7 +541,12 @@ def cached_coverage_report(
     report = cache.get(key) if key else None
     if report is None:
         report = coverage_report(
-            scope=scope, period=period, meeting_kinds=meeting_kinds, today=today, target=target, available_kinds=all_kinds
+            scope=scope,
+            period=period,
+            meeting_kinds=meeting_kinds,
+            today=today,
+            target=target,
+            available_kinds=all_kinds,
         ).summarise()
         if key:
             cache.set(key, report, cache_seconds())
@@ -553,6 +557,7 @@ def cached_coverage_report(
 
 def cache_seconds() -> int:
     return int(getattr(settings, "COVERAGE_REPORT_CACHE_SECONDS", 600))
+
 
 # --- Sorting -----------------------------------------------------------------------------
 
