@@ -148,7 +148,7 @@ def dashboard(request):
         if key:
             cache.set(key, body, selectors.cache_seconds())
     # Our own template's output, escaped when it was rendered.
-    context["body"] = mark_safe(body)  # noqa: S308  # nosec B308,B703
+    context["body"] = mark_safe(body)  # noqa: S308 (escaped when rendered)  # nosec B308 B703
     return render(request, "coverage/dashboard.html", context)
 
 
