@@ -25,6 +25,8 @@ meeting's title does not throw the cached report away.
 
 from __future__ import annotations
 
+from hashlib import sha256
+
 from django.apps import apps
 from django.db import connection as default_connection
 
@@ -151,6 +153,15 @@ def drop_all(connection=default_connection) -> None:
             cursor.execute(f"DROP SEQUENCE IF EXISTS {STORAGE}")
         elif connection.vendor == "sqlite":
             cursor.execute(f"DROP TABLE IF EXISTS {STORAGE}")
+
+
+def cache_key(namespace: str, version: str, identity: str) -> str:
+    """A cache key for something computed from the data at `version`; the database's name
+    keeps two databases sharing one Redis (test runs, the benchmark) apart."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]["NAME"]
+    return f"coverage:{namespace}:" + sha256(f"{database}|{version}|{identity}".encode()).hexdigest()
 
 
 def data_version(connection=default_connection) -> str | None:

@@ -24,7 +24,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from hashlib import sha256
 
 from django.conf import settings
 from django.core.cache import cache
@@ -509,8 +508,7 @@ def report_cache_key(
             target,
         )
     )
-    database = settings.DATABASES["default"]["NAME"]
-    return f"coverage:report:{sha256(f'{database}|{version}|{identity}'.encode()).hexdigest()}"
+    return freshness.cache_key("report", version, identity)
 
 
 def cached_coverage_report(
@@ -529,25 +527,18 @@ def cached_coverage_report(
     today = today or timezone.localdate()
     target = target_from_settings()
     all_kinds = available_kinds if available_kinds is not None else list(MeetingKind.objects.all())
-    key = report_cache_key(
-        scope=scope,
-        period=period,
-        meeting_kinds=meeting_kinds,
-        available_kinds=all_kinds,
-        today=today,
-        target=target,
-        version=version,
-    )
+    arguments = {
+        "scope": scope,
+        "period": period,
+        "meeting_kinds": meeting_kinds,
+        "available_kinds": all_kinds,
+        "today": today,
+        "target": target,
+    }
+    key = report_cache_key(**arguments, version=version)
     report = cache.get(key) if key else None
     if report is None:
-        report = coverage_report(
-            scope=scope,
-            period=period,
-            meeting_kinds=meeting_kinds,
-            today=today,
-            target=target,
-            available_kinds=all_kinds,
-        ).summarise()
+        report = coverage_report(**arguments).summarise()
         if key:
             cache.set(key, report, cache_seconds())
     # Two periods with the same days share a copy; the label is this request's (e.g. the term's name).

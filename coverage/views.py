@@ -9,9 +9,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
-from hashlib import sha256
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -170,8 +168,7 @@ def _page_key(request) -> tuple[str | None, str | None]:
             selectors.target_from_settings(),
         )
     )
-    database = settings.DATABASES["default"]["NAME"]
-    return "coverage:page:" + sha256(f"{database}|{version}|{identity}".encode()).hexdigest(), version
+    return freshness.cache_key("page", version, identity), version
 
 
 def _figures(request, filters: Filters, report: selectors.Report) -> dict:
