@@ -546,6 +546,31 @@ def cached_coverage_report(
     return report
 
 
+def warm_leadership_report() -> bool:
+    """Compute and cache the report the leadership opens first (every workplace, the last
+    12 months, every kind, in the site's language) unless it is cached for the current data
+    version already: run by the beat every minute, so the first view after a change seldom
+    waits for the aggregates. True when it computed."""
+    from django.utils import translation
+
+    from meetings.models import MeetingKind
+
+    with translation.override(settings.LANGUAGE_CODE):
+        today = timezone.localdate()
+        arguments = {
+            "scope": Workplace.objects.filter(is_active=True),  # workplaces_in_scope for the leadership
+            "period": last_twelve_months(today),
+            "meeting_kinds": None,
+            "available_kinds": list(MeetingKind.objects.all()),
+            "today": today,
+        }
+        key = report_cache_key(**arguments, target=target_from_settings())
+        if key is None or cache.has_key(key):
+            return False
+        cached_coverage_report(**arguments)
+        return True
+
+
 def cache_seconds() -> int:
     return int(getattr(settings, "COVERAGE_REPORT_CACHE_SECONDS", 600))
 

@@ -331,6 +331,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=15),
         "options": {"expires": 600},
     },
+    # Coverage: after a change to the meetings, the leadership's dashboard report is
+    # computed ahead (coverage.selectors.warm_leadership_report), not by the first viewer.
+    "coverage-warm-dashboard": {
+        "task": "coverage.tasks.warm_dashboard",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
     # Development agreements: reminders of the yearly cycle's deadlines (agreements.tasks).
     "agreements-queue-deadline-reminders": {
         "task": "agreements.tasks.queue_deadline_reminders",
