@@ -7,9 +7,18 @@ class CoverageConfig(AppConfig):
     verbose_name = _("Coverage")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate, pre_migrate
+
         from portal import navigation
 
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            freshness,
+            permissions,  # noqa: F401  (registers the rules)
+        )
+
+        # The report cache's triggers: off during `migrate`, back after it (coverage/freshness.py).
+        pre_migrate.connect(freshness.before_migrate, sender=self, dispatch_uid="coverage_data_version_off")
+        post_migrate.connect(freshness.after_migrate, sender=self, dispatch_uid="coverage_data_version")
 
         navigation.register(
             _("Coverage"),

@@ -23,8 +23,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -35,7 +37,7 @@ from django.utils.translation import gettext as _
 from organisation.models import COMMITTEE_ROLES, Committee, ElectoralTerm, Membership, Workplace
 from organisation.roles import roles_of
 
-from . import stats
+from . import freshness, stats
 
 
 def workplaces_in_scope(user) -> QuerySet[Workplace]:
@@ -148,6 +150,9 @@ class QuarterSummary:
 
 @dataclass
 class Report:
+    """The figures of a scope and period. The summaries are cached properties: computed
+    once before the report is cached (`summarise`), then read from the cached copy."""
+
     period: Period
     today: dt.date
     kinds: list  # MeetingKind rows shown as columns
@@ -161,7 +166,7 @@ class Report:
     def count(self) -> int:
         return len(self.rows)
 
-    @property
+    @cached_property
     def without_contact(self) -> int:
         return sum(1 for row in self.rows if row.total == 0)
 
@@ -173,16 +178,23 @@ class Report:
     def share_without_percent(self) -> int:
         return round(self.share_without * 100)
 
-    @property
+    @cached_property
     def gini(self) -> float:
         return stats.gini([row.total for row in self.rows])
 
-    @property
+    @cached_property
     def contacts(self) -> int:
         return sum(row.total for row in self.rows)
 
+    @cached_property
+    def status_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(stats.STATUS_ORDER, 0)
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
     def status_count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
+        return self.status_counts[status]
 
     @property
     def missed(self) -> int:
@@ -196,18 +208,18 @@ class Report:
     def met(self) -> int:
         return self.status_count(stats.MET)
 
-    @property
+    @cached_property
     def most_visited(self) -> list[WorkplaceCoverage]:
         ranked = sorted(self.rows, key=lambda row: (-row.total, row.name))
         return [row for row in ranked if row.total > 0][:3]
 
-    @property
+    @cached_property
     def least_visited(self) -> list[WorkplaceCoverage]:
         never = dt.datetime.min.replace(tzinfo=dt.UTC)
         ranked = sorted(self.rows, key=lambda row: (row.total, row.last_contact or never, row.name))
         return ranked[:3]
 
-    @property
+    @cached_property
     def quarter_summaries(self) -> list[QuarterSummary]:
         result = []
         for index, bucket in enumerate(self.quarters):
@@ -223,6 +235,13 @@ class Report:
                 )
             )
         return result
+
+    def summarise(self) -> Report:
+        """Compute every summary now, so a cached copy carries them."""
+        for name in ("without_contact", "gini", "contacts", "status_counts", "most_visited", "least_visited"):
+            getattr(self, name)
+        self.quarter_summaries  # noqa: B018 (computes the cached property)
+        return self
 
 
 def target_from_settings() -> stats.Target:
@@ -451,6 +470,109 @@ def coverage_report(
         row.status = target.status(contacts=row.total, days_since=row.days_since, period_days=elapsed)
     report.rows = list(rows.values())
     return report
+
+
+def report_cache_key(
+    *,
+    scope: QuerySet[Workplace],
+    period: Period,
+    meeting_kinds: list | None,
+    available_kinds: list,
+    today: dt.date,
+    target: stats.Target,
+    version: str | None = None,
+) -> str | None:
+    """The cache key of a report: the database's data version (coverage/freshness.py; one
+    query) and everything the figures depend on. Any write to meetings, participants,
+    memberships or workplaces makes a new version, so the next request computes afresh.
+    None: no caching (``COVERAGE_REPORT_CACHE_SECONDS = 0``, or a database without triggers).
+
+    The key holds the scope's SQL and parameters, so two people share a copy only when
+    their scope is the same query (a chair's committees are among its parameters)."""
+    if cache_seconds() <= 0:
+        return None
+    version = version or freshness.data_version()
+    if version is None:
+        return None
+    scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+    identity = repr(
+        (
+            scope_sql,
+            [str(value) for value in scope_params],
+            period.start,
+            period.end,
+            None if meeting_kinds is None else sorted(kind.pk for kind in meeting_kinds),
+            [(kind.pk, kind.slug, kind.label) for kind in available_kinds],
+            today,
+            get_language(),
+            target,
+        )
+    )
+    return freshness.cache_key("report", version, identity)
+
+
+def cached_coverage_report(
+    *,
+    scope: QuerySet[Workplace],
+    period: Period,
+    meeting_kinds: list | None = None,
+    available_kinds: list | None = None,
+    today: dt.date | None = None,
+    version: str | None = None,
+) -> Report:
+    """`coverage_report` read from the cache under `report_cache_key`, computed and
+    stored when missing. `version`: the data version if the caller has read it already."""
+    from meetings.models import MeetingKind
+
+    today = today or timezone.localdate()
+    target = target_from_settings()
+    all_kinds = available_kinds if available_kinds is not None else list(MeetingKind.objects.all())
+    arguments = {
+        "scope": scope,
+        "period": period,
+        "meeting_kinds": meeting_kinds,
+        "available_kinds": all_kinds,
+        "today": today,
+        "target": target,
+    }
+    key = report_cache_key(**arguments, version=version)
+    report = cache.get(key) if key else None
+    if report is None:
+        report = coverage_report(**arguments).summarise()
+        if key:
+            cache.set(key, report, cache_seconds())
+    # Two periods with the same days share a copy; the label is this request's (e.g. the term's name).
+    report.period = period
+    return report
+
+
+def warm_leadership_report() -> bool:
+    """Compute and cache the report the leadership opens first (every workplace, the last
+    12 months, every kind, in the site's language) unless it is cached for the current data
+    version already: run by the beat every minute, so the first view after a change seldom
+    waits for the aggregates. True when it computed."""
+    from django.utils import translation
+
+    from meetings.models import MeetingKind
+
+    with translation.override(settings.LANGUAGE_CODE):
+        today = timezone.localdate()
+        arguments = {
+            "scope": Workplace.objects.filter(is_active=True),  # workplaces_in_scope for the leadership
+            "period": last_twelve_months(today),
+            "meeting_kinds": None,
+            "available_kinds": list(MeetingKind.objects.all()),
+            "today": today,
+        }
+        key = report_cache_key(**arguments, target=target_from_settings())
+        if key is None or cache.has_key(key):
+            return False
+        cached_coverage_report(**arguments)
+        return True
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "COVERAGE_REPORT_CACHE_SECONDS", 600))
 
 
 # --- Sorting -----------------------------------------------------------------------------

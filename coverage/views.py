@@ -10,22 +10,28 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from meetings.models import MeetingKind
 from organisation.models import Centre, ElectoralTerm, Workplace, WorkplaceKind
 
-from . import charts, selectors, stats
+from . import charts, freshness, selectors, stats
 from .forms import CUSTOM, LAST_12_MONTHS, DashboardFilterForm, PlanForm
 from .permissions import get_committee_plan_for_user, require_dashboard
 
-PAGE_SIZE = 100
+# Gaps first (the default sort is by status) and 50 rows a page: the page renders the
+# same amount whatever the number of workplaces; the summary, charts and exports cover all.
+PAGE_SIZE = 50
 
 
 @dataclass
@@ -87,12 +93,13 @@ def _filters(request) -> Filters:
     return Filters(form, period, scope, counted, meeting_kinds, terms, committees, request.GET.get("sort", "status"))
 
 
-def _report(filters: Filters) -> selectors.Report:
-    return selectors.coverage_report(
+def _report(filters: Filters, version: str | None = None) -> selectors.Report:
+    return selectors.cached_coverage_report(
         scope=filters.scope,
         period=filters.period,
         meeting_kinds=filters.counted_kinds,
         available_kinds=filters.meeting_kinds,
+        version=version,
     )
 
 
@@ -113,8 +120,59 @@ def _columns(report: selectors.Report) -> list[tuple[str, str]]:
 
 
 def dashboard(request):
-    filters = _filters(request)
-    report = _report(filters)
+    """The page below the navigation is rendered once per data version (coverage/freshness.py),
+    person, language, day and query string, and served from the cache until the data
+    changes: a repeated view costs the permission check and the version's query. The
+    report behind it is cached too, shared by everyone with the same scope and filters."""
+    require_dashboard(request.user)
+    key, version = _page_key(request)
+    body = cache.get(key) if key else None
+    context = {}
+    if body is None:
+        filters = _filters(request)
+        export_query = request.GET.copy()
+        export_query.pop("page", None)
+        export_query["sort"] = filters.sort
+        context = {
+            "form": filters.form,
+            "period": filters.period,
+            "target": selectors.target_from_settings(),
+            "export_query": export_query.urlencode(),
+            **_figures(request, filters, _report(filters, version)),
+        }
+        # Without the context processors: the fragment needs only the request (the
+        # pagination's links), and they would run their queries a second time.
+        body = render_to_string("coverage/_dashboard_body.html", {**context, "request": request})
+        if key:
+            cache.set(key, body, selectors.cache_seconds())
+    # Our own template's output, escaped when it was rendered.
+    context["body"] = mark_safe(body)  # noqa: S308 (escaped when rendered)  # nosec B308 B703
+    return render(request, "coverage/dashboard.html", context)
+
+
+def _page_key(request) -> tuple[str | None, str | None]:
+    """Everything the page shows depends on: the data (its version covers the meetings,
+    memberships and so roles, workplaces, committees, centres, kinds and terms), who asks,
+    in which language, on which day, with which filters, sort and page."""
+    if selectors.cache_seconds() <= 0:
+        return None, None
+    version = freshness.data_version()
+    if version is None:
+        return None, None
+    identity = repr(
+        (
+            request.user.pk,
+            get_language(),
+            timezone.localdate(),
+            sorted(request.GET.lists()),
+            selectors.target_from_settings(),
+        )
+    )
+    return freshness.cache_key("page", version, identity), version
+
+
+def _figures(request, filters: Filters, report: selectors.Report) -> dict:
+    """The context of the figures below the filters."""
     rows, sort = selectors.sort_rows(report.rows, filters.sort, report.kinds)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -141,12 +199,8 @@ def dashboard(request):
         for term in sorted(filters.terms, key=lambda t: t.election_date or dt.date.min)
         if term.election_date and report.period.start <= term.election_date <= report.period.end
     ]
-    export_query = request.GET.copy()
-    export_query.pop("page", None)
-    export_query["sort"] = sort
-    context = {
+    return {
         "quarter_rows": _quarter_rows(report),
-        "form": filters.form,
         "report": report,
         "page": page,
         "headers": headers,
@@ -154,11 +208,9 @@ def dashboard(request):
         "chart": charts.monthly_chart(report.months, report.meetings_per_month, elections),
         "elections": elections,
         "month_rows": list(zip(report.months, report.meetings_per_month, strict=True)),
-        "export_query": export_query.urlencode(),
         "status": stats,
         "plannable": _plannable(request.user, filters),
     }
-    return render(request, "coverage/dashboard.html", context)
 
 
 def _quarter_rows(report: selectors.Report) -> list[dict]:

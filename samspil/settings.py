@@ -331,6 +331,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=15),
         "options": {"expires": 600},
     },
+    # Coverage: after a change to the meetings, the leadership's dashboard report is
+    # computed ahead (coverage.selectors.warm_leadership_report), not by the first viewer.
+    "coverage-warm-dashboard": {
+        "task": "coverage.tasks.warm_dashboard",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
     # Development agreements: reminders of the yearly cycle's deadlines (agreements.tasks).
     "agreements-queue-deadline-reminders": {
         "task": "agreements.tasks.queue_deadline_reminders",
@@ -479,3 +486,6 @@ MEETING_MAIL_SEND_DELAY_SECONDS = float(os.environ.get("MEETING_MAIL_SEND_DELAY_
 COVERAGE_TARGET_PER_YEAR = float(os.environ.get("COVERAGE_TARGET_PER_YEAR", "1"))
 COVERAGE_DUE_SOON_MONTHS = float(os.environ.get("COVERAGE_DUE_SOON_MONTHS", "10"))
 COVERAGE_NUDGE_CHAIRS = env_bool("COVERAGE_NUDGE_CHAIRS", False)
+# The dashboard's report is cached under a data version the database bumps on every
+# relevant write (coverage/freshness.py); this timeout only bounds a rare race. 0: no cache.
+COVERAGE_REPORT_CACHE_SECONDS = int(os.environ.get("COVERAGE_REPORT_CACHE_SECONDS", "600"))
