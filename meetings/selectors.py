@@ -54,7 +54,10 @@ def _listed(meetings: QuerySet[Meeting], user=None) -> QuerySet[Meeting]:
     )
     if user is not None and user.is_authenticated:
         meetings = meetings.annotate(
-            my_response=Subquery(Participant.objects.filter(meeting=OuterRef("pk"), person=user).values("response")[:1])
+            # order_by(): the model's ordering would join meeting and person for nothing.
+            my_response=Subquery(
+                Participant.objects.filter(meeting=OuterRef("pk"), person=user).order_by().values("response")[:1]
+            )
         )
     return meetings
 
@@ -62,10 +65,18 @@ def _listed(meetings: QuerySet[Meeting], user=None) -> QuerySet[Meeting]:
 def my_meetings(user, *, past: bool = False, now: dt.datetime | None = None) -> QuerySet[Meeting]:
     """Meetings the person takes part in or organises; upcoming soonest first, past latest first."""
     now = now or timezone.now()
+    # One id list (a UNION) rather than "participant OR organiser": with the OR, PostgreSQL
+    # can only test each meeting against the person's participations, so it walked
+    # meeting_starts from ten years back to find 20 upcoming ones (94,000 rows, 190 ms
+    # at scale). The UNION is a semi-join: the person's few hundred meetings by primary
+    # key, then the time filter and a top-N sort (2 ms).
     mine = Meeting.objects.filter(
-        Q(pk__in=Participant.objects.filter(person=user).values("meeting_id")) | Q(organiser=user)
+        pk__in=Participant.objects.filter(person=user)
+        .order_by()
+        .values("meeting_id")
+        .union(Meeting.objects.filter(organiser=user).order_by().values("pk"))
     )
-    mine = mine.filter(ends_at__lt=now).order_by("-starts_at") if past else mine.filter(ends_at__gte=now)
+    mine = mine.filter(ends_at__lt=now) if past else mine.filter(ends_at__gte=now)
     return _listed(mine, user).order_by("-starts_at" if past else "starts_at")
 
 
