@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, ExtractMonth, TruncDate
 from django.utils import timezone
 
 from organisation.models import Membership, Role, Workplace
@@ -14,10 +14,12 @@ from organisation.roles import roles_of
 from .models import BlockedPeriod, Booking, Meeting, Participant, VisitSlot
 
 
-def meetings_visible_to(user) -> QuerySet[Meeting]:
-    """Every meeting the person may open: the same rule as meetings.view_meeting."""
+def meetings_visible_to(user, meetings: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
+    """Every meeting the person may open: the same rule as meetings.view_meeting.
+    Given `meetings`, the rule narrows those (a filter on the same rows, so PostgreSQL
+    can use the caller's index instead of testing all meetings against the rule)."""
     roles = roles_of(user)
-    meetings = Meeting.objects.all()
+    meetings = Meeting.objects.all() if meetings is None else meetings
     if roles.is_leadership:
         return meetings
     if not user.is_authenticated:
@@ -80,13 +82,36 @@ def my_meetings(user, *, past: bool = False, now: dt.datetime | None = None) -> 
     return _listed(mine, user).order_by("-starts_at" if past else "starts_at")
 
 
-def committee_plan(committee, *, year: int, user=None) -> QuerySet[Meeting]:
+def _plan_year(committee, year: int, user) -> QuerySet[Meeting]:
+    """The committee's meetings in a local calendar year that the person may see."""
     tz = timezone.get_current_timezone()
     start = dt.datetime(year, 1, 1, tzinfo=tz)
     end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
-    return _listed(Meeting.objects.filter(committee=committee, starts_at__gte=start, starts_at__lt=end), user).order_by(
-        "starts_at"
+    meetings = Meeting.objects.filter(committee=committee, starts_at__gte=start, starts_at__lt=end)
+    return meetings if user is None else meetings_visible_to(user, meetings)
+
+
+def committee_plan(committee, *, year: int, user=None) -> QuerySet[Meeting]:
+    """The year's meetings in order, each with its local month (the plan's headings)."""
+    return (
+        _listed(_plan_year(committee, year, user), user)
+        .annotate(month=ExtractMonth("starts_at"))
+        .order_by("starts_at", "pk")
     )
+
+
+def committee_plan_months(committee, *, year: int, user=None) -> list[tuple[int, int]]:
+    """(local month, meetings) for the months of the year that have meetings, in order:
+    the plan's month index and its page count in one query (meeting_committee_starts)."""
+    rows = (
+        _plan_year(committee, year, user)
+        .order_by()
+        .annotate(month=ExtractMonth("starts_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    return [(row["month"], row["n"]) for row in rows]
 
 
 def workplace_meetings(workplace, *, user, past: bool = False) -> QuerySet[Meeting]:
