@@ -113,3 +113,37 @@ def test_free_visit_times_run_a_fixed_number_of_queries(org, client_for, size, d
     with django_assert_num_queries(FREE_TIMES_QUERIES):
         response = client.get("/moeder/besoeg/")
     assert "Egeskovskolen" in response.content.decode()
+
+
+# The committee plan (a year, a page of 40): the user (1), the committee (1), roles (1),
+# meetings per month for the month index and the page count (1), the page of meetings
+# with kind, host, committee, participant count and my reply (1).
+COMMITTEE_PLAN_QUERIES = 5
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_the_committee_plan_runs_a_fixed_number_of_queries(org, client_for, size, django_assert_num_queries):
+    year = timezone.localdate().year + 1
+    start = timezone.make_aware(dt.datetime(year, 1, 5, 9))
+    kind = helpers.kind()
+    meetings = Meeting.objects.bulk_create(
+        [
+            Meeting(
+                kind=kind,
+                title=f"Planmøde {n}",
+                committee=org.committee,
+                host=org.workplace,
+                organiser=org.chair,
+                starts_at=start + dt.timedelta(hours=8 * n),
+                ends_at=start + dt.timedelta(hours=8 * n + 1),
+            )
+            for n in range(size)
+        ]
+    )
+    Participant.objects.bulk_create([Participant(meeting=m, person=org.member, role="politician") for m in meetings])
+    client = client_for(org.member)
+    url = f"/moeder/udvalg/{org.committee.slug}/?year={year}"
+    client.get(url)
+    with django_assert_num_queries(COMMITTEE_PLAN_QUERIES):
+        response = client.get(url)
+    assert "Planmøde 0" in response.content.decode()
