@@ -38,20 +38,7 @@ def test_my_meetings_lists_what_i_take_part_in_or_organise_soonest_first(org, cl
 def _plan_meetings(org, year: int, count: int, *, every_hours: int = 8) -> None:
     """`count` meetings of the committee from 5 January of `year`, one every few hours."""
     start = services.local_datetime(dt.date(year, 1, 5), dt.time(9, 0))
-    Meeting.objects.bulk_create(
-        [
-            Meeting(
-                kind=helpers.kind(),
-                title=f"Planmøde {n:04d}",
-                committee=org.committee,
-                host=org.workplace,
-                organiser=org.chair,
-                starts_at=start + dt.timedelta(hours=every_hours * n),
-                ends_at=start + dt.timedelta(hours=every_hours * n, minutes=90),
-            )
-            for n in range(count)
-        ]
-    )
+    helpers.bulk_meetings(org, count, start=start, every_hours=every_hours, title="Planmøde")
 
 
 def test_a_busy_committee_year_comes_in_pages_with_a_month_index(org, client_for):
@@ -62,7 +49,7 @@ def test_a_busy_committee_year_comes_in_pages_with_a_month_index(org, client_for
     url = f"/moeder/udvalg/{org.committee.slug}/"
 
     first = client.get(url, {"year": year})
-    assert _titles(first) == [f"Planmøde {n:04d}" for n in range(40)]
+    assert _titles(first) == [f"Planmøde {n}" for n in range(40)]
     html = first.content.decode()
     assert f"Møder 1–40 af 50 i {year}." in html
     # The index: each month with its count, linking to the page where it starts.
@@ -70,7 +57,7 @@ def test_a_busy_committee_year_comes_in_pages_with_a_month_index(org, client_for
     assert months == [("1", "1", "Januar", "27"), ("1", "2", "Februar", "23")]
 
     second = client.get(url, {"year": year, "page": 2})
-    assert _titles(second) == [f"Planmøde {n:04d}" for n in range(40, 50)]
+    assert _titles(second) == [f"Planmøde {n}" for n in range(40, 50)]
     assert 'id="month-2"' in second.content.decode()
 
 
