@@ -116,10 +116,23 @@ def committee_plan_months(committee, *, year: int, user=None) -> list[tuple[int,
 
 def workplace_meetings(workplace, *, user, past: bool = False) -> QuerySet[Meeting]:
     now = timezone.now()
-    meetings = meetings_visible_to(user).filter(
-        Q(host=workplace)
-        | Q(pk__in=Meeting.workplaces.through.objects.filter(workplace=workplace).values("meeting_id"))
+    # A UNION of ids, as in my_meetings: "host OR other workplace" made PostgreSQL walk
+    # meeting_starts through all 100,000 meetings (250 ms at scale) for a workplace's 50.
+    ids = (
+        Meeting.objects.filter(host=workplace)
+        .order_by()
+        .values("pk")
+        .union(Meeting.workplaces.through.objects.filter(workplace=workplace).order_by().values("meeting_id"))
     )
+    roles = roles_of(user)
+    if roles.is_leadership or workplace.pk in roles.staff_workplace_ids:
+        # They may open all of the workplace's meetings (the rule in meetings_visible_to).
+        meetings = Meeting.objects.filter(pk__in=ids)
+    else:
+        # Anyone else: the rule's ORs on the workplace's meetings, read first (one query,
+        # ~50 ids at Copenhagen size). Given the ids as a subquery, PostgreSQL misjudged
+        # the rule and tested all 100,000 meetings against it (50–200 ms).
+        meetings = meetings_visible_to(user, Meeting.objects.filter(pk__in=[row["pk"] for row in ids]))
     meetings = meetings.filter(ends_at__lt=now) if past else meetings.filter(ends_at__gte=now)
     return _listed(meetings, user).order_by("-starts_at" if past else "starts_at")
 

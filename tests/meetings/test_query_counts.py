@@ -132,3 +132,21 @@ def test_the_committee_plan_runs_a_fixed_number_of_queries(org, client_for, size
     with django_assert_num_queries(COMMITTEE_PLAN_QUERIES):
         response = client.get(url)
     assert "Møde 0<" in response.content.decode()
+
+
+# A workplace's meetings, as a committee member (the visibility rule applies): the user
+# (1), the workplace (1), roles (1), the workplace's meeting ids (1), the count for the
+# paginator (1), the page of meetings (1). Its leader and leadership skip the ids (5).
+WORKPLACE_MEETINGS_QUERIES = {"member": 6, "leader": 5}
+
+
+@pytest.mark.parametrize("role", ["member", "leader"])
+@pytest.mark.parametrize("size", [10, 1000])
+def test_a_workplaces_meetings_run_a_fixed_number_of_queries(org, client_for, size, role, django_assert_num_queries):
+    _meetings_for(org, size)
+    client = client_for(getattr(org, role))
+    url = f"/moeder/virksomhed/{org.workplace.slug}/"
+    client.get(url)
+    with django_assert_num_queries(WORKPLACE_MEETINGS_QUERIES[role]):
+        response = client.get(url)
+    assert "Møde 0<" in response.content.decode()
