@@ -167,11 +167,11 @@ def may_create_kind(user, kind: MeetingKind, *, committee=None, host=None) -> bo
 
 def creatable_kinds(user) -> list[MeetingKind]:
     roles = roles_of(user)
-    kinds = list(MeetingKind.objects.all())
+    # Most people may create nothing: they cost no query (my meetings asks on every view).
     if roles.is_administrator or roles.led_workplace_ids:
-        return kinds
+        return list(MeetingKind.objects.all())
     if roles.chaired_committee_ids:
-        return [kind for kind in kinds if kind.slug in COMMITTEE_KINDS]
+        return [kind for kind in MeetingKind.objects.all() if kind.slug in COMMITTEE_KINDS]
     return []
 
 

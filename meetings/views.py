@@ -42,6 +42,7 @@ from .permissions import (
 )
 
 PAGE_SIZE = 20
+PLAN_PAGE_SIZE = 40
 
 
 # --- Lists -------------------------------------------------------------------------------
@@ -76,20 +77,35 @@ def committee_plan(request, slug: str):
     # The committee is public structure; its plan lists only the meetings the person may see.
     committee = get_committee_for_user(request.user, slug)
     roles = roles_of(request.user)
+    today = timezone.localdate()
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or today.year)
     except ValueError:
-        year = timezone.localdate().year
+        year = today.year
     year = max(2000, min(year, 2100))
-    visible = selectors.meetings_visible_to(request.user).values("pk")
-    meetings = selectors.committee_plan(committee, year=year, user=request.user).filter(pk__in=visible)
+    # A year at a time, PLAN_PAGE_SIZE meetings a page: a committee with a meeting or two a
+    # month sees its whole year on one page; a busy one (170 a year at Copenhagen size)
+    # gets pages and a month index, and opens at the current month, not in January.
+    months = []
+    total = 0
+    for month, count in selectors.committee_plan_months(committee, year=year, user=request.user):
+        months.append({"month": dt.date(year, month, 1), "count": count, "page": total // PLAN_PAGE_SIZE + 1})
+        total += count
+    paginator = Paginator(selectors.committee_plan(committee, year=year, user=request.user), PLAN_PAGE_SIZE)
+    paginator.count = total  # known from the month index: no COUNT query
+    default_page = 1
+    if year == today.year:
+        default_page = next((m["page"] for m in months if m["month"].month >= today.month), paginator.num_pages)
+    page = paginator.get_page(request.GET.get("page") or default_page)
     return render(
         request,
         "meetings/committee_plan.html",
         {
             "committee": committee,
             "year": year,
-            "meetings": meetings,
+            "months": months,
+            "page": page,
+            "meetings": page.object_list,
             "can_plan": roles.is_administrator or committee.pk in roles.chaired_committee_ids,
         },
     )

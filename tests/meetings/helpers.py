@@ -62,3 +62,22 @@ def locked_minutes(meeting_, author) -> Meeting:
     services.minutes_save(meeting=meeting_, author=author, text="Første udkast.\nRettet.", based_on_version=1)
     services.minutes_lock(meeting=meeting_, actor=author)
     return meeting_
+
+
+def bulk_meetings(org, count: int, *, start: dt.datetime, every_hours: int = 1, title: str = "Møde") -> list[Meeting]:
+    """`count` half-hour meetings of org.committee at org.workplace, one every few hours
+    from `start`, titled "<title> <n>": the large data sets of list and query-count tests."""
+    return Meeting.objects.bulk_create(
+        [
+            Meeting(
+                kind=kind(),
+                title=f"{title} {n}",
+                committee=org.committee,
+                host=org.workplace,
+                organiser=org.chair,
+                starts_at=start + dt.timedelta(hours=every_hours * n),
+                ends_at=start + dt.timedelta(hours=every_hours * n, minutes=30),
+            )
+            for n in range(count)
+        ]
+    )

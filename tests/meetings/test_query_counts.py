@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from meetings.models import Meeting, Participant, VisitSlot
+from meetings.models import Participant, VisitSlot
 from tests import factories
 from tests.meetings import helpers
 
@@ -19,34 +19,24 @@ def private_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
-def _meetings_for(org, count: int):
-    kind = helpers.kind()
-    start = timezone.now() + dt.timedelta(days=1)
-    meetings = Meeting.objects.bulk_create(
-        [
-            Meeting(
-                kind=kind,
-                title=f"Møde {n}",
-                committee=org.committee,
-                host=org.workplace,
-                organiser=org.chair,
-                starts_at=start + dt.timedelta(hours=n),
-                ends_at=start + dt.timedelta(hours=n, minutes=30),
-            )
-            for n in range(count)
-        ]
-    )
+def _meetings_for(org, count: int, *, past: bool = False, start: dt.datetime | None = None, every_hours: int = 1):
+    """`count` meetings of the committee, one every few hours from `start` (by default
+    tomorrow, or so that the last has just ended)."""
+    if start is None:
+        start = timezone.now() + (dt.timedelta(hours=-count - 1) if past else dt.timedelta(days=1))
+    meetings = helpers.bulk_meetings(org, count, start=start, every_hours=every_hours)
     Participant.objects.bulk_create(
         [Participant(meeting=m, person=org.member, role="politician") for m in meetings]
         + [Participant(meeting=m, person=org.leader, role="host") for m in meetings]
     )
 
 
-# My meetings: the user (1), roles (1), creatable kinds (1), the count of my meetings for
-# the paginator (1), the page of meetings with kind, host, committee, participant count
-# and my reply in one query with subqueries (1), my booked visits (1), my committees for
-# the links to their plans (1).
-MY_MEETINGS_QUERIES = 7
+# My meetings, as a committee member: the user (1), roles (1), the count of my meetings
+# for the paginator (1), the page of meetings with kind, host, committee, participant
+# count and my reply in one query with subqueries (1), my booked visits (1), my
+# committees for the links to their plans (1). (A member may create no meeting: the
+# meeting kinds are not read.)
+MY_MEETINGS_QUERIES = 6
 
 
 @pytest.mark.parametrize("size", [10, 1000])
@@ -58,6 +48,16 @@ def test_my_meetings_runs_a_fixed_number_of_queries(org, client_for, size, djang
         response = client.get("/moeder/")
     assert response.status_code == 200
     assert "Møde 0" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_my_past_meetings_run_a_fixed_number_of_queries(org, client_for, size, django_assert_num_queries):
+    _meetings_for(org, size, past=True)
+    client = client_for(org.member)
+    client.get("/moeder/?when=past")
+    with django_assert_num_queries(MY_MEETINGS_QUERIES):
+        response = client.get("/moeder/?when=past")
+    assert f"Møde {size - 1}<" in response.content.decode()
 
 
 def _participants_for(meeting, count: int):
@@ -113,3 +113,40 @@ def test_free_visit_times_run_a_fixed_number_of_queries(org, client_for, size, d
     with django_assert_num_queries(FREE_TIMES_QUERIES):
         response = client.get("/moeder/besoeg/")
     assert "Egeskovskolen" in response.content.decode()
+
+
+# The committee plan (a year, a page of 40): the user (1), the committee (1), roles (1),
+# meetings per month for the month index and the page count (1), the page of meetings
+# with kind, host, committee, participant count and my reply (1).
+COMMITTEE_PLAN_QUERIES = 5
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_the_committee_plan_runs_a_fixed_number_of_queries(org, client_for, size, django_assert_num_queries):
+    # Every 8 hours from 5 January: 1,000 meetings stay inside the year.
+    year = timezone.localdate().year + 1
+    _meetings_for(org, size, start=timezone.make_aware(dt.datetime(year, 1, 5, 9)), every_hours=8)
+    client = client_for(org.member)
+    url = f"/moeder/udvalg/{org.committee.slug}/?year={year}"
+    client.get(url)
+    with django_assert_num_queries(COMMITTEE_PLAN_QUERIES):
+        response = client.get(url)
+    assert "Møde 0<" in response.content.decode()
+
+
+# A workplace's meetings, as a committee member (the visibility rule applies): the user
+# (1), the workplace (1), roles (1), the workplace's meeting ids (1), the count for the
+# paginator (1), the page of meetings (1). Its leader and leadership skip the ids (5).
+WORKPLACE_MEETINGS_QUERIES = {"member": 6, "leader": 5}
+
+
+@pytest.mark.parametrize("role", ["member", "leader"])
+@pytest.mark.parametrize("size", [10, 1000])
+def test_a_workplaces_meetings_run_a_fixed_number_of_queries(org, client_for, size, role, django_assert_num_queries):
+    _meetings_for(org, size)
+    client = client_for(getattr(org, role))
+    url = f"/moeder/virksomhed/{org.workplace.slug}/"
+    client.get(url)
+    with django_assert_num_queries(WORKPLACE_MEETINGS_QUERIES[role]):
+        response = client.get(url)
+    assert "Møde 0<" in response.content.decode()

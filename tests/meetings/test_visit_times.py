@@ -151,3 +151,18 @@ def test_free_times_filter_by_date_range(org, client_for):
     day = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
     response = client_for(org.member).get("/moeder/besoeg/", {"date_from": day})
     assert [s.pk for s in response.context["page"].object_list] == [later.pk]
+
+
+def test_the_filter_keeps_the_chosen_values_and_says_what_is_wrong_on_the_field(org, client_for):
+    helpers.slot(org)
+    client = client_for(org.member)
+    html = client.get("/moeder/besoeg/", {"committee": org.committee.slug}).content.decode()
+    assert f'<option value="{org.committee.slug}" selected>' in html
+    assert '<label for="id_committee" class="form-label">' in html
+
+    html = client.get("/moeder/besoeg/", {"committee": "findes-ikke", "kind": "skole"}).content.decode()
+    assert 'aria-invalid="true" aria-describedby="id_committee_error"' in html
+    assert '<div id="id_committee_error" class="invalid-feedback">' in html
+    assert "Marker en gyldig valgmulighed" in html
+    # The other choice survives the error.
+    assert '<option value="skole" selected>' in html
