@@ -116,21 +116,26 @@ def deliver(model, pk: int, build: Callable, *, connection=None, row=None) -> st
     return "sent"
 
 
-def deliver_batch(model, rows: dict, build: Callable) -> dict[str, int]:
-    """Deliver a batch of rows (pk → row loaded beforehand) over one SMTP session.
+def deliver_batch(model, ids: list[int], prepare: Callable, *, chunk: int = 10) -> dict[str, int]:
+    """Deliver a batch of rows over one SMTP session.
 
-    Each row is still claimed on its own right before its email is built and marked sent
-    right after the server accepted it, so the exactly-once argument above holds per email;
-    what the batch saves is the SMTP handshake per email and the reads per row. The
-    session opens on the first email that goes (a batch of skips opens none); after a
+    `prepare(ids)` reads a chunk of rows and what building their emails needs in a few
+    queries, and returns (pk → row, build). Each row is still claimed on its own right
+    before its email is built and marked sent right after the server accepted it, so the
+    exactly-once argument above holds per email; what the batch saves is the SMTP
+    handshake per email and the reads per row. Chunks of ten keep what is read at most ten
+    sends old (a fraction of a second), so a meeting moved or cancelled meanwhile is seen.
+    The session opens on the first email that goes (a batch of skips opens none); after a
     failed send it is closed and the next email opens a fresh one.
     """
     counts: dict[str, int] = {}
     connection = get_connection()
     try:
-        for pk, row in rows.items():
-            result = deliver(model, pk, build, connection=connection, row=row)
-            counts[result] = counts.get(result, 0) + 1
+        for start in range(0, len(ids), chunk):
+            rows, build = prepare(ids[start : start + chunk])
+            for pk, row in rows.items():
+                result = deliver(model, pk, build, connection=connection, row=row)
+                counts[result] = counts.get(result, 0) + 1
     finally:
         connection.close()
     return counts
