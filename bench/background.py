@@ -455,6 +455,8 @@ def run(out_dir: str) -> dict:
         "servers": len(ports),
         "load_before": os.getloadavg(),
     }
+    for old_log in Path(processes.env["SAMSPIL_VAR_DIR"]).glob("celery-bench-worker-*.log"):
+        old_log.unlink()  # per_worker_counts reads this run's logs only
     try:
         for n in range(workers):
             processes.worker(f"bench-worker-{n + 1}", concurrency)
