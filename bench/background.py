@@ -18,7 +18,7 @@ starts from the same state.
 Environment (bench/run sets it): BENCH_DATABASE_URL (the source), REDIS_URL,
 BENCH_WORKERS (1), BENCH_WORKER_CONCURRENCY (1), BENCH_SERVERS (1), BENCH_PORTS
 ("8305,8306"), BENCH_SMTP_PORT (8325), BENCH_REMINDERS (10000), BENCH_PARTS
-("reminders,publish").
+("reminders,publish"), BENCH_QUEUE ("samspil-bench").
 """
 
 from __future__ import annotations
@@ -426,7 +426,9 @@ def run(out_dir: str) -> dict:
     source = os.environ.get("BENCH_DATABASE_URL") or os.environ["DATABASE_URL"]
     print(f"Background work: copying {urllib.parse.urlparse(source).path.lstrip('/')} …", flush=True)
     database_url = clone_database(source)
-    queue = f"bench-{os.getpid()}"
+    # One fixed queue name, purged before and after: a run killed half-way leaves nothing
+    # that the next run's workers would pick up.
+    queue = os.environ.get("BENCH_QUEUE", "samspil-bench")
     os.environ.update(
         DATABASE_URL=database_url,
         CELERY_QUEUE=queue,
@@ -455,6 +457,7 @@ def run(out_dir: str) -> dict:
         "servers": len(ports),
         "load_before": os.getloadavg(),
     }
+    app.control.purge()
     for old_log in Path(processes.env["SAMSPIL_VAR_DIR"]).glob("celery-bench-worker-*.log"):
         old_log.unlink()  # per_worker_counts reads this run's logs only
     try:
