@@ -1,7 +1,7 @@
 """The benchmark's two halves (bench/run calls both; bench/README.md explains the figures).
 
     python bench/bench.py prepare OUT.json   # in-process: pick URLs, count SQL queries per page
-    python bench/bench.py load TARGETS.json BASE_URL MASTER_PID OUT_DIR  # HTTP load on gunicorn
+    python bench/bench.py load TARGETS.json BASE_URL[,BASE_URL] MASTER_PID[,PID] OUT_DIR  # HTTP load on gunicorn
     python bench/bench.py explain TARGETS.json [PAGE ...]  # slowest queries with EXPLAIN ANALYZE
 
 `prepare` runs inside Django against the benchmark database: it chooses each page's URL
@@ -9,17 +9,23 @@ and role, and requests every page twice with the Django test client under
 CaptureQueriesContext; the second (warm-cache) count is the page's query count, as the
 served workers run with a warm Redis cache too. `load` uses only the standard library:
 one cookie jar per role, logged in through the real login form (CSRF token from the
-page), then a fixed number of requests per page at concurrency 1 and 8.
+page), then a fixed number of requests per page at concurrency 1 and 8. With several
+servers (BENCH_SERVERS=2 bench/run) the requests go to them in turn and the report
+counts what each server answered; one login serves all, as sessions live in the
+database and Redis.
 """
 
 from __future__ import annotations
 
+import collections
 import http.cookiejar
+import itertools
 import json
 import os
 import re
 import statistics
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -171,8 +177,31 @@ def fetch(opener, url: str) -> tuple[float, int]:
     return (time.perf_counter() - started) * 1000, len(body)
 
 
-def timed_fetch(opener, url: str, deadline: float) -> tuple[float, int] | None:
-    return fetch(opener, url) if time.perf_counter() < deadline else None
+class Servers:
+    """The servers' base URLs, taken in turn; counts the answers of each."""
+
+    def __init__(self, bases: list[str]):
+        self.bases = bases
+        self.turn = itertools.cycle(bases)
+        self.lock = threading.Lock()
+        self.answered: collections.Counter = collections.Counter()
+
+    def next(self) -> str:
+        with self.lock:
+            return next(self.turn)
+
+    def count(self, base: str) -> None:
+        with self.lock:
+            self.answered[base] += 1
+
+
+def timed_fetch(opener, servers: Servers, path: str, deadline: float) -> tuple[float, int] | None:
+    if time.perf_counter() >= deadline:
+        return None
+    base = servers.next()
+    sample = fetch(opener, base + path)
+    servers.count(base)
+    return sample
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -200,7 +229,7 @@ def worker_rss(master_pid: int) -> list[dict]:
     return workers
 
 
-def load(targets_path: str, base: str, master_pid: int, out_dir: str) -> None:
+def load(targets_path: str, bases: list[str], master_pids: list[int], out_dir: str) -> None:
     targets = json.loads(Path(targets_path).read_text())
     # BENCH_PAGES="coverage dashboard,code register" measures only those (and the floors).
     if only := {name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()}:
@@ -208,12 +237,14 @@ def load(targets_path: str, base: str, master_pid: int, out_dir: str) -> None:
     requests_c1 = int(os.environ.get("BENCH_REQUESTS_C1", "60"))
     requests_c8 = int(os.environ.get("BENCH_REQUESTS_C8", "160"))
     budget = float(os.environ.get("BENCH_PAGE_SECONDS", "30"))
-    openers = {role: opener_for(base, role) for role in {t["role"] for t in targets}}
+    servers = Servers(bases)
+    openers = {role: opener_for(bases[0], role) for role in {t["role"] for t in targets}}
     results = []
     for target in targets:
-        opener, url = openers[target["role"]], base + target["url"]
-        for _ in range(3):  # warm-up: workers import, caches fill
-            fetch(opener, url)
+        opener, path = openers[target["role"]], target["url"]
+        for base in bases:
+            for _ in range(3):  # warm-up: workers import, caches fill
+                fetch(opener, base + path)
         row = dict(target)
         for concurrency, count in ((1, requests_c1), (8, requests_c8)):
             # A fixed number of requests, cut short once a page has used its time budget
@@ -222,7 +253,13 @@ def load(targets_path: str, base: str, master_pid: int, out_dir: str) -> None:
             started = time.perf_counter()
             deadline = started + budget
             with ThreadPoolExecutor(concurrency) as pool:
-                samples = [s for s in pool.map(timed_fetch, [opener] * count, [url] * count, [deadline] * count) if s]
+                samples = [
+                    s
+                    for s in pool.map(
+                        timed_fetch, [opener] * count, [servers] * count, [path] * count, [deadline] * count
+                    )
+                    if s
+                ]
             elapsed = time.perf_counter() - started
             count = len(samples)
             times = [ms for ms, _size in samples]
@@ -245,7 +282,9 @@ def load(targets_path: str, base: str, master_pid: int, out_dir: str) -> None:
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": machine(),
         "scale": os.environ.get("BENCH_SCALE", "1"),
-        "workers": worker_rss(master_pid),
+        "workers": [w for pid in master_pids for w in worker_rss(pid)],
+        # Measured requests each server answered (warm-up and logins not counted).
+        "servers": {base: servers.answered[base] for base in bases},
         "pages": results,
     }
     out = Path(out_dir)
@@ -281,6 +320,9 @@ def markdown(report: dict) -> str:
         )
     workers = ", ".join(f"{w['rss_mb']} MB (peak {w['peak_rss_mb']} MB)" for w in report["workers"])
     lines += ["", f"Gunicorn worker RSS after the run: {workers}."]
+    if len(report.get("servers", {})) > 1:
+        answered = ", ".join(f"{base} {count}" for base, count in report["servers"].items())
+        lines += ["", f"Requests answered per server: {answered}."]
     return "\n".join(lines) + "\n"
 
 
@@ -290,6 +332,6 @@ if __name__ == "__main__":
     elif sys.argv[1] == "explain":
         explain(sys.argv[2], sys.argv[3:])
     elif sys.argv[1] == "load":
-        load(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+        load(sys.argv[2], sys.argv[3].split(","), [int(pid) for pid in sys.argv[4].split(",")], sys.argv[5])
     else:
         raise SystemExit(__doc__)

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -80,16 +81,19 @@ def release_after_failure(model, pk: int, *, claimed_at: dt.datetime, error: str
     )
 
 
-def deliver(model, pk: int, build: Callable) -> str:
+def deliver(model, pk: int, build: Callable, *, connection=None, row=None) -> str:
     """Claim one row, build its email (or a reason not to send), send it, record the outcome.
 
     `build(row)` returns an EmailMessage, or a string saying why nothing needs sending.
+    `connection`: an SMTP connection to send over (a batch shares one); `row`: the row
+    already loaded (a batch loads its rows in one query), else it is read after the claim.
     """
     claimed_at = claim(model, pk)
     if claimed_at is None:
         return "not claimed"
     try:
-        row = model.objects.select_related("meeting", "person").get(pk=pk)
+        if row is None:
+            row = model.objects.select_related("meeting", "person").get(pk=pk)
         message = build(row)
         if isinstance(message, str):
             finish(model, pk, claimed_at=claimed_at, outcome=model.Outcome.SKIPPED, error=message)
@@ -98,12 +102,43 @@ def deliver(model, pk: int, build: Callable) -> str:
         if delay:
             # Tests only: a slow send, so a test can kill the worker in the middle of a batch.
             time.sleep(delay)
+        if connection is not None:
+            connection.open()  # once per session: an open connection stays open
+            message.connection = connection
         message.send()
     except Exception as exc:  # the SMTP server, the template, the network …
         release_after_failure(model, pk, claimed_at=claimed_at, error=f"{type(exc).__name__}: {exc}")
+        if connection is not None:
+            # The session may be half-way through a command: the next email opens a new one.
+            connection.close()
         return "failed"
     finish(model, pk, claimed_at=claimed_at, outcome=model.Outcome.SENT)
     return "sent"
+
+
+def deliver_batch(model, ids: list[int], prepare: Callable, *, chunk: int = 10) -> dict[str, int]:
+    """Deliver a batch of rows over one SMTP session.
+
+    `prepare(ids)` reads a chunk of rows and what building their emails needs in a few
+    queries, and returns (pk → row, build). Each row is still claimed on its own right
+    before its email is built and marked sent right after the server accepted it, so the
+    exactly-once argument above holds per email; what the batch saves is the SMTP
+    handshake per email and the reads per row. Chunks of ten keep what is read at most ten
+    sends old (a fraction of a second), so a meeting moved or cancelled meanwhile is seen.
+    The session opens on the first email that goes (a batch of skips opens none); after a
+    failed send it is closed and the next email opens a fresh one.
+    """
+    counts: dict[str, int] = {}
+    connection = get_connection()
+    try:
+        for start in range(0, len(ids), chunk):
+            rows, build = prepare(ids[start : start + chunk])
+            for pk, row in rows.items():
+                result = deliver(model, pk, build, connection=connection, row=row)
+                counts[result] = counts.get(result, 0) + 1
+    finally:
+        connection.close()
+    return counts
 
 
 def message_id(kind: str, pk: int) -> str:

@@ -32,6 +32,7 @@ from .models import Meeting, Minutes, Participant, Reminder, ReminderOptOut
 
 ACTIVE = [Meeting.Status.PLANNED, Meeting.Status.CONFIRMED]
 BATCH_SIZE = 50
+QUEUE_SLICE = 5000  # ids taken per query when queueing (meetings.tasks.scan_reminders)
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def take_for_queueing(model, now: dt.datetime | None = None) -> list[int]:
         delivery.claimable(model, now)
         .filter(Q(queued_at=None) | Q(queued_at__lt=stale))
         .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:5000]
+        .values_list("pk", flat=True)[:QUEUE_SLICE]
     )
     if ids:
         model.objects.filter(pk__in=ids).update(queued_at=now)
@@ -146,17 +147,42 @@ def take_for_queueing(model, now: dt.datetime | None = None) -> list[int]:
 # --- Sending ------------------------------------------------------------------------------
 
 
-def build_reminder_email(row: Reminder):
+class Facts:
+    """What deciding whether a reminder still goes needs, read for several rows at once
+    (three queries, not three per email): the people's opt-outs, the participants' replies
+    and which meetings have locked minutes."""
+
+    def __init__(self, rows: list[Reminder]):
+        meeting_ids = {row.meeting_id for row in rows}
+        person_ids = {row.person_id for row in rows}
+        self.opted_out = set(ReminderOptOut.objects.filter(person_id__in=person_ids).values_list("person_id", "kind"))
+        self.responses = dict(
+            (
+                ((m, p), response)
+                for m, p, response in Participant.objects.filter(
+                    meeting_id__in=meeting_ids, person_id__in=person_ids
+                ).values_list("meeting_id", "person_id", "response")
+            )
+        )
+        self.locked = set(
+            Minutes.objects.filter(meeting_id__in=meeting_ids, status=Minutes.Status.LOCKED).values_list(
+                "meeting_id", flat=True
+            )
+        )
+
+
+def build_reminder_email(row: Reminder, facts: Facts | None = None):
     """The email for one reminder row, or why it is no longer needed."""
+    facts = facts or Facts([row])
     meeting, person = row.meeting, row.person
     if not person.email or not person.is_active:
         return "no email address"
-    if ReminderOptOut.objects.filter(person=person, kind=row.kind).exists():
+    if (person.pk, row.kind) in facts.opted_out:
         return "turned off by the person"
     if row.kind == Reminder.MINUTES_MISSING:
         if meeting.is_cancelled:
             return "the meeting is cancelled"
-        if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.LOCKED).exists():
+        if meeting.pk in facts.locked:
             return "the minutes are locked"
         template = "meetings/email/reminder_minutes"
     else:
@@ -166,10 +192,10 @@ def build_reminder_email(row: Reminder):
             return "the meeting has moved"
         if meeting.starts_at <= timezone.now():
             return "the meeting has started"
-        participant = Participant.objects.filter(meeting=meeting, person=person).first()
-        if participant is None:
+        response = facts.responses.get((meeting.pk, person.pk))
+        if response is None:
             return "no longer a participant"
-        if participant.response == Participant.Response.NO:
+        if response == Participant.Response.NO:
             return "declined"
         template = "meetings/email/reminder"
     message = build_templated_mail(
@@ -187,12 +213,19 @@ def build_reminder_email(row: Reminder):
     return message
 
 
+def _prepare(ids: list[int]):
+    loaded = Reminder.objects.select_related("meeting", "person").in_bulk(ids)
+    rows = {pk: loaded[pk] for pk in ids if pk in loaded}
+    facts = Facts(list(rows.values()))
+    return rows, lambda row: build_reminder_email(row, facts)
+
+
 def send_rows(ids: list[int]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for pk in ids:
-        result = delivery.deliver(Reminder, pk, build_reminder_email)
-        counts[result] = counts.get(result, 0) + 1
-    return counts
+    """Send a batch over one SMTP session, reading rows and facts ten at a time (four
+    queries per ten emails instead of three per email); each email is claimed, sent and
+    marked on its own (meetings/delivery.py). A row read here may be claimed or finished by
+    someone else meanwhile: the claim decides."""
+    return delivery.deliver_batch(Reminder, ids, _prepare)
 
 
 # --- Preferences --------------------------------------------------------------------------

@@ -41,10 +41,15 @@ def scan_reminders() -> dict:
     recorded = reminders.record_due()
     queued = {}
     for model, task in ((Reminder, send_reminder_batch), (CalendarMessage, send_calendar_message_batch)):
-        ids = reminders.take_for_queueing(model)
-        for start in range(0, len(ids), reminders.BATCH_SIZE):
-            task.delay(ids[start : start + reminders.BATCH_SIZE])
-        queued[model.__name__] = len(ids)
+        queued[model.__name__] = 0
+        # In slices (each marked queued as it is taken), until nothing is left: a morning
+        # with 10,000 due reminders goes out in one scan, not one slice per beat.
+        while ids := reminders.take_for_queueing(model):
+            for start in range(0, len(ids), reminders.BATCH_SIZE):
+                task.delay(ids[start : start + reminders.BATCH_SIZE])
+            queued[model.__name__] += len(ids)
+            if len(ids) < reminders.QUEUE_SLICE:
+                break
     if recorded or any(queued.values()):
         logger.info("Reminders: %s due, queued %s", recorded, queued)
     return {"due": recorded, **queued}

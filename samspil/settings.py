@@ -242,8 +242,34 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded files (story pictures, import files): the file system under MEDIA_ROOT by
+# default; with several web servers on several hosts either a shared MEDIA_ROOT (NFS) or
+# an S3-compatible bucket (django-storages), switched on by STORAGE_S3_BUCKET. Files are
+# always served through Samspil's own views (stories.views.picture checks who may see a
+# picture), so the bucket stays private: no public ACL and no signed URLs handed out.
+STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
+if STORAGE_S3_BUCKET:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            # Another provider's S3 API (MinIO, Ceph, a Danish cloud); empty: Amazon S3.
+            "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("STORAGE_S3_REGION") or None,
+            # Empty keys: boto3's own chain (AWS_* variables, an instance role).
+            "access_key": os.environ.get("STORAGE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("STORAGE_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("STORAGE_S3_PREFIX", "media"),
+            "default_acl": None,  # the bucket's policy: private
+            "querystring_auth": True,
+            # Two uploads with the same name never overwrite each other.
+            "file_overwrite": False,
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -103,11 +103,13 @@ def client_for(client):
 class SMTPInbox:
     def __init__(self):
         self.messages: list = []
+        self.sessions: set = set()  # the client address of each SMTP connection that sent mail
 
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
 
         message = message_from_bytes(envelope.content, policy=policy.default)
+        self.sessions.add(session.peer)
         self.messages.append({"to": list(envelope.rcpt_tos), "message": message})
         return "250 Message accepted for delivery"
 
@@ -148,7 +150,8 @@ def smtp_server(settings):
 def celery_worker_process(transactional_db, smtp_server):
     """Start `celery worker` (and nothing else) against Redis and the test database.
 
-    Yields a function that (re)starts the worker, so tests can kill it mid-batch.
+    Yields a function that (re)starts the worker, so tests can kill it mid-batch; called again
+    with another `name`, it starts a second worker on the same queue.
     """
     require(redis_available(), "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
     from django.db import connection
@@ -172,7 +175,7 @@ def celery_worker_process(transactional_db, smtp_server):
     celery_app.conf.task_default_queue = queue
     processes: list[subprocess.Popen] = []
 
-    def start(concurrency: int = 1) -> subprocess.Popen:
+    def start(concurrency: int = 1, name: str = "") -> subprocess.Popen:
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -186,7 +189,7 @@ def celery_worker_process(transactional_db, smtp_server):
                 "-Q",
                 queue,
                 "-n",
-                f"{queue}@%h",
+                f"{queue}{name}@%h",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",

@@ -162,3 +162,28 @@ def test_moving_a_meeting_sends_reminders_for_the_new_time_not_the_old(cast, cel
     assert all(new_time in subject for _to, subject in counts), counts
     assert set(Reminder.objects.filter(due_for=meeting.starts_at).values_list("outcome", flat=True)) == {"skipped"}
     assert set(Reminder.objects.filter(due_for=moved).values_list("outcome", flat=True)) == {"sent"}
+
+
+def test_two_workers_send_three_batches_each_reminder_once_and_each_batch_over_one_smtp_session(
+    cast, celery_worker_process, smtp_server
+):
+    org = cast
+    guests = [factories.UserFactory(email=f"guest{n}@test.example") for n in range(47)]
+    for hours in (19, 20, 21):
+        meeting = meeting_in(org, hours)
+        Participant.objects.bulk_create(
+            [Participant(meeting=meeting, person=person, role=Participant.MeetingRole.GUEST) for person in guests]
+        )
+    quiet_invitations()  # 3 meetings × 50 participants = 150 reminders: three batches of 50
+    celery_worker_process(name="-a")
+    celery_worker_process(name="-b")
+    scan_reminders()
+    scan_reminders()  # a second beat queues nothing new
+    wait_until(lambda: Reminder.objects.count() == 150 and all_done(), timeout=90)
+    time.sleep(1)
+    counts = reminders_at(smtp_server)
+    assert sum(counts.values()) == 150 and set(counts.values()) == {1}
+    message_ids = [str(m["message"]["Message-ID"]) for m in smtp_server.messages]
+    assert len(set(message_ids)) == len(message_ids)
+    # One SMTP connection per batch, not one per email.
+    assert len(smtp_server.sessions) == 3
