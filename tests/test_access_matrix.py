@@ -35,8 +35,7 @@ def _samspil_url_names(resolver: URLResolver | None = None, namespace: str = "")
     own = tuple(f"{app}." for app in settings.SAMSPIL_APPS)
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver) and pattern.namespace == "admin":
-            # The Django admin has its own permission model; who reaches it at all is
-            # tested in tests/accounts (administrators with two-factor only).
+            # The Django admin is covered by kind, not by row: test_admin_access below.
             continue
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
@@ -158,3 +157,207 @@ def test_the_fingerprint_sees_an_update_and_a_delete(org):
     before = _fingerprint()
     org.other_committee.workplaces.clear()
     assert _changed(before, _fingerprint()) == ["organisation.Workplace_committees"]
+
+
+# --- The Django admin: one generic rule per kind of admin URL -----------------------------
+#
+# Who reaches the admin at all: a visitor is sent to log in; every role but the
+# administrator is refused; an administrator without two-factor is sent to enrol; an
+# administrator with two-factor gets the pages. Every admin URL pattern must be one of
+# these kinds, so a new admin view without a rule fails here.
+
+# Kinds of the admin site's own patterns, by route.
+_ADMIN_SITE_KINDS = {
+    "": "index",
+    "login/": "login",
+    "logout/": "logout",
+    "password_change/": "password_change",
+    "password_change/done/": "password_change_done",
+    "autocomplete/": "autocomplete",
+    "jsi18n/": "jsi18n",
+    "r/<path:content_type_id>/<path:object_id>/": "view_on_site",
+}
+# Kinds of every model admin's patterns, by route below /admin/<app>/<model>/.
+_MODEL_KINDS = {
+    "": "changelist",
+    "add/": "add",
+    "<path:object_id>/history/": "history",
+    "<path:object_id>/delete/": "delete",
+    "<path:object_id>/change/": "change",
+    "<path:object_id>/": "object",
+    "<id>/password/": "password",
+}
+# What an administrator with two-factor gets, for the kinds that do not depend on the model.
+_ADMIN_ANSWERS = {
+    "index": 200,
+    "app_list": 200,
+    # allauth's secure_admin_login refuses the login page to anyone signed in who is not
+    # is_staff: administrators are a role, so they are sent nowhere, which is harmless.
+    "login": 403,
+    "logout": 405,  # GET; logging out is a POST
+    "password_change": 200,
+    "password_change_done": 200,
+    "autocomplete": 403,  # without the field it completes
+    "jsi18n": 200,
+    "view_on_site": 404,  # no such content type
+    "catch_all": 404,
+}
+
+
+# admin_view turns every non-administrator away before any model code runs, so the
+# object pages are asked by a sample of roles; the entry pages by every role.
+_ADMIN_KINDS_FOR_EVERY_ROLE = {"index", "app_list", "login", "changelist", "add", "delete"}
+_ADMIN_SAMPLE_ROLES = ("anonymous", "admin", "director", "leader", "nobody")
+
+
+def _admin_patterns() -> list[tuple[str, str, str]]:
+    """(model prefix or "", route, kind or "") for every pattern under /admin/."""
+    admin_resolver = next(
+        pattern
+        for pattern in get_resolver().url_patterns
+        if isinstance(pattern, URLResolver) and pattern.namespace == "admin"
+    )
+    found = []
+    for pattern in admin_resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            prefix = str(pattern.pattern)
+            found += [
+                (prefix, str(inner.pattern), _MODEL_KINDS.get(str(inner.pattern), "")) for inner in pattern.url_patterns
+            ]
+        else:
+            route = str(pattern.pattern)
+            kind = _ADMIN_SITE_KINDS.get(route, "")
+            if pattern.name == "app_list":
+                kind = "app_list"
+            elif route == "(?P<url>.*)$":
+                kind = "catch_all"
+            found.append(("", route, kind))
+    return found
+
+
+def test_every_admin_url_pattern_has_a_rule():
+    missing = [f"admin/{prefix}{route}" for prefix, route, kind in _admin_patterns() if not kind]
+    assert not missing, f"admin URL patterns without a rule in tests/test_access_matrix.py: {missing}"
+
+
+def _admin_models() -> dict[str, tuple]:
+    from django.contrib import admin
+
+    return {
+        f"{model._meta.app_label}/{model._meta.model_name}/": (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+    }
+
+
+def _admin_url(prefix: str, route: str, kind: str, sample) -> str:
+    if not prefix:
+        return {
+            "index": "/admin/",
+            "app_list": "/admin/organisation/",
+            "view_on_site": "/admin/r/999999/1/",
+            "catch_all": "/admin/findes-ikke/",
+        }.get(kind, f"/admin/{route}")
+    object_id = str(sample.pk) if sample is not None else "999999"
+    return "/admin/" + prefix + route.replace("<path:object_id>", object_id).replace("<id>", object_id)
+
+
+def _admin_expected(kind: str, model, model_admin, sample, request) -> tuple[int, str]:
+    """(status, where a redirect goes) for an administrator with two-factor."""
+    if kind in _ADMIN_ANSWERS:
+        return _ADMIN_ANSWERS[kind], ""
+    # The administrator's rights come from accounts.backends: Samspil's own models only.
+    may_view = model_admin.has_view_or_change_permission(request)
+    if kind == "changelist":
+        return (200 if may_view else 403), ""
+    if kind == "add":
+        return (200 if model_admin.has_add_permission(request) else 403), ""
+    if kind == "object":
+        return 302, "change/"  # the old-style object URL redirects to the change page
+    allowed = {
+        "change": may_view,
+        "password": model_admin.has_change_permission(request, sample),
+        "delete": model_admin.has_delete_permission(request, sample),
+        "history": True,  # the history view says "no such object" before it checks rights
+    }[kind]
+    if sample is None and (allowed or kind == "history"):
+        return 302, "/admin/"  # "no such object": back to the index with a message
+    if kind == "history" and not may_view:
+        return 403, ""
+    return (200 if allowed else 403), ""
+
+
+def _refused(response) -> bool:
+    """No admin page: refused outright, or sent to a login page or the (refusing) index."""
+    if response.status_code in (403, 404, 405):
+        return True
+    location = response.get("Location", "")
+    return response.status_code == 302 and location.startswith(
+        (reverse("account_login"), reverse("admin:login"), reverse("admin:index"))
+    )
+
+
+@pytest.fixture
+def admin_with_two_factor(org):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from organisation.models import Role
+    from tests.factories import UserFactory, grant
+
+    person = UserFactory(email="admin-2fa@test.example")
+    grant(person, Role.ADMINISTRATOR)
+    TOTP.activate(person, generate_totp_secret())
+    return person
+
+
+def _admin_groups() -> list[str]:
+    return sorted({prefix for prefix, _route, _kind in _admin_patterns()})
+
+
+@pytest.mark.parametrize("prefix", _admin_groups(), ids=lambda prefix: f"admin/{prefix}")
+def test_admin_access(prefix, org, client_for, admin_with_two_factor, rf):
+    """Every admin pattern of one model admin (or of the site itself), every role."""
+    models = _admin_models()
+    model, model_admin = models.get(prefix, (None, None))
+    sample = model._base_manager.order_by("pk").first() if model else None
+    request = rf.get("/admin/")
+    request.user = admin_with_two_factor
+    enrol = reverse("mfa_activate_totp")
+    admin_client = client_for(admin_with_two_factor)
+    clients = {role: client_for(user) for role, user in org.roles.items()}
+    failures = []
+    for row_prefix, route, kind in _admin_patterns():
+        if row_prefix != prefix:
+            continue
+        url = _admin_url(prefix, route, kind, sample)
+        for role, client in clients.items():
+            if role not in _ADMIN_SAMPLE_ROLES and kind not in _ADMIN_KINDS_FOR_EVERY_ROLE:
+                continue
+            response = client.get(url)
+            location = response.get("Location", "")
+            if role == "anonymous":
+                ok = response.status_code == 302 and location.startswith(
+                    (reverse("account_login"), reverse("admin:login"))
+                )
+            elif role == "admin":
+                ok = response.status_code == 302 and location.startswith(enrol)
+            else:
+                ok = _refused(response)
+            if not ok:
+                failures.append(f"{url} {role}: {response.status_code} {location}")
+        status, where = _admin_expected(kind, model, model_admin, sample, request)
+        response = admin_client.get(url)
+        if response.status_code != status or (where and where not in response.get("Location", "")):
+            failures.append(
+                f"{url} administrator with two-factor: expected {status} {where}, got {response.status_code} {response.get('Location', '')}"
+            )
+    if model is not None and sample is not None:
+        # Nobody but the administrator with two-factor deletes or adds through the admin.
+        delete = _admin_url(prefix, "<path:object_id>/delete/", "delete", sample)
+        add = _admin_url(prefix, "add/", "add", sample)
+        for role, client in clients.items():
+            before = _fingerprint()
+            client.post(delete, {"post": "yes"})
+            client.post(add, {})
+            if changed := _changed(before, _fingerprint()):
+                failures.append(f"{prefix} {role}: a refused admin POST changed {changed}")
+    assert not failures, "\n".join(failures)
