@@ -361,3 +361,71 @@ def test_admin_access(prefix, org, client_for, admin_with_two_factor, rf):
             if changed := _changed(before, _fingerprint()):
                 failures.append(f"{prefix} {role}: a refused admin POST changed {changed}")
     assert not failures, "\n".join(failures)
+
+
+# --- Removing a role takes effect on the next request ------------------------------------
+#
+# roles_of() caches a person's roles on the user object, which Django loads afresh for
+# every request; nothing keeps them across requests. These tests hold one session open
+# while the role goes, so any cache that outlived a request would show here.
+
+
+def _end(membership, how: str) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    if how == "ended":
+        # A membership still counts on its end date: ended yesterday, it is gone today.
+        membership.ends_on = timezone.localdate() - dt.timedelta(days=1)
+        membership.save()
+    else:
+        membership.delete()
+
+
+@pytest.mark.parametrize("how", ["ended", "deleted"])
+def test_a_leader_whose_role_goes_is_refused_on_the_very_next_request(how, org, client_for):
+    from organisation.models import Membership, Role
+    from tests.agreements.helpers import make_agreement
+
+    agreement = make_agreement(org, "draft")
+    client = client_for(org.leader)
+    pages = [
+        reverse("organisation:workplace_edit", kwargs={"slug": org.workplace.slug}),
+        reverse("agreements:edit", kwargs={"pk": agreement.pk}),
+    ]
+    assert [client.get(url).status_code for url in pages] == [200, 200]
+    _end(Membership.objects.get(person=org.leader, role=Role.WORKPLACE_LEADER), how)
+    assert client.get(pages[0]).status_code == 403
+    assert client.get(pages[1]).status_code == 404
+    # And the same session cannot write either.
+    response = client.post(pages[0], {"description": "Efter rollen", "address": "x"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("how", ["ended", "deleted"])
+def test_a_committee_member_whose_seat_goes_loses_the_committees_agreement(how, org, client_for):
+    from organisation.models import Membership, Role
+    from tests.agreements.helpers import make_agreement
+
+    agreement = make_agreement(org, "in_dialogue")
+    url = reverse("agreements:detail", kwargs={"pk": agreement.pk})
+    client = client_for(org.member)
+    visit_times = f'href="{reverse("meetings:visit_times")}"'
+    assert client.get(url).status_code == 200
+    assert visit_times in client.get(reverse("portal:home")).text
+    _end(Membership.objects.get(person=org.member, role=Role.COMMITTEE_MEMBER), how)
+    assert client.get(url).status_code == 404
+    # The menu follows too: booking visits is for politicians only.
+    assert visit_times not in client.get(reverse("portal:home")).text
+
+
+def test_a_new_role_takes_effect_on_the_next_request_too(org, client_for):
+    from organisation.models import Role
+    from tests.factories import grant
+
+    client = client_for(org.nobody)
+    url = reverse("organisation:workplace_edit", kwargs={"slug": org.workplace.slug})
+    assert client.get(url).status_code == 403
+    grant(org.nobody, Role.WORKPLACE_LEADER, workplace=org.workplace)
+    assert client.get(url).status_code == 200
