@@ -1,4 +1,4 @@
-from tests.access import Row, everyone
+from tests.access import LOGIN, REDIRECT, Row, everyone
 
 ROWS = [
     # An unknown token: the page says the invitation cannot be used, to anyone.
@@ -17,4 +17,50 @@ ROWS += [
     Row("accounts:my_data", expect=everyone(200)),
     Row("accounts:my_data_download", expect=everyone(200)),
     Row("accounts:privacy", anonymous=200, expect=everyone(200)),
+]
+
+# allauth's pages (and Django's language switch) are about the person asking, never about
+# another person's object, so every signed-in role gets the same answer.
+ROWS += [
+    Row("set_language", anonymous=REDIRECT, expect=everyone(REDIRECT)),
+    Row("account_login", anonymous=200, expect=everyone(REDIRECT)),
+    Row("account_logout", anonymous=LOGIN, expect=everyone(200)),  # GET asks to confirm
+    Row("account_inactive", anonymous=200, expect=everyone(200)),
+    # Signup is closed (accounts/adapters.py): the page says so.
+    Row("account_signup", anonymous=200, expect=everyone(REDIRECT)),
+    Row("account_reauthenticate", expect=everyone(200)),
+    Row("account_request_reauthentication_code", expect=everyone(REDIRECT)),
+    Row("account_confirm_reauthentication_code", expect=everyone(REDIRECT)),
+    Row("account_email", expect=everyone(200)),
+    Row("account_email_verification_sent", anonymous=200, expect=everyone(200)),
+    Row("account_change_password", expect=everyone(200)),
+    Row("account_set_password", expect=everyone(REDIRECT)),  # everyone has a password: change it
+    Row("account_reset_password", anonymous=200, expect=everyone(200)),
+    Row("account_confirm_login_code", expect=everyone(REDIRECT)),
+    Row("account_confirm_email", kwargs={"key": "not-a-key"}, anonymous=200, expect=everyone(200)),
+    Row("account_reset_password_from_key_done", anonymous=200, expect=everyone(200)),
+    # A wrong key shows "this link is not valid" to anyone.
+    Row(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": "x", "key": "not-a-key"},
+        anonymous=200,
+        expect=everyone(200),
+    ),
+    Row("account_reset_password_done", anonymous=200, expect=everyone(200)),
+    Row("mfa_index", expect=everyone(200)),
+    Row("mfa_authenticate", expect=everyone(REDIRECT)),  # only within a login
+    Row("mfa_reauthenticate", expect=everyone(REDIRECT)),
+    Row("mfa_activate_totp", expect=everyone(REDIRECT)),  # after the password again
+    # Nobody in the cast has two-factor: nothing to deactivate or show.
+    Row("mfa_deactivate_totp", expect=everyone(404)),
+    Row("mfa_view_recovery_codes", expect=everyone(404)),
+    Row("mfa_generate_recovery_codes", expect=everyone(REDIRECT)),
+    Row("mfa_download_recovery_codes", expect=everyone(404)),
+    Row("socialaccount_login_cancelled", anonymous=200, expect=everyone(200)),
+    Row("socialaccount_login_error", expect=everyone(401)),
+    Row("socialaccount_signup", expect=everyone(LOGIN)),
+    Row("socialaccount_connections", expect=everyone(200)),
+    # No provider of that name is configured.
+    Row("openid_connect_login", kwargs={"provider_id": "x"}, anonymous=404, expect=everyone(404)),
+    Row("openid_connect_callback", kwargs={"provider_id": "x"}, anonymous=404, expect=everyone(404)),
 ]
