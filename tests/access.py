@@ -44,8 +44,6 @@ class Row:
     anonymous: int | str = LOGIN
     # Runs after a refused write: asserts nothing changed (for POST rows).
     unchanged: Callable[[object], object] | None = None
-    # Some URLs are not app views (allauth, admin): they are listed but checked elsewhere.
-    skip: str = ""
     # A setup run before each request (for example creating the object the URL names).
     setup: Callable[[object], dict] | None = None
 
