@@ -49,3 +49,20 @@ def test_other_apps_find_the_workplaces_current_agreement(org):
     agreement = make_agreement(org)
     assert agreement_of_workplace(org.workplace.pk, on=dt.date(2027, 3, 1)) == agreement
     assert agreement_of_workplace(org.workplace.pk, on=dt.date(2030, 3, 1)) is None
+
+
+def test_the_list_opens_on_the_current_period_and_all_lists_every_period(org, client_for):
+    # Today is in 2026 (the session's clock) or later; the 2027–2028 template is "upcoming"
+    # until its period starts, so a period that ended years ago is never the default.
+    old = make_template(start=dt.date(2019, 1, 1), end=dt.date(2020, 12, 31))
+    current = make_template()
+    current_agreement = make_agreement(org, "in_dialogue", template=current)
+    old_agreement = make_agreement(org, "agreed", template=old)
+    client = client_for(org.director)
+    url = reverse("agreements:list")
+    default = client.get(url).content.decode()
+    assert current_agreement.get_absolute_url() in default
+    assert old_agreement.get_absolute_url() not in default
+    assert f'<option value="{current.pk}" selected>' in default
+    everything = client.get(url, {"period": ""}).content.decode()
+    assert current_agreement.get_absolute_url() in everything and old_agreement.get_absolute_url() in everything
