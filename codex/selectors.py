@@ -250,7 +250,7 @@ def register_rows(user, state: CodeState, filters: dict[str, str]) -> QuerySet:
 
 
 def register_page_rows(queryset: QuerySet, state: CodeState | None = None) -> QuerySet:
-    # Name order walks the accounts_user (full_name, id) index (migration 0006) and stops
+    # Name order walks the accounts_user (full_name, id) index (accounts.User.Meta) and stops
     # after a page: no sort of every membership by a computed "has signed". Who has not
     # signed is one click away (the status filter, and the link beside the counts).
     return queryset.select_related("person", "committee", "workplace", "centre").order_by(
