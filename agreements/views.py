@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -523,5 +524,7 @@ def agreement_pdf(request, pk: int):
         return redirect(agreement)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"udviklingsaftale-{agreement.workplace.slug}-{agreement.template.period_label}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # RFC 6266 (filename*=UTF-8''…): the period label's dash is not ASCII, and the RFC 2047
+    # form Django would otherwise write makes browsers save "download.pdf".
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
