@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from meetings.models import MeetingKind
 from organisation.models import Centre, ElectoralTerm, Workplace, WorkplaceKind
+from organisation.roles import roles_of
 
 from . import charts, freshness, selectors, stats
 from .forms import CUSTOM, LAST_12_MONTHS, DashboardFilterForm, PlanForm
@@ -341,7 +342,8 @@ def plan(request, slug: str):
         key=lambda pair: pair[1],
     )
     user = request.user
-    may_book = user.has_perm("meetings.view_visit_times")
+    # Only the committee's own members book its visits; others would meet a 403 behind the button.
+    may_book = committee.pk in roles_of(user).committee_ids
     may_create = user.has_perm("meetings.add_meeting")
     for suggestion in suggestions:
         row = suggestion.row

@@ -69,3 +69,26 @@ def test_the_atom_feed_carries_the_whole_story(org, client_for):
     assert content is not None and content.get("type") == "html"
     assert "<strong>skoven</strong>" in content.text and "Andet afsnit" in content.text
     assert "<script>" not in content.text
+
+
+def test_the_rotation_page_title_is_plain_text(org, client_for):
+    from tests.meetings import helpers as meeting_helpers
+
+    meeting_helpers.meeting(org, days=20)  # "already planned" is listed on the page
+    html = client_for(org.chair).get(reverse("coverage:plan", args=[org.committee.slug])).content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and org.committee.name in title
+    assert html.count('data-planned="egeskovskolen"') == 1
+
+
+def test_nobody_sees_a_book_button_that_would_answer_403(org, client_for):
+    from tests.meetings import helpers as meeting_helpers
+
+    meeting_helpers.slot(org)
+    book = 'action="/moeder/besoeg/'
+    member_page = client_for(org.member).get(reverse("meetings:visit_times")).content.decode()
+    assert book in member_page
+    admin_page = client_for(org.admin).get(reverse("meetings:visit_times")).content.decode()
+    assert "Egeskovskolen" in admin_page and book not in admin_page
+    rotation = client_for(org.admin).get(reverse("coverage:plan", args=[org.committee.slug]))
+    assert all(not s.visit_url for s in rotation.context["suggestions"])
