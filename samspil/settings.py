@@ -231,7 +231,9 @@ if OIDC_CLIENT_ID:
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own strings, then its wording of the libraries' strings (allauth): both are
+# read before any app's catalogue, so they win over the libraries' own Danish.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "wording"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
