@@ -18,7 +18,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -33,6 +32,7 @@ from .models import (
     Workplace,
     WorkplaceKind,
 )
+from .slugs import danish_slugify
 
 User = get_user_model()
 Progress = Callable[[int, int], None]
@@ -419,7 +419,7 @@ def _import_centres(v: _Validator, rows, progress):
 
 
 def _unique_slug(name: str, taken: set[str], max_length: int = 80) -> str:
-    base = slugify(name)[: max_length - 6] or "x"
+    base = danish_slugify(name)[: max_length - 6] or "x"
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -444,7 +444,7 @@ def _import_workplaces(v: _Validator, rows, progress):
     for line, row in _every(rows, progress):
         name = v.text(line, row, "name", required=True)
         slug_text = v.text(line, row, "slug", max_length=120)
-        slug = slugify(slug_text or name)[:120]
+        slug = danish_slugify(slug_text or name)[:120]
         if name and not slug:
             v.error(line, "name", _("The name needs at least one letter or digit."))
         if slug in seen:

@@ -340,3 +340,21 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class SlugAlias(models.Model):
+    """A former address segment of a committee, centre, workplace kind or workplace.
+
+    Written by the migration that spelled æ, ø, å as ae, oe, aa; read only on a 404 by
+    `FormerAddressMiddleware`, which redirects to the current address.
+    """
+
+    old = models.SlugField(_("former slug"), max_length=120, unique=True)
+    new = models.SlugField(_("current slug"), max_length=120)
+
+    class Meta:
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new}"
