@@ -139,6 +139,18 @@ def agreement_of_workplace(workplace_id: int, on=None) -> Agreement | None:
     )
 
 
+def agreement_in_focus(workplace_id: int, on=None) -> Agreement | None:
+    """The agreement a reader of the workplace means today: the current period's, or,
+    before it starts, the coming one being drafted. One query."""
+    on = on or timezone.localdate()
+    return (
+        Agreement.objects.filter(workplace_id=workplace_id, template__period_end__gte=on)
+        .select_related("template")
+        .order_by("template__period_start", "pk")
+        .first()
+    )
+
+
 def templates_published() -> QuerySet[AgreementTemplate]:
     return AgreementTemplate.objects.filter(is_published=True).order_by("-period_start")
 
