@@ -2,7 +2,8 @@
 
 `track(Model)` records every save and delete through Django's signals. Bulk writes do
 not send signals, so a tracked model's queryset should inherit `AuditedQuerySet`, whose
-`update()` and `bulk_create()` write one entry per row they touch. Entries are written
+`update()`, `bulk_create()` and `bulk_update()` write one entry per row they touch
+(in bulk: one INSERT per thousand entries). Entries are written
 in the same transaction as the change: a rolled-back change leaves no entry.
 """
 
@@ -124,6 +125,23 @@ class AuditedQuerySet(models.QuerySet):
         )
         return count
 
+    def bulk_update(self, objs, fields, *args, **kwargs) -> int:
+        objs = list(objs)
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        if is_tracked(self.model) and objs:
+            names = [self.model._meta.get_field(name).attname for name in fields]
+            entries = []
+            for obj in objs:
+                # Compared with the row as it was loaded (post_init), like a single save.
+                before = getattr(obj, "_audit_initial", None) or {}
+                now = {name: _plain(obj.__dict__.get(name)) for name in names if name not in _tracked[self.model]}
+                changes = {name: [before.get(name), value] for name, value in now.items() if before.get(name) != value}
+                if changes:
+                    entries.append(_entry(obj, obj.pk, obj, AuditEntry.Action.BULK_UPDATE, changes))
+                    obj._audit_initial = {**before, **now}
+            AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        return count
+
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if is_tracked(self.model):
@@ -142,6 +160,18 @@ class AuditedQuerySet(models.QuerySet):
                 batch_size=1000,
             )
         return created
+
+
+def record_bulk(changes: list[tuple[models.Model, str, dict]]) -> None:
+    """Write one entry per (instance, action, changes), in bulk, as the current actor.
+
+    For changes no queryset method sees, such as an import replacing a workplace's
+    committee links (rows of an auto-created through table).
+    """
+    AuditEntry.objects.bulk_create(
+        [_entry(instance, instance.pk, instance, action, diff) for instance, action, diff in changes if diff],
+        batch_size=1000,
+    )
 
 
 def connect_celery() -> None:
