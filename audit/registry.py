@@ -9,6 +9,8 @@ in the same transaction as the change: a rolled-back change leaves no entry.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -22,6 +24,8 @@ from .models import AuditEntry
 ALWAYS_EXCLUDED = {"password", "token_hash", "last_login"}
 _tracked: dict[type[models.Model], frozenset[str]] = {}
 _encoder = DjangoJSONEncoder()
+# Django's bulk_update() writes through update(); bulk_update records its own entries.
+_in_bulk_update: ContextVar[bool] = ContextVar("audit_in_bulk_update", default=False)
 
 
 def _plain(value):
@@ -105,7 +109,7 @@ class AuditedQuerySet(models.QuerySet):
     """A queryset whose bulk writes leave the same trail as single saves."""
 
     def update(self, **kwargs) -> int:
-        if not is_tracked(self.model):
+        if not is_tracked(self.model) or _in_bulk_update.get():
             return super().update(**kwargs)
         rows = list(self.values_list("pk", flat=True))
         count = super().update(**kwargs)
@@ -127,7 +131,11 @@ class AuditedQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, *args, **kwargs) -> int:
         objs = list(objs)
-        count = super().bulk_update(objs, fields, *args, **kwargs)
+        token = _in_bulk_update.set(True)
+        try:
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+        finally:
+            _in_bulk_update.reset(token)
         if is_tracked(self.model) and objs:
             names = [self.model._meta.get_field(name).attname for name in fields]
             entries = []

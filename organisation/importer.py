@@ -348,6 +348,9 @@ def _stream_sheet(sheet) -> Iterator[tuple[int, list]]:
                     if declared_width > header_width:
                         raise _too_wide(declared_width, header_width)
                     values = values[:header_width]
+                else:
+                    # Every row as wide as the header, never wider (cells beyond it were refused).
+                    values += [None] * (header_width - len(values))
                 rows += 1
                 if rows > MAX_ROWS + 1:
                     raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
