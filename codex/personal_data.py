@@ -29,12 +29,17 @@ def _erase(person) -> None:
     from .models import SignatureIdentity
     from .selectors import register_counts_changed
 
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if postgres:
             # The identity rows refuse DELETE (trigger, migration 0006) except inside a
-            # transaction that says it is an erasure: transaction-local, so it ends here.
+            # transaction that says it is an erasure. Transaction-local, and switched off
+            # again right after, in case the caller's transaction goes on to do more (a
+            # failed delete rolls the savepoint back, and the setting with it).
             cursor.execute("SELECT set_config('samspil.codex_erasure', 'on', true)")
         SignatureIdentity.objects.filter(signature__person=person).delete()
+        if postgres:
+            cursor.execute("SELECT set_config('samspil.codex_erasure', 'off', true)")
     # The register's cached counts (selectors.register_counts) show the erasure at once:
     # now, and again after the commit, so a view that counted in between is not kept.
     register_counts_changed()
