@@ -9,7 +9,9 @@ in the same transaction as the change: a rolled-back change leaves no entry.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextvars import ContextVar
+from itertools import islice
 
 from django.apps import apps
 from django.conf import settings
@@ -120,12 +122,9 @@ class AuditedQuerySet(models.QuerySet):
             (self.model._meta.get_field(name).attname if name != "pk" else name): [None, _plain(value)]
             for name, value in kwargs.items()
         }
-        AuditEntry.objects.bulk_create(
-            [
-                _entry(self.model, pk, f"{self.model._meta.verbose_name} {pk}", AuditEntry.Action.BULK_UPDATE, changes)
-                for pk in rows
-            ],
-            batch_size=1000,
+        _write(
+            _entry(self.model, pk, f"{self.model._meta.verbose_name} {pk}", AuditEntry.Action.BULK_UPDATE, changes)
+            for pk in rows
         )
         return count
 
@@ -138,7 +137,7 @@ class AuditedQuerySet(models.QuerySet):
             _in_bulk_update.reset(token)
         if is_tracked(self.model) and objs:
             names = [self.model._meta.get_field(name).attname for name in fields]
-            entries = []
+            entries = []  # a generator would see _audit_initial after it moved on
             for obj in objs:
                 # Compared with the row as it was loaded (post_init), like a single save.
                 before = getattr(obj, "_audit_initial", None) or {}
@@ -147,25 +146,22 @@ class AuditedQuerySet(models.QuerySet):
                 if changes:
                     entries.append(_entry(obj, obj.pk, obj, AuditEntry.Action.BULK_UPDATE, changes))
                     obj._audit_initial = {**before, **now}
-            AuditEntry.objects.bulk_create(entries, batch_size=1000)
+            _write(entries)
         return count
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if is_tracked(self.model):
-            AuditEntry.objects.bulk_create(
-                [
-                    _entry(
-                        obj,
-                        obj.pk,
-                        obj,
-                        AuditEntry.Action.CREATE,
-                        {k: [None, v] for k, v in _snapshot(obj).items() if v not in (None, "")},
-                    )
-                    for obj in created
-                    if obj.pk is not None
-                ],
-                batch_size=1000,
+            _write(
+                _entry(
+                    obj,
+                    obj.pk,
+                    obj,
+                    AuditEntry.Action.CREATE,
+                    {k: [None, v] for k, v in _snapshot(obj).items() if v not in (None, "")},
+                )
+                for obj in created
+                if obj.pk is not None
             )
         return created
 
@@ -176,10 +172,15 @@ def record_bulk(changes: list[tuple[models.Model, str, dict]]) -> None:
     For changes no queryset method sees, such as an import replacing a workplace's
     committee links (rows of an auto-created through table).
     """
-    AuditEntry.objects.bulk_create(
-        [_entry(instance, instance.pk, instance, action, diff) for instance, action, diff in changes if diff],
-        batch_size=1000,
-    )
+    _write(_entry(instance, instance.pk, instance, action, diff) for instance, action, diff in changes if diff)
+
+
+def _write(entries: Iterable[AuditEntry], batch: int = 1000) -> None:
+    """Insert entries a thousand at a time, built as they go: an import of 100,000 rows
+    never holds 100,000 unsaved entries at once."""
+    entries = iter(entries)
+    while chunk := list(islice(entries, batch)):
+        AuditEntry.objects.bulk_create(chunk)
 
 
 def connect_celery() -> None:
