@@ -8,6 +8,8 @@ outside the database) and the anchors already emailed to the data protection off
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.core.checks import run_checks
 from django.core.management import call_command
@@ -222,3 +224,27 @@ def test_check_deploy_warns_while_the_chain_key_is_derived_from_secret_key(setti
     assert "codex.W001" in {m.id for m in run_checks(include_deployment_checks=True)}
     settings.CODEX_CHAIN_KEY_FROM_ENV = True
     assert "codex.W001" not in {m.id for m in run_checks(include_deployment_checks=True)}
+
+
+def test_a_real_worker_anchors_the_head_and_emails_it_to_the_dpo(
+    transactional_db, celery_worker_process, smtp_server, settings
+):
+    from tests import factories
+
+    org = factories.build_org()
+    version = publish_version(org.admin)
+    last = [sign(person, version) for person in (org.member, org.leader)][-1]
+    celery_worker_process()
+    tasks.anchor_chain_head.delay()
+    # Publishing also sends "please sign" emails through the same worker: wait for the DPO's.
+    deadline = time.monotonic() + 30
+    while not (to_dpo := [m for m in smtp_server.messages if m["to"] == [settings.PRIVACY_CONTACT]]):
+        assert time.monotonic() < deadline, "the anchor email did not arrive"
+        time.sleep(0.05)
+    message = to_dpo[0]
+    anchor = ChainAnchor.objects.get()
+    assert (anchor.last_sequence, anchor.last_hash, anchor.signatures) == (2, last.hash, 2)
+    assert anchor.sent_at is not None
+    body = message["message"].get_body(("plain",)).get_content()
+    assert last.hash in body and "/kodeks/offentlig/" in body
+    call_command("verify_codex")
