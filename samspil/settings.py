@@ -76,6 +76,7 @@ SAMSPIL_APPS = [
     "codex",
     "stories",
     "coverage",
+    "earlywords",
     "portal",
 ]
 INSTALLED_APPS += SAMSPIL_APPS
@@ -531,6 +532,8 @@ RETENTION_DAYS = {
     "imports": int(os.environ.get("RETENTION_IMPORTS_DAYS", "90")),
     "invitations": int(os.environ.get("RETENTION_INVITATIONS_DAYS", "180")),
     "audit": int(os.environ.get("RETENTION_AUDIT_DAYS", str(5 * 365))),
+    # A word before the press (earlywords/): deleted for real this long after it was given.
+    "early_words": int(os.environ.get("EARLY_WORD_RETENTION_DAYS", "365")),
 }
 PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "dpo@bolgeby.example")
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
