@@ -77,6 +77,7 @@ SAMSPIL_APPS = [
     "stories",
     "coverage",
     "earlywords",
+    "questions",
     "portal",
 ]
 INSTALLED_APPS += SAMSPIL_APPS

@@ -23,6 +23,7 @@ urlpatterns = [
     path("gode-historier/", include("stories.urls")),
     path("daekning/", include("coverage.urls")),
     path("forvarsler/", include("earlywords.urls")),
+    path("spoergsmaal/", include("questions.urls")),
     path("", include("portal.urls")),
 ]
 
