@@ -1,10 +1,19 @@
-"""Who may see and change the organisation's objects: the rules every view asks.
+"""Who may see and change the organisation's objects: the rules every view asks, and the
+role predicates every app composes (the one permission vocabulary).
+
+The role predicates below answer "what is this person to this unit" from
+`organisation.roles.roles_of`; an app's permissions.py combines them with its own object
+states (`of(leads_workplace, lambda agreement: agreement.workplace)`), and every
+`get_<x>_for_user` goes through `samspil.access.get_object_for_user`.
 
 Committees and workplaces are the municipality's public structure, so every signed-in
 person may read them; memberships name people, so only the people concerned may.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import rules
 
@@ -36,6 +45,44 @@ def heads_centre_of_workplace(user, workplace) -> bool:
 @rules.predicate
 def chairs_committee(user, committee) -> bool:
     return committee is not None and committee.pk in roles_of(user).chaired_committee_ids
+
+
+@rules.predicate
+def is_director(user) -> bool:
+    return roles_of(user).is_director
+
+
+@rules.predicate
+def works_at_workplace(user, workplace) -> bool:
+    """Leaders, employees and union representatives of the workplace."""
+    return workplace is not None and workplace.pk in roles_of(user).staff_workplace_ids
+
+
+@rules.predicate
+def sits_on_committee_of_workplace(user, workplace) -> bool:
+    """A member (or chair) of one of the workplace's responsible committees."""
+    if workplace is None:
+        return False
+    # `workplace.committees` is prefetched where this runs per row.
+    return bool({c.pk for c in workplace.committees.all()} & roles_of(user).committee_ids)
+
+
+@rules.predicate
+def chairs_committee_of_workplace(user, workplace) -> bool:
+    if workplace is None:
+        return False
+    return bool({c.pk for c in workplace.committees.all()} & roles_of(user).chaired_committee_ids)
+
+
+def of(predicate: rules.Predicate, unit: Callable[[Any], Any], name: str | None = None) -> rules.Predicate:
+    """The role predicate asked about the unit an object belongs to, e.g.
+    `of(leads_workplace, lambda agreement: agreement.workplace)`: apps compose the
+    vocabulary here instead of writing their own role checks."""
+
+    def test(user, obj) -> bool:
+        return obj is not None and bool(predicate.test(user, unit(obj)))
+
+    return rules.Predicate(test, name=name or f"of({predicate.name})")
 
 
 @rules.predicate
