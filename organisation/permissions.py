@@ -59,19 +59,41 @@ def works_at_workplace(user, workplace) -> bool:
 
 
 @rules.predicate
+def is_politician(user) -> bool:
+    return roles_of(user).is_politician
+
+
+@rules.predicate
+def sits_on_committee(user, committee) -> bool:
+    """A member or chair of this committee."""
+    return committee is not None and committee.pk in roles_of(user).committee_ids
+
+
+def committee_ids_of(workplace) -> set[int]:
+    """The workplace's responsible committees: from a prefetch when there is one, else one
+    query, kept on the object for the rest of the request."""
+    cached = workplace.__dict__.get("_committee_ids")
+    if cached is None:
+        prefetched = getattr(workplace, "_prefetched_objects_cache", {}).get("committees")
+        if prefetched is not None:
+            cached = {c.pk for c in prefetched}
+        else:
+            cached = set(workplace.committees.values_list("pk", flat=True))
+        workplace.__dict__["_committee_ids"] = cached
+    return cached
+
+
+@rules.predicate
 def sits_on_committee_of_workplace(user, workplace) -> bool:
     """A member (or chair) of one of the workplace's responsible committees."""
-    if workplace is None:
-        return False
-    # `workplace.committees` is prefetched where this runs per row.
-    return bool({c.pk for c in workplace.committees.all()} & roles_of(user).committee_ids)
+    committee_ids = roles_of(user).committee_ids
+    return workplace is not None and bool(committee_ids) and bool(committee_ids_of(workplace) & committee_ids)
 
 
 @rules.predicate
 def chairs_committee_of_workplace(user, workplace) -> bool:
-    if workplace is None:
-        return False
-    return bool({c.pk for c in workplace.committees.all()} & roles_of(user).chaired_committee_ids)
+    chaired = roles_of(user).chaired_committee_ids
+    return workplace is not None and bool(chaired) and bool(committee_ids_of(workplace) & chaired)
 
 
 def of(predicate: rules.Predicate, unit: Callable[[Any], Any], name: str | None = None) -> rules.Predicate:
