@@ -101,10 +101,11 @@ def minutes_are_locked(user, meeting) -> bool:
     return minutes is not None and minutes.is_locked
 
 
+changes_meeting = is_administrator | organises_meeting | chairs_meeting_committee | leads_meeting_host
+locks_minutes = is_administrator | organises_meeting | leads_meeting_host
+
 rules.add_perm("meetings.view_meeting", sees_meeting)
-rules.add_perm(
-    "meetings.change_meeting", is_administrator | organises_meeting | chairs_meeting_committee | leads_meeting_host
-)
+rules.add_perm("meetings.change_meeting", changes_meeting)
 rules.add_perm("meetings.add_meeting", may_create_some_meeting)
 rules.add_perm("meetings.respond_meeting", is_participant)
 # Draft minutes: organiser and participants; locked minutes: whoever sees the meeting.
@@ -112,7 +113,7 @@ writes_minutes = is_administrator | organises_meeting | is_participant | leads_m
 rules.add_perm("meetings.view_draft_minutes", writes_minutes)
 rules.add_perm("meetings.view_minutes", (sees_meeting & minutes_are_locked) | writes_minutes)
 rules.add_perm("meetings.change_minutes", writes_minutes)
-rules.add_perm("meetings.lock_minutes", is_administrator | organises_meeting | leads_meeting_host)
+rules.add_perm("meetings.lock_minutes", locks_minutes)
 rules.add_perm("meetings.view_visit_times", is_politician | is_administrator)
 rules.add_perm("meetings.book_visitslot", may_book_slot)
 rules.add_perm("meetings.manage_visit_times", is_administrator | leads_workplace)

@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organisation.models import Membership, Role
+from samspil.errors import Conflict, ServiceError
 
 from .kinds import kind as meeting_kind
 from .models import (
@@ -37,6 +38,7 @@ from .models import (
     Participant,
     VisitSlot,
 )
+from .workflows import MEETING, MINUTES
 
 User = get_user_model()
 
@@ -191,7 +193,7 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
     workplaces = changes.pop("workplaces", None)
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if locked.status == Meeting.Status.CANCELLED:
+        if locked.status not in MEETING.sources_allowing("edit"):
             raise ValidationError(_("A cancelled meeting cannot be changed."))
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
         if locked.visit_slot_id and {"starts_at", "ends_at"} & set(changed):
@@ -212,15 +214,23 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
     return locked
 
 
-def _set_status(*, meeting: Meeting, actor, status: str, allowed_from: Iterable[str], **extra) -> Meeting:
+def _set_status(*, meeting: Meeting, actor, action: str, **extra) -> Meeting:
+    """Take a step of the meeting's table (meetings/workflows.py); the calendar event's
+    SEQUENCE goes up with it."""
     with transaction.atomic():
-        updated = Meeting.objects.filter(pk=meeting.pk, status__in=list(allowed_from)).update(
-            status=status, sequence=F("sequence") + 1, updated_at=timezone.now(), **extra
-        )
-        if not updated:
-            raise ValidationError(_("The meeting is already %(status)s.") % {"status": meeting.get_status_display()})
+        try:
+            MEETING.apply(meeting, action, actor, sequence=F("sequence") + 1, updated_at=timezone.now(), **extra)
+        except Conflict as error:
+            current = error.current or meeting
+            raise ValidationError(
+                _("The meeting is already %(status)s.") % {"status": current.get_status_display()}
+            ) from error
+        except ServiceError as error:
+            if error.code == "not_available":
+                error = ServiceError(_("The meeting is already %(status)s.") % {"status": meeting.get_status_display()})
+            raise ValidationError(error.message) from error
         meeting.refresh_from_db()
-        log(action=f"meeting.{status}", actor=actor, meeting=meeting, **{k: str(v) for k, v in extra.items()})
+        log(action=f"meeting.{meeting.status}", actor=actor, meeting=meeting, **{k: str(v) for k, v in extra.items()})
     return meeting
 
 
@@ -230,27 +240,19 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
     return _set_status(
         meeting=meeting,
         actor=actor,
-        status=Meeting.Status.CANCELLED,
-        allowed_from=[Meeting.Status.PLANNED, Meeting.Status.CONFIRMED],
+        action="cancel",
         cancel_reason=reason.strip(),
         cancelled_at=timezone.now(),
     )
 
 
 def meeting_confirm(*, meeting: Meeting, actor) -> Meeting:
-    return _set_status(meeting=meeting, actor=actor, status=Meeting.Status.CONFIRMED, allowed_from=["planned"])
+    return _set_status(meeting=meeting, actor=actor, action="confirm")
 
 
 def meeting_mark_held(*, meeting: Meeting, actor) -> Meeting:
-    if meeting.starts_at > timezone.now():
-        raise ValidationError(_("A meeting can be marked as held once it has started."))
-    return _set_status(
-        meeting=meeting,
-        actor=actor,
-        status=Meeting.Status.HELD,
-        allowed_from=[Meeting.Status.PLANNED, Meeting.Status.CONFIRMED],
-        held_at=timezone.now(),
-    )
+    """Held needs a started meeting (the table's condition on "hold")."""
+    return _set_status(meeting=meeting, actor=actor, action="hold", held_at=timezone.now())
 
 
 def participant_respond(*, meeting: Meeting, person, response: str) -> Participant:
@@ -290,7 +292,7 @@ def minutes_save(*, meeting: Meeting, author, text: str, based_on_version: int) 
             raise ValidationError({"text": _("The minutes are locked and can no longer change.")})
         status = Minutes.Status.DRAFT if based_on_version == 0 else Minutes.Status.AMENDED
         updated = Minutes.objects.filter(
-            pk=minutes.pk, version=based_on_version, status__in=[Minutes.Status.DRAFT, Minutes.Status.AMENDED]
+            pk=minutes.pk, version=based_on_version, status__in=MINUTES.sources_allowing("write", "amend")
         ).update(text=text, status=status, version=F("version") + 1, updated_at=timezone.now())
         if not updated:
             raise MinutesConflict
@@ -304,15 +306,16 @@ def minutes_lock(*, meeting: Meeting, actor) -> Minutes:
         minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
         if minutes is None or minutes.version == 0:
             raise ValidationError(_("Write the minutes before you lock them."))
-        if minutes.is_locked:
+        if minutes.status not in MINUTES.sources_allowing("lock"):
             raise ValidationError(_("The minutes are already locked."))
         now = timezone.now()
-        minutes.status = Minutes.Status.LOCKED
-        minutes.locked_at = now
-        minutes.locked_by = actor
-        minutes.version += 1
-        minutes.updated_at = now
-        minutes.save()
+        try:
+            MINUTES.apply(
+                minutes, "lock", actor, locked_at=now, locked_by=actor, version=F("version") + 1, updated_at=now
+            )
+        except ServiceError as error:
+            raise ValidationError(error.message) from error
+        minutes.refresh_from_db()
         MinutesVersion.objects.create(
             minutes=minutes, number=minutes.version, status=Minutes.Status.LOCKED, text=minutes.text, author=actor
         )
