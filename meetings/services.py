@@ -38,7 +38,7 @@ from .models import (
     Participant,
     VisitSlot,
 )
-from .workflows import MEETING, MINUTES
+from .workflows import BOOKING, MEETING, MINUTES
 
 User = get_user_model()
 
@@ -751,11 +751,10 @@ def visit_cancel(*, booking: Booking, actor, reason: str) -> Booking:
         raise ValidationError({"reason": _("Say why you cancel; the workplace is told.")})
     with transaction.atomic():
         _lock([booking.slot_id], booking.member)
-        updated = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(
-            status=Booking.Status.CANCELLED, reason=reason.strip(), ended_at=timezone.now()
-        )
-        if not updated:
-            raise ValidationError(_("The booking is already cancelled or moved."))
+        try:
+            BOOKING.apply(booking, "cancel", actor, reason=reason.strip(), ended_at=timezone.now())
+        except ServiceError as error:
+            raise ValidationError(_("The booking is already cancelled or moved.")) from error
         booking.refresh_from_db()
         visit_meeting_leave(slot=booking.slot, member=booking.member, actor=actor, reason=reason.strip())
         log(action="booking.cancelled", actor=actor, booking=booking, slot=booking.slot, notify=True, reason=reason)
@@ -774,15 +773,14 @@ def visit_move(*, booking: Booking, new_slot_id: int, actor, reason: str) -> Boo
             slots = _lock([booking.slot_id, new_slot_id], booking.member)
             if new_slot_id not in slots:
                 raise ValidationError({"slot": _("This visit time no longer exists.")})
-            current = Booking.objects.get(pk=booking.pk)
-            if current.status != Booking.Status.BOOKED:
+            current = Booking.objects.select_related("slot__workplace").get(pk=booking.pk)
+            if current.status not in BOOKING.sources_allowing("move"):
                 raise ValidationError(_("The booking is already cancelled or moved."))
+            BOOKING.check(current, "move", actor)
             new_slot = slots[new_slot_id]
             _check_bookable(new_slot, booking.member, ignore_booking=current)
             new_booking = Booking.objects.create(slot=new_slot, member=booking.member, reason=reason.strip())
-            Booking.objects.filter(pk=current.pk).update(
-                status=Booking.Status.MOVED, reason=reason.strip(), ended_at=timezone.now(), moved_to=new_booking
-            )
+            BOOKING.apply(current, "move", actor, reason=reason.strip(), ended_at=timezone.now(), moved_to=new_booking)
             visit_meeting_leave(slot=current.slot, member=booking.member, actor=actor, reason=reason.strip())
             meeting = visit_meeting_join(slot=new_slot, member=booking.member)
             log(
@@ -803,11 +801,16 @@ def visit_move(*, booking: Booking, new_slot_id: int, actor, reason: str) -> Boo
 def visit_confirm(*, booking: Booking, actor) -> Booking:
     """The leader confirms a booking; the visit meeting becomes confirmed."""
     with transaction.atomic():
-        updated = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED, confirmed_at=None).update(
-            confirmed_at=timezone.now(), confirmed_by=actor
-        )
-        if not updated:
-            raise ValidationError(_("The booking is already confirmed, cancelled or moved."))
+        current = Booking.objects.select_related("slot__workplace").get(pk=booking.pk)
+        try:
+            # The UPDATE repeats the "not yet confirmed" condition, so two clicks confirm once.
+            BOOKING.check(current, "confirm", actor)
+            if not Booking.objects.filter(
+                pk=booking.pk, confirmed_at=None, status__in=BOOKING.sources_allowing("confirm")
+            ).update(confirmed_at=timezone.now(), confirmed_by=actor):
+                raise ServiceError(_("The booking is already confirmed, cancelled or moved."))
+        except ServiceError as error:
+            raise ValidationError(_("The booking is already confirmed, cancelled or moved.")) from error
         booking.refresh_from_db()
         Meeting.objects.filter(visit_slot_id=booking.slot_id, status=Meeting.Status.PLANNED).update(
             status=Meeting.Status.CONFIRMED, sequence=F("sequence") + 1

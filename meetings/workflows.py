@@ -4,6 +4,8 @@
               planned | confirmed ──hold (once it has started)──▶ held
               planned | confirmed ──cancel──▶ cancelled
     minutes:  draft ──amend──▶ amended;  draft | amended ──lock──▶ locked
+    booking:  booked (requested) ──confirm──▶ booked (confirmed);  booked ──cancel──▶ cancelled;
+              booked ──move──▶ moved (and a new booking at the new time)
 
 Self-loops (target None) are what people do without moving the state: edit the meeting,
 answer an invitation. Services enforce the tables; templates show `available_actions`.
@@ -13,11 +15,18 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from organisation.permissions import of
+from organisation.permissions import is_administrator, of
 from samspil.workflow import Transition, Workflow
 
-from .models import Meeting, Minutes
-from .permissions import changes_meeting, is_participant, locks_minutes, writes_minutes
+from .models import Booking, Meeting, Minutes
+from .permissions import (
+    changes_meeting,
+    is_participant,
+    leads_booking_workplace,
+    locks_minutes,
+    owns_booking,
+    writes_minutes,
+)
 
 M = Meeting.Status
 MS = Minutes.Status
@@ -61,5 +70,29 @@ MINUTES = Workflow(
         Transition("write", (MS.DRAFT,), MS.DRAFT, allowed=_of_meeting["write"]),
         Transition("amend", (MS.DRAFT, MS.AMENDED), MS.AMENDED, allowed=_of_meeting["write"]),
         Transition("lock", (MS.DRAFT, MS.AMENDED), MS.LOCKED, allowed=_of_meeting["lock"]),
+    ],
+)
+
+B = Booking.Status
+
+
+def _unconfirmed(booking: Booking) -> bool:
+    return booking.confirmed_at is None
+
+
+BOOKING = Workflow(
+    name="booking",
+    transitions=[
+        # Confirming keeps the booking booked; it is the leader's yes to the request.
+        Transition(
+            "confirm",
+            (B.BOOKED,),
+            None,
+            allowed=is_administrator | leads_booking_workplace,
+            when=_unconfirmed,
+            refusal=_("The booking is already confirmed, cancelled or moved."),
+        ),
+        Transition("cancel", (B.BOOKED,), B.CANCELLED, allowed=is_administrator | owns_booking),
+        Transition("move", (B.BOOKED,), B.MOVED, allowed=is_administrator | owns_booking),
     ],
 )

@@ -140,3 +140,54 @@ def test_minutes_lock_once_and_only_by_those_the_table_names(org):
     )
     with pytest.raises(ValidationError):
         services.minutes_lock(meeting=m, actor=org.chair)
+
+
+BOOKING_EXPECTED = {
+    # (status, confirmed): the member booked; the leader leads the visited workplace.
+    ("booked", False): {"confirm": {"admin", "leader"}, "cancel": {"admin", "member"}, "move": {"admin", "member"}},
+    ("booked", True): {"cancel": {"admin", "member"}, "move": {"admin", "member"}},
+    ("cancelled", False): {},
+}
+
+
+@pytest.mark.parametrize(("status", "confirmed"), list(BOOKING_EXPECTED))
+def test_every_booking_action_and_role(org, status, confirmed):
+    from meetings.models import Booking
+    from meetings.workflows import BOOKING
+
+    from .helpers import booking as make_booking
+
+    b = make_booking(org)
+    if confirmed:
+        services.visit_confirm(booking=b, actor=org.leader)
+    if status == "cancelled":
+        services.visit_cancel(booking=b, actor=org.member, reason="Syg")
+    before = Booking.objects.filter(pk=b.pk).values_list("status", "confirmed_at").get()
+    mismatches = []
+    for action in BOOKING.actions:
+        for role in ROLES:
+            user = getattr(org, role)
+            allowed = role in BOOKING_EXPECTED[(status, confirmed)].get(action, set())
+            fresh = Booking.objects.select_related("slot__workplace").get(pk=b.pk)
+            if BOOKING.is_available(user, fresh, action) != allowed:
+                mismatches.append((status, confirmed, action, role, "table"))
+            call = {
+                "confirm": lambda u=user: services.visit_confirm(booking=Booking.objects.get(pk=b.pk), actor=u),
+                "cancel": lambda u=user: services.visit_cancel(
+                    booking=Booking.objects.select_related("slot__workplace").get(pk=b.pk), actor=u, reason="Test"
+                ),
+            }.get(action)
+            if call is None:
+                continue
+
+            def via_service(call=call):
+                try:
+                    call()
+                except (PermissionDenied, ValidationError, ServiceError):
+                    return "refused", Booking.objects.filter(pk=b.pk).values_list("status", "confirmed_at").get()
+                return "done", Booking.objects.filter(pk=b.pk).values_list("status", "confirmed_at").get()
+
+            result, after = _attempt(via_service)
+            if (result == "done") != allowed or (after != before) != allowed:
+                mismatches.append((status, confirmed, action, role, "service", result))
+    assert mismatches == []
