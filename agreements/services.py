@@ -395,13 +395,14 @@ def follow_up_record(*, goal: Goal, point: str, status: str, note: str, indicato
 
 # --- Deadline reminders ------------------------------------------------------------------------
 
-# Which agreements a deadline concerns, and who is reminded.
+# Which agreements a deadline concerns: those in a state where its step is still to take
+# (the table's sources), so signatures are due while in dialogue and once approved.
 REMINDER_STATUSES = {
-    "draft_due": (S.DRAFT,),
-    "signatures_due": (S.IN_DIALOGUE,),
-    "mid_year": (S.AGREED, S.ACTIVE),
-    "year_end": (S.ACTIVE,),
-    "dialogue_meeting": (S.IN_DIALOGUE, S.AGREED, S.ACTIVE),
+    "draft_due": AGREEMENT.sources_allowing("send_to_dialogue"),
+    "signatures_due": AGREEMENT.sources_allowing("approve", "sign"),
+    "mid_year": AGREEMENT.sources_allowing("follow_up"),
+    "year_end": AGREEMENT.sources_allowing("evaluate"),
+    "dialogue_meeting": AGREEMENT.sources_allowing("comment"),
 }
 
 

@@ -208,3 +208,16 @@ def test_the_admin_change_form_cannot_change_an_agreed_text_nor_delete_it(org, c
     assert agreement.introduction == "Den underskrevne indledning."
     assert agreement.revisions.count() == 1
     assert admin.get(reverse("admin:agreements_agreement_delete", args=[agreement.pk])).status_code == 403
+
+
+def test_signatures_stay_due_once_the_chair_has_approved(org):
+    """The signatures deadline reminds while signing is still to do: in dialogue and approved."""
+    import datetime as dt
+
+    from agreements.models import CycleDeadline, DeadlineReminder
+
+    agreement = _approved(org)
+    CycleDeadline.objects.create(template=agreement.template, kind="signatures_due", due_on=dt.date(2026, 12, 3))
+    services.deadline_reminders_due(today=dt.date(2026, 12, 1))
+    reminded = set(DeadlineReminder.objects.filter(agreement=agreement).values_list("person__email", flat=True))
+    assert reminded == {org.leader.email, org.centre_head.email}
