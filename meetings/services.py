@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organisation.models import Membership, Role
+from samspil.errors import Conflict, ServiceError
 
 from .kinds import kind as meeting_kind
 from .models import (
@@ -37,6 +38,7 @@ from .models import (
     Participant,
     VisitSlot,
 )
+from .workflows import BOOKING, MEETING, MINUTES
 
 User = get_user_model()
 
@@ -191,7 +193,7 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
     workplaces = changes.pop("workplaces", None)
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if locked.status == Meeting.Status.CANCELLED:
+        if locked.status not in MEETING.sources_allowing("edit"):
             raise ValidationError(_("A cancelled meeting cannot be changed."))
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
         if locked.visit_slot_id and {"starts_at", "ends_at"} & set(changed):
@@ -212,15 +214,23 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
     return locked
 
 
-def _set_status(*, meeting: Meeting, actor, status: str, allowed_from: Iterable[str], **extra) -> Meeting:
+def _set_status(*, meeting: Meeting, actor, action: str, **extra) -> Meeting:
+    """Take a step of the meeting's table (meetings/workflows.py); the calendar event's
+    SEQUENCE goes up with it."""
     with transaction.atomic():
-        updated = Meeting.objects.filter(pk=meeting.pk, status__in=list(allowed_from)).update(
-            status=status, sequence=F("sequence") + 1, updated_at=timezone.now(), **extra
-        )
-        if not updated:
-            raise ValidationError(_("The meeting is already %(status)s.") % {"status": meeting.get_status_display()})
+        try:
+            MEETING.apply(meeting, action, actor, sequence=F("sequence") + 1, updated_at=timezone.now(), **extra)
+        except Conflict as error:
+            current = error.current or meeting
+            raise ValidationError(
+                _("The meeting is already %(status)s.") % {"status": current.get_status_display()}
+            ) from error
+        except ServiceError as error:
+            if error.code == "not_available":
+                error = ServiceError(_("The meeting is already %(status)s.") % {"status": meeting.get_status_display()})
+            raise ValidationError(error.message) from error
         meeting.refresh_from_db()
-        log(action=f"meeting.{status}", actor=actor, meeting=meeting, **{k: str(v) for k, v in extra.items()})
+        log(action=f"meeting.{meeting.status}", actor=actor, meeting=meeting, **{k: str(v) for k, v in extra.items()})
     return meeting
 
 
@@ -230,27 +240,19 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
     return _set_status(
         meeting=meeting,
         actor=actor,
-        status=Meeting.Status.CANCELLED,
-        allowed_from=[Meeting.Status.PLANNED, Meeting.Status.CONFIRMED],
+        action="cancel",
         cancel_reason=reason.strip(),
         cancelled_at=timezone.now(),
     )
 
 
 def meeting_confirm(*, meeting: Meeting, actor) -> Meeting:
-    return _set_status(meeting=meeting, actor=actor, status=Meeting.Status.CONFIRMED, allowed_from=["planned"])
+    return _set_status(meeting=meeting, actor=actor, action="confirm")
 
 
 def meeting_mark_held(*, meeting: Meeting, actor) -> Meeting:
-    if meeting.starts_at > timezone.now():
-        raise ValidationError(_("A meeting can be marked as held once it has started."))
-    return _set_status(
-        meeting=meeting,
-        actor=actor,
-        status=Meeting.Status.HELD,
-        allowed_from=[Meeting.Status.PLANNED, Meeting.Status.CONFIRMED],
-        held_at=timezone.now(),
-    )
+    """Held needs a started meeting (the table's condition on "hold")."""
+    return _set_status(meeting=meeting, actor=actor, action="hold", held_at=timezone.now())
 
 
 def participant_respond(*, meeting: Meeting, person, response: str) -> Participant:
@@ -290,7 +292,7 @@ def minutes_save(*, meeting: Meeting, author, text: str, based_on_version: int) 
             raise ValidationError({"text": _("The minutes are locked and can no longer change.")})
         status = Minutes.Status.DRAFT if based_on_version == 0 else Minutes.Status.AMENDED
         updated = Minutes.objects.filter(
-            pk=minutes.pk, version=based_on_version, status__in=[Minutes.Status.DRAFT, Minutes.Status.AMENDED]
+            pk=minutes.pk, version=based_on_version, status__in=MINUTES.sources_allowing("write", "amend")
         ).update(text=text, status=status, version=F("version") + 1, updated_at=timezone.now())
         if not updated:
             raise MinutesConflict
@@ -304,15 +306,16 @@ def minutes_lock(*, meeting: Meeting, actor) -> Minutes:
         minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
         if minutes is None or minutes.version == 0:
             raise ValidationError(_("Write the minutes before you lock them."))
-        if minutes.is_locked:
+        if minutes.status not in MINUTES.sources_allowing("lock"):
             raise ValidationError(_("The minutes are already locked."))
         now = timezone.now()
-        minutes.status = Minutes.Status.LOCKED
-        minutes.locked_at = now
-        minutes.locked_by = actor
-        minutes.version += 1
-        minutes.updated_at = now
-        minutes.save()
+        try:
+            MINUTES.apply(
+                minutes, "lock", actor, locked_at=now, locked_by=actor, version=F("version") + 1, updated_at=now
+            )
+        except ServiceError as error:
+            raise ValidationError(error.message) from error
+        minutes.refresh_from_db()
         MinutesVersion.objects.create(
             minutes=minutes, number=minutes.version, status=Minutes.Status.LOCKED, text=minutes.text, author=actor
         )
@@ -565,6 +568,34 @@ def blocked_period_create(*, workplace, created_by, starts_on: dt.date, ends_on:
     return period
 
 
+def blocked_period_delete(*, period: BlockedPeriod, actor) -> None:
+    with transaction.atomic():
+        log(action="blocked_period.deleted", actor=actor, workplace=period.workplace_id, period=period.pk)
+        period.delete()
+
+
+AGENDA_FIELDS = ("title", "presenter", "presenter_text", "duration_minutes", "is_presentation", "proposed_by")
+
+
+def agenda_save(*, meeting: Meeting, items: list[dict], delete_ids: Iterable[int]) -> None:
+    """The agenda as plain rows in their new order (`id` None for a new item); the items in
+    `delete_ids` go. Rows naming another meeting's item are ignored."""
+    with transaction.atomic():
+        existing = {item.pk: item for item in AgendaItem.objects.filter(meeting=meeting)}
+        for pk in delete_ids:
+            if pk in existing:
+                existing.pop(pk).delete()
+        for index, row in enumerate(items, start=1):
+            if row.get("id") and row["id"] not in existing:
+                continue
+            item = existing.get(row.get("id")) or AgendaItem(meeting=meeting)
+            for name in AGENDA_FIELDS:
+                if name in row:
+                    setattr(item, name, row[name])
+            item.order = index
+            item.save()
+
+
 # --- Booking -----------------------------------------------------------------------------
 
 
@@ -720,11 +751,10 @@ def visit_cancel(*, booking: Booking, actor, reason: str) -> Booking:
         raise ValidationError({"reason": _("Say why you cancel; the workplace is told.")})
     with transaction.atomic():
         _lock([booking.slot_id], booking.member)
-        updated = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(
-            status=Booking.Status.CANCELLED, reason=reason.strip(), ended_at=timezone.now()
-        )
-        if not updated:
-            raise ValidationError(_("The booking is already cancelled or moved."))
+        try:
+            BOOKING.apply(booking, "cancel", actor, reason=reason.strip(), ended_at=timezone.now())
+        except ServiceError as error:
+            raise ValidationError(_("The booking is already cancelled or moved.")) from error
         booking.refresh_from_db()
         visit_meeting_leave(slot=booking.slot, member=booking.member, actor=actor, reason=reason.strip())
         log(action="booking.cancelled", actor=actor, booking=booking, slot=booking.slot, notify=True, reason=reason)
@@ -743,15 +773,14 @@ def visit_move(*, booking: Booking, new_slot_id: int, actor, reason: str) -> Boo
             slots = _lock([booking.slot_id, new_slot_id], booking.member)
             if new_slot_id not in slots:
                 raise ValidationError({"slot": _("This visit time no longer exists.")})
-            current = Booking.objects.get(pk=booking.pk)
-            if current.status != Booking.Status.BOOKED:
+            current = Booking.objects.select_related("slot__workplace").get(pk=booking.pk)
+            if current.status not in BOOKING.sources_allowing("move"):
                 raise ValidationError(_("The booking is already cancelled or moved."))
+            BOOKING.check(current, "move", actor)
             new_slot = slots[new_slot_id]
             _check_bookable(new_slot, booking.member, ignore_booking=current)
             new_booking = Booking.objects.create(slot=new_slot, member=booking.member, reason=reason.strip())
-            Booking.objects.filter(pk=current.pk).update(
-                status=Booking.Status.MOVED, reason=reason.strip(), ended_at=timezone.now(), moved_to=new_booking
-            )
+            BOOKING.apply(current, "move", actor, reason=reason.strip(), ended_at=timezone.now(), moved_to=new_booking)
             visit_meeting_leave(slot=current.slot, member=booking.member, actor=actor, reason=reason.strip())
             meeting = visit_meeting_join(slot=new_slot, member=booking.member)
             log(
@@ -772,11 +801,16 @@ def visit_move(*, booking: Booking, new_slot_id: int, actor, reason: str) -> Boo
 def visit_confirm(*, booking: Booking, actor) -> Booking:
     """The leader confirms a booking; the visit meeting becomes confirmed."""
     with transaction.atomic():
-        updated = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED, confirmed_at=None).update(
-            confirmed_at=timezone.now(), confirmed_by=actor
-        )
-        if not updated:
-            raise ValidationError(_("The booking is already confirmed, cancelled or moved."))
+        current = Booking.objects.select_related("slot__workplace").get(pk=booking.pk)
+        try:
+            # The UPDATE repeats the "not yet confirmed" condition, so two clicks confirm once.
+            BOOKING.check(current, "confirm", actor)
+            if not Booking.objects.filter(
+                pk=booking.pk, confirmed_at=None, status__in=BOOKING.sources_allowing("confirm")
+            ).update(confirmed_at=timezone.now(), confirmed_by=actor):
+                raise ServiceError(_("The booking is already confirmed, cancelled or moved."))
+        except ServiceError as error:
+            raise ValidationError(_("The booking is already confirmed, cancelled or moved.")) from error
         booking.refresh_from_db()
         Meeting.objects.filter(visit_slot_id=booking.slot_id, status=Meeting.Status.PLANNED).update(
             status=Meeting.Status.CONFIRMED, sequence=F("sequence") + 1

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import rules
 
-from organisation.permissions import is_administrator
 from organisation.roles import roles_of
 from samspil.access import get_object_for_user
+
+from .workflows import STORY, is_editor
 
 
 @rules.predicate
 def is_published(user, story) -> bool:
-    return story is not None and story.status == "published"
+    return story is not None and story.is_published
 
 
 @rules.predicate
@@ -28,24 +29,13 @@ def is_author(user, story) -> bool:
 
 
 @rules.predicate
-def leads_story_workplace(user, story) -> bool:
-    return story is not None and story.workplace_id in roles_of(user).led_workplace_ids
-
-
-@rules.predicate
-def awaits_changes(user, story) -> bool:
-    return story is not None and story.status in ("submitted", "returned")
-
-
-@rules.predicate
 def works_somewhere(user) -> bool:
     return bool(roles_of(user).staff_workplace_ids) or roles_of(user).is_administrator
 
 
-is_editor = is_administrator | leads_story_workplace
-
 rules.add_perm("stories.view_story", rules.is_authenticated & (is_published | is_author | is_editor))
-rules.add_perm("stories.change_story", is_editor | (is_author & awaits_changes))
+# Writing is the table's "edit" (editors) and "revise" (the author while it waits).
+rules.add_perm("stories.change_story", STORY.predicate("edit") | STORY.predicate("revise"))
 rules.add_perm("stories.publish_story", is_editor)
 rules.add_perm("stories.add_story", rules.is_authenticated & works_somewhere)
 rules.add_perm("stories.thank_story", rules.is_authenticated & is_published)

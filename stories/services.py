@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisation.models import Committee, Workplace
+from samspil.errors import ServiceError
 
 from .models import DigestOutbox, Follow, Story, StoryEvent, Thanks, iso_week_label
+from .workflows import STORY
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +70,14 @@ def story_update(*, form, pictures, editor, publish: bool = False) -> Story:
         if "consent_given_by" in form.changed_data or "consent_date" in form.changed_data:
             story.consent_recorded_by = editor
         action = StoryEvent.Action.EDITED
-        if before == Story.Status.RETURNED and editor.pk == story.author_id:
-            story.status = Story.Status.SUBMITTED
-            action = StoryEvent.Action.RESUBMITTED
         if story.visibility == Story.Visibility.PUBLIC and not story.may_be_public():
             raise ValidationError(_("A picture shows children or residents: record the consent first."))
+        story.status = before
         story.save()
+        # The author's edit of a story that was sent back hands it to the leader again.
+        if STORY.is_available(editor, story, "resubmit"):
+            STORY.apply(story, "resubmit", editor, return_comment="")
+            action = StoryEvent.Action.RESUBMITTED
         form.save_m2m()
         _save_pictures(story, pictures)
         _record(story, editor, action, visibility=story.visibility)
@@ -86,38 +90,41 @@ def story_publish(*, story: Story, by, visibility: str | None = None) -> Story:
     """Publish (or re-publish) a story. Public needs consent when pictures show people."""
     visibility = visibility or story.visibility
     with transaction.atomic():
-        current = Story.objects.select_for_update().get(pk=story.pk)
-        if current.status in (Story.Status.PUBLISHED, Story.Status.ARCHIVED) and not (
-            current.status == Story.Status.PUBLISHED and current.visibility != visibility
-        ):
+        current = Story.objects.select_for_update(of=("self",)).select_related("workplace").get(pk=story.pk)
+        # First publication (or again after unpublishing), or the same story to another audience.
+        step = "publish" if STORY.state_of(current) in STORY.sources_allowing("publish") else "change_visibility"
+        unchanged = step == "change_visibility" and current.visibility == visibility
+        if unchanged or STORY.state_of(current) not in STORY.sources_allowing(step):
             raise StoryConflict(_("The story is already %(status)s.") % {"status": current.get_status_display()})
+        STORY.check(current, step, by)  # PermissionDenied for anyone but the editors
         if visibility == Story.Visibility.PUBLIC and not current.may_be_public():
             raise ValidationError(
                 _("A picture shows children or residents: record who gave consent before the story is public.")
             )
         now = timezone.now()
         fields = {
-            "status": Story.Status.PUBLISHED,
             "visibility": visibility,
             "published_by": by,
             "updated_at": now,
             "return_comment": "",
         }
-        if current.published_at is None or current.status != Story.Status.PUBLISHED:
+        if current.published_at is None or step == "publish":
             fields["published_at"] = now
-        Story.objects.filter(pk=current.pk).update(**fields)
+        STORY.apply(current, step, by, **fields)
         _record(current, by, StoryEvent.Action.PUBLISHED, visibility=visibility)
     story.refresh_from_db()
     return story
 
 
-def _transition(*, story: Story, by, allowed: set[str], to: str, action: str, comment: str = "", **fields) -> Story:
+def _transition(*, story: Story, by, step: str, action: str, comment: str = "", **fields) -> Story:
+    """A step of the story's table (stories/workflows.py): of two editors acting at once,
+    the second is told someone else changed the story first."""
     with transaction.atomic():
-        changed = Story.objects.filter(pk=story.pk, status__in=allowed).update(
-            status=to, updated_at=timezone.now(), **fields
-        )
-        if changed != 1:
-            raise StoryConflict(_("Someone else changed the story first. Look at it again."))
+        current = Story.objects.select_related("workplace").get(pk=story.pk)
+        try:
+            STORY.apply(current, step, by, updated_at=timezone.now(), **fields)
+        except ServiceError as error:  # a Conflict, or a state the step does not start from
+            raise StoryConflict(_("Someone else changed the story first. Look at it again.")) from error
         _record(story, by, action, comment=comment)
     story.refresh_from_db()
     return story
@@ -129,8 +136,7 @@ def story_send_back(*, story: Story, by, comment: str) -> Story:
     return _transition(
         story=story,
         by=by,
-        allowed={Story.Status.SUBMITTED},
-        to=Story.Status.RETURNED,
+        step="send_back",
         action=StoryEvent.Action.RETURNED,
         comment=comment.strip(),
         return_comment=comment.strip(),
@@ -141,8 +147,7 @@ def story_unpublish(*, story: Story, by) -> Story:
     return _transition(
         story=story,
         by=by,
-        allowed={Story.Status.PUBLISHED},
-        to=Story.Status.UNPUBLISHED,
+        step="unpublish",
         action=StoryEvent.Action.UNPUBLISHED,
     )
 
@@ -151,8 +156,7 @@ def story_archive(*, story: Story, by) -> Story:
     return _transition(
         story=story,
         by=by,
-        allowed={s for s in Story.Status.values if s != Story.Status.ARCHIVED},
-        to=Story.Status.ARCHIVED,
+        step="archive",
         action=StoryEvent.Action.ARCHIVED,
     )
 

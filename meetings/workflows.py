@@ -1,0 +1,98 @@
+"""The transition tables of meetings and their minutes: the one place their steps are declared.
+
+    meeting:  planned ──confirm──▶ confirmed
+              planned | confirmed ──hold (once it has started)──▶ held
+              planned | confirmed ──cancel──▶ cancelled
+    minutes:  draft ──amend──▶ amended;  draft | amended ──lock──▶ locked
+    booking:  booked (requested) ──confirm──▶ booked (confirmed);  booked ──cancel──▶ cancelled;
+              booked ──move──▶ moved (and a new booking at the new time)
+
+Self-loops (target None) are what people do without moving the state: edit the meeting,
+answer an invitation. Services enforce the tables; templates show `available_actions`.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from organisation.permissions import is_administrator, of
+from samspil.workflow import Transition, Workflow
+
+from .models import Booking, Meeting, Minutes
+from .permissions import (
+    changes_meeting,
+    is_participant,
+    leads_booking_workplace,
+    locks_minutes,
+    owns_booking,
+    writes_minutes,
+)
+
+M = Meeting.Status
+MS = Minutes.Status
+
+
+def _started(meeting: Meeting) -> bool:
+    return meeting.has_started
+
+
+def _not_over(meeting: Meeting) -> bool:
+    return not meeting.is_past
+
+
+MEETING = Workflow(
+    name="meeting",
+    transitions=[
+        Transition("edit", (M.PLANNED, M.CONFIRMED, M.HELD), None, allowed=changes_meeting),
+        Transition("confirm", (M.PLANNED,), M.CONFIRMED, allowed=changes_meeting),
+        Transition(
+            "hold",
+            (M.PLANNED, M.CONFIRMED),
+            M.HELD,
+            allowed=changes_meeting,
+            when=_started,
+            refusal=_("A meeting can be marked as held once it has started."),
+        ),
+        Transition("cancel", (M.PLANNED, M.CONFIRMED), M.CANCELLED, allowed=changes_meeting),
+        Transition("respond", (M.PLANNED, M.CONFIRMED), None, allowed=is_participant, when=_not_over),
+    ],
+)
+
+_of_meeting = {
+    name: of(predicate, lambda minutes: minutes.meeting, f"minutes_{name}")
+    for name, predicate in (("write", writes_minutes), ("lock", locks_minutes))
+}
+
+MINUTES = Workflow(
+    name="minutes",
+    transitions=[
+        # The first save keeps the draft; every later save amends it.
+        Transition("write", (MS.DRAFT,), MS.DRAFT, allowed=_of_meeting["write"]),
+        Transition("amend", (MS.DRAFT, MS.AMENDED), MS.AMENDED, allowed=_of_meeting["write"]),
+        Transition("lock", (MS.DRAFT, MS.AMENDED), MS.LOCKED, allowed=_of_meeting["lock"]),
+    ],
+)
+
+B = Booking.Status
+
+
+def _unconfirmed(booking: Booking) -> bool:
+    return booking.confirmed_at is None
+
+
+BOOKING = Workflow(
+    name="booking",
+    transitions=[
+        # Confirming keeps the booking booked; it is the leader's yes to the request.
+        Transition(
+            "confirm",
+            (B.BOOKED,),
+            None,
+            allowed=is_administrator | leads_booking_workplace,
+            when=_unconfirmed,
+            refusal=_("The booking is already confirmed, cancelled or moved."),
+        ),
+        Transition("cancel", (B.BOOKED,), B.CANCELLED, allowed=is_administrator | owns_booking),
+        Transition("move", (B.BOOKED,), B.MOVED, allowed=is_administrator | owns_booking),
+    ],
+)

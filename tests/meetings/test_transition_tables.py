@@ -1,0 +1,193 @@
+"""Every (state, action, role) of the meeting's and the minutes' transition tables, through
+the service (and HTTP where the step has a URL), against expectations written out here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import Meeting, Minutes
+from meetings.workflows import MEETING, MINUTES
+from samspil.errors import ServiceError
+
+from .helpers import meeting
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("admin", "director", "chair", "member", "leader", "employee", "centre_head", "other_leader", "nobody")
+# The helper's meeting: organised by the chair, hosted by the leader's workplace; the chair,
+# the member and the leader are invited.
+CHANGERS = {"admin", "chair", "leader"}
+INVITED = {"chair", "member", "leader"}
+
+EXPECTED = {
+    ("planned", "future"): {"edit": CHANGERS, "confirm": CHANGERS, "cancel": CHANGERS, "respond": INVITED},
+    ("planned", "started"): {
+        "edit": CHANGERS,
+        "confirm": CHANGERS,
+        "hold": CHANGERS,
+        "cancel": CHANGERS,
+        "respond": INVITED,
+    },
+    ("confirmed", "started"): {"edit": CHANGERS, "hold": CHANGERS, "cancel": CHANGERS, "respond": INVITED},
+    ("held", "started"): {"edit": CHANGERS},
+    ("cancelled", "future"): {},
+}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _attempt(fn):
+    box = {}
+    try:
+        with transaction.atomic():
+            box["value"] = fn()
+            raise _Rollback
+    except _Rollback:
+        pass
+    return box.get("value")
+
+
+def _build(org, state: str, when: str) -> Meeting:
+    if when == "future":
+        m = meeting(org, days=14)
+    else:  # started half an hour ago, not over
+        now = timezone.now()
+        m = meeting(org, starts_at=now - dt.timedelta(minutes=30), ends_at=now + dt.timedelta(minutes=90))
+    if state == "confirmed":
+        services.meeting_confirm(meeting=m, actor=org.chair)
+    elif state == "held":
+        services.meeting_mark_held(meeting=m, actor=org.chair)
+    elif state == "cancelled":
+        services.meeting_cancel(meeting=m, actor=org.chair, reason="Sygdom")
+    return Meeting.objects.get(pk=m.pk)
+
+
+def test_the_tables_declare_these_actions_and_every_state():
+    assert MEETING.actions == ["edit", "confirm", "hold", "cancel", "respond"]
+    assert set(MEETING.states) == set(Meeting.Status.values)
+    assert MINUTES.actions == ["write", "amend", "lock"] and set(MINUTES.states) == set(Minutes.Status.values)
+
+
+@pytest.mark.parametrize(("state", "when"), list(EXPECTED))
+def test_every_meeting_action_and_role(org, state, when):
+    m = _build(org, state, when)
+    status_before = m.status
+    mismatches = []
+    for action in MEETING.actions:
+        for role in ROLES:
+            user = getattr(org, role)
+            allowed = role in EXPECTED[(state, when)].get(action, set())
+            fresh = Meeting.objects.get(pk=m.pk)
+            if MEETING.is_available(user, fresh, action) != allowed:
+                mismatches.append((state, when, action, role, "table"))
+            call = {
+                "confirm": lambda u=user: services.meeting_confirm(meeting=Meeting.objects.get(pk=m.pk), actor=u),
+                "hold": lambda u=user: services.meeting_mark_held(meeting=Meeting.objects.get(pk=m.pk), actor=u),
+                "cancel": lambda u=user: services.meeting_cancel(
+                    meeting=Meeting.objects.get(pk=m.pk), actor=u, reason="Test"
+                ),
+            }.get(action)
+            if call is not None:
+
+                def via_service(call=call):
+                    try:
+                        call()
+                    except (PermissionDenied, ValidationError, ServiceError):
+                        return "refused", Meeting.objects.get(pk=m.pk).status
+                    return "done", Meeting.objects.get(pk=m.pk).status
+
+                result, after = _attempt(via_service)
+                if (result == "done") != allowed or (after != status_before) != allowed:
+                    mismatches.append((state, when, action, role, "service", result))
+            url = {"hold": "meetings:meeting_held", "cancel": "meetings:meeting_cancel"}.get(action)
+            if url is not None:
+                client = Client()
+                client.force_login(user)
+
+                def via_http(client=client, url=url):
+                    response = client.post(reverse(url, args=[m.pk]), {"reason": "Test"})
+                    return response.status_code, Meeting.objects.get(pk=m.pk).status
+
+                status, after = _attempt(via_http)
+                if (after != status_before) != allowed or status not in ((302,) if allowed else (200, 302, 403, 404)):
+                    mismatches.append((state, when, action, role, "http", status))
+    assert mismatches == []
+
+
+def test_minutes_lock_once_and_only_by_those_the_table_names(org):
+    m = _build(org, "held", "started")
+    services.minutes_save(meeting=m, author=org.chair, text="Referat", based_on_version=0)
+    minutes = Minutes.objects.get(meeting=m)
+    allowed = {role for role in ROLES if MINUTES.is_available(getattr(org, role), minutes, "lock")}
+    assert allowed == {"admin", "chair", "leader"}  # organiser, host's leader, administrators
+    with pytest.raises(PermissionDenied):
+        services.minutes_lock(meeting=m, actor=org.member)
+    services.minutes_lock(meeting=m, actor=org.chair)
+    minutes.refresh_from_db()
+    assert minutes.status == "locked" and minutes.locked_by == org.chair
+    assert not any(
+        MINUTES.is_available(getattr(org, role), minutes, action) for role in ROLES for action in MINUTES.actions
+    )
+    with pytest.raises(ValidationError):
+        services.minutes_lock(meeting=m, actor=org.chair)
+
+
+BOOKING_EXPECTED = {
+    # (status, confirmed): the member booked; the leader leads the visited workplace.
+    ("booked", False): {"confirm": {"admin", "leader"}, "cancel": {"admin", "member"}, "move": {"admin", "member"}},
+    ("booked", True): {"cancel": {"admin", "member"}, "move": {"admin", "member"}},
+    ("cancelled", False): {},
+}
+
+
+@pytest.mark.parametrize(("status", "confirmed"), list(BOOKING_EXPECTED))
+def test_every_booking_action_and_role(org, status, confirmed):
+    from meetings.models import Booking
+    from meetings.workflows import BOOKING
+
+    from .helpers import booking as make_booking
+
+    b = make_booking(org)
+    if confirmed:
+        services.visit_confirm(booking=b, actor=org.leader)
+    if status == "cancelled":
+        services.visit_cancel(booking=b, actor=org.member, reason="Syg")
+    before = Booking.objects.filter(pk=b.pk).values_list("status", "confirmed_at").get()
+    mismatches = []
+    for action in BOOKING.actions:
+        for role in ROLES:
+            user = getattr(org, role)
+            allowed = role in BOOKING_EXPECTED[(status, confirmed)].get(action, set())
+            fresh = Booking.objects.select_related("slot__workplace").get(pk=b.pk)
+            if BOOKING.is_available(user, fresh, action) != allowed:
+                mismatches.append((status, confirmed, action, role, "table"))
+            call = {
+                "confirm": lambda u=user: services.visit_confirm(booking=Booking.objects.get(pk=b.pk), actor=u),
+                "cancel": lambda u=user: services.visit_cancel(
+                    booking=Booking.objects.select_related("slot__workplace").get(pk=b.pk), actor=u, reason="Test"
+                ),
+            }.get(action)
+            if call is None:
+                continue
+
+            def via_service(call=call):
+                try:
+                    call()
+                except (PermissionDenied, ValidationError, ServiceError):
+                    return "refused", Booking.objects.filter(pk=b.pk).values_list("status", "confirmed_at").get()
+                return "done", Booking.objects.filter(pk=b.pk).values_list("status", "confirmed_at").get()
+
+            result, after = _attempt(via_service)
+            if (result == "done") != allowed or (after != before) != allowed:
+                mismatches.append((status, confirmed, action, role, "service", result))
+    assert mismatches == []
