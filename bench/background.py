@@ -362,8 +362,8 @@ def _kill_tree(process: subprocess.Popen) -> None:
 
 def _use_broker(app, url: str) -> None:
     """Point this process's Celery app at another broker (new connection and producer pools)."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # Not closed: kombu keeps one pool per broker URL for the whole process, and the old
+    # broker's pool is the one this app returns to afterwards.
     app._pool = None
     app.amqp._producer_pool = None
     app.conf.broker_url = url

@@ -161,15 +161,28 @@ class Facts:
         )
 
 
+def prepare_reminders(rows: list[Email]) -> None:
+    """Read the meetings and the facts for a chunk of rows at once (outbox/families.py):
+    five queries per chunk instead of five per email. What is read is at most a chunk's
+    sends old (a fraction of a second), so a meeting moved or cancelled meanwhile is seen."""
+    meetings = Meeting.objects.in_bulk({row.params["meeting"] for row in rows})
+    facts = Facts(set(meetings), {row.recipient_id for row in rows if row.recipient_id})
+    for row in rows:
+        row.prepared = (meetings.get(row.params["meeting"]), facts)
+
+
 def build_reminder_email(row: Email):
     """The email for one reminder row, or why it is no longer needed (read at send time)."""
-    meeting = Meeting.objects.filter(pk=row.params["meeting"]).first()
+    if hasattr(row, "prepared"):
+        meeting, facts = row.prepared
+    else:
+        meeting, facts = Meeting.objects.filter(pk=row.params["meeting"]).first(), None
     person, kind = row.recipient, row.params["kind"]
     if meeting is None:
         return "the meeting was deleted"
     if person is None or not person.email or not person.is_active:
         return "no email address"
-    facts = Facts({meeting.pk}, {person.pk})
+    facts = facts or Facts({meeting.pk}, {person.pk})
     if (person.pk, kind) in facts.opted_out:
         return "turned off by the person"
     if kind == MINUTES_MISSING:
@@ -208,7 +221,7 @@ def build_reminder_email(row: Email):
 def register() -> None:
     from outbox import families
 
-    families.register(FAMILY, build_reminder_email)
+    families.register(FAMILY, build_reminder_email, prepare=prepare_reminders)
 
 
 # --- Preferences --------------------------------------------------------------------------

@@ -224,6 +224,21 @@ class BatchResult:
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
 
 
+def _prepare(rows: list[Email]) -> None:
+    """Let each family read what its builders need for this chunk at once."""
+    by_family: dict[str, list[Email]] = {}
+    for row in rows:
+        by_family.setdefault(row.family, []).append(row)
+    for family, family_rows in by_family.items():
+        prepare = families.preparer(family)
+        if prepare is None:
+            continue
+        try:
+            prepare(family_rows)
+        except Exception:  # a builder without its preparation still works, one row at a time
+            logger.exception("outbox: preparing %s rows failed", family)
+
+
 def _send(email: Email, connection) -> tuple[str, str]:
     """Build and send one claimed row; returns (outcome, error or skip reason)."""
     try:
@@ -273,6 +288,7 @@ def send_batch(*, size: int | None = None, seconds: float | None = None) -> Batc
                 break
             renewed = time.monotonic()
             held = {row.pk for row in rows}
+            _prepare(rows)
             for email in rows:
                 now = time.monotonic()
                 if now - started >= seconds:

@@ -125,6 +125,7 @@ def test_killing_the_worker_mid_batch_and_restarting_it_sends_every_reminder_onc
     assert sum(counts.values()) == 24
     assert set(counts.values()) == {1}
     assert set(Reminders().values_list("outcome", flat=True)) == {"sent"}
+    print(f"\nWorker kill: all 24 reminders {recovered:.1f} s after the kill")
     assert recovered < 90, recovered
 
 

@@ -139,8 +139,8 @@ class OwnRedis:
 def use_broker(app, url: str) -> None:
     """Point this process's Celery app at another broker: its connection pool and the
     producer pool built on it are made anew."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # Not closed: kombu keeps one pool per broker URL for the whole process, and the old
+    # broker's pool is the one this app returns to afterwards.
     app._pool = None
     app.amqp._producer_pool = None
     app.conf.broker_url = url
