@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('topic', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='topic')),
                 ('to_address', models.EmailField(blank=True, max_length=254, verbose_name='address')),
                 ('params', models.JSONField(blank=True, default=dict, verbose_name='parameters')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
                 ('due_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='due')),
                 ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='next attempt')),
                 ('claimed_until', models.DateTimeField(blank=True, null=True, verbose_name='claimed until')),
