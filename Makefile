@@ -37,7 +37,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/bandit -q -r samspil audit accounts organisation meetings agreements codex stories coverage earlywords questions portal -x "*/migrations/*"
+	$(VENV)/bin/bandit -q -r samspil audit accounts organisation outbox meetings agreements codex stories coverage earlywords questions portal -x "*/migrations/*"
 
 ## audit: known vulnerabilities in requirements.txt (pip-audit; see bin/audit-dependencies)
 audit: venv

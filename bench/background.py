@@ -8,7 +8,12 @@
    each reminder must arrive exactly once.
 2. **Publishing a code version** to everyone concerned (60,000 people at scale 1): one POST
    to the real publish view on gunicorn, then the time until the worker's fan-out has put
-   every "please sign" email in the outbox (`ReminderEmail` rows, send batches queued).
+   every "please sign" email in the outbox (`outbox.Email` rows).
+3. **Recovery** (`recovery` in BENCH_PARTS): `BENCH_RECOVERY_REMINDERS` (2,000) due
+   reminders on a Redis of its own (a `redis-server` on a free port, never the shared one):
+   mid-send the worker is SIGKILLed, then that Redis is killed and restarted empty, then the
+   worker restarted, with a beat scan every `OUTBOX_SCAN_SECONDS` in this process. Reported:
+   the delay from the kill until the last reminder arrives, duplicates and missing.
 
 Both run on a throw-away copy of the benchmark database (`CREATE DATABASE … TEMPLATE`,
 dropped at the end): a published code version is immutable and cannot be taken back, and
@@ -18,7 +23,7 @@ starts from the same state.
 Environment (bench/run sets it): BENCH_DATABASE_URL (the source), REDIS_URL,
 BENCH_WORKERS (1), BENCH_WORKER_CONCURRENCY (1), BENCH_SERVERS (1), BENCH_PORTS
 ("8305,8306"), BENCH_SMTP_PORT (8325), BENCH_REMINDERS (10000), BENCH_PARTS
-("reminders,publish"), BENCH_QUEUE ("samspil-bench").
+("reminders,recovery,publish"), BENCH_QUEUE ("samspil-bench"), BENCH_RECOVERY_REMINDERS (2000).
 """
 
 from __future__ import annotations
@@ -225,7 +230,7 @@ def wait_until(condition, timeout: float, poll: float = 0.05) -> bool:
 # --- 1. Reminders --------------------------------------------------------------------------
 
 
-def make_due_reminders(count: int, per_meeting: int = 4) -> int:
+def make_due_reminders(count: int, per_meeting: int = 4, mark: str = MARK) -> int:
     """Meetings starting in 2–20 hours (inside the 1-day reminder's window), each with
     `per_meeting` participants chosen from the people with an email address, bulk-created
     like the scale data (no invitations: those are not what is measured)."""
@@ -248,7 +253,7 @@ def make_due_reminders(count: int, per_meeting: int = 4) -> int:
         [
             Meeting(
                 kind=kind,
-                title=f"{MARK} {n}",
+                title=f"{mark} {n}",
                 starts_at=now + dt.timedelta(hours=2, seconds=n * 25),
                 ends_at=now + dt.timedelta(hours=4, seconds=n * 25),
                 place="Rådhuset",
@@ -274,29 +279,45 @@ def make_due_reminders(count: int, per_meeting: int = 4) -> int:
     return len(participants)
 
 
-def measure_reminders(inbox: Inbox, count: int, timeout: float) -> dict:
+def set_aside_waiting_emails() -> int:
+    """What is due in the scale data itself (its own meetings of the coming week, minutes
+    missing, invitations) is recorded first and set aside, so a measurement sends exactly ours."""
     from meetings import reminders
-    from meetings.models import CalendarMessage, Reminder
-    from meetings.tasks import scan_reminders
+    from outbox.models import Email
 
-    # What is due in the scale data itself (its own meetings of the coming week, minutes
-    # missing) is recorded first and set aside, so the measurement sends exactly ours.
     reminders.record_due()
-    set_aside = Reminder.objects.filter(outcome="").update(outcome="skipped", last_error="bench: set aside")
-    CalendarMessage.objects.filter(outcome="").update(outcome="skipped", last_error="bench: set aside")
+    return Email.objects.filter(outcome=Email.Outcome.PENDING).update(
+        outcome=Email.Outcome.SKIPPED, last_error="bench: set aside"
+    )
+
+
+def our_reminders():
+    from meetings.models import Meeting
+    from outbox.models import Email
+
+    topics = [
+        f"meetings.meeting:{pk}" for pk in Meeting.objects.filter(title__startswith=MARK).values_list("pk", flat=True)
+    ]
+    return Email.objects.filter(family="meetings.reminder", topic__in=topics)
+
+
+def measure_reminders(inbox: Inbox, count: int, timeout: float) -> dict:
+    from meetings.tasks import scan_reminders
+    from outbox.tasks import scan as outbox_scan
+
+    set_aside = set_aside_waiting_emails()
     made = make_due_reminders(count)
     inbox.reset()
     started = time.perf_counter()
-    scan = scan_reminders()
+    scan = scan_reminders()  # enqueues them; the commit kicks a batch
+    outbox_scan()  # the beat's scan: batches for every worker
     scanned = time.perf_counter()
     arrived = wait_until(lambda: inbox.count >= made, timeout)
     finished = inbox.last or time.perf_counter()
-    wait_until(lambda: not Reminder.objects.filter(outcome="", meeting__title__startswith=MARK).exists(), 30, 0.2)
+    wait_until(lambda: not our_reminders().filter(outcome="pending").exists(), 30, 0.2)
     time.sleep(2)  # a duplicate, if any, has time to arrive
-    outcomes = collections.Counter(
-        Reminder.objects.filter(meeting__title__startswith=MARK).values_list("outcome", flat=True)
-    )
-    reminder_ids = [key for key in inbox.by_id if key.startswith("<reminder-")]
+    outcomes = collections.Counter(our_reminders().values_list("outcome", flat=True))
+    reminder_ids = [key for key in inbox.by_id if key.startswith("<meetings.reminder-")]
     elapsed = finished - started
     return {
         "reminders": made,
@@ -317,6 +338,145 @@ def measure_reminders(inbox: Inbox, count: int, timeout: float) -> dict:
     }
 
 
+# --- 3. Recovery: a worker killed, Redis killed ------------------------------------------
+
+
+def _kill_tree(process: subprocess.Popen) -> None:
+    """SIGKILL a worker and its pool processes: nothing gets to clean up."""
+    import contextlib
+    import signal
+
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == process.pid:
+            children.append(int(stat.parent.name))
+    for pid in [*children, process.pid]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+def _use_broker(app, url: str) -> None:
+    """Point this process's Celery app at another broker (new connection and producer pools)."""
+    # Not closed: kombu keeps one pool per broker URL for the whole process, and the old
+    # broker's pool is the one this app returns to afterwards.
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.broker_url = url
+
+
+class OwnRedis:
+    """A redis-server of the measurement's own on a free port: the shared one is never touched."""
+
+    def __init__(self):
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        import redis
+
+        self.process = subprocess.Popen(  # noqa: S603
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],  # noqa: S607
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url)
+
+        def up() -> bool:
+            try:
+                return bool(client.ping())
+            except Exception:
+                return False
+
+        if not wait_until(up, 10, 0.05):
+            raise SystemExit("redis-server did not start")
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def measure_recovery(inbox: Inbox, count: int, timeout: float) -> dict:
+    """Kill the worker mid-send, kill Redis, bring both back; the beat's scan (a thread here,
+    every OUTBOX_SCAN_SECONDS) finds what was stranded. Reported: seconds from the kill
+    until the last reminder arrived, duplicates and missing."""
+    from django.conf import settings
+    from django.db import connection
+
+    from meetings.tasks import scan_reminders
+    from outbox.tasks import scan as outbox_scan
+    from samspil.celery import app
+
+    mark = f"{MARK} recovery"
+    redis_server = OwnRedis()
+    redis_server.start()
+    processes = Processes({**os.environ, "REDIS_URL": redis_server.url})
+    saved_broker = app.conf.broker_url
+    _use_broker(app, redis_server.url)
+    stop = threading.Event()
+    scan_failures = [0]
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.OUTBOX_SCAN_SECONDS):
+                try:
+                    outbox_scan()
+                except Exception:  # Redis is down: the next tick tries again
+                    scan_failures[0] += 1
+        finally:
+            connection.close()
+
+    ticker = threading.Thread(target=beat, daemon=True)
+    try:
+        set_aside_waiting_emails()
+        processes.worker("bench-recovery-worker", 1)
+        processes.wait_ready()
+        made = make_due_reminders(count, mark=mark)
+        inbox.reset()
+        ticker.start()
+        scan_reminders()  # enqueued; the commit kicks a batch
+        wait_until(lambda: inbox.count >= made // 5, timeout)
+        _kill_tree(processes.workers[0])
+        killed = time.perf_counter()
+        sent_before_kill = inbox.count
+        redis_server.kill()
+        time.sleep(5)  # Redis away: kicks and scans fail
+        redis_server.start()  # back, empty: every queued message is gone
+        processes.workers.clear()
+        processes.worker("bench-recovery-worker-2", 1)
+        arrived = wait_until(lambda: inbox.count >= made, timeout)
+        time.sleep(3)  # a duplicate, if any, has time to arrive
+        ids = [key for key in inbox.by_id if key.startswith("<meetings.reminder-")]
+        return {
+            "reminders": made,
+            "sent_before_kill": sent_before_kill,
+            "all_arrived": arrived,
+            "seconds_from_kill_to_last": round((inbox.last or time.perf_counter()) - killed, 1),
+            "duplicates": sum(inbox.by_id[key] - 1 for key in ids),
+            "missing": made - len(ids),
+            "scans_failed_while_redis_was_down": scan_failures[0],
+            "claim_seconds": settings.OUTBOX_CLAIM_SECONDS,
+            "scan_seconds": settings.OUTBOX_SCAN_SECONDS,
+        }
+    finally:
+        stop.set()
+        if ticker.is_alive():
+            ticker.join(timeout=30)
+        processes.stop()
+        redis_server.kill()
+        _use_broker(app, saved_broker)
+
+
 # --- 2. Publishing a code version ----------------------------------------------------------
 
 
@@ -324,7 +484,8 @@ def measure_publish(base_urls: list[str], timeout: float) -> dict:
     from django.contrib.auth import get_user_model
 
     from codex import services
-    from codex.models import CodeVersion, ReminderEmail, ReminderRound
+    from codex.models import CodeVersion, ReminderRound
+    from outbox.models import Email
 
     User = get_user_model()
     admin = User.objects.get(email="admin@samspil.example")
@@ -357,7 +518,7 @@ def measure_publish(base_urls: list[str], timeout: float) -> dict:
     done = wait_until(fanned_out, timeout, 0.1)
     queued_at = time.perf_counter()
     reminder_round = ReminderRound.objects.get(version=draft, number=0)
-    outbox = ReminderEmail.objects.filter(round=reminder_round).count()
+    outbox = Email.objects.filter(topic=services.reminder_topic(reminder_round.pk)).count()
     return {
         "version": draft.number,
         "status": status,
@@ -422,7 +583,7 @@ def run(out_dir: str) -> dict:
     ports = [int(p) for p in os.environ.get("BENCH_PORTS", "8305,8306").split(",")][:servers]
     smtp_port = int(os.environ.get("BENCH_SMTP_PORT", "8325"))
     count = int(os.environ.get("BENCH_REMINDERS", "10000"))
-    parts = {p.strip() for p in os.environ.get("BENCH_PARTS", "reminders,publish").split(",")}
+    parts = {p.strip() for p in os.environ.get("BENCH_PARTS", "reminders,recovery,publish").split(",")}
     source = os.environ.get("BENCH_DATABASE_URL") or os.environ["DATABASE_URL"]
     print(f"Background work: copying {urllib.parse.urlparse(source).path.lstrip('/')} …", flush=True)
     database_url = clone_database(source)
@@ -470,6 +631,11 @@ def run(out_dir: str) -> dict:
             report["reminders"]["per_worker"] = per_worker_counts(processes)
             print("  " + json.dumps(report["reminders"]), flush=True)
         report["celery_rss"] = [w for p in processes.workers for w in rss(p.pid)]
+        if "recovery" in parts:
+            recovery_count = int(os.environ.get("BENCH_RECOVERY_REMINDERS", "2000"))
+            print(f"  recovery: {recovery_count} reminders, worker and Redis killed mid-send …", flush=True)
+            report["recovery"] = measure_recovery(inbox, recovery_count, timeout=600)
+            print("  " + json.dumps(report["recovery"]), flush=True)
         if "publish" in parts:
             for port in ports:
                 processes.server(port)
@@ -510,7 +676,7 @@ def per_worker_counts(processes: Processes) -> dict:
     import ast
 
     counts = {}
-    pattern = re.compile(r"send_reminder_batch\[[^\]]+\] succeeded in [\d.]+s: (\{.*\})")
+    pattern = re.compile(r"send_batch\[[^\]]+\] succeeded in [\d.]+s: (\{.*\})")
     for log in sorted(Path(processes.env["SAMSPIL_VAR_DIR"]).glob("celery-bench-worker-*.log")):
         counts[log.stem.removeprefix("celery-")] = sum(
             ast.literal_eval(match.group(1)).get("sent", 0) for match in pattern.finditer(log.read_text())
@@ -533,6 +699,14 @@ def markdown(report: dict) -> str:
             f"| {r['reminders']} | {r['seconds']} | {r['emails_per_second']} | {r['smtp_messages']}"
             f" | {r['distinct_message_ids']} | {r['duplicate_message_ids'] + r['duplicate_recipient_meeting']}"
             f" | {'yes' if r['exactly_once'] else 'NO'} |",
+            "",
+        ]
+    if r := report.get("recovery"):
+        lines += [
+            "| recovery: reminders | sent before the kill | s from kill to last | duplicates | missing |",
+            "|--:|--:|--:|--:|--:|",
+            f"| {r['reminders']} | {r['sent_before_kill']} | {r['seconds_from_kill_to_last']}"
+            f" | {r['duplicates']} | {r['missing']} |",
             "",
         ]
     if p := report.get("publish"):

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OutboxConfig(AppConfig):
     name = "outbox"
     verbose_name = _("Outgoing email")
+
+    def ready(self) -> None:
+        from .personal_data import register
+
+        register()

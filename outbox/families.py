@@ -21,14 +21,30 @@ if TYPE_CHECKING:
     from .models import Email
 
 Builder = Callable[["Email"], "EmailMessage | str"]
+Preparer = Callable[[list["Email"]], None]
 
 _builders: dict[str, Builder] = {}
+_preparers: dict[str, Preparer] = {}
 
 
-def register(name: str, build: Builder) -> Builder:
-    """Register (or replace, on a module reload) the builder of a family."""
+def register(name: str, build: Builder, *, prepare: Preparer | None = None) -> Builder:
+    """Register (or replace, on a module reload) the builder of a family.
+
+    `prepare(rows)`, optional, is called once per claimed chunk (at most OUTBOX_CLAIM_CHUNK
+    rows of the family) before their emails are built: it reads what the builder needs for
+    all of them in a few queries and leaves it on the rows, so a batch of reminders costs a
+    few queries per chunk rather than several per email.
+    """
     _builders[name] = build
+    if prepare is not None:
+        _preparers[name] = prepare
+    else:
+        _preparers.pop(name, None)
     return build
+
+
+def preparer(name: str) -> Preparer | None:
+    return _preparers.get(name)
 
 
 def builder(name: str) -> Builder:

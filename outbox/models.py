@@ -39,7 +39,7 @@ class Email(models.Model):
     # The address when there is no account (or at enqueue time when there is one).
     to_address = models.EmailField(_("address"), blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)  # the admin list
     due_at = models.DateTimeField(_("due"), default=timezone.now)
     # Not before then: due_at at first, later the backoff after a failed attempt.
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)

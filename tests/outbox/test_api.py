@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import time
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from outbox import families, services
@@ -172,3 +175,31 @@ def test_administrators_read_the_outbox_and_cannot_change_it(org, client_for):
     assert client.get("/admin/outbox/email/add/").status_code == 403
     assert client.post(f"/admin/outbox/email/{row.pk}/delete/").status_code == 403
     assert client_for(org.leader).get("/admin/outbox/email/").status_code in (302, 403, 404)
+
+
+def test_a_person_sees_their_emails_in_their_data_and_erasing_them_removes_the_rows(org, client_for):
+    from accounts.privacy import person_erase
+
+    services.enqueue(family="tests.hello", key="mine", recipient=org.member, params={"n": 1})
+    services.enqueue(family="tests.hello", key="theirs", recipient=org.chair, params={"n": 2})
+    data = json.loads(client_for(org.member).get(reverse("accounts:my_data_download")).content)
+    assert [row["family"] for row in data["outbox"]] == ["tests.hello"]
+    person_erase(person=org.member, erased_by=org.admin)
+    assert list(Email.objects.values_list("key", flat=True)) == ["theirs"]
+
+
+def test_a_slow_batch_stops_at_its_time_bound_far_inside_the_task_time_limit(settings):
+    """13.3: a codex batch ran into the 300 s hard limit on the laptop default. A batch now
+    stops after OUTBOX_BATCH_SECONDS however slow each send is, and says there is more."""
+    from outbox.tasks import send_batch as task
+
+    assert settings.OUTBOX_BATCH_SECONDS + 90 <= task.time_limit <= settings.CELERY_TASK_TIME_LIMIT + 90
+    settings.OUTBOX_SEND_DELAY_SECONDS = 0.05
+    for n in range(100):
+        hello(n)
+    started = time.monotonic()
+    result = services.send_batch(seconds=1)
+    took = time.monotonic() - started
+    assert result.more and 0 < result.counts["sent"] < 100
+    assert took < 2, took
+    assert Email.objects.filter(outcome="pending", claimed_until__gt=timezone.now()).count() == 0  # given back
