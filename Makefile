@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Email, .ics and feed links point where `make run` serves (make run PORT=8300 → :8300), unless set.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint audit format messages makemessages clean venv
 
@@ -22,12 +24,12 @@ messages: venv
 ## run: create the environment, migrate SQLite, load demo data, start web and worker on http://$(HOST):$(PORT)
 run: messages
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo
+	SITE_URL=$(SITE_URL) $(PY) manage.py demo
 	@echo ""
 	@echo "Samspil runs on http://$(HOST):$(PORT)/  (demo accounts: see README.md; Ctrl-C stops web and worker)"
 	@bash -c 'trap "kill 0" EXIT INT TERM; \
-	  DEBUG=1 $(VENV)/bin/celery -A samspil worker --beat --loglevel=INFO --concurrency=2 & \
-	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)'
+	  DEBUG=1 SITE_URL=$(SITE_URL) $(VENV)/bin/celery -A samspil worker --beat --loglevel=INFO --concurrency=2 & \
+	  DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)'
 
 ## test: the whole suite (SQLite and skips on a laptop; PostgreSQL, Redis and Chromium in CI)
 test: messages

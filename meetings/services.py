@@ -87,6 +87,77 @@ def default_participants(*, kind: MeetingKind, committee=None, host=None, workpl
     return people
 
 
+def check_meeting(
+    *,
+    actor,
+    kind: MeetingKind,
+    committee,
+    host,
+    workplaces: Iterable,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    meeting: Meeting | None = None,
+) -> None:
+    """What a person may plan: the one check for creating and for editing a meeting.
+
+    The kind must be one the person may create; the host a workplace they lead (or, for a
+    chair, one their committee is responsible for); the committee one they chair or one
+    responsible for the host they lead; every participating workplace within the same
+    reach; and the start not in the past (an edit may keep the start it already has).
+    Administrators may plan anything, but not in the past. Raises ValidationError with
+    the errors per field, so nothing typed is lost and a meeting edited into another
+    centre, committee or month cannot make coverage count a dialogue that never was.
+    """
+    from organisation.roles import roles_of
+
+    from .permissions import COMMITTEE_KINDS, creatable_kinds
+
+    errors: dict[str, list[str]] = {}
+    workplaces = list(workplaces)
+    if ends_at <= starts_at:
+        errors.setdefault("ends_at", []).append(_("The meeting must end after it starts."))
+    if kind.slug in (MeetingKind.DIALOGUE, MeetingKind.COMMITTEE_AT_WORKPLACE) and committee is None:
+        errors.setdefault("committee", []).append(_("Choose the committee that holds the meeting."))
+    hosted = (MeetingKind.COMMITTEE_AT_WORKPLACE, MeetingKind.VISIT, MeetingKind.SCHOOL_DEVELOPMENT)
+    if kind.slug in hosted and host is None:
+        errors.setdefault("host", []).append(_("Choose the workplace where the meeting is held."))
+    moved = meeting is None or starts_at != meeting.starts_at
+    if moved and starts_at < timezone.now():
+        errors.setdefault("starts_at", []).append(_("The meeting lies in the past. Choose a time from now on."))
+    roles = roles_of(actor)
+    if not roles.is_administrator:
+        kind_allowed = kind.pk in {k.pk for k in creatable_kinds(actor)}
+        led = roles.led_workplace_ids
+        chairs = committee is not None and kind.slug in COMMITTEE_KINDS and committee.pk in roles.chaired_committee_ids
+        leads_host = host is not None and host.pk in led
+        committee_ok = committee is None or chairs or (leads_host and host.committees.filter(pk=committee.pk).exists())
+        # The workplaces the committee is responsible for are within reach of its chair,
+        # and of a leader who plans with that committee at their own workplace.
+        committee_reach = (
+            set(committee.workplaces.values_list("pk", flat=True)) if committee is not None and committee_ok else set()
+        )
+        if not kind_allowed or (host is None and not chairs):
+            errors.setdefault("kind", []).append(
+                _("You may create this kind of meeting only for a committee you chair or a workplace you lead.")
+            )
+        elif host is not None and not leads_host and host.pk not in committee_reach:
+            errors.setdefault("host", []).append(
+                _("Choose a workplace you lead or one your committee is responsible for.")
+            )
+        if not committee_ok:
+            errors.setdefault("committee", []).append(
+                _("Choose a committee you chair or one responsible for the workplace you lead.")
+            )
+        outside = [w for w in workplaces if w.pk not in led and w.pk not in committee_reach]
+        if outside:
+            errors.setdefault("workplaces", []).append(
+                _("Outside your reach: %(names)s. Invite workplaces you lead or that the committee is responsible for.")
+                % {"names": ", ".join(sorted(w.name for w in outside))}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
 def meeting_create(
     *,
     kind: MeetingKind,
@@ -105,10 +176,23 @@ def meeting_create(
     series: MeetingSeries | None = None,
     invite_defaults: bool = True,
     agenda: Iterable[dict] = (),
+    actor=None,
 ) -> Meeting:
+    """Create a meeting. Given `actor` (a person planning through the pages), what they
+    may plan is checked first (`check_meeting`); the demo and the series builder pass none."""
+    workplaces = list(workplaces)
+    if actor is not None:
+        check_meeting(
+            actor=actor,
+            kind=kind,
+            committee=committee,
+            host=host,
+            workplaces=workplaces,
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
-    workplaces = list(workplaces)
     with transaction.atomic():
         meeting = Meeting.objects.create(
             kind=kind,
@@ -187,12 +271,25 @@ def school_development_agenda(*, host, before: dt.datetime) -> list[dict]:
 
 
 def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
-    """Change a meeting; a change of time, place, title or status raises SEQUENCE."""
+    """Change a meeting; a change of time, place, title or status raises SEQUENCE.
+
+    The changed meeting passes the same check as a new one (`check_meeting`) for the
+    person who changes it."""
     workplaces = changes.pop("workplaces", None)
     with transaction.atomic():
-        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        locked = Meeting.objects.select_for_update().select_related("kind").get(pk=meeting.pk)
         if locked.status == Meeting.Status.CANCELLED:
             raise ValidationError(_("A cancelled meeting cannot be changed."))
+        after = {
+            name: changes.get(name, getattr(locked, name)) for name in ("committee", "host", "starts_at", "ends_at")
+        }
+        check_meeting(
+            actor=actor,
+            kind=locked.kind,
+            workplaces=list(locked.workplaces.all()) if workplaces is None else workplaces,
+            meeting=locked,
+            **after,
+        )
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
         if locked.visit_slot_id and {"starts_at", "ends_at"} & set(changed):
             # A booked visit follows its visit time; the politician moves the booking.

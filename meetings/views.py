@@ -217,14 +217,15 @@ def meeting_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(
-                kind=form.cleaned_data["kind"], organiser=request.user, **form.meeting_values()
+                kind=form.cleaned_data["kind"], organiser=request.user, actor=request.user, **form.meeting_values()
             )
         except ValidationError as error:
             apply_service_errors(form, error, {"ends_at": "end", "starts_at": "date"})
         else:
             messages.success(request, _("The meeting is created and the participants are invited."))
             return redirect(meeting)
-    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": None})
+    status = 400 if form.errors else 200
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": None}, status=status)
 
 
 def meeting_edit(request, pk: int):
@@ -238,7 +239,8 @@ def meeting_edit(request, pk: int):
         else:
             messages.success(request, _("The meeting is saved."))
             return redirect(meeting)
-    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+    status = 400 if form.errors else 200
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}, status=status)
 
 
 def meeting_agenda(request, pk: int):
