@@ -61,7 +61,12 @@ def notice_send(*, entry_id: int) -> int:
     error: Exception | None = None
     for person in recipients:
         try:
-            build_templated_mail(TEMPLATES[entry.action], to=person.email, context={**context, "person": person}).send()
+            message = build_templated_mail(
+                TEMPLATES[entry.action], to=person.email, context={**context, "person": person}
+            )
+            if entry.action == "booking.confirmed" and entry.meeting is not None:
+                _attach_confirmed_event(message, entry.meeting)
+            message.send()
             sent += 1
         except (smtplib.SMTPException, OSError) as exc:
             logger.exception("Booking notice %s to %s failed", entry.pk, person.pk)
@@ -72,6 +77,17 @@ def notice_send(*, entry_id: int) -> int:
         MeetingLogEntry.objects.filter(pk=entry.pk).update(notified_at=None)
         raise error
     return sent
+
+
+def _attach_confirmed_event(message, meeting) -> None:
+    """The confirmed visit as an updated calendar event (REQUEST, STATUS:CONFIRMED, the
+    raised SEQUENCE), so the member's calendar entry stops being tentative."""
+    from .calendar import attach_event
+    from .models import Meeting, Participant
+
+    meeting = Meeting.objects.select_related("organiser", "host").get(pk=meeting.pk)
+    participants = Participant.objects.filter(meeting=meeting).select_related("person").order_by("role")
+    attach_event(message, meeting, list(participants), method="REQUEST")
 
 
 @shared_task(

@@ -875,10 +875,13 @@ def visit_confirm(*, booking: Booking, actor) -> Booking:
         if not updated:
             raise ValidationError(_("The booking is already confirmed, cancelled or moved."))
         booking.refresh_from_db()
-        Meeting.objects.filter(visit_slot_id=booking.slot_id, status=Meeting.Status.PLANNED).update(
-            status=Meeting.Status.CONFIRMED, sequence=F("sequence") + 1
-        )
-        log(action="booking.confirmed", actor=actor, booking=booking, slot=booking.slot, notify=True)
+        # Always a new SEQUENCE: the member's calendar holds the event they booked, and the
+        # confirmation email sends the updated one (STATUS:CONFIRMED).
+        Meeting.objects.filter(
+            visit_slot_id=booking.slot_id, status__in=[Meeting.Status.PLANNED, Meeting.Status.CONFIRMED]
+        ).update(status=Meeting.Status.CONFIRMED, sequence=F("sequence") + 1, updated_at=timezone.now())
+        meeting = Meeting.objects.filter(visit_slot_id=booking.slot_id).first()
+        log(action="booking.confirmed", actor=actor, booking=booking, slot=booking.slot, meeting=meeting, notify=True)
     return booking
 
 

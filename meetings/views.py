@@ -159,6 +159,8 @@ def _meeting_context(request, meeting: Meeting) -> dict:
         "meeting": meeting,
         "participants": participants,
         "me": me,
+        # A visit the person cancelled or moved: the page says so instead of vanishing.
+        "my_ended_booking": selectors.my_ended_booking(user, meeting) if me is None else None,
         "agenda": list(meeting.agenda_items.select_related("presenter").order_by("order", "pk")),
         "workplaces": workplaces,
         "minutes": minutes if can_read_minutes else None,
