@@ -11,8 +11,6 @@ Two people editing at once never overwrite each other silently: `Agreement.versi
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -353,7 +351,3 @@ class DeadlineReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deadline_id}/{self.person_id}"
-
-
-def period_contains(template: AgreementTemplate, day: dt.date) -> bool:
-    return template.period_start <= day <= template.period_end

@@ -159,14 +159,6 @@ def meeting_participants(meeting) -> QuerySet[Participant]:
     return meeting.participants.select_related("person").order_by("role", "person__full_name")
 
 
-def bookable_workplaces(user) -> QuerySet[Workplace]:
-    roles = roles_of(user)
-    workplaces = Workplace.objects.filter(is_active=True)
-    if roles.is_administrator:
-        return workplaces
-    return workplaces.filter(committees__in=roles.committee_ids).distinct()
-
-
 def _open_slots(now: dt.datetime) -> QuerySet[VisitSlot]:
     """Visit times in the future, not withdrawn, not inside a blocked period, with the seats taken."""
     blocked = BlockedPeriod.objects.filter(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -883,21 +883,3 @@ def visit_confirm(*, booking: Booking, actor) -> Booking:
         meeting = Meeting.objects.filter(visit_slot_id=booking.slot_id).first()
         log(action="booking.confirmed", actor=actor, booking=booking, slot=booking.slot, meeting=meeting, notify=True)
     return booking
-
-
-def unconfirmed_bookings_count(workplace_ids: Iterable[int]) -> int:
-    return Booking.objects.filter(
-        slot__workplace_id__in=list(workplace_ids),
-        status=Booking.Status.BOOKED,
-        confirmed_at=None,
-        slot__starts_at__gt=timezone.now(),
-    ).count()
-
-
-def minutes_missing_count(user) -> int:
-    return (
-        Meeting.objects.filter(organiser=user, ends_at__lt=timezone.now())
-        .exclude(status=Meeting.Status.CANCELLED)
-        .filter(Q(minutes__isnull=True) | ~Q(minutes__status=Minutes.Status.LOCKED))
-        .count()
-    )
