@@ -319,6 +319,9 @@ else:
         "data_folder_in": str(VAR_DIR / "broker" / "out"),
         "data_folder_out": str(VAR_DIR / "broker" / "out"),
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
+        # The exchange table too: kombu's default is ./control, in whatever folder the
+        # worker was started from (it ended up committed once).
+        "control_folder": str(VAR_DIR / "broker" / "control"),
         "store_processed": False,
     }
 # Several Samspil installations (or test runs) can share one Redis with their own queue.
