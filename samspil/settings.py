@@ -332,7 +332,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
-# A task whose worker dies is redelivered rather than lost (see ../shared/FACTS.md).
+# A task whose worker dies is redelivered rather than lost: acknowledged after it ran, and
+# rejected (so requeued) when its worker process is killed.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -1,4 +1,4 @@
-"""Issue 13, point 7: every link in every email Samspil sends works for the person who gets it.
+"""Every link in every email Samspil sends works for the person who gets it.
 
 The test drives every flow that sends mail — through the pages where a person starts it,
 and through the task the beat would call where time starts it — then reads each email

@@ -1,4 +1,4 @@
-"""Issue 13, defect 4: editing a meeting checks what creating checks.
+"""Editing a meeting checks what creating checks.
 
 A workplace leader creates a meeting at their workplace, then edits it: the host moved
 to a workplace of another centre, another committee, other workplaces, a date last

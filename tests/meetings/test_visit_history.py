@@ -1,4 +1,4 @@
-"""Issue 13, defect 5: emails that lead somewhere.
+"""Emails that lead somewhere.
 
 A cancelled or moved visit stays in the member's history and its page answers them; the
 booking-confirmed email links to the meeting page and carries the updated event

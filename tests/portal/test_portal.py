@@ -217,7 +217,7 @@ def test_collectstatic_with_the_production_storage_succeeds(tmp_path):
 
 
 def test_the_embedded_broker_keeps_its_files_under_var(tmp_path):
-    """Issue 13, point 8: the filesystem broker's exchange table went to ./control (and
+    """The filesystem broker's exchange table went to ./control (and
     was committed). Sending a task on a laptop (no Redis) writes nothing outside var/."""
     import os
     import subprocess
