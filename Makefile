@@ -50,15 +50,17 @@ format: venv
 	$(VENV)/bin/ruff format .
 
 ## makemessages: refresh the .po files after changing strings. The foundation's strings
-## live in locale/; each capability app keeps its own in <app>/locale/.
+## live in locale/; each capability app keeps its own in <app>/locale/. The .po files are
+## the one source of the Danish text: write the new translations there; the last step
+## lists every Danish string still missing (or fuzzy) and fails until there is none.
 APPS_WITH_LOCALE := meetings agreements codex stories coverage
 makemessages: venv
 	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=var --ignore=tests --ignore=static \
 	  $(foreach app,$(APPS_WITH_LOCALE),--ignore=$(app)/*)
-	$(PY) locale/translate_da.py
 	# Inside an app folder makemessages writes to <app>/locale only if that folder exists
 	# (otherwise it would overwrite the project's files).
 	for app in $(APPS_WITH_LOCALE); do [ ! -d $$app/locale ] || (cd $$app && ../$(PY) ../manage.py makemessages -l da -l en); done
+	$(PY) manage.py compiletranslations --check
 
 clean:
 	rm -rf var $(VENV)
