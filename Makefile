@@ -39,7 +39,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/bandit -q -r samspil audit accounts organisation meetings agreements codex stories coverage portal -x "*/migrations/*"
+	$(VENV)/bin/bandit -q -r samspil audit accounts organisation meetings agreements codex stories coverage portal devtools -x "*/migrations/*"
 
 ## audit: known vulnerabilities in requirements.txt (pip-audit; see bin/audit-dependencies)
 audit: venv

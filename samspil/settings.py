@@ -34,8 +34,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-# The benchmark's two floor views (bench/README.md); never on in production.
-SAMSPIL_BENCH_FLOORS = env_bool("SAMSPIL_BENCH_FLOORS")
+# The development tools (devtools/: the benchmark's floor views, the scale data generator):
+# on with DEBUG, or with SAMSPIL_DEVTOOLS=1 (bench/run); never in production.
+SAMSPIL_DEVTOOLS = env_bool("SAMSPIL_DEVTOOLS", DEBUG)
 # pytest sets SAMSPIL_TESTING for the processes it starts (workers, servers) too.
 TESTING = env_bool("SAMSPIL_TESTING") or "pytest" in sys.modules
 # Production must set SECRET_KEY; the fallback only serves laptops and tests.
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
 # Samspil's own apps, one per capability.
 SAMSPIL_APPS = ["audit", "accounts", "organisation", "meetings", "agreements", "codex", "stories", "coverage", "portal"]
 INSTALLED_APPS += SAMSPIL_APPS
+if SAMSPIL_DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
