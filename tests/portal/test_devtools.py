@@ -57,3 +57,4 @@ def test_bench_run_turns_the_devtools_on():
     # And nothing of the benchmark is left in the product's apps.
     assert not (ROOT / "portal" / "bench_views.py").exists()
     assert not (ROOT / "portal" / "management" / "commands" / "scale_data.py").exists()
+    assert not (ROOT / "coverage" / "management" / "commands" / "coverage_benchmark.py").exists()
