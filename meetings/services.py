@@ -499,7 +499,9 @@ def series_create(
     ends_on: dt.date,
     place: str = "",
     purpose: str = "",
+    actor=None,
 ) -> tuple[MeetingSeries, list[Meeting]]:
+    """A repeating meeting. Given `actor`, every occurrence passes `check_meeting` for them."""
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The last date must be on or after the first date.")})
     if ends_on > starts_on + dt.timedelta(days=3 * 366):
@@ -538,6 +540,7 @@ def series_create(
                     place=place,
                     purpose=purpose,
                     series=series,
+                    actor=actor,
                 )
             )
         if not meetings:

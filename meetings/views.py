@@ -424,14 +424,15 @@ def series_create(request, slug: str):
         data = form.cleaned_data
         try:
             _series, meetings = services.series_create(
-                organiser=request.user, committee=committee, **{k: v for k, v in data.items()}
+                organiser=request.user, actor=request.user, committee=committee, **{k: v for k, v in data.items()}
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("%(n)s meetings are planned.") % {"n": len(meetings)})
             return redirect(f"{committee_plan_url(committee)}?year={timezone.localtime(meetings[0].starts_at).year}")
-    return render(request, "meetings/series_form.html", {"committee": committee, "form": form})
+    status = 400 if form.errors else 200
+    return render(request, "meetings/series_form.html", {"committee": committee, "form": form}, status=status)
 
 
 def committee_plan_url(committee) -> str:
