@@ -294,6 +294,8 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
         if locked.visit_slot_id and {"starts_at", "ends_at"} & set(changed):
             # A booked visit follows its visit time; the politician moves the booking.
             raise ValidationError({"starts_at": _("A booked visit keeps its visit time: move the booking instead.")})
+        if locked.visit_slot_id and "host" in changed:
+            raise ValidationError({"host": _("A booked visit is held at the workplace that offered the visit time.")})
         for name, value in changes.items():
             setattr(locked, name, value)
         if locked.ends_at <= locked.starts_at:

@@ -170,3 +170,14 @@ def test_a_past_meeting_keeps_its_date_when_its_title_is_corrected(org, client_f
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.title == "Rettet titel"
+
+
+def test_a_booked_visit_stays_at_the_workplace_that_offered_it(org, client_for):
+    second = factories.WorkplaceFactory(name="Bøgeskolen", centre=org.centre, committees=[org.committee])
+    factories.grant(org.leader, factories.Role.WORKPLACE_LEADER, workplace=second)
+    booking = helpers.booking(org)
+    meeting = Meeting.objects.get(visit_slot=booking.slot)
+    response = _edit(client_for(org.leader), meeting, _form(org, meeting, host=second.pk))
+    assert response.status_code == 400 and "host" in response.context["form"].errors
+    meeting.refresh_from_db()
+    assert meeting.host == org.workplace
