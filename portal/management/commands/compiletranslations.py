@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 def po_files() -> list[Path]:
-    roots = [Path(settings.BASE_DIR) / "locale"] + [
+    roots = [Path(path) for path in settings.LOCALE_PATHS] + [
         Path(settings.BASE_DIR) / app / "locale" for app in settings.SAMSPIL_APPS
     ]
     return sorted(path for root in roots for path in root.glob("*/LC_MESSAGES/*.po"))
