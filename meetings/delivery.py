@@ -98,7 +98,7 @@ def deliver(model, pk: int, build: Callable, *, connection=None, row=None) -> st
         if isinstance(message, str):
             finish(model, pk, claimed_at=claimed_at, outcome=model.Outcome.SKIPPED, error=message)
             return message
-        delay = settings.MEETING_MAIL_SEND_DELAY_SECONDS
+        delay = settings.OUTBOX_SEND_DELAY_SECONDS
         if delay:
             # Tests only: a slow send, so a test can kill the worker in the middle of a batch.
             time.sleep(delay)

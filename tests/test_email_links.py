@@ -142,6 +142,46 @@ def test_every_link_in_every_email_answers_its_reader(org, settings, django_capt
     moved = Booking.objects.get(member=org.member, status="booked")
     step(lambda: member.post(reverse("meetings:booking_cancel", args=[moved.pk]), {"reason": "Byrådsmøde"}))
 
+    # --- Questions: asked (leader, copied to the centre head), deadline moved, handed over,
+    # answered ---------------------------------------------------------------------------
+    from questions.models import Question
+    from tests.questions.helpers import TEXT
+
+    question_form = {
+        "committee": org.committee.pk,
+        "workplaces": [org.workplace.pk],
+        "text": TEXT,
+        "deadline": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+        "not_about_a_person": "on",
+    }
+    step(lambda: member.post(reverse("questions:ask"), question_form))
+    question = Question.objects.get()
+    later = (question.deadline + dt.timedelta(days=7)).isoformat()
+    step(
+        lambda: leader.post(
+            reverse("questions:move_deadline", args=[question.pk]), {"deadline": later, "reason": "Ferie"}
+        )
+    )
+    step(lambda: leader.post(reverse("questions:hand_over", args=[question.pk]), {"assignee": org.employee.pk}))
+    step(
+        lambda: as_user(org.employee).post(reverse("questions:answer", args=[question.pk]), {"answer": "Hver tirsdag."})
+    )
+
+    # --- A word before the press: told (chair, director), acknowledged (the leader) -----
+    from earlywords.models import EarlyWord
+
+    word = {
+        "subject": "Klage over skolebussen",
+        "about": "Forældre har skrevet til avisen om forsinkede busser.",
+        "action": "Vi taler med busselskabet.",
+        "contact_name": "Skolens leder",
+        "contact_phone": "58 57 10 00",
+        "workplace": org.workplace.pk,
+    }
+    step(lambda: leader.post(reverse("earlywords:give"), word))
+    early_word = EarlyWord.objects.get()
+    step(lambda: chair.post(reverse("earlywords:acknowledge", args=[early_word.pk])))
+
     # --- Accounts: an invitation to a new account, password resets ----------------------
     from tests.organisation.test_import import _enrol_mfa
 

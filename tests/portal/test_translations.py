@@ -32,6 +32,7 @@ def test_the_check_names_a_missing_or_fuzzy_translation(tmp_path, settings, caps
     po.append(polib.POEntry(msgid="Guessed string", msgstr="Gættet", flags=["fuzzy"]))
     po.save(str(folder / "django.po"))
     settings.BASE_DIR = tmp_path
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
     settings.SAMSPIL_APPS = []
     with pytest.raises(CommandError):
         call_command("compiletranslations", check=True)
