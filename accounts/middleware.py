@@ -55,7 +55,7 @@ class SessionLifetimeMiddleware:
 class RequireAdministratorMFAMiddleware:
     """Administrators must enrol in two-factor authentication before any administrator page.
 
-    allauth has no "require MFA" switch (see ../shared/FACTS.md), so this is ours. It only
+    allauth has no "require MFA" setting (only per-user enrolment), so this is ours. It only
     guards the administrator areas; enrolment and logout stay reachable.
     """
 

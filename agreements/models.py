@@ -11,7 +11,6 @@ Two people editing at once never overwrite each other silently: `Agreement.versi
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 
@@ -353,7 +352,3 @@ def text_sha256(snapshot: dict) -> str:
     JSON form, so the same text always gives the same hash (as the code register does)."""
     canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def period_contains(template: AgreementTemplate, day: dt.date) -> bool:
-    return template.period_start <= day <= template.period_end

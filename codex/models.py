@@ -44,10 +44,6 @@ POLITICIAN_ROLE_VALUES = sorted(r.value for r in COMMITTEE_ROLES)
 EMPLOYEE_ROLE_VALUES = sorted(r.value for r in Role if r not in COMMITTEE_ROLES)
 
 
-def audience_of_role(role: str) -> str:
-    return Audience.POLITICIANS if role in POLITICIAN_ROLE_VALUES else Audience.EMPLOYEES
-
-
 def audiences_covered(audience: str) -> list[str]:
     if audience == Audience.BOTH:
         return [Audience.POLITICIANS, Audience.EMPLOYEES]

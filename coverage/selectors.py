@@ -648,11 +648,3 @@ def upcoming_by_workplace(scope: QuerySet[Workplace], *, now: dt.datetime) -> di
         workplace_id: _parse_dt(first)
         for workplace_id, first in contacts.run("SELECT c.workplace_id, MIN(c.starts_at) FROM contact c GROUP BY 1")
     }
-
-
-def election_dates(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
-    return [
-        (term.election_date, term.name)
-        for term in ElectoralTerm.objects.filter(election_date__isnull=False).order_by("election_date")
-        if start <= term.election_date <= end
-    ]

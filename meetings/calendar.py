@@ -144,6 +144,14 @@ def invitation_ics(meeting: Meeting, participants: Iterable[Participant], *, met
     return _finish(cal)
 
 
+def attach_event(message, meeting: Meeting, participants: Iterable[Participant], *, method: str) -> None:
+    """Put the event on an email: a text/calendar alternative with its METHOD (Outlook
+    reads that) and an .ics attachment (Google and the others read that)."""
+    ics = invitation_ics(meeting, participants, method=method)
+    message.attach_alternative(ics.decode(), f"text/calendar; method={method}")
+    message.attach("invite.ics" if method == "REQUEST" else "cancel.ics", ics, f"application/ics; method={method}")
+
+
 def feed_ics(person, participations: Iterable[Participant]) -> bytes:
     """A person's subscription feed (METHOD PUBLISH): their meetings with alarms.
     `participations` come with `meeting`, `meeting__organiser` and `meeting__host` loaded."""

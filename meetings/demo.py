@@ -333,6 +333,31 @@ def load(context: dict, *, stdout=None) -> None:
         services.visit_meeting_join(slot=school_slot, member=accounts["member"])
         booked += 1
 
+    # And one visit the demo member cancelled: it stays in their history, its page says so.
+    cancelled_slot = (
+        VisitSlot.objects.filter(workplace=school, starts_at__gt=now + dt.timedelta(days=3))
+        .exclude(bookings__isnull=False)
+        .order_by("-starts_at")
+        .first()
+    )
+    if cancelled_slot:
+        Booking.objects.create(
+            slot=cancelled_slot,
+            member=accounts["member"],
+            status=Booking.Status.CANCELLED,
+            reason="Byrådsmødet blev flyttet til samme dag.",
+            created_at=now - dt.timedelta(days=6),
+            ended_at=now - dt.timedelta(days=2),
+        )
+        visit = services.visit_meeting_join(slot=cancelled_slot, member=accounts["member"])
+        # What visit_cancel does, without its emails: the member leaves, the empty visit is off.
+        visit.participants.filter(person=accounts["member"]).delete()
+        Meeting.objects.filter(pk=visit.pk).update(
+            status=Meeting.Status.CANCELLED,
+            cancel_reason="Byrådsmødet blev flyttet til samme dag.",
+            cancelled_at=now - dt.timedelta(days=2),
+        )
+
     from . import calendar_demo  # calendars and reminders: replies, feeds, a meeting tomorrow
 
     calendar_demo.load(context, stdout=stdout)

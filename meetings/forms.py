@@ -11,7 +11,7 @@ from organisation.models import Centre, Committee, Workplace, WorkplaceKind
 from organisation.roles import roles_of
 
 from .models import AgendaItem, Meeting, MeetingKind, MeetingSeries, Participant
-from .permissions import COMMITTEE_KINDS, creatable_kinds, may_create_kind
+from .permissions import COMMITTEE_KINDS, creatable_kinds
 from .services import local_datetime
 
 
@@ -183,6 +183,8 @@ class MeetingForm(TimeRangeMixin, forms.ModelForm):
                 timezone.localtime(self.instance.ends_at),
             )
             self.initial.update({"date": local_start.date(), "start": local_start.time(), "end": local_end.time()})
+            # A meeting keeps its kind: its agenda, invitations and coverage follow from it.
+            self.fields["kind"].disabled = True
         self.fields["kind"].queryset = MeetingKind.objects.filter(pk__in=[k.pk for k in kinds])
         # Any committee may be named (a leader invites the committee responsible for the
         # workplace); clean() checks that the person may create this meeting.
@@ -210,25 +212,8 @@ class MeetingForm(TimeRangeMixin, forms.ModelForm):
     def meeting_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
 
-    def clean(self):
-        cleaned = super().clean()
-        kind, committee, host = cleaned.get("kind"), cleaned.get("committee"), cleaned.get("host")
-        if kind is None:
-            return cleaned
-        if kind.slug in COMMITTEE_KINDS and kind.slug != MeetingKind.SCHOOL_DEVELOPMENT and committee is None:
-            self.add_error("committee", _("Choose the committee that holds the meeting."))
-        hosted = (MeetingKind.COMMITTEE_AT_WORKPLACE, MeetingKind.VISIT, MeetingKind.SCHOOL_DEVELOPMENT)
-        if kind.slug in hosted and host is None:
-            self.add_error("host", _("Choose the workplace where the meeting is held."))
-        creating = not self.instance.pk and "committee" not in self.errors and "host" not in self.errors
-        if creating and not may_create_kind(self.user, kind, committee=committee, host=host):
-            self.add_error(
-                "kind",
-                _("You may create this kind of meeting only for a committee you chair or a workplace you lead."),
-            )
-        if not self.instance.pk and cleaned.get("starts_at") and cleaned["starts_at"] < timezone.now():
-            self.add_error("date", _("The meeting lies in the past. Choose a time from now on."))
-        return cleaned
+    # What the person may plan (kind, host, committee, workplaces, not in the past) is
+    # checked by services.check_meeting, the one check for creating and editing.
 
 
 class AgendaItemForm(forms.ModelForm):

@@ -13,6 +13,8 @@ Who is told:
 - meeting cancelled → every participant, CANCEL;
 - participant added → that person, REQUEST;
 - visit booked / moved → the visit's participants (the member and the leader), REQUEST;
+- booking confirmed → the visit's other participants, REQUEST (the member's confirmation
+  email carries the same updated event);
   a moved or cancelled booking → the member, CANCEL for the visit they left.
 Meetings that have ended get no invitations. Reminder preferences do not apply here.
 """
@@ -25,7 +27,7 @@ from outbox.models import Email
 from outbox.services import enqueue_many
 from samspil.mail import build_templated_mail
 
-from .calendar import invitation_ics, meeting_url
+from .calendar import attach_event, meeting_url
 from .models import Meeting, MeetingLogEntry, Participant
 
 FAMILY = "meetings.calendar"
@@ -48,6 +50,10 @@ def _plan(entry: MeetingLogEntry) -> list[tuple[int, str, list[int] | None]]:
         return [(entry.meeting_id, CANCEL, EVERYONE)]
     if action == "participant.added" and detail.get("person"):
         return [(entry.meeting_id, REQUEST, [detail["person"]])]
+    if action == "booking.confirmed" and entry.meeting_id:
+        # The visit is confirmed (SEQUENCE up): the member's confirmation email carries the
+        # updated event (meetings/notifications.py); the other participants get it here.
+        return [(entry.meeting_id, REQUEST, _everyone_but(entry.meeting_id, entry.booking.member_id))]
     if action in {"booking.created", "booking.moved", "booking.cancelled"} and entry.booking_id:
         plan = []
         member_id = entry.booking.member_id
@@ -69,6 +75,14 @@ def _plan(entry: MeetingLogEntry) -> list[tuple[int, str, list[int] | None]]:
 def calendar_key(meeting_id: int, person_id: int, sequence: int, method: str) -> str:
     """One email per meeting, person, version (SEQUENCE) and method."""
     return f"{FAMILY}:{meeting_id}:{person_id}:{sequence}:{method}"
+
+
+def _everyone_but(meeting_id: int, person_id: int) -> list[int]:
+    return list(
+        Participant.objects.filter(meeting_id=meeting_id)
+        .exclude(person_id=person_id)
+        .values_list("person_id", flat=True)
+    )
 
 
 def calendar_mail_for(entry: MeetingLogEntry) -> None:
@@ -116,7 +130,6 @@ def build_calendar_email(row: Email):
     if method == CANCEL and not meeting.is_cancelled:
         # Only this person leaves the meeting: the cancellation names them alone.
         participants = [Participant(meeting=meeting, person=person, role=Participant.MeetingRole.GUEST)]
-    ics = invitation_ics(meeting, participants, method=method)
     template = "meetings/email/invitation" if method == REQUEST else "meetings/email/cancellation"
     updated = sequence > 0 and method == REQUEST
     message = build_templated_mail(
@@ -124,9 +137,7 @@ def build_calendar_email(row: Email):
         to=person.email,
         context={"meeting": meeting, "person": person, "meeting_url": meeting_url(meeting), "updated": updated},
     )
-    # Outlook reads the text/calendar alternative with its METHOD; Google and others the attachment.
-    message.attach_alternative(ics.decode(), f"text/calendar; method={method}")
-    message.attach("invite.ics" if method == REQUEST else "cancel.ics", ics, f"application/ics; method={method}")
+    attach_event(message, meeting, participants, method=method)
     return message
 
 

@@ -69,7 +69,21 @@ def build_notice(row: Email):
         "meeting_url": f"{settings.SITE_URL}{entry.meeting.get_absolute_url()}" if entry.meeting else "",
         "person": person,
     }
-    return build_templated_mail(TEMPLATES[entry.action], to=person.email, context=context)
+    message = build_templated_mail(TEMPLATES[entry.action], to=person.email, context=context)
+    if entry.action == "booking.confirmed" and entry.meeting is not None:
+        _attach_confirmed_event(message, entry.meeting)
+    return message
+
+
+def _attach_confirmed_event(message, meeting) -> None:
+    """The confirmed visit as an updated calendar event (REQUEST, STATUS:CONFIRMED, the
+    raised SEQUENCE), so the member's calendar entry stops being tentative."""
+    from .calendar import attach_event
+    from .models import Meeting, Participant
+
+    meeting = Meeting.objects.select_related("organiser", "host").get(pk=meeting.pk)
+    participants = Participant.objects.filter(meeting=meeting).select_related("person").order_by("role")
+    attach_event(message, meeting, list(participants), method="REQUEST")
 
 
 def register() -> None:

@@ -124,17 +124,6 @@ rules.add_perm("meetings.change_booking", is_administrator | owns_booking)
 rules.add_perm("meetings.confirm_booking", is_administrator | leads_booking_workplace)
 
 
-def may_create_kind(user, kind: MeetingKind, *, committee=None, host=None) -> bool:
-    """Chairs: committee kinds for their committee. Leaders: meetings hosted at their
-    workplace. Administrators: everything."""
-    roles = roles_of(user)
-    if roles.is_administrator:
-        return True
-    if committee is not None and kind.slug in COMMITTEE_KINDS and committee.pk in roles.chaired_committee_ids:
-        return True
-    return host is not None and host.pk in roles.led_workplace_ids
-
-
 def creatable_kinds(user) -> list[MeetingKind]:
     roles = roles_of(user)
     # Most people may create nothing: they cost no query (my meetings asks on every view).

@@ -25,6 +25,9 @@ def meetings_visible_to(user, meetings: QuerySet[Meeting] | None = None) -> Quer
     if not user.is_authenticated:
         return meetings.none()
     rule = Q(pk__in=Participant.objects.filter(person=user).values("meeting_id")) | Q(organiser=user)
+    # A visit the person booked stays theirs after they cancelled or moved it: their
+    # history and the cancellation email keep leading to its page.
+    rule |= Q(visit_slot_id__in=Booking.objects.filter(member=user).values("slot_id"))
     if roles.committee_ids:
         rule |= Q(committee_id__in=roles.committee_ids)
     if roles.staff_workplace_ids:
@@ -76,10 +79,25 @@ def my_meetings(user, *, past: bool = False, now: dt.datetime | None = None) -> 
         pk__in=Participant.objects.filter(person=user)
         .order_by()
         .values("meeting_id")
-        .union(Meeting.objects.filter(organiser=user).order_by().values("pk"))
+        .union(
+            Meeting.objects.filter(organiser=user).order_by().values("pk"),
+            # Visits they booked, also once cancelled or moved (they stay in the history).
+            Meeting.objects.filter(visit_slot__bookings__member=user).order_by().values("pk"),
+        )
     )
     mine = mine.filter(ends_at__lt=now) if past else mine.filter(ends_at__gte=now)
-    return _listed(mine, user).order_by("-starts_at" if past else "starts_at")
+    return (
+        _listed(mine, user)
+        .annotate(
+            # The person's own booking of a visit: a cancelled or moved one says so in the list.
+            my_booking_status=Subquery(
+                Booking.objects.filter(slot_id=OuterRef("visit_slot_id"), member=user)
+                .order_by("-created_at")
+                .values("status")[:1]
+            )
+        )
+        .order_by("-starts_at" if past else "starts_at")
+    )
 
 
 def _plan_year(committee, year: int, user) -> QuerySet[Meeting]:
@@ -139,14 +157,6 @@ def workplace_meetings(workplace, *, user, past: bool = False) -> QuerySet[Meeti
 
 def meeting_participants(meeting) -> QuerySet[Participant]:
     return meeting.participants.select_related("person").order_by("role", "person__full_name")
-
-
-def bookable_workplaces(user) -> QuerySet[Workplace]:
-    roles = roles_of(user)
-    workplaces = Workplace.objects.filter(is_active=True)
-    if roles.is_administrator:
-        return workplaces
-    return workplaces.filter(committees__in=roles.committee_ids).distinct()
 
 
 def _open_slots(now: dt.datetime) -> QuerySet[VisitSlot]:
@@ -283,3 +293,16 @@ def workplace_leaders(workplace_id: int) -> list:
         .filter(workplace_id=workplace_id, role=Role.WORKPLACE_LEADER)
         .select_related("person")
     ]
+
+
+def my_ended_booking(user, meeting) -> Booking | None:
+    """The person's cancelled or moved booking of a visit they no longer take part in."""
+    if meeting.visit_slot_id is None or not user.is_authenticated:
+        return None
+    latest = (
+        Booking.objects.filter(slot_id=meeting.visit_slot_id, member=user)
+        .select_related("moved_to__slot__meeting")
+        .order_by("-created_at")
+        .first()
+    )
+    return latest if latest is not None and latest.status != Booking.Status.BOOKED else None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -89,6 +89,77 @@ def default_participants(*, kind: MeetingKind, committee=None, host=None, workpl
     return people
 
 
+def check_meeting(
+    *,
+    actor,
+    kind: MeetingKind,
+    committee,
+    host,
+    workplaces: Iterable,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    meeting: Meeting | None = None,
+) -> None:
+    """What a person may plan: the one check for creating and for editing a meeting.
+
+    The kind must be one the person may create; the host a workplace they lead (or, for a
+    chair, one their committee is responsible for); the committee one they chair or one
+    responsible for the host they lead; every participating workplace within the same
+    reach; and the start not in the past (an edit may keep the start it already has).
+    Administrators may plan anything, but not in the past. Raises ValidationError with
+    the errors per field, so nothing typed is lost and a meeting edited into another
+    centre, committee or month cannot make coverage count a dialogue that never was.
+    """
+    from organisation.roles import roles_of
+
+    from .permissions import COMMITTEE_KINDS, creatable_kinds
+
+    errors: dict[str, list[str]] = {}
+    workplaces = list(workplaces)
+    if ends_at <= starts_at:
+        errors.setdefault("ends_at", []).append(_("The meeting must end after it starts."))
+    if kind.slug in (MeetingKind.DIALOGUE, MeetingKind.COMMITTEE_AT_WORKPLACE) and committee is None:
+        errors.setdefault("committee", []).append(_("Choose the committee that holds the meeting."))
+    hosted = (MeetingKind.COMMITTEE_AT_WORKPLACE, MeetingKind.VISIT, MeetingKind.SCHOOL_DEVELOPMENT)
+    if kind.slug in hosted and host is None:
+        errors.setdefault("host", []).append(_("Choose the workplace where the meeting is held."))
+    moved = meeting is None or starts_at != meeting.starts_at
+    if moved and starts_at < timezone.now():
+        errors.setdefault("starts_at", []).append(_("The meeting lies in the past. Choose a time from now on."))
+    roles = roles_of(actor)
+    if not roles.is_administrator:
+        kind_allowed = kind.pk in {k.pk for k in creatable_kinds(actor)}
+        led = roles.led_workplace_ids
+        chairs = committee is not None and kind.slug in COMMITTEE_KINDS and committee.pk in roles.chaired_committee_ids
+        leads_host = host is not None and host.pk in led
+        committee_ok = committee is None or chairs or (leads_host and host.committees.filter(pk=committee.pk).exists())
+        # The workplaces the committee is responsible for are within reach of its chair,
+        # and of a leader who plans with that committee at their own workplace.
+        committee_reach = (
+            set(committee.workplaces.values_list("pk", flat=True)) if committee is not None and committee_ok else set()
+        )
+        if not kind_allowed or (host is None and not chairs):
+            errors.setdefault("kind", []).append(
+                _("You may create this kind of meeting only for a committee you chair or a workplace you lead.")
+            )
+        elif host is not None and not leads_host and host.pk not in committee_reach:
+            errors.setdefault("host", []).append(
+                _("Choose a workplace you lead or one your committee is responsible for.")
+            )
+        if not committee_ok:
+            errors.setdefault("committee", []).append(
+                _("Choose a committee you chair or one responsible for the workplace you lead.")
+            )
+        outside = [w for w in workplaces if w.pk not in led and w.pk not in committee_reach]
+        if outside:
+            errors.setdefault("workplaces", []).append(
+                _("Outside your reach: %(names)s. Invite workplaces you lead or that the committee is responsible for.")
+                % {"names": ", ".join(sorted(w.name for w in outside))}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
 def meeting_create(
     *,
     kind: MeetingKind,
@@ -107,10 +178,23 @@ def meeting_create(
     series: MeetingSeries | None = None,
     invite_defaults: bool = True,
     agenda: Iterable[dict] = (),
+    actor=None,
 ) -> Meeting:
+    """Create a meeting. Given `actor` (a person planning through the pages), what they
+    may plan is checked first (`check_meeting`); the demo and the series builder pass none."""
+    workplaces = list(workplaces)
+    if actor is not None:
+        check_meeting(
+            actor=actor,
+            kind=kind,
+            committee=committee,
+            host=host,
+            workplaces=workplaces,
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
-    workplaces = list(workplaces)
     with transaction.atomic():
         meeting = Meeting.objects.create(
             kind=kind,
@@ -189,16 +273,31 @@ def school_development_agenda(*, host, before: dt.datetime) -> list[dict]:
 
 
 def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
-    """Change a meeting; a change of time, place, title or status raises SEQUENCE."""
+    """Change a meeting; a change of time, place, title or status raises SEQUENCE.
+
+    The changed meeting passes the same check as a new one (`check_meeting`) for the
+    person who changes it."""
     workplaces = changes.pop("workplaces", None)
     with transaction.atomic():
-        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        locked = Meeting.objects.select_for_update().select_related("kind").get(pk=meeting.pk)
         if locked.status not in MEETING.sources_allowing("edit"):
             raise ValidationError(_("A cancelled meeting cannot be changed."))
+        after = {
+            name: changes.get(name, getattr(locked, name)) for name in ("committee", "host", "starts_at", "ends_at")
+        }
+        check_meeting(
+            actor=actor,
+            kind=locked.kind,
+            workplaces=list(locked.workplaces.all()) if workplaces is None else workplaces,
+            meeting=locked,
+            **after,
+        )
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
         if locked.visit_slot_id and {"starts_at", "ends_at"} & set(changed):
             # A booked visit follows its visit time; the politician moves the booking.
             raise ValidationError({"starts_at": _("A booked visit keeps its visit time: move the booking instead.")})
+        if locked.visit_slot_id and "host" in changed:
+            raise ValidationError({"host": _("A booked visit is held at the workplace that offered the visit time.")})
         for name, value in changes.items():
             setattr(locked, name, value)
         if locked.ends_at <= locked.starts_at:
@@ -405,7 +504,9 @@ def series_create(
     ends_on: dt.date,
     place: str = "",
     purpose: str = "",
+    actor=None,
 ) -> tuple[MeetingSeries, list[Meeting]]:
+    """A repeating meeting. Given `actor`, every occurrence passes `check_meeting` for them."""
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The last date must be on or after the first date.")})
     if ends_on > starts_on + dt.timedelta(days=3 * 366):
@@ -444,6 +545,7 @@ def series_create(
                     place=place,
                     purpose=purpose,
                     series=series,
+                    actor=actor,
                 )
             )
         if not meetings:
@@ -812,26 +914,11 @@ def visit_confirm(*, booking: Booking, actor) -> Booking:
         except ServiceError as error:
             raise ValidationError(_("The booking is already confirmed, cancelled or moved.")) from error
         booking.refresh_from_db()
-        Meeting.objects.filter(visit_slot_id=booking.slot_id, status=Meeting.Status.PLANNED).update(
-            status=Meeting.Status.CONFIRMED, sequence=F("sequence") + 1
-        )
-        log(action="booking.confirmed", actor=actor, booking=booking, slot=booking.slot, notify=True)
+        # Always a new SEQUENCE: the member's calendar holds the event they booked, and the
+        # confirmation email sends the updated one (STATUS:CONFIRMED).
+        Meeting.objects.filter(
+            visit_slot_id=booking.slot_id, status__in=[Meeting.Status.PLANNED, Meeting.Status.CONFIRMED]
+        ).update(status=Meeting.Status.CONFIRMED, sequence=F("sequence") + 1, updated_at=timezone.now())
+        meeting = Meeting.objects.filter(visit_slot_id=booking.slot_id).first()
+        log(action="booking.confirmed", actor=actor, booking=booking, slot=booking.slot, meeting=meeting, notify=True)
     return booking
-
-
-def unconfirmed_bookings_count(workplace_ids: Iterable[int]) -> int:
-    return Booking.objects.filter(
-        slot__workplace_id__in=list(workplace_ids),
-        status=Booking.Status.BOOKED,
-        confirmed_at=None,
-        slot__starts_at__gt=timezone.now(),
-    ).count()
-
-
-def minutes_missing_count(user) -> int:
-    return (
-        Meeting.objects.filter(organiser=user, ends_at__lt=timezone.now())
-        .exclude(status=Meeting.Status.CANCELLED)
-        .filter(Q(minutes__isnull=True) | ~Q(minutes__status=Minutes.Status.LOCKED))
-        .count()
-    )

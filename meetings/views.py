@@ -159,6 +159,8 @@ def _meeting_context(request, meeting: Meeting) -> dict:
         "meeting": meeting,
         "participants": participants,
         "me": me,
+        # A visit the person cancelled or moved: the page says so instead of vanishing.
+        "my_ended_booking": selectors.my_ended_booking(user, meeting) if me is None else None,
         "agenda": list(meeting.agenda_items.select_related("presenter").order_by("order", "pk")),
         "workplaces": workplaces,
         "minutes": minutes if can_read_minutes else None,
@@ -217,14 +219,15 @@ def meeting_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(
-                kind=form.cleaned_data["kind"], organiser=request.user, **form.meeting_values()
+                kind=form.cleaned_data["kind"], organiser=request.user, actor=request.user, **form.meeting_values()
             )
         except ValidationError as error:
             apply_service_errors(form, error, {"ends_at": "end", "starts_at": "date"})
         else:
             messages.success(request, _("The meeting is created and the participants are invited."))
             return redirect(meeting)
-    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": None})
+    status = 400 if form.errors else 200
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": None}, status=status)
 
 
 def meeting_edit(request, pk: int):
@@ -238,7 +241,8 @@ def meeting_edit(request, pk: int):
         else:
             messages.success(request, _("The meeting is saved."))
             return redirect(meeting)
-    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+    status = 400 if form.errors else 200
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}, status=status)
 
 
 def meeting_agenda(request, pk: int):
@@ -418,14 +422,15 @@ def series_create(request, slug: str):
         data = form.cleaned_data
         try:
             _series, meetings = services.series_create(
-                organiser=request.user, committee=committee, **{k: v for k, v in data.items()}
+                organiser=request.user, actor=request.user, committee=committee, **{k: v for k, v in data.items()}
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("%(n)s meetings are planned.") % {"n": len(meetings)})
             return redirect(f"{committee_plan_url(committee)}?year={timezone.localtime(meetings[0].starts_at).year}")
-    return render(request, "meetings/series_form.html", {"committee": committee, "form": form})
+    status = 400 if form.errors else 200
+    return render(request, "meetings/series_form.html", {"committee": committee, "form": form}, status=status)
 
 
 def committee_plan_url(committee) -> str:

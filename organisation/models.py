@@ -294,10 +294,6 @@ class Membership(models.Model):
     def unit(self):
         return self.committee or self.workplace or self.centre
 
-    def is_current(self, on: dt.date | None = None) -> bool:
-        on = on or timezone.localdate()
-        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
-
 
 class ImportJob(models.Model):
     """One upload of master data; imported all or nothing by a Celery task."""

@@ -81,9 +81,3 @@ def roles_of(user) -> RoleSet:
     )
     setattr(user, _CACHE_ATTR, result)
     return result
-
-
-def forget_roles(user) -> None:
-    """Drop the cached roles, for code that changes memberships within one request."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)

@@ -36,8 +36,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-# The benchmark's two floor views (bench/README.md); never on in production.
-SAMSPIL_BENCH_FLOORS = env_bool("SAMSPIL_BENCH_FLOORS")
+# The development tools (devtools/: the benchmark's floor views, the scale data generator):
+# on with DEBUG, or with SAMSPIL_DEVTOOLS=1 (bench/run); never in production.
+SAMSPIL_DEVTOOLS = env_bool("SAMSPIL_DEVTOOLS", DEBUG)
 # pytest sets SAMSPIL_TESTING for the processes it starts (workers, servers) too.
 TESTING = env_bool("SAMSPIL_TESTING") or "pytest" in sys.modules
 # Production must set SECRET_KEY; the fallback only serves laptops and tests.
@@ -83,6 +84,8 @@ SAMSPIL_APPS = [
     "portal",
 ]
 INSTALLED_APPS += SAMSPIL_APPS
+if SAMSPIL_DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -205,6 +208,9 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# No "unknown account, sign up here" email: sign-up is by invitation only, so its link
+# would lead nowhere (the reset page still answers the same for any address).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -334,6 +340,9 @@ else:
         "data_folder_in": str(VAR_DIR / "broker" / "out"),
         "data_folder_out": str(VAR_DIR / "broker" / "out"),
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
+        # The exchange table too: kombu's default is ./control, in whatever folder the
+        # worker was started from (it ended up committed once).
+        "control_folder": str(VAR_DIR / "broker" / "control"),
         "store_processed": False,
     }
 # Several Samspil installations (or test runs) can share one Redis with their own queue.
@@ -344,7 +353,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
-# A task whose worker dies is redelivered rather than lost (see ../shared/FACTS.md).
+# A task whose worker dies is redelivered rather than lost: acknowledged after it ran, and
+# rejected (so requeued) when its worker process is killed.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -31,10 +31,10 @@ handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
 
-# The benchmark floors (bench/README.md), only when SAMSPIL_BENCH_FLOORS=1: outside the
-# access matrix on purpose, as the test settings never turn them on.
-if settings.SAMSPIL_BENCH_FLOORS:
-    urlpatterns.insert(0, path("bench-floor/", include("portal.bench_urls")))
+# The benchmark floors (bench/README.md), only where the devtools app is installed (DEBUG
+# or SAMSPIL_DEVTOOLS=1): outside the access matrix on purpose, as the tests never install it.
+if settings.SAMSPIL_DEVTOOLS:
+    urlpatterns.insert(0, path("bench-floor/", include("devtools.urls")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from coverage.management.commands.coverage_benchmark import build, time_dashboard
+from devtools.management.commands.coverage_benchmark import build, time_dashboard
 from organisation.models import Membership, Role
 from tests.factories import UserFactory
 

@@ -1,6 +1,7 @@
 """Simultaneous bookings on PostgreSQL: the database, not Python, keeps the promises.
 
-SQLite serialises writers, so these races only show on PostgreSQL (FACTS.md).
+SQLite serialises writers (one write transaction at a time), so these races only show on
+PostgreSQL.
 """
 
 from __future__ import annotations

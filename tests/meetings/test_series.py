@@ -106,3 +106,26 @@ def test_a_monthly_series_without_a_week_gets_a_message_on_that_field(org, clien
     )
     assert "week_of_month" in response.context["form"].errors
     assert "Uden uge" in response.content.decode()
+
+
+def test_a_chair_cannot_plan_a_series_at_a_workplace_outside_the_committee(org, client_for):
+    year = timezone.localdate().year + 1
+    response = client_for(org.chair).post(
+        f"/moeder/udvalg/{org.committee.slug}/gentagne/",
+        {
+            "kind": helpers.kind("committee-at-workplace").pk,
+            "title": "Udvalget på vejen",
+            "host": org.other_workplace.pk,
+            "frequency": "monthly_weekday",
+            "week_of_month": "1",
+            "weekday": "0",
+            "interval_weeks": "1",
+            "time_of_day": "16:00",
+            "duration_minutes": "120",
+            "starts_on": f"{year}-01-01",
+            "ends_on": f"{year}-03-31",
+        },
+    )
+    assert response.status_code == 400
+    assert "host" in response.context["form"].errors
+    assert not Meeting.objects.filter(title="Udvalget på vejen").exists()

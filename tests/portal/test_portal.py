@@ -215,3 +215,27 @@ def test_collectstatic_with_the_production_storage_succeeds(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_the_embedded_broker_keeps_its_files_under_var(tmp_path):
+    """The filesystem broker's exchange table went to ./control (and
+    was committed). Sending a task on a laptop (no Redis) writes nothing outside var/."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "CELERY_TASK_ALWAYS_EAGER")}
+    env.update({"SAMSPIL_VAR_DIR": str(tmp_path / "var"), "CELERY_TASK_ALWAYS_EAGER": "0", "PYTHONPATH": str(ROOT)})
+    script = (
+        "import django; django.setup();"
+        "from samspil.celery import app, ensure_filesystem_broker_folders;"
+        "ensure_filesystem_broker_folders();"
+        "app.send_task('portal.nothing')"
+    )
+    work = tmp_path / "cwd"
+    work.mkdir()
+    subprocess.run([sys.executable, "-c", script], cwd=work, env=env, check=True, timeout=60)
+    assert list(work.iterdir()) == []
+    assert (tmp_path / "var" / "broker" / "control" / "celery.exchange").exists()

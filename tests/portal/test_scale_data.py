@@ -1,4 +1,4 @@
-"""The scale data generator (portal/management/commands/scale_data.py) at a tiny size."""
+"""The scale data generator (devtools/management/commands/scale_data.py) at a tiny size."""
 
 from io import StringIO
 
@@ -13,7 +13,9 @@ from stories.models import Story
 from tests.codex.helpers import publish_version
 
 
-def test_the_scale_generator_builds_every_kind_of_row_and_keeps_the_signature_chain_intact(org):
+def test_the_scale_generator_builds_every_kind_of_row_and_keeps_the_signature_chain_intact(org, settings):
+    # A development tool: installed where DEBUG or SAMSPIL_DEVTOOLS is on, as bench/run does.
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "devtools"]
     version = publish_version(org.admin)
     call_command(
         "scale_data",

@@ -1,6 +1,7 @@
 """The benchmark's two floors (bench/README.md): the least a request and a page can cost
-on this stack. Served only when the setting SAMSPIL_BENCH_FLOORS is on (samspil/urls.py
-adds portal/bench_urls.py then), so production never exposes them.
+on this stack. Served only where the devtools app is installed (DEBUG or
+SAMSPIL_DEVTOOLS=1; samspil/urls.py adds devtools/urls.py then), so production never
+exposes them.
 
 Both go through every middleware like any page and need a login like any page.
 """
@@ -19,4 +20,4 @@ def floor_bytes(request):
 def floor_table(request):
     """Floor 2: the portal's base template with a 50-row table from one query."""
     rows = Workplace.objects.select_related("kind").only("name", "city", "postcode", "kind__name")[:50]
-    return render(request, "portal/bench_floor.html", {"rows": rows})
+    return render(request, "devtools/bench_floor.html", {"rows": rows})

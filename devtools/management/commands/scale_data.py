@@ -1,6 +1,6 @@
 """Build a Copenhagen-sized municipality for the benchmark (bench/README.md).
 
-    python manage.py scale_data                # the full set (issue 9's sizes)
+    python manage.py scale_data                # the full set (a large municipality)
     python manage.py scale_data --scale 0.1    # a tenth of every size
 
 It loads the demo first (so every role has a login-capable demo account, password
