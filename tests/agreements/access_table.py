@@ -82,7 +82,7 @@ ROWS = [
         "agreements:introduction_save",
         method="POST",
         setup=agreement_in("draft"),
-        data=lambda o: {"introduction": "Overwritten", "version": o._agreement.version},
+        data=lambda o: {"introduction": "Overwritten", "introduction_version": o._agreement.introduction_version},
         expect=writers(DRAFT_READERS),
         unchanged=agreement_state,
     ),
