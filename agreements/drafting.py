@@ -214,7 +214,9 @@ def draft_field_save(*, agreement: Agreement, key: str, value: Any, version: int
         # one rule for every text change, owned by services.py.
         services._after_text_change(agreement.pk, by)
         state = current_state(agreement, key)
-        transaction.on_commit(lambda: _remember_writer(agreement.pk, key, state.version, by))
+    # Display only, so not worth an on_commit: a rolled-back save leaves a writer for a
+    # version that never was, which nothing shows (the versions are compared first).
+    _remember_writer(agreement.pk, key, state.version, by)
     state.changed_by, state.changed_at = by.get_full_name() or str(by), timezone.now().isoformat()
     return state
 
