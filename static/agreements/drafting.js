@@ -193,6 +193,7 @@
     clearTimeout(this.timer);
     this.queued = false;
     this.conflict = data;
+    var created = false;
     var panel = this.el.querySelector("[data-draft-conflict]");
     if (!panel) {
       var template = document.getElementById("draft-conflict-template");
@@ -201,6 +202,7 @@
       panel.querySelector("h4").id = prefix + "-heading";
       panel.setAttribute("aria-labelledby", prefix + "-heading");
       this.status.insertAdjacentElement("afterend", panel);
+      created = true;
     }
     var theirs = panel.querySelector("[data-conflict-theirs]");
     theirs.textContent = this.list
@@ -211,6 +213,8 @@
     this.say(msg("msgConflict"), "error");
     var details = this.el.closest("details");
     if (details) details.open = true;
+    // Where the writer is looking: the least scrolling that shows the whole choice.
+    if (created) panel.scrollIntoView({ block: "nearest" });
   };
   Field.prototype.arm = function (panel) {
     this.el.classList.add("draft-field-conflict");

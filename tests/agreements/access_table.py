@@ -87,6 +87,21 @@ ROWS = [
         unchanged=agreement_state,
     ),
     Row(
+        "agreements:field_save",
+        method="POST",
+        setup=agreement_in("draft"),
+        data={"field": "introduction", "value": "Overwritten", "version": 1},
+        expect=writers(DRAFT_READERS, 200),
+        unchanged=agreement_state,
+    ),
+    Row(
+        "agreements:editor_heartbeat",
+        method="POST",
+        setup=agreement_in("draft"),
+        data={"versions": "{}"},
+        expect=writers(DRAFT_READERS, 200),
+    ),
+    Row(
         "agreements:goal_add",
         method="POST",
         setup=agreement_in("draft"),
