@@ -194,3 +194,27 @@ def test_a_failed_request_keeps_the_text_and_says_so_in_the_field(chromium, live
         assert Goal.objects.get(pk=goal.pk).why == "Skrevet uden net"
     finally:
         page.context.close()
+
+
+def test_the_editor_breaks_no_content_security_policy_rule(chromium, live_server, org, monkeypatch):
+    agreement = make_agreement(org, goals=2)
+    monkeypatch.setattr(views, "HEARTBEAT_MS", 300)
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="da-DK")
+    page = context.new_page()
+    page.base_url = live_server.url
+    reports = []
+    page.on(
+        "console", lambda message: reports.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    try:
+        login(page, org.leader.email)
+        page.goto(live_server.url + f"/udviklingsaftaler/{agreement.pk}/rediger/")
+        goal = own_goal(agreement)
+        page.click(f"#goal-{goal.pk} details.partner-details summary")
+        page.fill(f"#id_goal-{goal.pk}-partner_search", "park")
+        page.wait_for_selector(f"#goal-{goal.pk}-match-{org.other_workplace.pk}")
+        page.locator(f"#id_goal-{goal.pk}-why").press_sequentially("Tekst", delay=5)
+        _wait_status(page, f"id_goal-{goal.pk}-why", r"\d\d:\d\d")
+        assert reports == []
+    finally:
+        context.close()
