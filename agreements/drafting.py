@@ -169,6 +169,10 @@ def _check_goal_value(goal: Goal, name: str, value: Any, agreement: Agreement) -
     if name == "indicator_baseline" and not value and goal.indicator_target:
         raise DraftError(_("Give the baseline the target is measured against."), field=name)
     if name == "partners" and value:
+        if goal.kind != Goal.Kind.CROSS_CUTTING:
+            raise DraftError(
+                _("Partner workplaces belong to a cross-cutting goal: choose that kind first."), field=name
+            )
         if agreement.workplace_id in value:
             raise DraftError(_("A workplace cannot be its own partner: choose other workplaces."), field=name)
         if len(partner_workplaces(value)) != len(value):

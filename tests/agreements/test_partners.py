@@ -143,3 +143,12 @@ def test_a_workplace_that_does_not_exist_is_refused_with_a_field_error(org, clie
     )
     assert response.status_code == 400
     assert "no longer exists" in _errors_of(response.content.decode(), f"id_goal-{goal.pk}-partners")
+
+
+def test_partners_are_refused_for_a_goal_that_is_not_cross_cutting(org, client_for):
+    goal = own_goal(make_agreement(org))
+    client = client_for(org.leader)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = _field(client, goal, "partners", [org.other_workplace.pk], 1)
+    assert response.status_code == 400 and "cross-cutting goal" in response.json()["errors"][0]
+    assert not Goal.objects.get(pk=goal.pk).partners.exists()
