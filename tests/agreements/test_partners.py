@@ -128,6 +128,7 @@ def test_a_field_save_refuses_the_workplace_itself_as_partner(org, client_for):
     goal = own_goal(make_agreement(org))
     client = client_for(org.leader)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert _field(client, goal, "kind", "cross_cutting", 1).status_code == 200
     response = _field(client, goal, "partners", [org.workplace.pk], 1)
     assert response.status_code == 400 and "cannot be its own partner" in response.json()["errors"][0]
     assert not Goal.objects.get(pk=goal.pk).partners.exists()
