@@ -179,6 +179,17 @@ def _check_goal_value(goal: Goal, name: str, value: Any, agreement: Agreement) -
             raise DraftError(_("One of the chosen workplaces no longer exists: tick the partners again."), field=name)
 
 
+def _lock_editable(agreement_id: int, *, field: str) -> None:
+    """Lock the agreement and refuse unless its text may still change.
+
+    Every write to the agreement's text locks its row first (services.py does too): the
+    status check holds until commit, and the baseline/target pair is read consistently.
+    """
+    locked = Agreement.objects.select_for_update().get(pk=agreement_id)
+    if not locked.is_editable:
+        raise DraftError(_("The agreement can no longer be changed."), field=field, code="frozen")
+
+
 def draft_field_save(*, agreement: Agreement, key: str, value: Any, version: int, by) -> FieldState:
     """Save one field of the agreement's text if nobody saved it since `version`.
 
@@ -188,11 +199,7 @@ def draft_field_save(*, agreement: Agreement, key: str, value: Any, version: int
     """
     goal_id, name = parse_key(key)
     with transaction.atomic():
-        # Every write to the agreement's text locks its row first (services.py does too): the
-        # status check holds until commit, and the baseline/target pair is read consistently.
-        locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        if not locked.is_editable:
-            raise DraftError(_("The agreement can no longer be changed."), field=name, code="frozen")
+        _lock_editable(agreement.pk, field=name)
         if goal_id is None:
             saved = Agreement.objects.filter(pk=agreement.pk, introduction_version=version).update(
                 introduction=value, introduction_version=F("introduction_version") + 1, version=F("version") + 1
