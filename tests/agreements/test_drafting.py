@@ -8,6 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from agreements import drafting
 from agreements.models import Agreement, Goal, Milestone
 from agreements.services import goal_add
 
@@ -101,6 +102,20 @@ def test_a_bad_field_value_gets_400_with_the_field_message(org, client_for):
     assert _field(client, agreement, "workplace", "x", 1).status_code == 400
     goal.refresh_from_db()
     assert goal.title == "Eget mål 1" and goal.indicator_target == ""
+
+
+def test_a_field_of_an_evaluated_agreement_is_refused(org, client_for):
+    agreement = make_agreement(org, "evaluated")
+    goal = own_goal(agreement)
+    # The leader may no longer write here at all (403); the service refuses it too.
+    assert _field(client_for(org.leader), agreement, f"goal-{goal.pk}-why", "Sent", 1).status_code == 403
+    with pytest.raises(drafting.DraftError) as refused:
+        drafting.draft_field_save(
+            agreement=agreement, key=f"goal-{goal.pk}-why", value="Sent", version=1, by=org.leader
+        )
+    assert refused.value.code == "frozen"
+    goal.refresh_from_db()
+    assert goal.why == ""
 
 
 def test_a_goal_of_another_agreement_is_not_saved_through_this_one(org, client_for):
