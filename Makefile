@@ -37,7 +37,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/bandit -q -r samspil audit accounts organisation meetings agreements codex stories coverage portal -x "*/migrations/*"
+	$(VENV)/bin/bandit -q -r samspil audit accounts organisation meetings agreements codex stories coverage earlywords questions portal -x "*/migrations/*"
 
 ## audit: known vulnerabilities in requirements.txt (pip-audit; see bin/audit-dependencies)
 audit: venv
@@ -49,7 +49,7 @@ format: venv
 
 ## makemessages: refresh the .po files after changing strings. The foundation's strings
 ## live in locale/; each capability app keeps its own in <app>/locale/.
-APPS_WITH_LOCALE := meetings agreements codex stories coverage
+APPS_WITH_LOCALE := meetings agreements codex stories coverage earlywords questions
 makemessages: venv
 	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=var --ignore=tests --ignore=static \
 	  $(foreach app,$(APPS_WITH_LOCALE),--ignore=$(app)/*)

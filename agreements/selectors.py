@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from organisation.models import Workplace
+from organisation.roles import roles_of
 
 from .models import Agreement, AgreementTemplate, Approval, FollowUp, Goal, GoalComment, Revision
 from .permissions import agreements_visible_to
@@ -92,6 +93,31 @@ def agreement_revisions(agreement: Agreement):
     return agreement.revisions.select_related("created_by").defer("snapshot").order_by("-number")
 
 
+CONCERNING_ME = "mine"
+
+
+def concerning(user) -> Q:
+    """Agreements that concern the person: their workplaces', their centres' and those of
+    the workplaces their committees are responsible for (what they may see of them is
+    still `agreements_visible_to`'s rule)."""
+    roles = roles_of(user)
+    condition = Q(workplace_id__in=roles.staff_workplace_ids | roles.led_workplace_ids)
+    condition |= Q(workplace__centre_id__in=roles.headed_centre_ids)
+    if roles.committee_ids:
+        condition |= Q(
+            workplace_id__in=Workplace.committees.through.objects.filter(committee_id__in=roles.committee_ids).values(
+                "workplace_id"
+            )
+        )
+    return condition
+
+
+def has_own_agreements(user) -> bool:
+    """Whether the list should open on "concerning you" rather than the current period."""
+    roles = roles_of(user)
+    return bool(roles.staff_workplace_ids or roles.led_workplace_ids or roles.headed_centre_ids or roles.committee_ids)
+
+
 def agreements_listed(user, *, status: str = "", committee: str = "", centre: str = "", period: str = "") -> QuerySet:
     queryset = agreements_visible_to(user).select_related("workplace__centre", "template")
     if status:
@@ -100,7 +126,9 @@ def agreements_listed(user, *, status: str = "", committee: str = "", centre: st
         queryset = queryset.filter(pk__in=Agreement.objects.filter(workplace__committees__slug=committee).values("pk"))
     if centre:
         queryset = queryset.filter(workplace__centre__slug=centre)
-    if period:
+    if period == CONCERNING_ME:
+        queryset = queryset.filter(concerning(user), template__period_end__gte=timezone.localdate())
+    elif period:
         queryset = queryset.filter(template_id=period)
     # A correlated subquery, not Count("goals"): the join and GROUP BY counted the goals of
     # all 10,000 agreements before the sort kept 50, and the paginator's count grouped them
@@ -135,6 +163,18 @@ def agreement_of_workplace(workplace_id: int, on=None) -> Agreement | None:
             workplace_id=workplace_id, template__period_start__lte=on, template__period_end__gte=on
         )
         .select_related("template")
+        .first()
+    )
+
+
+def agreement_in_focus(workplace_id: int, on=None) -> Agreement | None:
+    """The agreement a reader of the workplace means today: the current period's, or,
+    before it starts, the coming one being drafted. One query."""
+    on = on or timezone.localdate()
+    return (
+        Agreement.objects.filter(workplace_id=workplace_id, template__period_end__gte=on)
+        .select_related("template")
+        .order_by("template__period_start", "pk")
         .first()
     )
 

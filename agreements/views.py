@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -39,15 +40,19 @@ logger = logging.getLogger(__name__)
 
 def agreement_list(request):
     filters = {name: request.GET.get(name, "").strip() for name in ("status", "committee", "centre", "period")}
-    if filters["period"] and not filters["period"].isdigit():
+    if filters["period"] and not (filters["period"].isdigit() or filters["period"] == selectors.CONCERNING_ME):
         filters["period"] = ""
     templates = list(selectors.templates_published().prefetch_related("deadlines"))
     if "period" not in request.GET:
-        # The list opens on the current period, the one people work in; "All" (period=)
-        # lists every period. It also keeps the sort to one period's agreements (2,000 at
-        # Copenhagen size rather than 10,000).
-        current = selectors.current_template(templates)
-        filters["period"] = str(current.pk) if current else ""
+        # The list opens on what concerns the viewer — their workplace's draft for the next
+        # period, the committee's agreements in dialogue — for everyone with such ties; the
+        # leadership opens on the current period. "All" (period=) lists every period. Both
+        # keep the sort to a slice (2,000 at Copenhagen size rather than 10,000).
+        if selectors.has_own_agreements(request.user):
+            filters["period"] = selectors.CONCERNING_ME
+        else:
+            current = selectors.current_template(templates)
+            filters["period"] = str(current.pk) if current else ""
     page = Paginator(selectors.agreements_listed(request.user, **filters), 50).get_page(request.GET.get("page"))
     # Each status's label translated once, not once a row (get_status_display per row was a
     # sixth of the page's render time at 50 rows).
@@ -563,5 +568,7 @@ def agreement_pdf(request, pk: int):
         return redirect(agreement)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"udviklingsaftale-{agreement.workplace.slug}-{agreement.template.period_label}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # RFC 6266 (filename*=UTF-8''…): the period label's dash is not ASCII, and the RFC 2047
+    # form Django would otherwise write makes browsers save "download.pdf".
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from meetings.models import MeetingKind
 from organisation.models import Centre, ElectoralTerm, Workplace, WorkplaceKind
+from organisation.roles import roles_of
 
 from . import charts, freshness, selectors, stats
 from .forms import CUSTOM, LAST_12_MONTHS, DashboardFilterForm, PlanForm
@@ -104,18 +105,23 @@ def _report(filters: Filters, version: str | None = None) -> selectors.Report:
 
 
 def _columns(report: selectors.Report) -> list[tuple[str, str]]:
-    """The table's sortable columns, in order: (sort key, heading)."""
+    """The table's sortable columns, in order: (sort key, heading).
+
+    What people read first — status and days since the last contact — comes right after
+    the name, so it is on screen at 1280 px without sideways scrolling; the descriptive
+    columns (kind, centre) come last.
+    """
     return [
         ("name", _("Workplace")),
-        ("kind", _("Kind")),
-        ("centre", _("Centre")),
-        *[(f"kind-{kind.slug}", kind.label) for kind in report.kinds],
-        ("total", _("Contacts")),
-        ("last", _("Last contact")),
+        ("status", _("Status")),
         ("days", _("Days since")),
+        ("last", _("Last contact")),
+        ("total", _("Contacts")),
+        *[(f"kind-{kind.slug}", kind.label) for kind in report.kinds],
         ("politicians", _("Politicians met")),
         ("committees", _("Committees met")),
-        ("status", _("Status")),
+        ("kind", _("Kind")),
+        ("centre", _("Centre")),
     ]
 
 
@@ -257,15 +263,15 @@ def _export_table(report: selectors.Report, rows) -> tuple[list[str], list[list]
         body.append(
             [
                 row.name,
-                row.kind,
-                row.centre,
-                *[row.by_kind.get(kind.pk, 0) for kind in report.kinds],
-                row.total,
-                row.last_contact_date,
+                row.status_label,
                 row.days_since,
+                row.last_contact_date,
+                row.total,
+                *[row.by_kind.get(kind.pk, 0) for kind in report.kinds],
                 row.politicians,
                 ", ".join(row.committees),
-                row.status_label,
+                row.kind,
+                row.centre,
             ]
         )
     return header, body
@@ -341,7 +347,8 @@ def plan(request, slug: str):
         key=lambda pair: pair[1],
     )
     user = request.user
-    may_book = user.has_perm("meetings.view_visit_times")
+    # Only the committee's own members book its visits; others would meet a 403 behind the button.
+    may_book = committee.pk in roles_of(user).committee_ids
     may_create = user.has_perm("meetings.add_meeting")
     for suggestion in suggestions:
         row = suggestion.row

@@ -218,6 +218,13 @@ def free_visit_times(
         slots.annotate(
             recent_meetings=Coalesce(Subquery(visits, output_field=IntegerField()), Value(0)),
             mine=Exists(Booking.objects.filter(slot=OuterRef("pk"), member=user, status=Booking.Status.BOOKED)),
+            # Administrators see every free time but book only where they sit on a responsible
+            # committee: the page shows a Book button only where booking would succeed.
+            may_book=Exists(
+                Workplace.committees.through.objects.filter(
+                    workplace_id=OuterRef("workplace_id"), committee_id__in=roles.committee_ids
+                )
+            ),
         )
         .select_related("workplace", "workplace__kind", "workplace__centre")
         .order_by("recent_meetings", "workplace__name", "starts_at")

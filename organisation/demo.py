@@ -10,9 +10,9 @@ import random
 from importlib import import_module
 
 from django.contrib.auth import get_user_model
-from django.utils.text import slugify
 
 from .models import Centre, Committee, ElectoralTerm, Membership, Role, Workplace, WorkplaceKind
+from .slugs import danish_slugify
 
 User = get_user_model()
 
@@ -287,7 +287,7 @@ def load(context: dict, *, stdout=None) -> None:
     workplaces = {}
     for index, (name, kind, centre, committee_slugs, street) in enumerate(WORKPLACES):
         workplace, created = Workplace.objects.get_or_create(
-            slug=slugify(name),
+            slug=danish_slugify(name),
             defaults={
                 "name": name,
                 "kind": kinds[kind],
@@ -295,7 +295,7 @@ def load(context: dict, *, stdout=None) -> None:
                 "address": street,
                 "postcode": str(4200 + (index % 6) * 10),
                 "city": "Bølgeby",
-                "email": f"{slugify(name)}@{DEMO_DOMAIN}",
+                "email": f"{danish_slugify(name)}@{DEMO_DOMAIN}",
                 "phone": f"58 57 {10 + index:02d} 00",
                 # A few leaders have not written their profile yet: the start page asks them to.
                 "description": "" if index % 9 == 4 else DESCRIPTIONS[kind],

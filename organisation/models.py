@@ -53,6 +53,9 @@ class Committee(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
+    # Bulk writes (the import) leave the same audit trail as single saves.
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("committee")
         verbose_name_plural = _("committees")
@@ -71,6 +74,8 @@ class Centre(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("centre")
@@ -139,6 +144,8 @@ class Workplace(models.Model):
         help_text=_("What the workplace does and for whom: a few lines for politicians."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("workplace")
@@ -340,3 +347,21 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class SlugAlias(models.Model):
+    """A former address segment of a committee, centre, workplace kind or workplace.
+
+    Written by the migration that spelled æ, ø, å as ae, oe, aa; read only on a 404 by
+    `FormerAddressMiddleware`, which redirects to the current address.
+    """
+
+    old = models.SlugField(_("former slug"), max_length=120, unique=True)
+    new = models.SlugField(_("current slug"), max_length=120)
+
+    class Meta:
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new}"

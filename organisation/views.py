@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .forms import ImportForm, WorkplaceProfileForm
@@ -59,8 +61,31 @@ def workplace_detail(request, slug: str):
             "committees": workplace.committees.all(),
             "staff": current_members(workplace=workplace),
             "can_edit": request.user.has_perm("organisation.change_workplace", workplace),
+            "links": workplace_links(request.user, workplace),
         },
     )
+
+
+def workplace_links(user, workplace) -> list[tuple[str, str, str]]:
+    """Where the profile leads: the workplace's meetings, visit times, agreement and stories,
+    each only when the person may open it. (label, url, icon)."""
+    from agreements.selectors import agreement_in_focus
+    from meetings.permissions import sits_on_responsible_committee
+
+    links = [
+        (_("Meetings at the workplace"), reverse("meetings:workplace_meetings", args=[workplace.slug]), "calendar3")
+    ]
+    if user.has_perm("meetings.manage_visit_times", workplace):
+        links.append((_("Visit times"), reverse("meetings:workplace_visit_times", args=[workplace.slug]), "clock"))
+    elif sits_on_responsible_committee(user, workplace):
+        url = reverse("meetings:visit_times") + "?" + urlencode({"workplace": workplace.slug})
+        links.append((_("Book a visit"), url, "calendar-plus"))
+    agreement = agreement_in_focus(workplace.pk)
+    if agreement is not None and user.has_perm("agreements.view_agreement", agreement):
+        links.append((_("Development agreement"), agreement.get_absolute_url(), "file-earmark-text"))
+    stories = reverse("stories:feed") + "?" + urlencode({"tab": "all", "workplace": workplace.pk})
+    links.append((_("Good stories"), stories, "chat-heart"))
+    return links
 
 
 def workplace_edit(request, slug: str):

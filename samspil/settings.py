@@ -8,6 +8,8 @@ Every variable is listed in README.md.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import sys
 from datetime import timedelta
@@ -66,7 +68,20 @@ INSTALLED_APPS = [
     "csp",
 ]
 # Samspil's own apps, one per capability.
-SAMSPIL_APPS = ["audit", "accounts", "organisation", "meetings", "agreements", "codex", "stories", "coverage", "portal"]
+SAMSPIL_APPS = [
+    "audit",
+    "accounts",
+    "organisation",
+    "outbox",
+    "meetings",
+    "agreements",
+    "codex",
+    "stories",
+    "coverage",
+    "earlywords",
+    "questions",
+    "portal",
+]
 INSTALLED_APPS += SAMSPIL_APPS
 
 MIDDLEWARE = [
@@ -75,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "organisation.middleware.FormerAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -231,7 +247,9 @@ if OIDC_CLIENT_ID:
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own strings, then its wording of the libraries' strings (allauth): both are
+# read before any app's catalogue, so they win over the libraries' own Danish.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "wording"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
@@ -338,6 +356,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The schedule lives here, under version control. Run exactly one beat process.
 CELERY_BEAT_SCHEDULE: dict = {
+    # The one outbox: queue batches for every email that may be sent now (outbox/tasks.py).
+    "outbox-scan": {
+        "task": "outbox.tasks.scan",
+        "schedule": timedelta(seconds=int(os.environ.get("OUTBOX_SCAN_SECONDS", "20"))),
+        "options": {"expires": 15},
+    },
     "accounts-purge-expired-personal-data": {
         "task": "accounts.tasks.purge_expired_personal_data",
         "schedule": timedelta(days=1),
@@ -353,6 +377,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "stories-weekly-digest": {
         "task": "stories.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour="6-11", day_of_week="mon"),
+        "options": {"expires": 3000},
+    },
+    # Code register: once a day, the chain head goes outside the database (an email to the
+    # data protection officer) and onto the public code page (codex.services.chain_anchor).
+    # Hourly: the anchor is once per day, so a missed hour only delays it.
+    "codex-anchor-chain-head": {
+        "task": "codex.tasks.anchor_chain_head",
+        "schedule": timedelta(hours=1),
         "options": {"expires": 3000},
     },
     # Code of conduct: start the next "please sign" reminder round when its interval has come.
@@ -389,6 +421,33 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # How often people who have not signed the current code of conduct are reminded.
 CODEX_REMINDER_INTERVAL = timedelta(days=int(os.environ.get("CODEX_REMINDER_INTERVAL_DAYS", "14")))
+
+# --- The outbox: every email Samspil sends (outbox/services.py) -----------------------
+# A claim not renewed for this long belongs to a worker that died: the next scan takes it.
+# (MEETING_MAIL_CLAIM_TIMEOUT_SECONDS, the old name, still works.)
+OUTBOX_CLAIM_SECONDS = int(
+    os.environ.get("OUTBOX_CLAIM_SECONDS", os.environ.get("MEETING_MAIL_CLAIM_TIMEOUT_SECONDS", "45"))
+)
+# The beat's scan: how often it looks for what may be sent (new, due, retries, expired claims).
+OUTBOX_SCAN_SECONDS = int(os.environ.get("OUTBOX_SCAN_SECONDS", "20"))
+# One batch: at most this many emails over one SMTP connection, for at most this long
+# (well inside Celery's time limit, also on SQLite with the filesystem broker).
+OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "200"))
+OUTBOX_BATCH_SECONDS = int(os.environ.get("OUTBOX_BATCH_SECONDS", "60"))
+# Rows claimed at a time within a batch: what a killed worker strands for a claim's length.
+OUTBOX_CLAIM_CHUNK = int(os.environ.get("OUTBOX_CLAIM_CHUNK", "20"))
+# Batches one scan queues at most (the workers' concurrency is a good value).
+OUTBOX_PARALLEL_BATCHES = int(os.environ.get("OUTBOX_PARALLEL_BATCHES", "4"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", os.environ.get("MEETING_MAIL_MAX_ATTEMPTS", "8")))
+# Tests only: wait this long before each send, so a test can kill a worker mid-batch.
+OUTBOX_SEND_DELAY_SECONDS = (
+    float(os.environ.get("OUTBOX_SEND_DELAY_SECONDS", os.environ.get("MEETING_MAIL_SEND_DELAY_SECONDS", "0")))
+    if TESTING
+    else 0.0
+)
+# The old names, for code and configuration written against them.
+MEETING_MAIL_CLAIM_TIMEOUT = timedelta(seconds=OUTBOX_CLAIM_SECONDS)
+MEETING_MAIL_MAX_ATTEMPTS = OUTBOX_MAX_ATTEMPTS
 
 # --- Security --------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
@@ -484,8 +543,19 @@ RETENTION_DAYS = {
     "imports": int(os.environ.get("RETENTION_IMPORTS_DAYS", "90")),
     "invitations": int(os.environ.get("RETENTION_INVITATIONS_DAYS", "180")),
     "audit": int(os.environ.get("RETENTION_AUDIT_DAYS", str(5 * 365))),
+    # A word before the press (earlywords/): deleted for real this long after it was given.
+    "early_words": int(os.environ.get("EARLY_WORD_RETENTION_DAYS", "365")),
 }
 PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "dpo@bolgeby.example")
+# The key of the code register's hash chain (codex.models.chain_mac). Kept outside the
+# database on purpose: whoever can write the tables cannot recompute the chain without
+# it. On a laptop it is derived from SECRET_KEY; in production set it (and never change
+# it without re-keying: see README, "The code register"); check --deploy warns if unset.
+CODEX_CHAIN_KEY_FROM_ENV = bool(os.environ.get("CODEX_CHAIN_KEY"))
+CODEX_CHAIN_KEY = (
+    os.environ.get("CODEX_CHAIN_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"samspil.codex.chain-key", hashlib.sha256).hexdigest()
+)
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Pages under these prefixes are for administrators, who must have two-factor enabled.
 ADMINISTRATOR_PATH_PREFIXES = ["/admin/", "/administration/", "/kodeks/administration/"]
@@ -504,12 +574,6 @@ MEETING_FEED_ALARMS = [timedelta(days=1), timedelta(hours=1)]
 MEETING_FEED_PAST_DAYS = 90
 # A built feed is served from the cache this long (0: off).
 MEETING_FEED_CACHE_SECONDS = int(os.environ.get("MEETING_FEED_CACHE_SECONDS", "300"))
-# A claimed email without sent_at is taken again after this long: longer than
-# CELERY_TASK_TIME_LIMIT, so only a dead worker's claim can be this old.
-MEETING_MAIL_CLAIM_TIMEOUT = timedelta(seconds=int(os.environ.get("MEETING_MAIL_CLAIM_TIMEOUT_SECONDS", "900")))
-MEETING_MAIL_MAX_ATTEMPTS = int(os.environ.get("MEETING_MAIL_MAX_ATTEMPTS", "8"))
-# Tests only: wait this long before each send, so a test can kill a worker mid-batch.
-MEETING_MAIL_SEND_DELAY_SECONDS = float(os.environ.get("MEETING_MAIL_SEND_DELAY_SECONDS", "0")) if TESTING else 0.0
 # Coverage: contacts a year each workplace should have, and when a contact is "due soon"
 # (months since the last one, at a target of 1 a year). The monthly digest can also nudge
 # each committee's chair about their own workplaces below the target.

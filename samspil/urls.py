@@ -22,6 +22,8 @@ urlpatterns = [
     path("kodeks/", include("codex.urls")),
     path("gode-historier/", include("stories.urls")),
     path("daekning/", include("coverage.urls")),
+    path("forvarsler/", include("earlywords.urls")),
+    path("spoergsmaal/", include("questions.urls")),
     path("", include("portal.urls")),
 ]
 

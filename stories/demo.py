@@ -10,8 +10,9 @@ import math
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from django.utils.text import slugify
 from PIL import Image, ImageDraw
+
+from organisation.slugs import danish_slugify
 
 from .images import clean_picture
 from .models import Follow, Story, StoryEvent, StoryPicture, Thanks, Theme
@@ -243,7 +244,7 @@ def load(context: dict, *, stdout=None) -> None:
             title,
             summary,
             body,
-            workplaces[slugify(workplace_name)],
+            workplaces[danish_slugify(workplace_name)],
             theme_slugs,
             status=Story.Status.PUBLISHED,
             visibility=Story.Visibility.PUBLIC if index % 4 != 3 else Story.Visibility.INTERNAL,
@@ -315,7 +316,7 @@ def load(context: dict, *, stdout=None) -> None:
     # Follows: the chair follows the children's committee, the member a few workplaces.
     Follow.objects.get_or_create(person=accounts["chair"], committee=committees["born-og-unge"])
     for name in ("Egeskovskolen", "Børnehuset Solsikken", "Plejecenter Lindegården"):
-        Follow.objects.get_or_create(person=accounts["member"], workplace=workplaces[slugify(name)])
+        Follow.objects.get_or_create(person=accounts["member"], workplace=workplaces[danish_slugify(name)])
     Follow.objects.get_or_create(person=accounts["director"], committee=committees["born-og-unge"])
 
     # Thanks from the demo politicians and a few others.

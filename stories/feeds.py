@@ -11,12 +11,25 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from .models import Story
+from .rendering import render_story_body
 
 FEED_SIZE = 50
 
 
+class StoryAtomFeed(Atom1Feed):
+    """Atom with the whole story in <content type="html">, not only the summary.
+
+    Feed readers show <content> as the entry's text; the summary stays as <summary>.
+    """
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
 class PublicStoriesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StoryAtomFeed
     description_template = None
 
     def title(self):
@@ -46,6 +59,10 @@ class PublicStoriesFeed(Feed):
         # Django writes <summary type="html">, which readers decode as HTML: escape the
         # plain-text summary once more so it stays text.
         return escape(item.summary)
+
+    def item_extra_kwargs(self, item: Story) -> dict:
+        # The body as the story page shows it: Markdown without raw HTML, sanitised by nh3.
+        return {"content_html": str(render_story_body(item.body))}
 
     def item_link(self, item: Story) -> str:
         return item.get_public_url()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from organisation.models import Committee, Workplace
 
-from .forms import PublishForm, SendBackForm, StoryForm, picture_formset
+from .forms import MAX_PICTURES, PublishForm, SendBackForm, StoryForm, picture_formset
 from .models import Story, StoryPicture, Theme
 from .permissions import get_story_for_user, may_publish_directly, workplaces_to_write_for
 from .selectors import (
@@ -109,7 +109,8 @@ def _render_detail(request, story: Story, *, send_back_form=None, publish_form=N
 
 def _story_form_page(request, *, story: Story | None):
     workplaces = workplaces_to_write_for(request.user) if story is None else None
-    FormSet = picture_formset(extra=3 if story is None else 2)
+    # As many empty picture slots as the six allowed leave room for (the formset caps at max_num).
+    FormSet = picture_formset(extra=MAX_PICTURES)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     form = StoryForm(

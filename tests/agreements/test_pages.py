@@ -66,3 +66,34 @@ def test_the_list_opens_on_the_current_period_and_all_lists_every_period(org, cl
     assert f'<option value="{current.pk}" selected>' in default
     everything = client.get(url, {"period": ""}).content.decode()
     assert current_agreement.get_absolute_url() in everything and old_agreement.get_absolute_url() in everything
+
+
+def test_the_list_opens_on_what_concerns_the_viewer(org, client_for):
+    """The leader's draft for the coming period and the committee's agreement in dialogue
+    are on the first screen; an ended period's agreement is not."""
+    old = make_template(start=dt.date(2019, 1, 1), end=dt.date(2020, 12, 31))
+    coming = make_template(start=dt.date(2099, 1, 1), end=dt.date(2100, 12, 31))
+    make_template()  # the current period, with nothing of the viewer's in it
+    draft = make_agreement(org, "draft", template=coming)
+    ended = make_agreement(org, "agreed", template=old)
+    leader = client_for(org.leader).get(reverse("agreements:list"))
+    assert leader.context["filters"]["period"] == "mine"
+    assert draft.get_absolute_url() in leader.content.decode()
+    assert ended.get_absolute_url() not in leader.content.decode()
+    draft_in_dialogue = make_agreement_at(org, coming)
+    member = client_for(org.member).get(reverse("agreements:list")).content.decode()
+    assert draft_in_dialogue.get_absolute_url() in member
+    # The leadership, with no workplace of its own, still opens on the current period.
+    assert client_for(org.director).get(reverse("agreements:list")).context["filters"]["period"] != "mine"
+
+
+def make_agreement_at(org, template):
+    from tests.factories import WorkplaceFactory
+
+    other = WorkplaceFactory(name="Nabo", committees=[org.committee])
+    from agreements import services
+
+    agreement = services.agreement_start(template=template, workplace=other, by=org.admin)
+    agreement.status = "in_dialogue"
+    agreement.save(update_fields=["status"])
+    return agreement

@@ -128,11 +128,16 @@ def exported(client, **params) -> dict[str, dict]:
     text = response.content.decode("utf-8").lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     header, body = rows[0], rows[1:]
-    kinds = header[3:-6]
+    fixed = ("Workplace", "Status", "Days since", "Last contact", "Contacts")
+    fixed_end = ("Politicians met", "Committees met", "Kind", "Centre")
+    assert tuple(header[:5]) == fixed and tuple(header[-4:]) == fixed_end, header
+    kinds = header[5:-4]
     result = {}
     for line in body:
-        counts = dict(zip(kinds, map(int, line[3 : 3 + len(kinds)]), strict=True))
-        total, last, days, politicians, committees, status = line[3 + len(kinds) :]
+        cells = dict(zip(header, line, strict=True))
+        counts = {kind: int(cells[kind]) for kind in kinds}
+        total, last, days = cells["Contacts"], cells["Last contact"], cells["Days since"]
+        politicians, committees, status = cells["Politicians met"], cells["Committees met"], cells["Status"]
         result[line[0]] = {
             "counts": counts,
             "total": int(total),
@@ -204,7 +209,11 @@ def test_the_summary_shows_the_share_without_contact_and_the_gini_coefficient(mu
     html = page.content.decode()
     share = round(100 * sum(1 for t in totals if t == 0) / len(totals))
     assert f'id="stat-without">{share} %<' in html
-    assert f'id="stat-gini">{gini_by_definition(totals):.2f}<' in html
+    gini = gini_by_definition(totals)
+    assert f'id="stat-gini">Gini coefficient {gini:.2f} (' in html
+    # The headline says it in plain words; the figure stays beside it, explained.
+    verdict = "Evenly spread" if gini < 0.3 else "Unevenly spread" if gini < 0.5 else "Very unevenly spread"
+    assert f'id="stat-spread">{verdict}<' in html
     assert f'id="stat-contacts">{sum(totals)}<' in html
     report = page.context["report"]
     assert [row.name for row in report.most_visited] == [

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Compile the project's and apps' .po translation files (no gettext needed)."
 
     def handle(self, *args, **options):
-        roots = [Path(settings.BASE_DIR) / "locale"] + [
+        roots = [Path(path) for path in settings.LOCALE_PATHS] + [
             Path(settings.BASE_DIR) / app / "locale" for app in settings.SAMSPIL_APPS
         ]
         compiled = 0
