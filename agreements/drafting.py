@@ -16,8 +16,7 @@ Who last changed a field is kept in the cache beside the version, for the editor
 Presence (who else has the agreement open) lives in the cache too: a heartbeat every few
 seconds from each open editor, forgotten after `PRESENCE_TTL`.
 
-The errors carry `message`, `field` and `code` like the shared `samspil.errors.ServiceError`
-(issue 13); they become subclasses of it when that lands.
+Refusals are the shared `samspil.errors.ServiceError` and `Conflict` (issue 13).
 """
 
 from __future__ import annotations
@@ -32,6 +31,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+
+from samspil.errors import Conflict, ServiceError
 
 from . import services
 from .models import Agreement, Goal
@@ -55,17 +56,8 @@ EDITOR_MEMORY = 7 * 24 * 3600
 PRESENCE_TTL = 30
 
 
-class DraftError(Exception):
+class DraftError(ServiceError):
     """The save was refused; `field` names the field the message belongs to."""
-
-    code = "invalid"
-
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        if code:
-            self.code = code
 
 
 @dataclass
@@ -87,14 +79,14 @@ class FieldState:
         return data
 
 
-class FieldConflict(DraftError):
-    """Someone saved this field after the writer's version; `.current` is what they saved."""
-
-    code = "conflict"
+class FieldConflict(Conflict, DraftError):
+    """Someone saved this field after the writer's version; `.current` is what they saved
+    (a `FieldState`)."""
 
     def __init__(self, current: FieldState):
-        super().__init__(_("Someone else changed this text while you were writing."), field=current.key)
-        self.current = current
+        super().__init__(
+            _("Someone else changed this text while you were writing."), current=current, field=current.key
+        )
 
 
 def _clock(iso: str) -> str:
