@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Workplace
 
+from .drafting import GOAL_FIELDS
 from .models import FollowUp, Goal, Milestone
 from .selectors import PARTNER_MATCH_LIMIT, partner_matches, partner_workplaces
 
@@ -37,11 +38,29 @@ class IntroductionForm(BootstrapMixin, forms.Form):
     introduction = forms.CharField(
         label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=20000
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    introduction_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+    @classmethod
+    def for_agreement(cls, agreement) -> IntroductionForm:
+        return cls(
+            initial={"introduction": agreement.introduction, "introduction_version": agreement.introduction_version}
+        )
+
+    def mark_conflict(self, name: str, current) -> None:
+        _mark_conflict(self, name, current)
+
+
+def _mark_conflict(form: forms.Form, name: str, current) -> None:
+    """Someone saved `name` since the writer's version: the page shows their text next to the
+    field (`current`, a drafting.FieldState), and the form carries the new version, so the
+    next save keeps the writer's text on purpose instead of by accident."""
+    form[name].conflict = current
+    form.data = form.data.copy()
+    form.data[form.add_prefix(f"{name}_version")] = current.version
 
 
 class PartnerIdsField(forms.Field):
@@ -68,7 +87,8 @@ class GoalForm(BootstrapMixin, forms.Form):
     Partners are ticked checkboxes; `partner_search` finds more. With JavaScript, htmx shows
     matches while you type (`views.partner_search`). Without it, the typed name is resolved
     when the form is saved: one match is added, none or several give a field error and the
-    matches to tick. Autosave (`resolve_search=False`) ignores a half-typed search.
+    matches to tick. Every field has its own hidden version (`why_version`, …): the editor
+    saves each field on its own (agreements/drafting.py).
     """
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Goal.Kind.choices)
@@ -94,19 +114,25 @@ class GoalForm(BootstrapMixin, forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
         help_text=_("Type part of the name and tick the workplace. Without JavaScript: type the name and save."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # One version per field (drafting.GOAL_FIELDS): the version the writer started from.
+    title_version = forms.IntegerField(widget=forms.HiddenInput)
+    kind_version = forms.IntegerField(widget=forms.HiddenInput)
+    why_version = forms.IntegerField(widget=forms.HiddenInput)
+    success_version = forms.IntegerField(widget=forms.HiddenInput)
+    indicator_name_version = forms.IntegerField(widget=forms.HiddenInput)
+    indicator_baseline_version = forms.IntegerField(widget=forms.HiddenInput)
+    indicator_target_version = forms.IntegerField(widget=forms.HiddenInput)
+    partners_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(
         self,
         *args,
         workplace_id: int,
         initial_partners: list[Workplace] | None = None,
-        resolve_search: bool = True,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.workplace_id = workplace_id
-        self.resolve_search = resolve_search
         self._initial_partners = initial_partners
         self._chosen: list[Workplace] | None = None
         self.partner_suggestions: list[Workplace] = []
@@ -144,7 +170,7 @@ class GoalForm(BootstrapMixin, forms.Form):
 
     def clean_partner_search(self):
         text = self.cleaned_data["partner_search"].strip()
-        if not text or not self.resolve_search:
+        if not text:
             return ""
         chosen = self.cleaned_data.get("partners") or []
         matches = partner_matches(text, exclude_ids={*chosen, self.workplace_id}, limit=PARTNER_MATCH_LIMIT + 1)
@@ -172,14 +198,16 @@ class GoalForm(BootstrapMixin, forms.Form):
             self.add_error("indicator_baseline", _("Give the baseline the target is measured against."))
         return data
 
+    def mark_conflict(self, name: str, current) -> None:
+        _mark_conflict(self, name, current)
+
     @classmethod
     def initial_for(cls, goal: Goal) -> dict:
+        texts = ("kind", "title", "why", "success", "indicator_name", "indicator_baseline", "indicator_target")
         return {
-            **{name: getattr(goal, name) for name in ("kind", "title", "why", "success", "version")},
-            "indicator_name": goal.indicator_name,
-            "indicator_baseline": goal.indicator_baseline,
-            "indicator_target": goal.indicator_target,
-            "partners": [p.pk for p in goal.partners.all()],
+            **{name: getattr(goal, name) for name in texts},
+            "partners": sorted(p.pk for p in goal.partners.all()),
+            **{f"{name}_version": getattr(goal, f"{name}_version") for name in GOAL_FIELDS},
         }
 
 

@@ -5,8 +5,11 @@ cycle's deadlines; a workplace leader drafts the agreement from it; the committe
 centre head comment; the chair approves, the leader and the centre head sign; the signed
 text is frozen as a revision; the goals are followed up at mid-year and year-end.
 
-Two people editing at once never overwrite each other silently: `Agreement.version` and
-`Goal.version` are compared in the UPDATE itself (see services.py).
+Two people editing at once never overwrite each other silently: every text field of the
+editor has its own version (`Agreement.introduction_version`, `Goal.why_version`, …), compared
+in the UPDATE itself (see drafting.py), so edits to two different fields both land and a
+stale edit of one field is refused with the current text. `Agreement.version` and
+`Goal.version` count every change of the row (services.py still compares them).
 """
 
 from __future__ import annotations
@@ -135,6 +138,8 @@ class Agreement(models.Model):
     introduction = models.TextField(_("introduction"), blank=True)
     # Optimistic concurrency: every save names the version it edited (services.py).
     version = models.PositiveIntegerField(default=1)
+    # The editor's per-field version of the introduction (drafting.py).
+    introduction_version = models.PositiveIntegerField(default=1)
     # The number of the newest frozen revision; 0 until the agreement is agreed.
     revision_number = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -183,6 +188,16 @@ class Goal(models.Model):
         Workplace, blank=True, related_name="partner_goals", verbose_name=_("partner workplaces")
     )
     version = models.PositiveIntegerField(default=1)
+    # One version per field the editor saves on its own (drafting.py): two people writing in
+    # two different fields of one goal both land; two in the same field get a conflict.
+    title_version = models.PositiveIntegerField(default=1)
+    kind_version = models.PositiveIntegerField(default=1)
+    why_version = models.PositiveIntegerField(default=1)
+    success_version = models.PositiveIntegerField(default=1)
+    indicator_name_version = models.PositiveIntegerField(default=1)
+    indicator_baseline_version = models.PositiveIntegerField(default=1)
+    indicator_target_version = models.PositiveIntegerField(default=1)
+    partners_version = models.PositiveIntegerField(default=1)
 
     objects = AuditedQuerySet.as_manager()
 

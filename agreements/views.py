@@ -1,18 +1,21 @@
 """Agreement pages. Every form works as a plain POST; htmx adds autosave on top.
 
-Autosave: each goal form (and the introduction) posts on `keyup changed delay:1s` and
-`change`; the answer swaps a small "Saved at 14:32" status and, out of band, the hidden
-version field and the field errors. A stale version gets the conflict view with both texts.
+Autosave (static/agreements/drafting.js): each field saves on its own through `field_save`
+with its own version; a stale version answers 409 with the current text, and the script
+shows the conflict next to the field. A heartbeat (`editor_heartbeat`) names who else has
+the agreement open and brings the fields someone else changed since. Without JavaScript the
+forms post whole and each changed field is still saved on its own version.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +27,7 @@ from organisation.models import Centre, Committee, Workplace
 from organisation.roles import roles_of
 from samspil.errors import ServiceError
 
-from . import selectors, services
+from . import drafting, selectors, services
 from .forms import CommentForm, FollowUpForm, GoalForm, IntroductionForm, MilestoneForm, NewGoalForm
 from .models import Agreement, FollowUp, Goal, GoalComment, Milestone, Revision
 from .permissions import get_agreement_for_user, get_goal_for_user, partner_goals_visible_to
@@ -169,123 +172,160 @@ def _render_edit(request, agreement: Agreement, *, bound: dict | None = None, st
         {
             "agreement": agreement,
             "template": agreement.template,
-            "intro_form": bound.get("intro")
-            or IntroductionForm(initial={"introduction": agreement.introduction, "version": agreement.version}),
+            "intro_form": bound.get("intro") or IntroductionForm.for_agreement(agreement),
             "goal_forms": goal_forms,
             "new_goal_form": bound.get("new_goal") or NewGoalForm(),
             "own_count": own_count,
             "over_limit": own_count > agreement.template.own_goal_limit,
-            "conflict": bound.get("conflict"),
+            "present": drafting.presence_others(agreement_id=agreement.pk, user=request.user),
+            "heartbeat_ms": HEARTBEAT_MS,
         },
         status=status,
     )
 
 
+# The editor's heartbeat interval (presence and "changed by someone else"): a few seconds
+# keeps a superseded text from showing "Saved" for long; each beat costs ~5 queries.
+HEARTBEAT_MS = 5000
+
+
 def agreement_edit(request, pk: int):
     agreement = get_agreement_for_user(request.user, pk, write=True)
+    drafting.presence_touch(agreement_id=agreement.pk, user=request.user)
     return _render_edit(request, agreement)
 
 
-def _saved_status(request, *, form, version: int, prefix: str = ""):
-    """The autosave answer: the status text, and out of band the new version and field errors."""
-    name = f"{prefix}-version" if prefix else "version"
-    return render(
-        request,
-        "agreements/_saved_status.html",
-        {
-            "version_field_name": name,
-            "version_field_id": f"id_{name}",
-            "version": version,
-            "form": form,
-            "saved_at": timezone.localtime(),
-        },
-    )
+def _save_fields(request, agreement: Agreement, form, changes: list[tuple[str, str, object, int]]) -> dict:
+    """Save each changed field of a plain (no-JavaScript) form post on its own version.
+
+    `changes` holds (form field name, editor key, value, version). A field that lost
+    against a newer version is marked on the form with the current text and its new
+    version, so saving again keeps the writer's text knowingly; returns those conflicts.
+    """
+    conflicts = {}
+    for name, key, value, version in changes:
+        try:
+            drafting.draft_field_save(agreement=agreement, key=key, value=value, version=version, by=request.user)
+        except drafting.FieldConflict as conflict:
+            conflicts[name] = conflict.current
+            form.mark_conflict(name, conflict.current)
+        except drafting.DraftError as error:
+            if error.code == "frozen":
+                raise
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    return conflicts
 
 
 @require_POST
 def introduction_save(request, pk: int):
+    """The introduction as a plain form (without JavaScript; the editor's script saves each
+    field through `field_save`)."""
     agreement = get_agreement_for_user(request.user, pk, write=True)
     form = IntroductionForm(request.POST)
     if not form.is_valid():
-        if request.htmx:
-            return _saved_status(request, form=form, version=form["version"].value())
         return _render_edit(request, agreement, bound={"intro": form}, status=400)
-    result = services.agreement_save_introduction(
-        agreement=agreement,
-        introduction=form.cleaned_data["introduction"],
-        version=form.cleaned_data["version"],
-        by=request.user,
-    )
-    if not result.saved:
-        conflict = {"what": "intro", "theirs": result.current.introduction, "yours": form.cleaned_data["introduction"]}
-        kept = IntroductionForm(
-            initial={"introduction": form.cleaned_data["introduction"], "version": result.current.version}
-        )
-        return _conflict_response(request, agreement, conflict=conflict, bound={"intro": kept})
-    if request.htmx:
-        return _saved_status(request, form=form, version=result.current.version)
+    text, version = form.cleaned_data["introduction"], form.cleaned_data["introduction_version"]
+    changes = [] if text == agreement.introduction else [("introduction", drafting.INTRODUCTION, text, version)]
+    try:
+        conflicts = _save_fields(request, agreement, form, changes)
+    except drafting.DraftError as error:
+        messages.error(request, error.message)
+        return redirect("agreements:detail", pk=agreement.pk)
+    if conflicts:
+        return _render_edit(request, agreement, bound={"intro": form}, status=409)
     messages.success(request, _("The introduction is saved."))
     return redirect(reverse("agreements:edit", args=[pk]) + "#introduction")
 
 
-def _conflict_response(request, agreement, *, conflict: dict, bound: dict):
-    """Someone saved in between: show theirs and yours; the user's text stays in the form."""
-    bound["conflict"] = conflict
-    if request.htmx:
-        # 200, not 409: htmx does not swap error responses by default.
-        response = _render_edit(request, agreement, bound=bound)
-        # Swap the whole page body so the conflict cannot be missed.
-        response["HX-Retarget"] = "#main"
-        response["HX-Reswap"] = "outerHTML"
-        response["HX-Reselect"] = "#main"
-        return response
-    return _render_edit(request, agreement, bound=bound, status=409)
+# The order a whole goal form is saved in: the baseline before a new target (and a cleared
+# target before its baseline), so the target-needs-baseline rule holds after each step.
+def _goal_save_order(data: dict) -> list[str]:
+    indicator = ["indicator_baseline", "indicator_target"]
+    if not data.get("indicator_baseline"):
+        indicator.reverse()
+    return ["title", "kind", "why", "success", "indicator_name", *indicator, "partners"]
 
 
 def goal_save(request, pk: int):
+    """A whole goal as a plain form (without JavaScript). Each changed field is saved on
+    its own version, so a change someone else made to another field is kept."""
     goal = get_goal_for_user(request.user, pk, write=True)
     agreement = goal.agreement
     if request.method != "POST":
         return redirect(reverse("agreements:edit", args=[agreement.pk]) + f"#goal-{goal.pk}")
-    form = GoalForm(
-        request.POST,
-        prefix=f"goal-{goal.pk}",
-        workplace_id=agreement.workplace_id,
-        # Autosave must not trip over a half-typed partner search; a plain Save resolves it.
-        resolve_search=not request.htmx,
-    )
+    form = GoalForm(request.POST, prefix=f"goal-{goal.pk}", workplace_id=agreement.workplace_id)
     if not form.is_valid():
-        if request.htmx:
-            return _saved_status(request, form=form, version=form["version"].value(), prefix=f"goal-{goal.pk}")
         return _render_edit(request, agreement, bound={("goal", goal.pk): form}, status=400)
     data = form.cleaned_data
+    current = GoalForm.initial_for(goal)
+    changes = []
+    for name in _goal_save_order(data):
+        value = data[name]
+        if name == "partners" and data["kind"] != Goal.Kind.CROSS_CUTTING:
+            continue  # only a cross-cutting goal has partners; changing the kind clears them
+        if value != current[name]:
+            changes.append((name, drafting.field_key(goal.pk, name), value, data[f"{name}_version"]))
     try:
-        result = services.goal_save(
-            goal=goal, data=data, partner_ids=data["partners"], version=data["version"], by=request.user
-        )
-    except TransitionError as error:  # the agreement was approved, evaluated or archived meanwhile
+        conflicts = _save_fields(request, agreement, form, changes)
+    except (drafting.DraftError, TransitionError) as error:  # approved, evaluated or archived meanwhile
         messages.error(request, error.message)
         return redirect("agreements:detail", pk=agreement.pk)
-    if not result.saved:
-        theirs = result.current
-        conflict = {
-            "what": "goal",
-            "goal": theirs,
-            "fields": [
-                {"label": form.fields[name].label, "theirs": getattr(theirs, name), "yours": data.get(name, "")}
-                for name in ("title", "why", "success", "indicator_name", "indicator_baseline", "indicator_target")
-            ],
-        }
-        kept = GoalForm(
-            prefix=f"goal-{goal.pk}",
-            initial={**data, "version": theirs.version},
-            workplace_id=agreement.workplace_id,
-        )
-        return _conflict_response(request, agreement, conflict=conflict, bound={("goal", goal.pk): kept})
-    if request.htmx:
-        return _saved_status(request, form=form, version=result.current.version, prefix=f"goal-{goal.pk}")
-    messages.success(request, _("The goal “%(title)s” is saved.") % {"title": result.current.title})
+    if conflicts or form.errors:
+        return _render_edit(request, agreement, bound={("goal", goal.pk): form}, status=409 if conflicts else 400)
+    messages.success(request, _("The goal “%(title)s” is saved.") % {"title": data["title"]})
     return redirect(reverse("agreements:edit", args=[agreement.pk]) + f"#goal-{goal.pk}")
+
+
+# --- The editor's field saves and heartbeat (JSON for static/agreements/drafting.js) ------------
+
+
+def _field_value(request, name: str):
+    """The posted value of one editor field, checked by the same form field as the page's."""
+    if name == "introduction":
+        form_field = IntroductionForm.base_fields["introduction"]
+    else:
+        form_field = GoalForm.base_fields[name]
+    raw = request.POST.getlist("value") if name == "partners" else request.POST.get("value", "")
+    return form_field.clean(raw)
+
+
+@require_POST
+def field_save(request, pk: int):
+    """Save one field: 200 with the new version, 409 with the current text when someone
+    saved it since the posted version, 400 with the field's message."""
+    agreement = get_agreement_for_user(request.user, pk, write=True)
+    key = request.POST.get("field", "")
+    try:
+        _goal_id, name = drafting.parse_key(key)
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return JsonResponse({"field": key, "errors": [_("This field cannot be saved here.")]}, status=400)
+    try:
+        value = _field_value(request, name)
+        state = drafting.draft_field_save(agreement=agreement, key=key, value=value, version=version, by=request.user)
+    except ValidationError as error:
+        return JsonResponse({"field": key, "errors": error.messages}, status=400)
+    except drafting.FieldConflict as conflict:
+        return JsonResponse({**conflict.current.as_json(), "conflict": True}, status=409)
+    except drafting.DraftError as error:
+        return JsonResponse({"field": key, "errors": [error.message]}, status=400)
+    except Goal.DoesNotExist:
+        return JsonResponse({"field": key, "errors": [_("The goal was removed.")]}, status=404)
+    return JsonResponse({**state.as_json(), "saved_at": timezone.localtime().strftime("%H:%M")})
+
+
+@require_POST
+def editor_heartbeat(request, pk: int):
+    """The open editor says it is here and which versions it holds; the answer names the
+    others who have the agreement open and every field someone else changed since."""
+    agreement = get_agreement_for_user(request.user, pk, write=True)
+    others = drafting.presence_touch(agreement_id=agreement.pk, user=request.user)
+    try:
+        known = {str(k): int(v) for k, v in json.loads(request.POST.get("versions", "{}")).items()}
+    except (ValueError, TypeError, AttributeError):
+        known = {}
+    changed = [state.as_json() for state in drafting.changed_since(agreement, known)]
+    return JsonResponse({"others": others, "changed": changed})
 
 
 @require_GET

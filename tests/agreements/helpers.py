@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from agreements import services
+from agreements.drafting import GOAL_FIELDS
 from agreements.models import Agreement, AgreementTemplate, CycleDeadline, FollowUp, Goal, SharedGoal
 
 
@@ -69,7 +70,7 @@ def own_goal(agreement) -> Goal:
 
 
 def goal_post(goal: Goal, **changes) -> dict:
-    """The goal form as the browser posts it, with changes."""
+    """The goal form as the browser posts it (each field with its version), with changes."""
     prefix = f"goal-{goal.pk}"
     data = {
         "kind": goal.kind,
@@ -79,7 +80,7 @@ def goal_post(goal: Goal, **changes) -> dict:
         "indicator_name": goal.indicator_name,
         "indicator_baseline": goal.indicator_baseline,
         "indicator_target": goal.indicator_target,
-        "version": goal.version,
+        **{f"{name}_version": getattr(goal, f"{name}_version") for name in GOAL_FIELDS},
         **changes,
     }
     partners = data.pop("partners", [])

@@ -55,20 +55,25 @@ def test_the_search_says_so_in_danish_when_nothing_matches(org, client_for):
     assert _search(client, goal, "").content.decode().strip() == ""
 
 
+def _field(client, goal, name, value, version):
+    data = {"field": f"goal-{goal.pk}-{name}", "version": version, "value": value}
+    return client.post(reverse("agreements:field_save", args=[goal.agreement_id]), data)
+
+
 def test_a_ticked_match_is_saved_as_a_partner_and_unticking_removes_it(org, client_for):
     agreement = make_agreement(org)
     goal = own_goal(agreement)
     client = client_for(org.leader)
-    url = reverse("agreements:goal_save", args=[goal.pk])
-    response = client.post(
-        url, goal_post(goal, kind="cross_cutting", partners=[org.other_workplace.pk]), HTTP_HX_REQUEST="true"
-    )
-    assert response.status_code == 200
+    assert _field(client, goal, "kind", "cross_cutting", 1).status_code == 200
+    response = _field(client, goal, "partners", [org.other_workplace.pk], 1)
+    assert response.status_code == 200 and response.json()["labels"] == [
+        {"id": org.other_workplace.pk, "name": org.other_workplace.name}
+    ]
     goal = Goal.objects.get(pk=goal.pk)
     assert list(goal.partners.all()) == [org.other_workplace]
     page = client.get(reverse("agreements:edit", args=[agreement.pk])).content.decode()
     assert f'name="goal-{goal.pk}-partners" value="{org.other_workplace.pk}" id="goal-{goal.pk}-partner-' in page
-    client.post(url, goal_post(goal, partners=[]), HTTP_HX_REQUEST="true")
+    assert _field(client, goal, "partners", [], 2).status_code == 200
     assert not Goal.objects.get(pk=goal.pk).partners.exists()
 
 
@@ -119,18 +124,14 @@ def test_without_javascript_an_unknown_name_gives_a_danish_field_error(org, clie
     assert "Ingen virksomhed hedder “Xyz”" in _errors_of(response.content.decode(), f"id_goal-{goal.pk}-partner_search")
 
 
-def test_autosave_ignores_a_half_typed_search(org, client_for):
+def test_a_field_save_refuses_the_workplace_itself_as_partner(org, client_for):
     goal = own_goal(make_agreement(org))
-    WorkplaceFactory(name="Skovly Børnehus")
-    WorkplaceFactory(name="Skovly Skole")
-    response = client_for(org.leader).post(
-        reverse("agreements:goal_save", args=[goal.pk]),
-        goal_post(goal, why="Gemt imens", partner_search="Skov"),
-        HTTP_HX_REQUEST="true",
-    )
-    assert response.status_code == 200
-    goal = Goal.objects.get(pk=goal.pk)
-    assert goal.why == "Gemt imens" and not goal.partners.exists()
+    client = client_for(org.leader)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert _field(client, goal, "kind", "cross_cutting", 1).status_code == 200
+    response = _field(client, goal, "partners", [org.workplace.pk], 1)
+    assert response.status_code == 400 and "cannot be its own partner" in response.json()["errors"][0]
+    assert not Goal.objects.get(pk=goal.pk).partners.exists()
 
 
 def test_a_workplace_that_does_not_exist_is_refused_with_a_field_error(org, client_for):
@@ -143,3 +144,12 @@ def test_a_workplace_that_does_not_exist_is_refused_with_a_field_error(org, clie
     )
     assert response.status_code == 400
     assert "no longer exists" in _errors_of(response.content.decode(), f"id_goal-{goal.pk}-partners")
+
+
+def test_partners_are_refused_for_a_goal_that_is_not_cross_cutting(org, client_for):
+    goal = own_goal(make_agreement(org))
+    client = client_for(org.leader)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = _field(client, goal, "partners", [org.other_workplace.pk], 1)
+    assert response.status_code == 400 and "cross-cutting goal" in response.json()["errors"][0]
+    assert not Goal.objects.get(pk=goal.pk).partners.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import connection
@@ -114,3 +115,25 @@ def test_the_partner_search_costs_the_same_with_5_and_50_matches(org, client_for
     assert (len(few), len(many)) == (5, 5)
     assert few_body.count('type="checkbox"') == 5
     assert many_body.count('type="checkbox"') == 20
+
+
+def _heartbeat_count(client, agreement: Agreement) -> int:
+    versions = {f"goal-{g.pk}-why": 1 for g in agreement.goals.all()}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("agreements:editor_heartbeat", args=[agreement.pk]), {"versions": json.dumps(versions)}
+        )
+    assert response.status_code == 200 and response.json()["changed"] == []
+    return len(queries)
+
+
+def test_the_editor_heartbeat_costs_the_same_with_1_and_50_goals(org, client_for):
+    small = make_agreement(org, "draft", goals=0)
+    _grow(org, small, 1)
+    other = WorkplaceFactory(centre=org.centre, committees=[org.committee])
+    large = agreement_start(template=small.template, workplace=other, by=org.admin)
+    _grow(org, large, 50)
+    client = client_for(org.admin)
+    # 1 user, 2 agreement (+workplace, centre, kind, template), 3 committees, 4 roles_of,
+    # 5 every field's version (one row per goal). Presence lives in the cache.
+    assert [_heartbeat_count(client, a) for a in (small, large)] == [5, 5]

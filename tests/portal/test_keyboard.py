@@ -76,9 +76,9 @@ def test_a_workplace_leader_edits_a_goal_and_saves_it_with_the_keyboard_alone(pa
     # Saved in place: the status shows the time, the focus stays on the button, and the
     # save does not collide with the autosave that leaving the text field just sent.
     page.wait_for_function(
-        "sel => /\\d\\d[:.]\\d\\d/.test(document.querySelector(sel).textContent)", arg=f"#goal-{goal.pk}-status"
+        "sel => /\\d\\d[:.]\\d\\d/.test(document.querySelector(sel).textContent)", arg=f"#id_goal-{goal.pk}-why-status"
     )
-    assert page.locator("#conflict").count() == 0
+    assert page.locator("[data-draft-conflict]").count() == 0
     assert page.evaluate("document.activeElement.matches('form.goal-form button[type=submit]')")
     goal = Goal.objects.get(pk=goal.pk)
     assert goal.title == "Læsning for alle"
@@ -93,7 +93,7 @@ def test_a_workplace_leader_finds_and_ticks_partner_workplaces_with_the_keyboard
     keyboard_login(page, org.leader.email)
     page.goto(page.base_url + f"/udviklingsaftaler/{agreement.pk}/rediger/")
     search = f"#id_goal-{goal.pk}-partner_search"
-    status = f"#goal-{goal.pk}-status"
+    status = f"#id_goal-{goal.pk}-partners-status"
 
     def tick(text: str, workplace) -> None:
         page.evaluate("sel => { document.querySelector(sel).textContent = '' }", status)
@@ -119,7 +119,7 @@ def test_a_workplace_leader_finds_and_ticks_partner_workplaces_with_the_keyboard
             break
     page.keyboard.press("Control+A")
     tick("vesterbro", nursery)
-    assert page.locator("#conflict").count() == 0
+    assert page.locator("[data-draft-conflict]").count() == 0
     assert set(Goal.objects.get(pk=goal.pk).partners.all()) == {org.other_workplace, nursery}
     # After a reload both are listed as chosen partners, ticked.
     page.reload()
