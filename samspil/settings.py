@@ -143,7 +143,8 @@ def _next_redis_db(url: str) -> str:
 
 REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL") or (_next_redis_db(REDIS_URL) if REDIS_URL else "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}}
+    # A Redis outage degrades to the database instead of failing requests (samspil/cache.py).
+    CACHES = {"default": {"BACKEND": "samspil.cache.ResilientRedisCache", "LOCATION": REDIS_CACHE_URL}}
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
