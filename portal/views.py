@@ -69,9 +69,7 @@ def healthz(request):
     # from the database (samspil/cache.py); taking the web servers out would be worse.
     checks["cache"] = "ok" if cache_available() else "degraded"
     extra = {"cache_errors": stats["errors"]} if (stats := cache_stats()) else {}
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks, **extra}, status=200 if healthy else 503
-    )
+    return JsonResponse({"status": "ok" if healthy else "error", **checks, **extra}, status=200 if healthy else 503)
 
 
 @login_not_required

@@ -172,17 +172,26 @@ class ResilientRedisCache(RedisCache):
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         # False: "someone else holds it" — allauth's lock then refuses, which is the safe side.
         return self._write(
-            "add", self._stale(key, version), lambda: super(ResilientRedisCache, self).add(key, value, timeout, version), False
+            "add",
+            self._stale(key, version),
+            lambda: super(ResilientRedisCache, self).add(key, value, timeout, version),
+            False,
         )
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._write(
-            "set", self._stale(key, version), lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), None
+            "set",
+            self._stale(key, version),
+            lambda: super(ResilientRedisCache, self).set(key, value, timeout, version),
+            None,
         )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._write(
-            "touch", self._stale(key, version), lambda: super(ResilientRedisCache, self).touch(key, timeout, version), False
+            "touch",
+            self._stale(key, version),
+            lambda: super(ResilientRedisCache, self).touch(key, timeout, version),
+            False,
         )
 
     def delete(self, key, version=None):

@@ -60,7 +60,7 @@ class OwnRedis:
             self.process.wait(timeout=10)
             self.process = None
 
-    def keys(self) -> list[bytes]:
+    def stored_keys(self) -> list[bytes]:
         return redis.Redis(port=self.port).keys("*")
 
 
@@ -107,7 +107,7 @@ def test_logged_in_pages_answer_while_redis_is_down(role, org, own_redis, transa
     pages = _pages_for(role, org)
     assert len(pages) > 10
     # The session is cached in Redis now (cached_db), the database holds it too.
-    assert any(b"sessions" in key for key in own_redis.keys())
+    assert any(b"sessions" in key for key in own_redis.stored_keys())
     own_redis.kill()
     failures = []
     for url, expected in pages:
