@@ -223,6 +223,8 @@ def meeting_create(request):
             apply_service_errors(form, error, {"ends_at": "end", "starts_at": "date"})
         else:
             messages.success(request, _("The meeting is created and the participants are invited."))
+            for note in form.dst_notes:
+                messages.info(request, note)
             return redirect(meeting)
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": None})
 
@@ -237,6 +239,8 @@ def meeting_edit(request, pk: int):
             apply_service_errors(form, error, {"ends_at": "end", "starts_at": "date"})
         else:
             messages.success(request, _("The meeting is saved."))
+            for note in form.dst_notes:
+                messages.info(request, note)
             return redirect(meeting)
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
 
@@ -426,6 +430,8 @@ def series_create(request, slug: str):
             apply_service_errors(form, error)
         else:
             messages.success(request, _("%(n)s meetings are planned.") % {"n": len(meetings)})
+            for note in form.dst_notes:
+                messages.info(request, note)
             return redirect(f"{committee_plan_url(committee)}?year={timezone.localtime(meetings[0].starts_at).year}")
     return render(request, "meetings/series_form.html", {"committee": committee, "form": form})
 
@@ -556,6 +562,8 @@ def workplace_visit_times(request, slug: str):
             apply_service_errors(slot_form, error, VisitSlotForm.FIELD_MAP)
         else:
             messages.success(request, _("%(n)s visit times are published.") % {"n": len(slots)})
+            for note in slot_form.dst_notes:
+                messages.info(request, note)
             return redirect("meetings:workplace_visit_times", slug=workplace.slug)
     if request.method == "POST" and request.POST.get("form") == "blocked" and blocked_form.is_valid():
         try:

@@ -7,9 +7,13 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from samspil import bounds
         from samspil.celery import ensure_filesystem_broker_folders
 
         from . import startpage  # noqa: F401  (registers the foundation's start page items)
 
         # Web processes send to the embedded broker too: its folders must exist.
         ensure_filesystem_broker_folders()
+        # Dates within a window, and invalid forms answering 400 (samspil/bounds.py).
+        bounds.install_date_window()
+        bounds.install_form_error_flag()

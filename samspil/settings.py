@@ -72,6 +72,10 @@ INSTALLED_APPS += SAMSPIL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL and other control characters in a query string or form: 400 (samspil/bounds.py).
+    "samspil.bounds.ControlCharacterMiddleware",
+    # A page re-rendering a form with errors answers 400 (samspil/bounds.py).
+    "samspil.bounds.InvalidFormStatusMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
