@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Centre, Committee, Workplace, WorkplaceKind
 from organisation.roles import roles_of
-from samspil import localtime
+from samspil import bounds, localtime
 
 from .models import AgendaItem, Meeting, MeetingKind, MeetingSeries, Participant
 from .permissions import COMMITTEE_KINDS, creatable_kinds, may_create_kind
@@ -276,7 +276,7 @@ def agenda_formset(meeting: Meeting, data=None):
 
 
 class MinutesForm(forms.Form):
-    text = forms.CharField(label=_("Minutes"), widget=forms.Textarea({"rows": 16}))
+    text = forms.CharField(label=_("Minutes"), max_length=bounds.MINUTES_TEXT, widget=forms.Textarea({"rows": 16}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
@@ -328,7 +328,9 @@ class SeriesForm(forms.Form):
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=15, max_value=600, initial=120)
     starts_on = forms.DateField(label=_("First date"), widget=DateInput)
     ends_on = forms.DateField(label=_("Last date"), widget=DateInput)
-    purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea({"rows": 3}))
+    purpose = forms.CharField(
+        label=_("Purpose"), required=False, max_length=bounds.TEXT, widget=forms.Textarea({"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from audit.registry import AuditedQuerySet
+from samspil import bounds
 
 
 class ElectoralTerm(models.Model):
@@ -50,13 +51,14 @@ class Committee(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=bounds.TEXT)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("committee")
         verbose_name_plural = _("committees")
         ordering = ["name"]
+        constraints = bounds.text_length_constraints(description=bounds.TEXT)
 
     def __str__(self) -> str:
         return self.name
@@ -70,12 +72,13 @@ class Centre(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=bounds.TEXT)
 
     class Meta:
         verbose_name = _("centre")
         verbose_name_plural = _("centres")
         ordering = ["name"]
+        constraints = bounds.text_length_constraints(description=bounds.TEXT)
 
     def __str__(self) -> str:
         return self.name
@@ -137,6 +140,7 @@ class Workplace(models.Model):
         _("short description"),
         blank=True,
         help_text=_("What the workplace does and for whom: a few lines for politicians."),
+        max_length=bounds.TEXT,
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -149,6 +153,7 @@ class Workplace(models.Model):
             models.Index(fields=["kind", "name"], name="workplace_kind_name"),
             models.Index(fields=["centre", "name"], name="workplace_centre_name"),
         ]
+        constraints = bounds.text_length_constraints(description=bounds.TEXT)
 
     def __str__(self) -> str:
         return self.name
