@@ -17,3 +17,9 @@ class PortalConfig(AppConfig):
         # Dates within a window, and invalid forms answering 400 (samspil/bounds.py).
         bounds.install_date_window()
         bounds.install_form_error_flag()
+        # A rollback is checked whole before its first step (samspil/migration_safety.py).
+        from django.db.models.signals import pre_migrate
+
+        from samspil.migration_safety import check_backward_plan
+
+        pre_migrate.connect(check_backward_plan, dispatch_uid="samspil-check-backward-plan")

@@ -180,7 +180,6 @@ def text_length_constraints(**limits: int) -> list:
         models.CheckConstraint(
             condition=LessThanOrEqual(Length(field), limit),
             name=f"%(app_label)s_%(class)s_{field}_length",
-            violation_error_message=_("At most %(limit)s characters.") % {"limit": limit},
         )
         for field, limit in limits.items()
     ]
