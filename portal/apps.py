@@ -10,7 +10,7 @@ class PortalConfig(AppConfig):
         from samspil import bounds
         from samspil.celery import ensure_filesystem_broker_folders
 
-        from . import startpage  # noqa: F401  (registers the foundation's start page items)
+        from . import checks, startpage  # noqa: F401  (registers the system checks, the start page items)
 
         # Web processes send to the embedded broker too: its folders must exist.
         ensure_filesystem_broker_folders()
