@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Meeting, VisitSlot
-from tests.access import ROLES
+from tests.access import REDIRECT, ROLES
 from tests.meetings import helpers
 from tests.test_access_matrix import ROWS, _value
 
@@ -24,23 +24,24 @@ CONTROL_PARAMETERS = ["x=%00", "kind=%00", "q=%00", "status=%00", "committee=%00
 GET_ROWS = [row for row in ROWS if row.method == "GET"]
 
 
-def _allowed_role(row) -> str | None:
-    for role in ("anonymous", *ROLES):
-        if row.expected(role) == 200:
-            return role
-    return None
+def _allowed_role(row) -> str:
+    """A role that gets the page (200), else one that is sent on (a redirect), else the
+    visitor: the control characters must be refused whatever the page would answer."""
+    for wanted in (200, REDIRECT, 302):
+        for role in ("anonymous", *ROLES):
+            if row.expected(role) == wanted:
+                return role
+    return "anonymous"
 
 
 @pytest.mark.parametrize("row", GET_ROWS, ids=lambda row: row.name)
 def test_control_characters_in_the_query_string_answer_400(row, org, client_for, postgres):
     role = _allowed_role(row)
-    if role is None:
-        pytest.skip("no role reads this page")
     with transaction.atomic():
         extra = row.setup(org) if row.setup else {}
         url = reverse(row.name, kwargs={**_value(row.kwargs, org), **extra})
         client = client_for(None if role == "anonymous" else org.roles[role])
-        assert client.get(url).status_code in (200, 302), url  # the page itself works
+        assert client.get(url).status_code < 500, url  # the page itself works
         for parameters in CONTROL_PARAMETERS:
             response = client.get(f"{url}?{parameters}")
             assert response.status_code == 400, f"{url}?{parameters}: {response.status_code}"
