@@ -5,6 +5,10 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from samspil.cache import cache_available
 
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
@@ -12,6 +16,20 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        # The failed-login limits live in the cache. Without it they could not be counted,
+        # so refuse the attempt and say why rather than allow unlimited tries (issue 15;
+        # samspil/cache.py). Sessions of people already logged in keep working.
+        if not cache_available():
+            raise ValidationError(
+                _(
+                    "Login is closed for a few minutes while a part of the system restarts; "
+                    "the limit on failed attempts cannot be counted. Please try again shortly."
+                ),
+                code="rate_limit_unavailable",
+            )
+        super().pre_authenticate(request, **credentials)
 
     def send_mail(self, template_prefix, email, context):
         context.setdefault("site_url", settings.SITE_URL)

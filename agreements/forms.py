@@ -5,6 +5,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Workplace
+from samspil import bounds
 
 from .drafting import GOAL_FIELDS
 from .models import FollowUp, Goal, Milestone
@@ -36,7 +37,7 @@ class BootstrapMixin:
 
 class IntroductionForm(BootstrapMixin, forms.Form):
     introduction = forms.CharField(
-        label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=20000
+        label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=bounds.LONG_TEXT
     )
     introduction_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -94,10 +95,16 @@ class GoalForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Goal.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Give the goal a title.")})
     why = forms.CharField(
-        label=_("Why it matters for the core task"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why it matters for the core task"),
+        required=False,
+        max_length=bounds.TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     success = forms.CharField(
-        label=_("What success looks like"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What success looks like"),
+        required=False,
+        max_length=bounds.TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     indicator_name = forms.CharField(label=_("Indicator"), required=False, max_length=200)
     indicator_baseline = forms.CharField(label=_("Baseline"), required=False, max_length=60)
@@ -262,7 +269,9 @@ class CommentForm(BootstrapMixin, forms.Form):
 class FollowUpForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *FollowUp.Status.choices], required=False)
     indicator_value = forms.CharField(label=_("Indicator value"), max_length=60, required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=bounds.TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean(self):
         data = super().clean()

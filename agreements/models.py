@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.registry import AuditedQuerySet
 from organisation.models import Committee, Workplace, WorkplaceKind
+from samspil import bounds
 
 
 class AgreementTemplate(models.Model):
@@ -34,9 +35,9 @@ class AgreementTemplate(models.Model):
     title = models.CharField(_("title"), max_length=200)
     period_start = models.DateField(_("period starts"))
     period_end = models.DateField(_("period ends"))
-    introduction_guidance = models.TextField(_("guidance for the introduction"), blank=True)
-    goals_guidance = models.TextField(_("guidance for the goals"), blank=True)
-    follow_up_guidance = models.TextField(_("guidance for the follow-up"), blank=True)
+    introduction_guidance = models.TextField(_("guidance for the introduction"), blank=True, max_length=bounds.TEXT)
+    goals_guidance = models.TextField(_("guidance for the goals"), blank=True, max_length=bounds.TEXT)
+    follow_up_guidance = models.TextField(_("guidance for the follow-up"), blank=True, max_length=bounds.TEXT)
     committees = models.ManyToManyField(
         Committee, blank=True, related_name="agreement_templates", verbose_name=_("applies to committees")
     )
@@ -55,6 +56,9 @@ class AgreementTemplate(models.Model):
         ordering = ["-period_start"]
         constraints = [
             models.CheckConstraint(condition=Q(period_end__gt=F("period_start")), name="agreement_template_period"),
+            *bounds.text_length_constraints(
+                introduction_guidance=bounds.TEXT, goals_guidance=bounds.TEXT, follow_up_guidance=bounds.TEXT
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,14 +109,15 @@ class SharedGoal(models.Model):
 
     template = models.ForeignKey(AgreementTemplate, on_delete=models.CASCADE, related_name="shared_goals")
     title = models.CharField(_("title"), max_length=200)
-    why = models.TextField(_("why it matters for the core task"), blank=True)
-    success = models.TextField(_("what success looks like"), blank=True)
+    why = models.TextField(_("why it matters for the core task"), blank=True, max_length=bounds.TEXT)
+    success = models.TextField(_("what success looks like"), blank=True, max_length=bounds.TEXT)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         verbose_name = _("shared goal")
         verbose_name_plural = _("shared goals")
         ordering = ["order", "pk"]
+        constraints = bounds.text_length_constraints(why=bounds.TEXT, success=bounds.TEXT)
 
     def __str__(self) -> str:
         return self.title
@@ -135,7 +140,7 @@ class Agreement(models.Model):
         AgreementTemplate, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("period")
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    introduction = models.TextField(_("introduction"), blank=True)
+    introduction = models.TextField(_("introduction"), blank=True, max_length=bounds.LONG_TEXT)
     # Optimistic concurrency: every save names the version it edited (services.py).
     version = models.PositiveIntegerField(default=1)
     # The editor's per-field version of the introduction (drafting.py).
@@ -155,6 +160,7 @@ class Agreement(models.Model):
         ordering = ["workplace__name"]
         constraints = [
             models.UniqueConstraint(fields=["workplace", "template"], name="agreement_one_per_workplace_period"),
+            *bounds.text_length_constraints(introduction=bounds.LONG_TEXT),
         ]
         indexes = [
             # The list filters by status within a period.
@@ -178,8 +184,8 @@ class Goal(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OWN)
     shared_goal = models.ForeignKey(SharedGoal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     title = models.CharField(_("title"), max_length=200)
-    why = models.TextField(_("why it matters for the core task"), blank=True)
-    success = models.TextField(_("what success looks like"), blank=True)
+    why = models.TextField(_("why it matters for the core task"), blank=True, max_length=bounds.TEXT)
+    success = models.TextField(_("what success looks like"), blank=True, max_length=bounds.TEXT)
     indicator_name = models.CharField(_("indicator"), max_length=200, blank=True)
     indicator_baseline = models.CharField(_("baseline"), max_length=60, blank=True)
     indicator_target = models.CharField(_("target"), max_length=60, blank=True)
@@ -209,6 +215,7 @@ class Goal(models.Model):
             models.CheckConstraint(
                 condition=Q(indicator_target="") | ~Q(indicator_baseline=""), name="goal_target_needs_baseline"
             ),
+            *bounds.text_length_constraints(why=bounds.TEXT, success=bounds.TEXT),
         ]
 
     def __str__(self) -> str:
@@ -234,7 +241,7 @@ class GoalComment(models.Model):
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), max_length=bounds.SHORT_TEXT)
     reply_to = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -242,6 +249,7 @@ class GoalComment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "pk"]
+        constraints = bounds.text_length_constraints(text=bounds.SHORT_TEXT)
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -345,7 +353,7 @@ class FollowUp(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="follow_ups")
     point = models.CharField(_("follow-up"), max_length=20, choices=Point.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=bounds.TEXT)
     indicator_value = models.CharField(_("indicator value"), max_length=60, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -356,6 +364,7 @@ class FollowUp(models.Model):
         ordering = ["goal", "point"]
         constraints = [
             models.UniqueConstraint(fields=["goal", "point"], name="agreement_one_follow_up_per_point"),
+            *bounds.text_length_constraints(note=bounds.TEXT),
         ]
 
     def __str__(self) -> str:

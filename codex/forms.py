@@ -4,6 +4,8 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from samspil import bounds
+
 from .models import EVALUATION_QUESTIONS, CodePoint, CodeVersion, DilemmaCase
 
 
@@ -51,7 +53,10 @@ class EvaluationForm(forms.Form):
     """One 1–5 question per duty/value and question kind, built from the version's points."""
 
     note = forms.CharField(
-        label=_("What will we work on? (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What will we work on? (optional)"),
+        required=False,
+        max_length=bounds.TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, points, **kwargs):

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import COMMITTEE_ROLES, Committee, Role, Workplace
+from samspil import bounds
 
 
 class ImmutableError(Exception):
@@ -77,7 +78,9 @@ class CodeVersion(models.Model):
     number = models.PositiveIntegerField(_("version"), unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     audience = models.CharField(_("who signs it"), max_length=20, choices=Audience.choices)
-    preamble = models.TextField(_("preamble"), help_text=_("Why the code exists and what it asks of both sides."))
+    preamble = models.TextField(
+        _("preamble"), help_text=_("Why the code exists and what it asks of both sides."), max_length=bounds.LONG_TEXT
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
     )
@@ -104,6 +107,7 @@ class CodeVersion(models.Model):
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True) | ~Q(text_sha256=""), name="published_code_has_hash"
             ),
+            *bounds.text_length_constraints(preamble=bounds.LONG_TEXT),
         ]
 
     def __str__(self) -> str:
@@ -206,12 +210,13 @@ class CodePoint(VersionPart):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     title = models.CharField(_("title"), max_length=120)
-    explanation = models.TextField(_("short explanation"))
+    explanation = models.TextField(_("short explanation"), max_length=bounds.SHORT_TEXT)
 
     class Meta:
         verbose_name = _("duty or value")
         verbose_name_plural = _("duties and values")
         ordering = ["kind", "position", "pk"]
+        constraints = bounds.text_length_constraints(explanation=bounds.SHORT_TEXT)
 
     def __str__(self) -> str:
         return self.title
@@ -223,13 +228,14 @@ class DilemmaCase(VersionPart):
     version = models.ForeignKey(CodeVersion, on_delete=models.CASCADE, related_name="dilemmas")
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     title = models.CharField(_("title"), max_length=160)
-    situation = models.TextField(_("situation"))
-    discussion = models.TextField(_("discussion"))
+    situation = models.TextField(_("situation"), max_length=bounds.TEXT)
+    discussion = models.TextField(_("discussion"), max_length=bounds.TEXT)
 
     class Meta:
         verbose_name = _("dilemma")
         verbose_name_plural = _("dilemmas")
         ordering = ["position", "pk"]
+        constraints = bounds.text_length_constraints(situation=bounds.TEXT, discussion=bounds.TEXT)
 
     def __str__(self) -> str:
         return self.title
@@ -580,7 +586,7 @@ class SelfEvaluation(models.Model):
     )
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     submitted_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(_("what we will work on"), blank=True)
+    note = models.TextField(_("what we will work on"), blank=True, max_length=bounds.TEXT)
     average = models.DecimalField(max_digits=3, decimal_places=2, default=0)
 
     class Meta:
@@ -591,6 +597,7 @@ class SelfEvaluation(models.Model):
                 | Q(committee__isnull=True, workplace__isnull=False),
                 name="evaluation_one_unit",
             ),
+            *bounds.text_length_constraints(note=bounds.TEXT),
         ]
         indexes = [
             models.Index(fields=["committee", "submitted_at"], name="evaluation_committee_time"),

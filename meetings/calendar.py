@@ -20,6 +20,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
+from samspil.bounds import summary
+
 from .models import CalendarFeed, Meeting, Participant
 
 PRODID = "-//Samspil//Meetings//DA"
@@ -89,7 +91,10 @@ def build_event(
         event.add("location", where)
     url = meeting_url(meeting)
     description = "\n\n".join(
-        part for part in (meeting.purpose, _("The meeting page in Samspil: %(url)s") % {"url": url}) if part
+        part
+        # A summary: the whole purpose is on the meeting page (samspil/bounds.py).
+        for part in (summary(meeting.purpose), _("The meeting page in Samspil: %(url)s") % {"url": url})
+        if part
     )
     event.add("description", description)
     event.add("url", url)

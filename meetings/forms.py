@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Centre, Committee, Workplace, WorkplaceKind
 from organisation.roles import roles_of
+from samspil import bounds, localtime
 
 from .models import AgendaItem, Meeting, MeetingKind, MeetingSeries, Participant
 from .permissions import COMMITTEE_KINDS, creatable_kinds
-from .services import local_datetime
 
 
 class DateInput(forms.DateInput):
@@ -42,15 +42,27 @@ def apply_service_errors(form: forms.Form, error: ValidationError, field_map: di
 
 
 class TimeRangeMixin:
-    """A date, a start and an end time, read as Copenhagen wall-clock time."""
+    """A date, a start and an end time, read as Copenhagen wall-clock time.
+
+    Across daylight saving (samspil/localtime.py): a time the clocks skip is refused on
+    its field with the valid time offered; a time that happens twice is read so that the
+    length is what the clock face says (localtime.time_range), and `dst_notes` says which
+    was used (the view shows them); start and end are compared in UTC, as the database
+    compares them."""
 
     def clean(self):
         cleaned = super().clean()
+        self.dst_notes: list[str] = []
         day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")
         if day and start and end:
-            cleaned["starts_at"] = local_datetime(day, start)
-            cleaned["ends_at"] = local_datetime(day, end)
-            if cleaned["ends_at"] <= cleaned["starts_at"]:
+            try:
+                starts_at, ends_at, self.dst_notes = localtime.time_range(day, start, day, end)
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    self.add_error(name, messages)
+                return cleaned
+            cleaned["starts_at"], cleaned["ends_at"] = starts_at, ends_at
+            if localtime.utc(ends_at) <= localtime.utc(starts_at):
                 self.add_error("end", _("The end must be after the start."))
         return cleaned
 
@@ -79,6 +91,17 @@ class VisitSlotForm(TimeRangeMixin, forms.Form):
     note = forms.CharField(label=_("Note for visitors"), max_length=300, required=False)
 
     FIELD_MAP = {"starts_at": "start", "ends_at": "end"}
+
+    def clean(self):
+        cleaned = super().clean()
+        weeks = cleaned.get("repeat_weeks") or 1
+        if "starts_at" in cleaned and weeks > 1 and not self.errors:
+            # The same wall-clock time every week; a week whose time the clocks skip gets
+            # no visit time, and the person is told which (the service skips it too).
+            days = [cleaned["date"] + dt.timedelta(weeks=week) for week in range(1, weeks)]
+            repeats = localtime.occurrences(days, cleaned["start"], cleaned["end"])
+            self.dst_notes += repeats.notes(cleaned["start"])
+        return cleaned
 
 
 class BlockedPeriodForm(forms.Form):
@@ -238,7 +261,7 @@ def agenda_formset(meeting: Meeting, data=None):
 
 
 class MinutesForm(forms.Form):
-    text = forms.CharField(label=_("Minutes"), widget=forms.Textarea({"rows": 16}))
+    text = forms.CharField(label=_("Minutes"), max_length=bounds.MINUTES_TEXT, widget=forms.Textarea({"rows": 16}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
@@ -290,7 +313,9 @@ class SeriesForm(forms.Form):
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=15, max_value=600, initial=120)
     starts_on = forms.DateField(label=_("First date"), widget=DateInput)
     ends_on = forms.DateField(label=_("Last date"), widget=DateInput)
-    purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea({"rows": 3}))
+    purpose = forms.CharField(
+        label=_("Purpose"), required=False, max_length=bounds.TEXT, widget=forms.Textarea({"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -307,4 +332,27 @@ class SeriesForm(forms.Form):
         kind = cleaned.get("kind")
         if kind and kind.slug == MeetingKind.COMMITTEE_AT_WORKPLACE and not cleaned.get("host"):
             self.add_error("host", _("Choose the workplace where the meeting is held."))
+        self.dst_notes: list[str] = []
+        if not self.errors:
+            self._check_daylight_saving(cleaned)
         return cleaned
+
+    def _check_daylight_saving(self, cleaned: dict) -> None:
+        """Dates whose start time the clocks skip are left out of the series, visibly
+        (samspil/localtime.py); a series left with no date at all is refused."""
+        from .services import series_dates
+
+        rule = MeetingSeries(
+            frequency=cleaned["frequency"],
+            weekday=cleaned["weekday"],
+            week_of_month=cleaned.get("week_of_month"),
+            interval_weeks=cleaned.get("interval_weeks") or 1,
+            starts_on=cleaned["starts_on"],
+            ends_on=cleaned["ends_on"],
+        )
+        planned = localtime.occurrences(
+            series_dates(rule), cleaned["time_of_day"], length=dt.timedelta(minutes=cleaned["duration_minutes"])
+        )
+        if planned.skipped and not planned.times:
+            self.add_error("time_of_day", localtime.skipped_message(planned.skipped[0], cleaned["time_of_day"]))
+        self.dst_notes = planned.notes(cleaned["time_of_day"])

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.registry import AuditedQuerySet
 from organisation.models import BilingualName, Committee, Workplace
+from samspil import bounds
 
 
 class MeetingKind(BilingualName, models.Model):
@@ -37,13 +38,14 @@ class MeetingKind(BilingualName, models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name (Danish)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=bounds.TEXT)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
 
     class Meta:
         verbose_name = _("meeting kind")
         verbose_name_plural = _("meeting kinds")
         ordering = ["order", "name"]
+        constraints = bounds.text_length_constraints(description=bounds.TEXT)
 
     def __str__(self) -> str:
         return self.label
@@ -96,7 +98,7 @@ class MeetingSeries(models.Model):
     starts_on = models.DateField(_("first date"))
     ends_on = models.DateField(_("last date"))
     place = models.CharField(_("place"), max_length=300, blank=True)
-    purpose = models.TextField(_("purpose"), blank=True)
+    purpose = models.TextField(_("purpose"), blank=True, max_length=bounds.TEXT)
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -117,6 +119,7 @@ class MeetingSeries(models.Model):
                 condition=Q(frequency="weekly") | Q(week_of_month__in=[1, 2, 3, 4, -1], frequency="monthly_weekday"),
                 name="meetingseries_monthly_has_week",
             ),
+            *bounds.text_length_constraints(purpose=bounds.TEXT),
         ]
 
     def __str__(self) -> str:
@@ -168,8 +171,8 @@ class Meeting(models.Model):
     place = models.CharField(
         _("place"), max_length=300, blank=True, help_text=_("Leave empty to use the host workplace's address.")
     )
-    purpose = models.TextField(_("purpose"), blank=True)
-    framing = models.TextField(_("framing"), blank=True)
+    purpose = models.TextField(_("purpose"), blank=True, max_length=bounds.TEXT)
+    framing = models.TextField(_("framing"), blank=True, max_length=bounds.TEXT)
     nothing_at_stake = models.BooleanField(
         _("nothing at stake"),
         default=False,
@@ -179,9 +182,10 @@ class Meeting(models.Model):
         _("preparation notes for staff"),
         blank=True,
         help_text=_("Shown to the staff of the workplaces taking part."),
+        max_length=bounds.TEXT,
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True, max_length=bounds.SHORT_TEXT)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     held_at = models.DateTimeField(_("marked as held"), null=True, blank=True)
     organiser = models.ForeignKey(
@@ -224,6 +228,9 @@ class Meeting(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"),
+            *bounds.text_length_constraints(
+                purpose=bounds.TEXT, framing=bounds.TEXT, preparation_notes=bounds.TEXT, cancel_reason=bounds.SHORT_TEXT
+            ),
         ]
         indexes = [
             # My meetings / reminders: meetings starting in a window.
@@ -280,7 +287,7 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("item"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=bounds.TEXT)
     presenter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -304,6 +311,7 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["meeting", "order", "pk"]
+        constraints = bounds.text_length_constraints(description=bounds.TEXT)
 
     def __str__(self) -> str:
         return self.title
@@ -368,7 +376,7 @@ class Minutes(models.Model):
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    text = models.TextField(_("minutes"), blank=True)
+    text = models.TextField(_("minutes"), blank=True, max_length=bounds.MINUTES_TEXT)
     version = models.PositiveIntegerField(default=0)
     locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
     locked_by = models.ForeignKey(
@@ -383,6 +391,7 @@ class Minutes(models.Model):
             # Minutes missing: held meetings whose minutes are not locked.
             models.Index(fields=["status"], name="minutes_status"),
         ]
+        constraints = bounds.text_length_constraints(text=bounds.MINUTES_TEXT)
 
     def __str__(self) -> str:
         return f"{self.meeting} ({self.get_status_display()})"
@@ -396,7 +405,7 @@ class MinutesVersion(models.Model):
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=10, choices=Minutes.Status.choices)
-    text = models.TextField(_("minutes"))
+    text = models.TextField(_("minutes"), max_length=bounds.MINUTES_TEXT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
     )
@@ -408,6 +417,7 @@ class MinutesVersion(models.Model):
         ordering = ["minutes", "number"]
         constraints = [
             models.UniqueConstraint(fields=["minutes", "number"], name="minutesversion_number_unique"),
+            *bounds.text_length_constraints(text=bounds.MINUTES_TEXT),
         ]
 
     def __str__(self) -> str:
@@ -491,7 +501,7 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="visit_bookings", verbose_name=_("member")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BOOKED)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=bounds.SHORT_TEXT)
     moved_to = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("moved to")
     )
@@ -513,6 +523,7 @@ class Booking(models.Model):
             models.UniqueConstraint(
                 fields=["slot", "member"], condition=Q(status="booked"), name="booking_active_once_per_member"
             ),
+            *bounds.text_length_constraints(reason=bounds.SHORT_TEXT),
         ]
         indexes = [
             # Seats taken on a slot; a member's active bookings (overlap check).

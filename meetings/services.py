@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organisation.models import Membership, Role
+from samspil import localtime
 from samspil.errors import Conflict, ServiceError
 
 from .kinds import kind as meeting_kind
@@ -193,7 +194,7 @@ def meeting_create(
             starts_at=starts_at,
             ends_at=ends_at,
         )
-    if ends_at <= starts_at:
+    if localtime.utc(ends_at) <= localtime.utc(starts_at):  # UTC, as the database compares
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
     with transaction.atomic():
         meeting = Meeting.objects.create(
@@ -300,7 +301,7 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
             raise ValidationError({"host": _("A booked visit is held at the workplace that offered the visit time.")})
         for name, value in changes.items():
             setattr(locked, name, value)
-        if locked.ends_at <= locked.starts_at:
+        if localtime.utc(locked.ends_at) <= localtime.utc(locked.starts_at):
             raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
         if any(name in CALENDAR_FIELDS for name in changed):
             locked.sequence = F("sequence") + 1
@@ -530,16 +531,19 @@ def series_create(
             purpose=purpose,
         )
         meetings = []
-        for day in series_dates(series):
-            starts_at = local_datetime(day, time_of_day)
+        # Each date at the series' wall-clock time; a date whose time the clocks skip is
+        # left out (SeriesForm lists it), and the duration is real time, counted in UTC.
+        planned = localtime.occurrences(
+            series_dates(series), time_of_day, length=dt.timedelta(minutes=duration_minutes)
+        )
+        for starts_at, ends_at in planned.times:
             meetings.append(
                 meeting_create(
                     kind=kind,
                     title=title,
                     organiser=organiser,
                     starts_at=starts_at,
-                    # Wall-clock arithmetic on an aware datetime keeps the local time.
-                    ends_at=starts_at + dt.timedelta(minutes=duration_minutes),
+                    ends_at=ends_at,
                     committee=committee,
                     host=host,
                     place=place,
@@ -576,7 +580,7 @@ def visit_slots_publish(
 ) -> list[VisitSlot]:
     """Offer one visit time, or the same local time every week for `repeat_weeks` weeks."""
     errors: dict[str, list[str]] = {}
-    if ends_at <= starts_at:
+    if localtime.utc(ends_at) <= localtime.utc(starts_at):
         errors.setdefault("ends_at", []).append(_("The time must end after it starts."))
     if starts_at <= timezone.now():
         errors.setdefault("starts_at", []).append(_("The time lies in the past. Choose a time from now on."))
@@ -587,12 +591,15 @@ def visit_slots_publish(
     if errors:
         raise ValidationError(errors)
     local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
-    occurrences = []
-    for week in range(repeat_weeks):
-        day = local_start.date() + dt.timedelta(weeks=week)
-        start = local_datetime(day, local_start.time())
-        end = local_datetime(day + (local_end.date() - local_start.date()), local_end.time())
-        occurrences.append((start, end))
+    # The same wall-clock time each week (samspil/localtime.py): a week whose time the
+    # clocks skip gets no visit time (the form tells the person which), never a moved one.
+    repeats = localtime.occurrences(
+        [local_start.date() + dt.timedelta(weeks=week) for week in range(1, repeat_weeks)],
+        local_start.time(),
+        local_end.time(),
+        end_days=(local_end.date() - local_start.date()).days,
+    )
+    occurrences = [(starts_at, ends_at), *repeats.times]
     with transaction.atomic():
         _lock_workplace(workplace)
         for start, end in occurrences:

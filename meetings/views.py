@@ -225,6 +225,8 @@ def meeting_create(request):
             apply_service_errors(form, error, {"ends_at": "end", "starts_at": "date"})
         else:
             messages.success(request, _("The meeting is created and the participants are invited."))
+            for note in form.dst_notes:
+                messages.info(request, note)
             return redirect(meeting)
     status = 400 if form.errors else 200
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": None}, status=status)
@@ -240,6 +242,8 @@ def meeting_edit(request, pk: int):
             apply_service_errors(form, error, {"ends_at": "end", "starts_at": "date"})
         else:
             messages.success(request, _("The meeting is saved."))
+            for note in form.dst_notes:
+                messages.info(request, note)
             return redirect(meeting)
     status = 400 if form.errors else 200
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}, status=status)
@@ -428,6 +432,8 @@ def series_create(request, slug: str):
             apply_service_errors(form, error)
         else:
             messages.success(request, _("%(n)s meetings are planned.") % {"n": len(meetings)})
+            for note in form.dst_notes:
+                messages.info(request, note)
             return redirect(f"{committee_plan_url(committee)}?year={timezone.localtime(meetings[0].starts_at).year}")
     status = 400 if form.errors else 200
     return render(request, "meetings/series_form.html", {"committee": committee, "form": form}, status=status)
@@ -559,6 +565,8 @@ def workplace_visit_times(request, slug: str):
             apply_service_errors(slot_form, error, VisitSlotForm.FIELD_MAP)
         else:
             messages.success(request, _("%(n)s visit times are published.") % {"n": len(slots)})
+            for note in slot_form.dst_notes:
+                messages.info(request, note)
             return redirect("meetings:workplace_visit_times", slug=workplace.slug)
     if request.method == "POST" and request.POST.get("form") == "blocked" and blocked_form.is_valid():
         try:

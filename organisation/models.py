@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from audit.registry import AuditedQuerySet
+from samspil import bounds
 
 
 class ElectoralTerm(models.Model):
@@ -50,7 +51,7 @@ class Committee(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=bounds.TEXT)
     is_active = models.BooleanField(_("active"), default=True)
 
     # Bulk writes (the import) leave the same audit trail as single saves.
@@ -60,6 +61,7 @@ class Committee(models.Model):
         verbose_name = _("committee")
         verbose_name_plural = _("committees")
         ordering = ["name"]
+        constraints = bounds.text_length_constraints(description=bounds.TEXT)
 
     def __str__(self) -> str:
         return self.name
@@ -73,7 +75,7 @@ class Centre(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=bounds.TEXT)
 
     objects = AuditedQuerySet.as_manager()
 
@@ -81,6 +83,7 @@ class Centre(models.Model):
         verbose_name = _("centre")
         verbose_name_plural = _("centres")
         ordering = ["name"]
+        constraints = bounds.text_length_constraints(description=bounds.TEXT)
 
     def __str__(self) -> str:
         return self.name
@@ -142,6 +145,7 @@ class Workplace(models.Model):
         _("short description"),
         blank=True,
         help_text=_("What the workplace does and for whom: a few lines for politicians."),
+        max_length=bounds.TEXT,
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -156,6 +160,7 @@ class Workplace(models.Model):
             models.Index(fields=["kind", "name"], name="workplace_kind_name"),
             models.Index(fields=["centre", "name"], name="workplace_centre_name"),
         ]
+        constraints = bounds.text_length_constraints(description=bounds.TEXT)
 
     def __str__(self) -> str:
         return self.name

@@ -7,9 +7,19 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from samspil import bounds
         from samspil.celery import ensure_filesystem_broker_folders
 
-        from . import startpage  # noqa: F401  (registers the foundation's start page items)
+        from . import checks, startpage  # noqa: F401  (registers the system checks, the start page items)
 
         # Web processes send to the embedded broker too: its folders must exist.
         ensure_filesystem_broker_folders()
+        # Dates within a window, and invalid forms answering 400 (samspil/bounds.py).
+        bounds.install_date_window()
+        bounds.install_form_error_flag()
+        # A rollback is checked whole before its first step (samspil/migration_safety.py).
+        from django.db.models.signals import pre_migrate
+
+        from samspil.migration_safety import check_backward_plan
+
+        pre_migrate.connect(check_backward_plan, dispatch_uid="samspil-check-backward-plan")

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from organisation.models import ImportJob
 from organisation.roles import roles_of
 from organisation.selectors import workplaces_listed
+from samspil.cache import cache_available, cache_stats
 from samspil.celery import app as celery_app
 
 from .startpage import next_steps
@@ -48,7 +49,8 @@ def administration(request):
 @login_not_required
 @never_cache
 def healthz(request):
-    """Load balancers and docker ask here: 200 when the database and the broker answer."""
+    """Load balancers and docker ask here: 200 when the database and the broker answer;
+    the cache's state ("ok" or "degraded") and its failed calls are reported beside."""
     checks = {"database": "ok", "broker": "ok"}
     try:
         with connection.cursor() as cursor:
@@ -63,7 +65,11 @@ def healthz(request):
         logger.warning("healthz: broker: %s", exc)
         checks["broker"] = "error"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    # The cache is reported but does not fail the check: without it every page still works,
+    # from the database (samspil/cache.py); taking the web servers out would be worse.
+    checks["cache"] = "ok" if cache_available() else "degraded"
+    extra = {"cache_errors": stats["errors"]} if (stats := cache_stats()) else {}
+    return JsonResponse({"status": "ok" if healthy else "error", **checks, **extra}, status=200 if healthy else 503)
 
 
 @login_not_required
@@ -74,6 +80,18 @@ def permission_denied(request, exception=None):
 @login_not_required
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+@login_not_required
+def too_many_requests(request):
+    """A rate limit refused the request. When the limit could not even be counted (the
+    cache is down, samspil/cache.py) the refusal is the safe side, and the page says so:
+    503 with Retry-After, so nobody reads it as "you tried too often"."""
+    if not cache_available():
+        response = render(request, "429.html", {"cache_down": True}, status=503)
+        response["Retry-After"] = "30"
+        return response
+    return render(request, "429.html", {"cache_down": False}, status=429)
 
 
 @login_not_required

@@ -90,6 +90,10 @@ if SAMSPIL_DEVTOOLS:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL and other control characters in a query string or form: 400 (samspil/bounds.py).
+    "samspil.bounds.ControlCharacterMiddleware",
+    # A page re-rendering a form with errors answers 400 (samspil/bounds.py).
+    "samspil.bounds.InvalidFormStatusMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,7 +166,8 @@ def _next_redis_db(url: str) -> str:
 
 REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL") or (_next_redis_db(REDIS_URL) if REDIS_URL else "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}}
+    # A Redis outage degrades to the database instead of failing requests (samspil/cache.py).
+    CACHES = {"default": {"BACKEND": "samspil.cache.ResilientRedisCache", "LOCATION": REDIS_CACHE_URL}}
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:

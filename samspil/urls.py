@@ -30,6 +30,8 @@ urlpatterns = [
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
+# allauth's rate limits answer through this (allauth.core.internal.ratelimit.respond_429).
+handler429 = "portal.views.too_many_requests"
 
 # The benchmark floors (bench/README.md), only where the devtools app is installed (DEBUG
 # or SAMSPIL_DEVTOOLS=1): outside the access matrix on purpose, as the tests never install it.

@@ -5,6 +5,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samspil import bounds
+
 from .images import PictureRejected, clean_picture
 from .models import Story, StoryPicture, Theme
 
@@ -148,6 +150,7 @@ def picture_formset(*, extra: int):
 class SendBackForm(forms.Form):
     comment = forms.CharField(
         label=_("What should the author change?"),
+        max_length=bounds.SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Tell the author what to change.")},
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.registry import AuditedQuerySet
 from organisation.models import BilingualName, Committee, Workplace
+from samspil import bounds
 
 
 class Theme(BilingualName, models.Model):
@@ -76,6 +77,7 @@ class Story(models.Model):
     body = models.TextField(
         _("story"),
         help_text=_("Markdown: *italic*, **bold**, lists, [links](https://…). HTML is shown as text."),
+        max_length=bounds.LONG_TEXT,
     )
     themes = models.ManyToManyField(Theme, related_name="stories", blank=True, verbose_name=_("themes"))
     # The agreements app is built in parallel: a plain text reference for now, which a
@@ -97,7 +99,7 @@ class Story(models.Model):
     consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    return_comment = models.TextField(_("comment from the leader"), blank=True)
+    return_comment = models.TextField(_("comment from the leader"), blank=True, max_length=bounds.SHORT_TEXT)
     thanks_count = models.PositiveIntegerField(_("thanks"), default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
@@ -123,6 +125,7 @@ class Story(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="story_published_has_time",
             ),
+            *bounds.text_length_constraints(body=bounds.LONG_TEXT, return_comment=bounds.SHORT_TEXT),
         ]
         indexes = [
             # The feed: published stories newest first, keyset on (published_at, id).
@@ -228,7 +231,7 @@ class StoryEvent(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=bounds.SHORT_TEXT)
     visibility = models.CharField(max_length=10, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
@@ -237,6 +240,7 @@ class StoryEvent(models.Model):
         verbose_name_plural = _("story events")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["story", "at"], name="storyevent_story_at")]
+        constraints = bounds.text_length_constraints(comment=bounds.SHORT_TEXT)
 
     def __str__(self) -> str:
         return f"{self.story_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -18,6 +18,8 @@ import secrets
 
 from django.db import migrations
 
+from samspil.migration_safety import Irreversible
+
 GENESIS_HASH = "0" * 64
 BATCH = 2000
 
@@ -160,5 +162,13 @@ class Migration(migrations.Migration):
     dependencies = [("codex", "0003_signature_identity")]
 
     # Not reversible: the old link format hashed the names, and erased identities
-    # cannot be brought back to rebuild it.
-    operations = [migrations.RunPython(move)]
+    # cannot be brought back to rebuild it. Said in the operation too, so a rollback
+    # below this is refused whole before anything is dropped (samspil/migration_safety.py).
+    operations = [
+        migrations.RunPython(move),
+        Irreversible(
+            "codex 0004 rewrote the signature chain over signer identities; the old chain "
+            "hashed names and e-mails that erasure may have removed, so it cannot be rebuilt. "
+            "Restore a backup taken before the upgrade instead."
+        ),
+    ]

@@ -39,4 +39,37 @@
     var none = field.querySelector(".partner-none");
     if (none) none.hidden = chosen.children.length > 0;
   });
+  // Counted characters under every long text field (issue 15): the limit is the field's
+  // maxlength, which the server holds too (samspil/bounds.py). The count is announced
+  // to screen readers only near the limit, not on every key.
+  function countLabel(used, limit) {
+    var danish = (document.documentElement.lang || "da").slice(0, 2) === "da";
+    return used + " / " + limit + (danish ? " tegn" : " characters");
+  }
+  function updateCount(field) {
+    var out = document.getElementById(field.id + "-count");
+    if (!out) return;
+    var limit = parseInt(field.getAttribute("maxlength"), 10);
+    var used = field.value.length;
+    out.textContent = countLabel(used, limit);
+    out.classList.toggle("text-danger", used >= limit * 0.9);
+    out.setAttribute("aria-live", used >= limit * 0.9 ? "polite" : "off");
+  }
+  function addCounters(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("textarea[maxlength]").forEach(function (field) {
+      if (!field.id || document.getElementById(field.id + "-count")) return;
+      var out = document.createElement("div");
+      out.id = field.id + "-count";
+      out.className = "form-text text-end char-count";
+      field.insertAdjacentElement("afterend", out);
+      var described = field.getAttribute("aria-describedby");
+      field.setAttribute("aria-describedby", (described ? described + " " : "") + out.id);
+      updateCount(field);
+    });
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("textarea[maxlength]")) updateCount(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () { addCounters(document); });
+  document.addEventListener("htmx:load", function (event) { addCounters(event.detail.elt); });
 })();

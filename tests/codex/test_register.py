@@ -176,7 +176,7 @@ def test_a_committee_rates_itself_and_sees_its_answers_over_time(org, client_for
     missing = dict(answers)
     missing.pop(next(iter(missing)))
     response = client.post(url, {**missing, "note": "Vi arbejder med åbenhed"})
-    assert response.status_code == 200 and not SelfEvaluation.objects.exists()
+    assert response.status_code == 400 and not SelfEvaluation.objects.exists()
     assert "Vi arbejder med åbenhed" in response.content.decode()  # nothing typed is lost
     client.post(url, {**answers, "note": "Første runde"})
     client.post(url, {**{k: "5" for k in answers}, "note": "Anden runde"})

@@ -79,7 +79,7 @@ def test_a_draft_keeps_what_was_typed_and_names_the_missing_field(org, admin_cli
         "dilemmas-INITIAL_FORMS": "0",
     }
     response = admin_client.post(reverse("codex:version_edit", args=[draft.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "Mit udkast" in html and 'value="Sandhed"' in html
     assert response.context["form"].errors["preamble"]

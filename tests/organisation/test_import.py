@@ -131,7 +131,7 @@ def test_a_non_table_file_gets_a_clear_message(org, client_for, settings):
         reverse("organisation:import"),
         {"kind": "workplaces", "file": SimpleUploadedFile("notes.pdf", b"%PDF-1.4")},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "CSV" in response.context["form"].errors["file"][0]
     assert response.context["form"]["kind"].value() == "workplaces"
 

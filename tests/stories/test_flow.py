@@ -135,7 +135,7 @@ def test_the_form_refuses_a_public_story_showing_children_without_consent(org, c
     response = client_for(org.leader).post(
         reverse("stories:create"), story_form_data(publish="1", visibility="public", shows_people="yes")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert "consent_given_by" in form.errors and "consent_date" in form.errors
     assert not Story.objects.exists()

@@ -49,7 +49,7 @@ def test_a_file_that_is_not_a_picture_gets_a_field_message_and_the_text_is_kept(
     org, client_for, name, content, content_type
 ):
     response = post_with_file(client_for(org.employee), SimpleUploadedFile(name, content, content_type=content_type))
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = picture_errors(response)
     assert errors == ["Filen er ikke et billede, vi kan bruge. Vælg et JPEG-, PNG- eller WebP-billede."]
     html = response.content.decode()
@@ -65,7 +65,7 @@ def test_a_picture_too_large_in_bytes_is_refused_with_its_size(org, client_for, 
     noisy.save(out, format="PNG")
     assert len(out.getvalue()) > 10_000
     response = post_with_file(client_for(org.employee), SimpleUploadedFile("big.png", out.getvalue(), "image/png"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert picture_errors(response)[0].startswith("Billedet fylder ")
     assert "grænsen er 9,8\xa0KB" in picture_errors(response)[0]
     assert "Min gode historie" in response.content.decode()

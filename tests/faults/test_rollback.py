@@ -1,0 +1,135 @@
+"""Issue 15, point 5: safe migrations, on PostgreSQL with the demo data.
+
+The previous release is fixed here: the migration heads of commit d4069c2. Every
+migration added since (this branch's and other branches') is unapplied and applied
+again by the first test, so a new migration is exercised without editing this file.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from samspil.migration_safety import backward_plan_refusals
+
+# (app, migration) heads of the previous release, commit d4069c2. An app missing here did
+# not exist then, and is unapplied completely.
+PREVIOUS_RELEASE = {
+    "accounts": "0002_user_name_order",
+    "agreements": "0001_initial",
+    "audit": "0001_initial",
+    "codex": "0005_remove_signature_personal_fields",
+    "coverage": "0002_data_version",
+    "meetings": "0005_meeting_ends_index",
+    "organisation": "0002_workplace_kinds",
+    "stories": "0001_initial",
+}
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _row_counts(tables: set[str]) -> dict[str, int]:
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # nosec B608
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _previous_release_targets(executor: MigrationExecutor) -> list[tuple[str, str | None]]:
+    apps_with_migrations = {app for app, _name in executor.loader.graph.leaf_nodes()}
+    targets = []
+    for app in sorted(apps_with_migrations):
+        if app in PREVIOUS_RELEASE:
+            targets.append((app, PREVIOUS_RELEASE[app]))
+        elif app not in {"contenttypes", "auth", "sessions", "admin", "account", "mfa", "socialaccount"}:
+            targets.append((app, None))  # new since the previous release
+    return targets
+
+
+@pytest.fixture
+def demo_data(postgres):
+    call_command("demo", stdout=io.StringIO())
+    yield
+    # Whatever happened, leave the database at the latest migrations for the next test.
+    call_command("migrate", verbosity=0)
+
+
+def test_a_rollback_to_the_previous_release_and_back_keeps_every_row(demo_data):
+    executor = MigrationExecutor(connection)
+    targets = _previous_release_targets(executor)
+    plan = executor.migration_plan(targets)
+    backwards = [migration for migration, is_backwards in plan if is_backwards]
+    assert backwards, "nothing to roll back: the test would prove nothing"
+    assert backward_plan_refusals(plan, connection) == []
+    tables_now = set(connection.introspection.table_names())
+    before = _row_counts(tables_now)
+    assert sum(before.values()) > 1000  # the demo municipality
+
+    executor.migrate(targets, plan=plan)
+
+    tables_then = set(connection.introspection.table_names())
+    kept = tables_now & tables_then
+    # Every table of the previous release keeps its rows (django_migrations lists fewer).
+    data = kept - {"django_migrations"}
+    assert _row_counts(data) == {table: before[table] for table in data}
+    assert tables_then <= tables_now  # the previous release has no table today's lacks
+
+    call_command("migrate", verbosity=0)
+    assert set(connection.introspection.table_names()) == tables_now
+    assert _row_counts(kept) == {table: before[table] for table in kept}
+    # The text bounds' constraints are back (the migration forwards ran again).
+    from meetings.models import Meeting
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Meeting._meta.db_table)
+    assert "meetings_meeting_purpose_length" in constraints
+
+
+def test_a_rollback_below_an_irreversible_migration_is_refused_before_anything_is_dropped(demo_data):
+    tables = set(connection.introspection.table_names())
+    counts = _row_counts(tables)
+    with pytest.raises(CommandError) as refused:
+        call_command("migrate", "organisation", "0001", verbosity=0)
+    message = str(refused.value)
+    assert "nothing was changed" in message
+    assert "codex.0005_remove_signature_personal_fields" in message
+    assert set(connection.introspection.table_names()) == tables
+    assert _row_counts(tables) == counts
+
+
+def test_the_calendar_outbox_is_not_dropped_while_it_holds_rows(demo_data):
+    from meetings.models import CalendarMessage, Reminder
+
+    assert CalendarMessage.objects.exists() or Reminder.objects.exists()
+    tables = set(connection.introspection.table_names())
+    counts = _row_counts(tables)
+    with pytest.raises(CommandError) as refused:
+        call_command("migrate", "meetings", "0003", verbosity=0)
+    assert "meetings.0004_calendars_reminders" in str(refused.value)
+    assert "would send every due reminder again" in str(refused.value)
+    assert _row_counts(tables) == counts
+
+
+def test_every_migration_reverses_or_says_why_not_in_its_own_text():
+    """Each migration either has only reversible operations or its docstring/comments and
+    an operation say it cannot be reversed (README, upgrade notes, lists the same)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    from samspil.migration_safety import Irreversible
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    silent = []
+    for (app, name), migration in loader.disk_migrations.items():
+        if migration.__module__.split(".")[0] not in PREVIOUS_RELEASE and app not in PREVIOUS_RELEASE:
+            continue
+        irreversible = [op for op in migration.operations if not op.reversible]
+        if irreversible and not any(isinstance(op, Irreversible) for op in migration.operations):
+            silent.append(f"{app}.{name}")
+    assert not silent, f"irreversible without saying why: {silent}"
