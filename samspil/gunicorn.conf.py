@@ -16,10 +16,8 @@ limit_request_line = 8190
 class RedactingLogger(Logger):
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "f"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = redact(atoms[key])
-        return atoms
+        # Every atom: the path shows up in several (request line, URL, raw URI, referer).
+        return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}
 
 
 logger_class = RedactingLogger
