@@ -17,7 +17,22 @@ ROWS += [
     Row("accounts:my_data", expect=everyone(200)),
     Row("accounts:my_data_download", expect=everyone(200)),
     Row("accounts:privacy", anonymous=200, expect=everyone(200)),
+    # Each person's own sessions (issue 14, point 4): another person's session is not found.
+    Row("accounts:sessions", expect=everyone(200)),
+    Row(
+        "accounts:session_end",
+        method="POST",
+        kwargs=lambda o: {"pk": _someone_elses_session(o)},
+        expect=everyone(404),
+    ),
+    Row("accounts:sessions_end_others", method="POST", expect=everyone(REDIRECT)),
 ]
+
+
+def _someone_elses_session(org) -> int:
+    from accounts.models import UserSession
+
+    return UserSession.objects.create(user=org.other_member, session_key="x" * 40).pk
 
 # allauth's pages (and Django's language switch) are about the person asking, never about
 # another person's object, so every signed-in role gets the same answer.
