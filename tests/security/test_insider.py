@@ -251,7 +251,7 @@ def test_no_token_reaches_the_application_log(org, caplog, mailoutbox):
     from accounts.models import Invitation
     from samspil.redact import RedactTokensFilter
 
-    invitation, token = Invitation.issue(person=org.nobody, invited_by=org.admin)
+    _invitation, token = Invitation.issue(person=org.nobody, invited_by=org.admin)
     handler_filter = RedactTokensFilter()
     records = []
 
