@@ -31,10 +31,10 @@ ROWS += [
 
 def _someone_elses_session(org) -> int:
     from accounts.models import UserSession
-
     from tests.factories import UserFactory
 
     return UserSession.objects.create(user=UserFactory(), session_key="x" * 40).pk
+
 
 # allauth's pages (and Django's language switch) are about the person asking, never about
 # another person's object, so every signed-in role gets the same answer.

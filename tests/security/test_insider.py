@@ -172,7 +172,9 @@ def test_a_deactivated_person_cannot_use_an_open_invitation_and_their_sessions_e
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
     leaver = browser()
-    response = post(leaver, f"/konto/invitation/{token}/", {"password1": "Comeback-pass-77", "password2": "Comeback-pass-77"})
+    response = post(
+        leaver, f"/konto/invitation/{token}/", {"password1": "Comeback-pass-77", "password2": "Comeback-pass-77"}
+    )
     assert response.status_code == 404
     org.nobody.refresh_from_db()
     assert not org.nobody.is_active
@@ -321,6 +323,29 @@ def test_check_deploy_passes_with_the_redirect_and_behind_the_proxy(env):
     assert result.returncode == 0, result.stdout + result.stderr
     script = "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"
     shown = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert shown.stdout.split() == ["True", "True", "True"], shown.stdout + shown.stderr
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 375, 320])
+def test_the_sessions_page_reads_at_every_width_without_axe_findings(page, width):
+    from tests.conftest import axe_violations, login
+    from tests.factories import build_org
+
+    org = build_org()
+    page.set_viewport_size({"width": width, "height": 800})
+    login(page, org.leader.email)
+    page.goto(page.base_url + "/konto/sessioner/")
+    assert page.locator("h1").count() == 1
+    assert page.locator("text=Denne session").count() == 1
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.screenshot(path=f"/tmp/sec-accounts-sessions-{width}.png", full_page=True)
