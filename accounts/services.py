@@ -45,12 +45,28 @@ def invitation_accept(*, invitation: Invitation, password: str):
         # back (issue 14, point 4); find_open refuses it, and this guards a race with it.
         person.save(update_fields=["password"])
         Invitation.objects.open().filter(person=person).update(revoked_at=timezone.now())
-        # The invitation came to this address, so following it proves the address.
-        EmailAddress.objects.filter(email__iexact=person.email).exclude(user=person).filter(verified=False).delete()
+        # The invitation came to this address, so following it proves the address; someone
+        # else's unverified claim on it goes.
+        EmailAddress.objects.filter(email__iexact=person.email, verified=False).exclude(user=person).delete()
+        known_address_verified(person)
+    return person
+
+
+def known_address_verified(person) -> None:
+    """The address Samspil knows a person by (User.email) is their verified, primary address.
+
+    It came from the municipality's list, an invitation that was followed, or a change whose
+    link was followed. allauth must see it verified: with ACCOUNT_CHANGE_EMAIL it takes an
+    unverified address for the pending change and removes it (emptying User.email) when a
+    new one is added.
+    """
+    if not person.email:
+        return
+    with transaction.atomic():
+        EmailAddress.objects.filter(user=person, primary=True).exclude(email=person.email).update(primary=False)
         EmailAddress.objects.update_or_create(
             user=person, email=person.email, defaults={"verified": True, "primary": True}
         )
-    return person
 
 
 def sessions_end(*, user, keep: str | None = None, only: int | None = None) -> int:

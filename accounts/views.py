@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from .forms import AcceptInvitationForm, InvitePersonForm
 from .models import Invitation, UserSession
-from .services import invitation_accept, invitation_send, person_invite, sessions_end
+from .services import invitation_accept, invitation_send, known_address_verified, person_invite, sessions_end
 
 User = get_user_model()
 
@@ -110,6 +110,11 @@ class VerifiedOnlyEmailView(EmailView):
     one, and the primary address is what imports, invitations and single sign-on match on.
     With ACCOUNT_CHANGE_EMAIL a new address replaces the old once its link is followed.
     """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            known_address_verified(request.user)
+        return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         if "action_primary" in request.POST:

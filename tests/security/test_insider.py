@@ -58,7 +58,8 @@ def test_an_address_added_without_verification_never_becomes_the_persons_address
     from accounts.services import person_invite
 
     attacker = browser()
-    assert real_login(attacker, org.employee.email).status_code == 302
+    known = org.employee.email
+    assert real_login(attacker, known).status_code == 302
     future = "ny.direktor@test.example"
     response = post(attacker, "/konto/email/", {"action_add": "", "email": future})
     # Changing the address asks for the password first.
@@ -71,10 +72,28 @@ def test_an_address_added_without_verification_never_becomes_the_persons_address
     response = post(attacker, "/konto/email/", {"action_primary": "", "email": future})
     assert response.status_code == 400
     org.employee.refresh_from_db()
-    assert org.employee.email != future
+    assert org.employee.email == known
     # The director's later invitation creates the director, not the employee's account.
     invitation = person_invite(email=future, full_name="Ny Direktør", invited_by=org.admin)
     assert invitation.person != org.employee and User.objects.get(email=future).pk == invitation.person.pk
+
+
+def test_a_verified_change_replaces_the_address_and_tells_the_old_one(org, mailoutbox):
+    import re
+
+    secret = enrol(org.director)  # two-factor accounts may change their address too
+    old, new = org.director.email, "direktor.ny@test.example"
+    director = browser()
+    real_login(director, old, secret=secret)
+    post(director, reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert post(director, "/konto/email/", {"action_add": "", "email": new}).status_code == 302
+    org.director.refresh_from_db()
+    assert org.director.email == old  # not before the link is followed
+    link = re.search(r"/konto/confirm-email/[^/\s]+/", next(m.body for m in mailoutbox if new in m.to)).group(0)
+    assert post(director, link, {}).status_code == 302
+    org.director.refresh_from_db()
+    assert org.director.email == new
+    assert any(old in m.to and new in m.body for m in mailoutbox)  # the old address is told
 
 
 def test_single_sign_on_ignores_an_address_someone_added_but_never_verified(org):
