@@ -4,6 +4,7 @@ token from the cookie, the admin's own forms. Each test failed on main before th
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import subprocess
@@ -268,53 +269,101 @@ def test_wrong_passwords_from_elsewhere_do_not_lock_out_the_owner(org):
     assert real_login(owner, org.leader.email).status_code == 302
 
 
-def test_no_token_reaches_the_application_log(org, caplog, mailoutbox):
+def _issued_tokens(org, mailoutbox) -> list[str]:
+    """An invitation, a password reset link and a calendar feed: the tokens this run issues."""
+    import re
+
     from accounts.models import Invitation
+
+    _invitation, invitation = Invitation.issue(person=org.nobody, invited_by=org.admin)
+    post(browser(), reverse("account_reset_password"), {"email": org.leader.email})
+    reset = re.search(r"/konto/password/reset/key/([^/\s]+)/", mailoutbox[-1].body).group(1)
+    member = browser()
+    real_login(member, org.member.email)
+    post(member, reverse("meetings:calendar"), {"form": "feed"})
+    feed = re.search(r"/moeder/kalender/abonnement/([^/\s\"<]+)\.ics", member.get(reverse("meetings:calendar")).text)
+    assert feed is not None
+    return [invitation, reset, feed.group(1)]
+
+
+def _token_paths(tokens: list[str]) -> list[str]:
+    invitation, reset, feed = tokens
+    return [
+        f"/konto/invitation/{invitation}/",
+        f"/konto/invitation/{invitation}x/",  # a 404: django.request logs the path
+        f"/konto/password/reset/key/{reset}/",
+        f"/moeder/kalender/abonnement/{feed}.ics",
+        f"/moeder/kalender/abonnement/{feed}x.ics",
+    ]
+
+
+def test_no_token_reaches_the_application_log(org, mailoutbox):
+    import io
+
     from samspil.redact import RedactTokensFilter
 
-    _invitation, token = Invitation.issue(person=org.nobody, invited_by=org.admin)
-    handler_filter = RedactTokensFilter()
-    records = []
-
-    class Collect(logging.Handler):
-        def emit(self, record):
-            records.append(self.format(record))
-
-    handler = Collect()
-    handler.addFilter(handler_filter)
-    logging.getLogger().addHandler(handler)
+    tokens = _issued_tokens(org, mailoutbox)
+    # The handler settings.LOGGING configures, writing to a buffer for this test.
+    console = next(
+        handler
+        for handler in logging.getLogger().handlers
+        if any(isinstance(f, RedactTokensFilter) for f in handler.filters)
+    )
+    buffer = io.StringIO()
+    previous = console.setStream(buffer)
     try:
-        browser().get(f"/konto/invitation/{token}x/")  # 404: django.request logs the path
-        browser().get(f"/moeder/kalender/abonnement/{token}.ics")
+        for path in _token_paths(tokens):
+            browser().get(path)
     finally:
-        logging.getLogger().removeHandler(handler)
-    assert records and not [line for line in records if token in line]
-    assert any("[redacted]" in line for line in records)
+        console.setStream(previous)
+    log = buffer.getvalue()
+    assert "[redacted]" in log
+    assert not [token for token in tokens if token in log]
 
 
-def test_the_gunicorn_access_log_redacts_tokens():
-    import importlib.util
+def test_no_token_reaches_gunicorns_access_log(transactional_db, org, mailoutbox, tmp_path):
+    """A real gunicorn with the project's config serves the token links; its access log
+    (with the referer, which carries the previous page's address) never shows a token."""
+    import time
+    import urllib.error
+    import urllib.request
 
-    spec = importlib.util.spec_from_file_location("gconf", ROOT / "samspil" / "gunicorn.conf.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    from gunicorn.config import Config
+    from django.conf import settings
 
-    logger = module.RedactingLogger(Config())
-    token = "s3cr3t-TOKEN-value"
+    from tests.conftest import free_port
 
-    class Request:
-        method, path, query, version, uri = "GET", f"/konto/invitation/{token}/", "", (1, 1), ""
-        headers = [("REFERER", f"https://x/konto/password/reset/key/1-{token}/")]
-
-    class Response:
-        status, sent, headers, response_length = "200 OK", 10, [], 10
-
-    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/konto/invitation/{token}/", "SERVER_PROTOCOL": "HTTP/1.1"}
-    import datetime as dt
-
-    atoms = logger.atoms(Response(), Request(), environ, dt.timedelta(seconds=0))
-    assert token not in repr(atoms), [key for key, value in atoms.items() if token in str(value)]
+    tokens = _issued_tokens(org, mailoutbox)
+    db = settings.DATABASES["default"]
+    port = free_port()
+    access_log = tmp_path / "access.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "SAMSPIL_TESTING": "1",
+    }
+    command = [sys.executable, "-m", "gunicorn", "samspil.wsgi:application", "-c", "samspil/gunicorn.conf.py"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", str(access_log)]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    paths = _token_paths(tokens)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10)
+                break
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        for path in paths:
+            referer = f"http://127.0.0.1:{port}{paths[0]}"
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Referer": referer})
+            with contextlib.suppress(urllib.error.HTTPError):
+                urllib.request.urlopen(request, timeout=30)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    log = access_log.read_text()
+    assert log.count("[redacted]") >= len(paths), log
+    assert not [token for token in tokens if token in log]
 
 
 @pytest.mark.parametrize(
