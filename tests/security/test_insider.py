@@ -417,3 +417,24 @@ def test_the_sessions_page_reads_at_every_width_without_axe_findings(page, width
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.screenshot(path=f"/tmp/sec-accounts-sessions-{width}.png", full_page=True)
+
+
+def test_the_migration_encrypts_clear_secrets_and_decrypts_them_on_the_way_back(org):
+    import importlib
+
+    from allauth.mfa.models import Authenticator
+    from django.apps import apps
+
+    from accounts.adapters import decrypt_secret
+
+    migration = importlib.import_module("accounts.migrations.0004_encrypt_mfa_secrets")
+    Authenticator.objects.create(user=org.admin, type="totp", data={"secret": "JBSWY3DPEHPK3PXP"})
+    Authenticator.objects.create(user=org.admin, type="recovery_codes", data={"seed": "ab12", "used_mask": 0})
+    migration.encrypt(apps, None)
+    rows = {row.type: row.data for row in Authenticator.objects.filter(user=org.admin)}
+    assert "JBSWY3DPEHPK3PXP" not in repr(rows) and decrypt_secret(rows["totp"]["secret"]) == "JBSWY3DPEHPK3PXP"
+    migration.encrypt(apps, None)  # twice is once
+    assert decrypt_secret(Authenticator.objects.get(user=org.admin, type="totp").data["secret"]) == "JBSWY3DPEHPK3PXP"
+    migration.decrypt(apps, None)
+    rows = {row.type: row.data for row in Authenticator.objects.filter(user=org.admin)}
+    assert rows == {"totp": {"secret": "JBSWY3DPEHPK3PXP"}, "recovery_codes": {"seed": "ab12", "used_mask": 0}}
