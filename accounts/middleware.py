@@ -69,7 +69,12 @@ def passed_second_factor(request) -> bool:
     allauth records every authentication step of the session; enrolling later, or a
     second factor passed in another session, leaves no record here.
     """
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
+    return any(
+        # Only the login's own step: a re-authentication later in the session (which allauth
+        # also records as "mfa") does not make a session from before enrolment a new login.
+        record.get("method") == "mfa" and not record.get("reauthenticated")
+        for record in get_authentication_records(request, request.user)
+    )
 
 
 def must_use_second_factor(user) -> bool:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from importlib import import_module
+
 from allauth.account.models import EmailAddress
 from allauth.account.utils import perform_login
 from allauth.account.views import EmailView
@@ -129,7 +131,14 @@ class VerifiedOnlyEmailView(EmailView):
 
 def my_sessions(request):
     """The person's signed-in sessions, and a button to end each (issue 14, point 4)."""
-    sessions = list(UserSession.objects.filter(user=request.user))
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    sessions = []
+    for session in UserSession.objects.filter(user=request.user):
+        # A session that expired without a logout leaves its row: it goes when seen.
+        if store.exists(session.session_key):
+            sessions.append(session)
+        else:
+            session.delete()
     return render(request, "accounts/sessions.html", {"sessions": sessions, "current": request.session.session_key})
 
 
