@@ -31,5 +31,4 @@ class RedactTokensFilter(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
-        # django.request attaches the request; its repr shows the path in tracebacks.
         return True
