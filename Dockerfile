@@ -22,4 +22,4 @@ RUN SECRET_KEY=build-only python manage.py compiletranslations \
 
 USER samspil
 EXPOSE 8000
-CMD ["gunicorn", "samspil.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-", "--max-requests", "2000", "--max-requests-jitter", "200"]
+CMD ["gunicorn", "samspil.wsgi:application", "-c", "samspil/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "2", "--max-requests", "2000", "--max-requests-jitter", "200"]

@@ -1,14 +1,41 @@
 from __future__ import annotations
 
+import base64
+import hashlib
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from samspil.cache import cache_available
+
+# Marks a value this adapter encrypted; anything else read back is refused, not trusted.
+ENCRYPTED_PREFIX = "fernet:"
+
+
+def _fernet():
+    from cryptography.fernet import Fernet
+
+    key = settings.MFA_ENCRYPTION_KEY
+    if not key:
+        # Derived, so an installation without the setting still never stores secrets in clear.
+        key = base64.urlsafe_b64encode(hashlib.sha256(f"samspil-mfa:{settings.SECRET_KEY}".encode()).digest())
+    return Fernet(key)
+
+
+def encrypt_secret(text: str) -> str:
+    return ENCRYPTED_PREFIX + _fernet().encrypt(text.encode()).decode()
+
+
+def decrypt_secret(value: str) -> str:
+    if not value.startswith(ENCRYPTED_PREFIX):
+        raise ValueError("a two-factor secret that was not encrypted")
+    return _fernet().decrypt(value[len(ENCRYPTED_PREFIX) :].encode()).decode()
 
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
@@ -40,6 +67,29 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         # host name the request happened to use.
         path = urlsplit(super().get_reset_password_from_key_url(key)).path
         return settings.SITE_URL + path
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Failed logins count per account *and* client address (issue 14, point 8).
+
+        allauth counts them per account alone, so five wrong passwords from anywhere locked
+        the real owner out too. The owner's own address keeps its own count; an address
+        trying many accounts meets the per-address limit (ACCOUNT_RATE_LIMITS).
+        """
+        from allauth.core.internal.ratelimit import get_ip
+
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{get_ip(request)}"
+
+
+def may_reset_password(user) -> bool:
+    """Password reset is for people who are in: an accepted invitation or a usable password.
+
+    Samspil is invitation only (issue 14, point 4): a person who was imported but never
+    invited, or whose invitation is still open, gets in by the invitation, not by a reset.
+    """
+    if not user.is_active:
+        return False
+    if not user.password.startswith(UNUSABLE_PASSWORD_PREFIX):
+        return True
+    return user.invitations.filter(accepted_at__isnull=False).exists()
 
 
 class KnownPeopleSocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -47,3 +97,29 @@ class KnownPeopleSocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         return False
+
+    def authenticate_by_email(self, sociallogin):
+        """Match the provider's verified addresses against the address Samspil knows each
+        person by (User.email), never against an address someone added and did not verify
+        (issue 14, point 1): allauth's own lookup also reads unverified EmailAddress rows."""
+        from .models import User
+
+        for address in sociallogin.email_addresses:
+            if not address.verified or not self.can_authenticate_by_email(sociallogin, address.email):
+                continue
+            user = User.objects.filter(email=address.email.strip().lower(), is_active=True).first()
+            if user is not None:
+                return user, address.email
+        return None
+
+
+class EncryptingMFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds are stored encrypted (issue 14, point 2), with a
+    key from the settings (MFA_ENCRYPTION_KEY), so the database alone — or the Django admin
+    of a superuser — does not hand out anyone's second factor."""
+
+    def encrypt(self, text: str) -> str:
+        return encrypt_secret(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return decrypt_secret(encrypted_text)

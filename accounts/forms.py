@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.forms import ResetPasswordForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -35,3 +36,15 @@ class AcceptInvitationForm(forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords are not the same."))
         return cleaned
+
+
+class InvitedOnlyResetPasswordForm(ResetPasswordForm):
+    """Password reset reaches only people who are in (issue 14, point 4), and matches only
+    the address Samspil knows them by, never an address someone added and did not verify."""
+
+    def clean_email(self) -> str:
+        from .adapters import may_reset_password
+
+        email = super().clean_email()
+        self.users = [user for user in self.users if user.email == email.lower() and may_reset_password(user)]
+        return email

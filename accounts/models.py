@@ -84,7 +84,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
+        deactivated = (
+            self.pk is not None
+            and not self.is_active
+            and type(self).objects.filter(pk=self.pk, is_active=True).exists()
+        )
         super().save(*args, **kwargs)
+        if deactivated:
+            from .services import person_deactivated
+
+            person_deactivated(self)
 
 
 def _hash_token(token: str) -> str:
@@ -145,7 +154,13 @@ class Invitation(models.Model):
 
     @classmethod
     def find_open(cls, token: str) -> Invitation | None:
-        return cls.objects.open().select_related("person").filter(token_hash=_hash_token(token)).first()
+        # A deactivated person's invitation is no way back in (issue 14, point 4).
+        return (
+            cls.objects.open()
+            .select_related("person")
+            .filter(token_hash=_hash_token(token), person__is_active=True)
+            .first()
+        )
 
     @property
     def status(self) -> str:
@@ -156,3 +171,25 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
+
+
+class UserSession(models.Model):
+    """A signed-in session of a person, so they can see and end their sessions and a
+    deactivation can end them all (issue 14, point 4). Django's session store cannot be
+    searched by person; this row is written at login and deleted at logout or ending."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("person")
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

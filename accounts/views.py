@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from importlib import import_module
+
+from allauth.account.models import EmailAddress
 from allauth.account.utils import perform_login
+from allauth.account.views import EmailView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -8,15 +12,15 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .forms import AcceptInvitationForm, InvitePersonForm
-from .models import Invitation
-from .services import invitation_accept, invitation_send, person_invite
+from .models import Invitation, UserSession
+from .services import invitation_accept, invitation_send, known_address_verified, person_invite, sessions_end
 
 User = get_user_model()
 
@@ -98,3 +102,61 @@ def invitation_resend(request, person_id: int):
         invitation_send(person=person, invited_by=request.user)
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": person.email})
     return redirect("accounts:invitations")
+
+
+class VerifiedOnlyEmailView(EmailView):
+    """allauth's email page, except that no address becomes the one Samspil knows a person
+    by before it is verified (issue 14, point 1).
+
+    allauth lets an unverified address be made primary while the account has no verified
+    one, and the primary address is what imports, invitations and single sign-on match on.
+    With ACCOUNT_CHANGE_EMAIL a new address replaces the old once its link is followed.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            known_address_verified(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if "action_primary" in request.POST:
+            address = EmailAddress.objects.filter(user=request.user, email=request.POST.get("email", "")).first()
+            if address is None or not address.verified:
+                messages.error(
+                    request, _("Only a verified address can be your address. Follow the link we sent to it.")
+                )
+                return render(request, self.template_name, self.get_context_data(), status=400)
+        return super().post(request, *args, **kwargs)
+
+
+def my_sessions(request):
+    """The person's signed-in sessions, and a button to end each (issue 14, point 4)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    sessions = []
+    for session in UserSession.objects.filter(user=request.user):
+        # A session that expired without a logout leaves its row: it goes when seen.
+        if store.exists(session.session_key):
+            sessions.append(session)
+        else:
+            session.delete()
+    return render(request, "accounts/sessions.html", {"sessions": sessions, "current": request.session.session_key})
+
+
+@require_POST
+def my_session_end(request, pk: int):
+    session = UserSession.objects.filter(user=request.user, pk=pk).first()
+    if session is None:
+        raise Http404
+    if session.session_key == request.session.session_key:
+        messages.error(request, _("This is the session you are using. Log out to end it."))
+    else:
+        sessions_end(user=request.user, only=session.pk)
+        messages.success(request, _("The session has ended."))
+    return redirect("accounts:sessions")
+
+
+@require_POST
+def my_sessions_end_others(request):
+    ended = sessions_end(user=request.user, keep=request.session.session_key)
+    messages.success(request, _("%(n)s other sessions ended.") % {"n": ended})
+    return redirect("accounts:sessions")

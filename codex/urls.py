@@ -16,8 +16,7 @@ urlpatterns = [
     path("selvevaluering/udvalg/<slug:slug>/", views.evaluation_committee, name="evaluation_committee"),
     path("selvevaluering/virksomhed/<slug:slug>/", views.evaluation_workplace, name="evaluation_workplace"),
     path("offentlig/", views.public, name="public"),
-    # Administrator pages: under /kodeks/administration/, which requires two-factor
-    # authentication (settings.ADMINISTRATOR_PATH_PREFIXES).
+    # Administrator pages (administrators pass two-factor in every session: accounts/middleware.py).
     path("administration/", views.admin_index, name="admin"),
     path("administration/ny/", views.version_create, name="version_create"),
     path("administration/<int:pk>/rediger/", views.version_edit, name="version_edit"),

@@ -136,6 +136,19 @@ class VisitFilterForm(forms.Form):
         self.fields["kind"].choices = everything + [(k.slug, k.label) for k in WorkplaceKind.objects.all()]
         self.fields["centre"].choices = everything + list(Centre.objects.values_list("slug", "name"))
 
+    def _bounded(self, name: str):
+        # 9999-12-31 + one day overflowed into a 500 (issue 14, point 8).
+        value = self.cleaned_data.get(name)
+        if value is not None and not (dt.date(2000, 1, 1) <= value <= dt.date(2100, 12, 31)):
+            raise forms.ValidationError(_("Choose a date between 2000 and 2100."))
+        return value
+
+    def clean_date_from(self):
+        return self._bounded("date_from")
+
+    def clean_date_to(self):
+        return self._bounded("date_to")
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_to"] < cleaned["date_from"]:

@@ -457,7 +457,10 @@ def visit_times(request):
     now = timezone.now()
     for slot in page.object_list:
         slot.too_late = slot.starts_at - dt.timedelta(hours=slot.min_notice_hours) < now
-    return render(request, "meetings/visit_times.html", {"form": form, "page": page, "book_form": BookForm()})
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, "meetings/visit_times.html", {"form": form, "page": page, "book_form": BookForm()}, status=status
+    )
 
 
 def visit_book(request, pk: int):

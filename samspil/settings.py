@@ -89,6 +89,8 @@ if SAMSPIL_DEVTOOLS:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses a body over the limit (413) and PUT/PATCH/DELETE/TRACE (405) before any view.
+    "accounts.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL and other control characters in a query string or form: 400 (samspil/bounds.py).
     "samspil.bounds.ControlCharacterMiddleware",
@@ -106,7 +108,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "audit.context.AuditContextMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
-    "accounts.middleware.RequireAdministratorMFAMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
+    # Logged-in pages and personal downloads are never stored by browsers or proxies.
+    "accounts.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -212,7 +216,12 @@ SOCIALACCOUNT_ADAPTER = "accounts.adapters.KnownPeopleSocialAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# A new address counts only once the link sent to it is followed (issue 14, point 1):
+# "optional" sends the link without blocking logins, ACCOUNT_CHANGE_EMAIL keeps the old
+# address until the new one is verified, and the old address is told of the change.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # No "unknown account, sign up here" email: sign-up is by invitation only, so its link
 # would lead nowhere (the reset page still answers the same for any address).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
@@ -225,7 +234,14 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Samspil] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and urlparse(SITE_URL).scheme == "https" else "http"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_ADAPTER = "accounts.adapters.EncryptingMFAAdapter"
+# allauth refuses two-factor to an account with an unverified address (and an address to an
+# account with two-factor). Here an added address never counts before its link is followed
+# (ACCOUNT_CHANGE_EMAIL), so the guard protects nothing, and would stop a director with a
+# pending address change from enrolling as MFA_REQUIRED_ROLES demands.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = "Samspil"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_AUTO_SIGNUP = True
@@ -473,7 +489,18 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_SSL_REDIRECT)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
+# HTTPS is on when Samspil redirects to it itself, or when the proxy in front does
+# (BEHIND_PROXY=1 with SECURE_SSL_REDIRECT=0): secure cookies and HSTS follow HTTPS, not
+# who redirects (README, "Behind a proxy").
+HTTPS_ONLY = env_bool(
+    "HTTPS_ONLY", SECURE_SSL_REDIRECT or (env_bool("BEHIND_PROXY") and bool(os.environ.get("SECRET_KEY")))
+)
+if HTTPS_ONLY and not SECURE_SSL_REDIRECT:
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # The proxy answers plain HTTP with its own redirect, so Django's is not needed.
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS_ONLY
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -485,6 +512,25 @@ if SESSION_COOKIE_SECURE:
     LANGUAGE_COOKIE_SECURE = True
     LANGUAGE_COOKIE_NAME = "__Host-django_language"
     LANGUAGE_COOKIE_HTTPONLY = True
+
+# --- Security against an insider (issue 14): two-factor, sessions, limits, logs ------------
+# People with these roles must use two-factor, and every session of theirs must have passed
+# it in this login (accounts/middleware.py). Administrators always must, whatever this says.
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "administrator,director,centre_head,committee_chair")
+# TOTP secrets and recovery seeds are stored encrypted with this key (Fernet, 32 url-safe
+# base64 bytes; `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
+# Empty: derived from SECRET_KEY. Changing it makes every enrolled person enrol again.
+MFA_ENCRYPTION_KEY = os.environ.get("MFA_ENCRYPTION_KEY", "")
+# A request body larger than this is refused with 413 before anything reads it (the largest
+# legitimate upload, an import file, plus the form around it).
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(12 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+# Failed logins are counted per account *and* address (accounts/adapters.py), so an attacker
+# elsewhere cannot lock the real owner out; 10 a minute per address whatever the account.
+ACCOUNT_LOGIN_FAILED_PER_ACCOUNT_AND_IP = "5/5m/key"
+# Password reset only for people who are in: an accepted invitation or a usable password.
+ACCOUNT_FORMS = {"reset_password": "accounts.forms.InvitedOnlyResetPasswordForm"}
+ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{ACCOUNT_LOGIN_FAILED_PER_ACCOUNT_AND_IP}"}
 
 _sso_origins = (
     [f"{urlparse(os.environ['OIDC_SERVER_URL']).scheme}://{urlparse(os.environ['OIDC_SERVER_URL']).netloc}"]
@@ -517,9 +563,12 @@ LOGGING = {
         "json": {"()": "samspil.logformat.JsonFormatter"},
     },
     # LOG_FORMAT=json: one JSON object per line with the request id (samspil/logformat.py).
+    # No invitation, feed, confirmation or reset token in any log line (samspil/redact.py).
+    "filters": {"redact_tokens": {"()": "samspil.redact.RedactTokensFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
+            "filters": ["redact_tokens"],
             "formatter": "json" if os.environ.get("LOG_FORMAT", "plain") == "json" else "plain",
         }
     },
@@ -572,8 +621,6 @@ CODEX_CHAIN_KEY = (
     or hmac.new(SECRET_KEY.encode(), b"samspil.codex.chain-key", hashlib.sha256).hexdigest()
 )
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
-# Pages under these prefixes are for administrators, who must have two-factor enabled.
-ADMINISTRATOR_PATH_PREFIXES = ["/admin/", "/administration/", "/kodeks/administration/"]
 # Good stories: uploaded pictures are refused above these limits and stored at most this wide.
 STORIES_PICTURE_MAX_BYTES = int(os.environ.get("STORIES_PICTURE_MAX_BYTES", str(8 * 1024 * 1024)))
 STORIES_PICTURE_MAX_PIXELS = int(os.environ.get("STORIES_PICTURE_MAX_PIXELS", "40000000"))

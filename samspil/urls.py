@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts import views as accounts_views
 from portal import views as portal_views
 
 # The admin login goes through allauth, so its rate limits and two-factor step apply.
@@ -15,6 +16,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    # Before allauth's own page at the same address: no unverified primary address (issue 14).
+    path("konto/email/", accounts_views.VerifiedOnlyEmailView.as_view(), name="account_email"),
     path("konto/", include("allauth.urls")),
     path("", include("organisation.urls")),
     path("moeder/", include("meetings.urls")),

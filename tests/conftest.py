@@ -87,6 +87,53 @@ def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+def mark_second_factor(session, user) -> None:
+    """Record in `session` that `user` passed password and second factor in this login, as
+    allauth's own login flow does (allauth.account.internal.flows.login.record_authentication)."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+
+    now = time.time()
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now},
+        {"method": "mfa", "type": "totp", "at": now},
+    ]
+
+
+def without_second_factor(client):
+    """The client's session as if its login never passed the second factor (tests of refusal)."""
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": time.time()}]
+    session.save()
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """force_login (and Client.login) stand for a complete login: password and, for the roles
+    that must use it, the second factor (accounts/middleware.py). Without this every test of
+    an administrator, director, chair or centre head would first have to enrol and log in
+    through the two-factor step. Tests of the refusal use `without_second_factor(client)`;
+    tests/security/ logs in through the real forms instead.
+    """
+    from django.test import Client
+
+    original = Client._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        mark_second_factor(session, user)
+        session.save()
+
+    monkeypatch.setattr(Client, "_login", _login)
+
+
 @pytest.fixture
 def postgres(db):
     from django.db import connection
@@ -280,12 +327,44 @@ def page(chromium, live_server):
     assert not dialogs, f"a page opened a script dialog: {dialogs}"
 
 
+def _enrol_for_browser_login(email: str) -> str | None:
+    """A person whose role must use two-factor (accounts/middleware.py) and who has not
+    enrolled is enrolled here, so the browser login can pass the second step; returns the
+    secret. A test that enrolled the person itself handles the second step itself (None)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from accounts.middleware import must_use_second_factor
+    from accounts.models import User
+
+    user = User.objects.filter(email=email.lower()).first()
+    if user is None or not must_use_second_factor(user):
+        return None
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        return None
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
 def login(page, email: str, password: str = factories.PASSWORD) -> None:
+    """Log in through the real form; the roles that must use two-factor pass its step too."""
+    secret = _enrol_for_browser_login(email)
     page.goto(page.base_url + "/konto/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.click("form[action$='/konto/login/'] button[type=submit]")
     page.wait_for_load_state("networkidle")
+    if secret is not None and "/konto/2fa/authenticate/" in page.url:
+        page.fill("input[name=code]", totp_code(secret))
+        page.click("form button[type=submit]")
+        page.wait_for_load_state("networkidle")
 
 
 AXE_JS = (ROOT / "tests" / "vendor" / "axe.min.js").read_text()

@@ -137,7 +137,38 @@ def test_access(row: Row, org, client_for):
             transaction.set_rollback(True)
         if failure:
             failures.append(failure)
+    with transaction.atomic():
+        failure = _check_admin_without_second_factor(row, org, client_for)
+        transaction.set_rollback(True)
+    if failure:
+        failures.append(failure)
     assert not failures, "\n".join(failures)
+
+
+def _check_admin_without_second_factor(row: Row, org, client_for) -> str:
+    """The role "administrator whose session has not passed two-factor" (issue 14, point 3):
+    no administrator power — wherever the row's administrator gets more than a person with
+    no role, this session is refused or sent to enrol / log in, and a POST changes nothing;
+    elsewhere it gets what a person with no role gets."""
+    from tests.conftest import without_second_factor
+
+    extra = row.setup(org) if row.setup else {}
+    url = reverse(row.name, kwargs={**_value(row.kwargs, org), **extra})
+    client = without_second_factor(client_for(org.admin))
+    power = row.expected("admin") != row.expected("nobody")
+    fingerprint = _fingerprint() if row.method == "POST" and power else None
+    response = client.get(url) if row.method == "GET" else client.post(url, _value(row.data, org))
+    status, location = response.status_code, response.get("Location", "")
+    sent_away = status == 302 and location.startswith((reverse("mfa_activate_totp"), reverse("account_login")))
+    if power and not (sent_away or status >= 400):
+        return f"admin without two-factor: an administrator power answered {status} {location}"
+    if not power and not sent_away:
+        expected = row.expected("nobody")
+        if isinstance(expected, int) and status != expected:
+            return f"admin without two-factor: expected {expected} (as nobody), got {status}"
+    if fingerprint is not None and (changed := _changed(fingerprint, _fingerprint())):
+        return f"admin without two-factor: the POST changed {changed}"
+    return ""
 
 
 def _check(row: Row, role: str, org, client_for) -> str:
@@ -306,7 +337,8 @@ def _admin_expected(kind: str, model, model_admin, sample, request) -> tuple[int
         return 302, "change/"  # the old-style object URL redirects to the change page
     allowed = {
         "change": may_view,
-        "password": model_admin.has_change_permission(request, sample),
+        # Nobody sets a password in the admin (issue 14, point 2): always refused.
+        "password": False,
         "delete": model_admin.has_delete_permission(request, sample),
         "history": True,  # the history view says "no such object" before it checks rights
     }[kind]
@@ -353,8 +385,12 @@ def test_admin_access(prefix, org, client_for, admin_with_two_factor, rf):
     request = rf.get("/admin/")
     request.user = admin_with_two_factor
     enrol = reverse("mfa_activate_totp")
+    from tests.conftest import without_second_factor
+
     admin_client = client_for(admin_with_two_factor)
     clients = {role: client_for(user) for role, user in org.roles.items()}
+    # The cast's administrator has not enrolled, and their session passed no second factor.
+    clients["admin"] = without_second_factor(clients["admin"])
     failures = []
     for row_prefix, route, kind in _admin_patterns():
         if row_prefix != prefix:

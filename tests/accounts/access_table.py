@@ -3,7 +3,7 @@ from tests.access import LOGIN, REDIRECT, Row, everyone
 ROWS = [
     # An unknown token: the page says the invitation cannot be used, to anyone.
     Row("accounts:invitation_accept", kwargs={"token": "not-a-token"}, anonymous=404, others=404),
-    Row("accounts:invitations", expect={"admin": 302}, others=403),
+    Row("accounts:invitations", expect={"admin": 200}, others=403),
     Row(
         "accounts:invitation_resend",
         method="POST",
@@ -17,7 +17,24 @@ ROWS += [
     Row("accounts:my_data", expect=everyone(200)),
     Row("accounts:my_data_download", expect=everyone(200)),
     Row("accounts:privacy", anonymous=200, expect=everyone(200)),
+    # Each person's own sessions (issue 14, point 4): another person's session is not found.
+    Row("accounts:sessions", expect=everyone(200)),
+    Row(
+        "accounts:session_end",
+        method="POST",
+        kwargs=lambda o: {"pk": _someone_elses_session(o)},
+        expect=everyone(404),
+    ),
+    Row("accounts:sessions_end_others", method="POST", expect=everyone(REDIRECT)),
 ]
+
+
+def _someone_elses_session(org) -> int:
+    from accounts.models import UserSession
+    from tests.factories import UserFactory
+
+    return UserSession.objects.create(user=UserFactory(), session_key="x" * 40).pk
+
 
 # allauth's pages (and Django's language switch) are about the person asking, never about
 # another person's object, so every signed-in role gets the same answer.
@@ -56,6 +73,14 @@ ROWS += [
     Row("mfa_view_recovery_codes", expect=everyone(404)),
     Row("mfa_generate_recovery_codes", expect=everyone(REDIRECT)),
     Row("mfa_download_recovery_codes", expect=everyone(404)),
+    # Passkeys (allauth WebAuthn) as a second factor and for login (issue 14, point 3).
+    Row("mfa_list_webauthn", expect=everyone(200)),
+    Row("mfa_add_webauthn", expect=everyone(REDIRECT)),  # after the password again
+    Row("mfa_reauthenticate_webauthn", expect=everyone(REDIRECT)),
+    Row("mfa_login_webauthn", anonymous=LOGIN, expect=everyone(REDIRECT)),  # a POST from the login page
+    # The password again first, before the key is even looked up.
+    Row("mfa_remove_webauthn", kwargs={"pk": 999999}, expect=everyone(REDIRECT)),
+    Row("mfa_edit_webauthn", kwargs={"pk": 999999}, expect=everyone(REDIRECT)),
     Row("socialaccount_login_cancelled", anonymous=200, expect=everyone(200)),
     Row("socialaccount_login_error", expect=everyone(401)),
     Row("socialaccount_signup", expect=everyone(LOGIN)),

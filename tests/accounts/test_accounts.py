@@ -95,9 +95,11 @@ def test_the_django_admin_login_goes_through_allauth(db):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-@pytest.mark.parametrize("path", ["/administration/", "/admin/", "/administration/import/"])
+@pytest.mark.parametrize("path", ["/administration/", "/admin/", "/administration/import/", "/"])
 def test_an_administrator_without_two_factor_must_enrol_first(org, client_for, path):
-    response = client_for(org.admin).get(path)
+    from tests.conftest import without_second_factor
+
+    response = without_second_factor(client_for(org.admin)).get(path)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
 
@@ -109,7 +111,9 @@ def test_an_administrator_with_two_factor_reaches_the_administration(org, client
 
 
 def test_enrolment_and_logout_stay_reachable_for_an_administrator_without_two_factor(org, client_for):
-    admin = client_for(org.admin)
+    from tests.conftest import without_second_factor
+
+    admin = without_second_factor(client_for(org.admin))
     # allauth asks for the password again before security settings change; that page and
     # the enrolment page answer, rather than bouncing back to the enrolment redirect.
     response = admin.get(reverse("mfa_activate_totp"), follow=True)

@@ -58,6 +58,7 @@ NOT_PAGES = {
 # sweep within its time.
 SAME_FOR_EVERY_ROLE = {
     "accounts:privacy",
+    "accounts:sessions",
     "account_email",
     "account_change_password",
     "account_reset_password",
