@@ -22,6 +22,7 @@ urlpatterns = [
     path("kodeks/", include("codex.urls")),
     path("gode-historier/", include("stories.urls")),
     path("daekning/", include("coverage.urls")),
+    path("sager/", include("cases.urls")),
     path("", include("portal.urls")),
 ]
 
