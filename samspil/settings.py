@@ -70,6 +70,7 @@ SAMSPIL_APPS = [
     "audit",
     "accounts",
     "organisation",
+    "outbox",
     "meetings",
     "agreements",
     "codex",
@@ -349,6 +350,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The schedule lives here, under version control. Run exactly one beat process.
 CELERY_BEAT_SCHEDULE: dict = {
+    # The one outbox: queue batches for every email that may be sent now (outbox/tasks.py).
+    "outbox-scan": {
+        "task": "outbox.tasks.scan",
+        "schedule": timedelta(seconds=int(os.environ.get("OUTBOX_SCAN_SECONDS", "20"))),
+        "options": {"expires": 15},
+    },
     "accounts-purge-expired-personal-data": {
         "task": "accounts.tasks.purge_expired_personal_data",
         "schedule": timedelta(days=1),
@@ -406,6 +413,33 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # How often people who have not signed the current code of conduct are reminded.
 CODEX_REMINDER_INTERVAL = timedelta(days=int(os.environ.get("CODEX_REMINDER_INTERVAL_DAYS", "14")))
+
+# --- The outbox: every email Samspil sends (outbox/services.py) -----------------------
+# A claim not renewed for this long belongs to a worker that died: the next scan takes it.
+# (MEETING_MAIL_CLAIM_TIMEOUT_SECONDS, the old name, still works.)
+OUTBOX_CLAIM_SECONDS = int(
+    os.environ.get("OUTBOX_CLAIM_SECONDS", os.environ.get("MEETING_MAIL_CLAIM_TIMEOUT_SECONDS", "45"))
+)
+# The beat's scan: how often it looks for what may be sent (new, due, retries, expired claims).
+OUTBOX_SCAN_SECONDS = int(os.environ.get("OUTBOX_SCAN_SECONDS", "20"))
+# One batch: at most this many emails over one SMTP connection, for at most this long
+# (well inside Celery's time limit, also on SQLite with the filesystem broker).
+OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "200"))
+OUTBOX_BATCH_SECONDS = int(os.environ.get("OUTBOX_BATCH_SECONDS", "60"))
+# Rows claimed at a time within a batch: what a killed worker strands for a claim's length.
+OUTBOX_CLAIM_CHUNK = int(os.environ.get("OUTBOX_CLAIM_CHUNK", "20"))
+# Batches one scan queues at most (the workers' concurrency is a good value).
+OUTBOX_PARALLEL_BATCHES = int(os.environ.get("OUTBOX_PARALLEL_BATCHES", "4"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", os.environ.get("MEETING_MAIL_MAX_ATTEMPTS", "8")))
+# Tests only: wait this long before each send, so a test can kill a worker mid-batch.
+OUTBOX_SEND_DELAY_SECONDS = (
+    float(os.environ.get("OUTBOX_SEND_DELAY_SECONDS", os.environ.get("MEETING_MAIL_SEND_DELAY_SECONDS", "0")))
+    if TESTING
+    else 0.0
+)
+# The old names, for code and configuration written against them.
+MEETING_MAIL_CLAIM_TIMEOUT = timedelta(seconds=OUTBOX_CLAIM_SECONDS)
+MEETING_MAIL_MAX_ATTEMPTS = OUTBOX_MAX_ATTEMPTS
 
 # --- Security --------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
@@ -522,12 +556,6 @@ MEETING_FEED_ALARMS = [timedelta(days=1), timedelta(hours=1)]
 MEETING_FEED_PAST_DAYS = 90
 # A built feed is served from the cache this long (0: off).
 MEETING_FEED_CACHE_SECONDS = int(os.environ.get("MEETING_FEED_CACHE_SECONDS", "300"))
-# A claimed email without sent_at is taken again after this long: longer than
-# CELERY_TASK_TIME_LIMIT, so only a dead worker's claim can be this old.
-MEETING_MAIL_CLAIM_TIMEOUT = timedelta(seconds=int(os.environ.get("MEETING_MAIL_CLAIM_TIMEOUT_SECONDS", "900")))
-MEETING_MAIL_MAX_ATTEMPTS = int(os.environ.get("MEETING_MAIL_MAX_ATTEMPTS", "8"))
-# Tests only: wait this long before each send, so a test can kill a worker mid-batch.
-MEETING_MAIL_SEND_DELAY_SECONDS = float(os.environ.get("MEETING_MAIL_SEND_DELAY_SECONDS", "0")) if TESTING else 0.0
 # Coverage: contacts a year each workplace should have, and when a contact is "due soon"
 # (months since the last one, at a target of 1 a year). The monthly digest can also nudge
 # each committee's chair about their own workplaces below the target.
