@@ -49,7 +49,7 @@ format: venv
 
 ## makemessages: refresh the .po files after changing strings. The foundation's strings
 ## live in locale/; each capability app keeps its own in <app>/locale/.
-APPS_WITH_LOCALE := meetings agreements codex stories coverage
+APPS_WITH_LOCALE := meetings agreements codex stories coverage cases
 makemessages: venv
 	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=var --ignore=tests --ignore=static \
 	  $(foreach app,$(APPS_WITH_LOCALE),--ignore=$(app)/*)
