@@ -148,7 +148,7 @@ def case_action(request, pk: int, action: str):
         raise Http404
     case = get_case_for_user(request.user, pk, write=True)
     try:
-        SIMPLE_ACTIONS[action](case=case, by=request.user)
+        case = SIMPLE_ACTIONS[action](case=case, by=request.user)
     except Conflict as error:
         messages.error(request, error.message)
         return render(request, "cases/detail.html", _case_context(request, error.current or case), status=409)

@@ -440,6 +440,7 @@ OUTBOX_SEND_DELAY_SECONDS = (
 # The old names, for code and configuration written against them.
 MEETING_MAIL_CLAIM_TIMEOUT = timedelta(seconds=OUTBOX_CLAIM_SECONDS)
 MEETING_MAIL_MAX_ATTEMPTS = OUTBOX_MAX_ATTEMPTS
+MEETING_MAIL_SEND_DELAY_SECONDS = OUTBOX_SEND_DELAY_SECONDS  # meetings/delivery.py reads it (cases merge)
 
 # --- Security --------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None

@@ -43,10 +43,10 @@ def make_case(org, status: str = Case.Status.IN_HEARING, *, meeting=None, workpl
         return case
     for hearing in case.hearings.all():
         services.hearing_submit(hearing=hearing, answer=ANSWER, version=hearing.version, by=org.leader)
-    services.case_mark_ready(case=case, by=by)
+    case = services.case_mark_ready(case=case, by=by)
     if status == Case.Status.READY:
         return Case.objects.get(pk=case.pk)
-    services.case_mark_treated(case=case, by=by)
+    case = services.case_mark_treated(case=case, by=by)
     if status == Case.Status.TREATED:
         return Case.objects.get(pk=case.pk)
     services.case_decide(case=case, by=by, decision_text="Udvalget godkender sammenlægningen.")
