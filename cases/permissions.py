@@ -184,3 +184,22 @@ def get_hearing_for_user(user, pk: int, *, write: bool = False, perm: str = "cas
     if write and not has_perm(user, perm, hearing):
         raise PermissionDenied
     return hearing
+
+
+def get_hearing_for_chair(user, pk: int) -> Hearing:
+    """The chair decides a request to speak from the case page: the hearing is reached
+    through the case's rule (its draft answer stays the workplace's), stranger → 404,
+    a reader of the case who is not the chair → 403."""
+    from django.core.exceptions import PermissionDenied
+
+    hearing = get_object_or_404(
+        Hearing.objects.select_related("case__committee", "case__meeting", "workplace").prefetch_related(
+            "case__workplaces"
+        ),
+        pk=pk,
+    )
+    if not has_perm(user, "cases.view_case", hearing.case):
+        raise Http404
+    if not has_perm(user, "cases.decide_speaking", hearing):
+        raise PermissionDenied
+    return hearing

@@ -32,7 +32,7 @@ from .forms import (
     SpeakingDecisionForm,
 )
 from .models import Case, Hearing
-from .permissions import get_case_for_user, get_hearing_for_user, has_perm
+from .permissions import cases_visible_to, get_case_for_user, get_hearing_for_chair, get_hearing_for_user, has_perm
 from .workflows import CASE_WORKFLOW
 
 logger = logging.getLogger(__name__)
@@ -118,6 +118,7 @@ def _case_context(request, case: Case, **bound) -> dict:
         hearing.state_now = hearing.state(today)
         hearing.may_decide = has_perm(user, "cases.decide_speaking", hearing)
         hearing.may_open = hearing.workplace_id in roles_of(user).led_workplace_ids
+        hearing.decision_form = bound.get("speaking_errors", {}).get(hearing.pk)
     return {
         "case": case,
         "hearings": hearings,
@@ -128,7 +129,6 @@ def _case_context(request, case: Case, **bound) -> dict:
         "override_form": bound.get("override_form") or OverrideForm(),
         "decision_form": bound.get("decision_form") or DecisionForm(),
         "speaking_form": SpeakingDecisionForm(),
-        "speaking_errors": bound.get("speaking_errors", {}),
     }
 
 
@@ -211,7 +211,8 @@ def meeting_agenda(request, pk: int):
     if meeting.committee_id is None:
         raise Http404
     cases = selectors.meeting_cases(meeting)
-    visible = {c.pk for c in selectors.case_list(request.user).filter(meeting=meeting).only("pk")}
+    # The same rule as the case page: a draft is the secretariat's and the chair's.
+    visible = set(cases_visible_to(request.user).filter(meeting=meeting).values_list("pk", flat=True))
     cases = [case for case in cases if case.pk in visible]
     roles = roles_of(request.user)
     return render(
@@ -406,7 +407,7 @@ def _hearing_context_may_ask(user, hearing: Hearing) -> bool:
 def speak_decide(request, pk: int, decision: str):
     if decision not in ("accept", "decline"):
         raise Http404
-    hearing = get_hearing_for_user(request.user, pk, write=True, perm="cases.decide_speaking")
+    hearing = get_hearing_for_chair(request.user, pk)
     form = SpeakingDecisionForm(request.POST)
     if form.is_valid():
         try:
