@@ -82,7 +82,11 @@ class CaseForm(forms.ModelForm):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
-        label=_("The workplace's answer"), required=False, widget=forms.Textarea(attrs={"rows": 12}), max_length=50000
+        label=_("The workplace's answer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=50000,
+        strip=False,  # verbatim: the frozen text and its hash are exactly what was typed
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -130,9 +130,16 @@ def case_decide(*, case: Case, by, decision_text: str, answers_used: str = "") -
 # --- Hearings ------------------------------------------------------------------------------
 
 
+def _lines(text: str) -> str:
+    """Browsers send line breaks as CRLF; the frozen text and its hash use LF, so the same
+    words give the same SHA-256 whatever browser or system sent them."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def hearing_save_answer(*, hearing: Hearing, answer: str, version: int) -> Hearing:
     """Autosave: write the draft only if nobody saved since `version` (no lost words:
     the loser gets `Conflict` with the current row and keeps their text in the form)."""
+    answer = _lines(answer)
     updated = Hearing.objects.filter(pk=hearing.pk, version=version, status=Hearing.Status.OPEN).update(
         answer=answer, version=F("version") + 1
     )
@@ -148,7 +155,7 @@ def hearing_submit(*, hearing: Hearing, answer: str, version: int, by) -> Hearin
     """Freeze the answer with its SHA-256. The text is stored exactly as submitted."""
     if not answer.strip():
         raise ServiceError(_("Write the answer, or say that the workplace has no comments."), field="answer")
-    return _close(hearing=hearing, version=version, by=by, status=Hearing.Status.ANSWERED, text=answer)
+    return _close(hearing=hearing, version=version, by=by, status=Hearing.Status.ANSWERED, text=_lines(answer))
 
 
 def hearing_no_comments(*, hearing: Hearing, by) -> Hearing:

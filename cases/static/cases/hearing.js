@@ -1,6 +1,5 @@
-// The hearing page: quote an employee's input into the answer (then autosave it), and ask
-// before the answer is frozen. Without JavaScript the input is still there to copy, and
-// submitting still works.
+// The hearing page: quote an employee's input into the answer, then autosave it. Without
+// JavaScript the input is still there to copy.
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -17,9 +16,5 @@
     answer.focus();
     answer.setSelectionRange(before.length + quote.length, before.length + quote.length);
     answer.form.dispatchEvent(new Event("quoted"));
-  });
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-confirm]");
-    if (button && !window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
   });
 })();
