@@ -87,8 +87,7 @@ def load(context: dict, *, stdout=None) -> None:
     accounts, committees, workplaces = context["accounts"], context["committees"], context["workplaces"]
     children, elderly = committees["born-og-unge"], committees["aeldre-og-sundhed"]
     admin, chair = accounts["administrator"], accounts["chair"]
-    school = workplaces["egeskovskolen"] if "egeskovskolen" in workplaces else None
-    school = school or next(w for w in workplaces.values() if w.name == "Egeskovskolen")
+    school = workplaces["egeskovskolen"]
     by_name = {w.name: w for w in workplaces.values()}
     leader = accounts["leader"]
 
@@ -115,7 +114,13 @@ def load(context: dict, *, stdout=None) -> None:
         leader,
         days_after=5,
     )
-    _answer(decided, by_name["Havbakkeskolen"], "Havbakkeskolen støtter forslaget uden yderligere bemærkninger.", _leader(by_name["Havbakkeskolen"]) or admin, days_after=9)
+    _answer(
+        decided,
+        by_name["Havbakkeskolen"],
+        "Havbakkeskolen støtter forslaget uden yderligere bemærkninger.",
+        _leader(by_name["Havbakkeskolen"]) or admin,
+        days_after=9,
+    )
     hearing = decided.hearings.get(workplace=school)
     services.hearing_ask_to_speak(
         hearing=hearing, presenter=fagleder, presenter_name="", presenter_title="Fagleder for indskolingen"
@@ -137,7 +142,12 @@ def load(context: dict, *, stdout=None) -> None:
         [by_name["Børnehuset Solsikken"], by_name["Troldehøjen"]],
         number="28.00.00-A00-4-26",
     )
-    _answer(treated, by_name["Børnehuset Solsikken"], "Vi ønsker, at begge huse beholder deres navn.", _leader(by_name["Børnehuset Solsikken"]) or admin)
+    _answer(
+        treated,
+        by_name["Børnehuset Solsikken"],
+        "Vi ønsker, at begge huse beholder deres navn.",
+        _leader(by_name["Børnehuset Solsikken"]) or admin,
+    )
     # The override: Troldehøjen did not answer in time, the budget deadline could not move.
     treated = services.case_override(
         case=treated,
@@ -195,15 +205,32 @@ def load(context: dict, *, stdout=None) -> None:
     organiser = elderly_chair.person if elderly_chair else admin
     homes = [w for w in workplaces.values() if elderly in w.committees.all()][:3]
     old = _meeting(elderly, organiser, 30, "Ældre- og Sundhedsudvalgets møde")
-    done = _register(old, admin, "Madordning på plejecentrene", "Et fælles produktionskøkken leverer maden.", homes[:2], number="29.09.00-A00-3-26")
+    done = _register(
+        old,
+        admin,
+        "Madordning på plejecentrene",
+        "Et fælles produktionskøkken leverer maden.",
+        homes[:2],
+        number="29.09.00-A00-3-26",
+    )
     for home in homes[:2]:
-        _answer(done, home, f"{home.name} ønsker, at beboerne fortsat kan vælge mellem to retter.", _leader(home) or admin, days_after=4)
+        _answer(
+            done,
+            home,
+            f"{home.name} ønsker, at beboerne fortsat kan vælge mellem to retter.",
+            _leader(home) or admin,
+            days_after=4,
+        )
     done = services.case_mark_ready(case=done, by=admin)
     done = services.case_mark_treated(case=done, by=admin)
-    services.case_decide(case=done, by=admin, decision_text="Udvalget godkender det fælles køkken med to retter dagligt.")
+    services.case_decide(
+        case=done, by=admin, decision_text="Udvalget godkender det fælles køkken med to retter dagligt."
+    )
     _into_the_past(Case.objects.get(pk=done.pk), old, days_ago=60)
     soon = _meeting(elderly, organiser, 25, "Ældre- og Sundhedsudvalgets møde")
-    _register(soon, admin, "Besøgstider i weekenden", "Faste besøgstider ophæves.", homes[1:3], number="29.09.00-A00-9-26")
+    _register(
+        soon, admin, "Besøgstider i weekenden", "Faste besøgstider ophæves.", homes[1:3], number="29.09.00-A00-9-26"
+    )
     _register(soon, admin, "Demensvenlige haver", "Forslag om sansehaver ved plejecentrene.", homes, open_hearing=False)
     if stdout:
         stdout.write(f"  {Case.objects.count()} committee cases, {Hearing.objects.count()} hearings")

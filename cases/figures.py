@@ -53,9 +53,20 @@ def export_csv(request):
             _("Spoke at the committee"),
         ]
     )
-    for level, rows in ((_("Workplace"), context["figures"]["workplaces"]), (_("Committee"), context["figures"]["committees"])):
+    for level, rows in (
+        (_("Workplace"), context["figures"]["workplaces"]),
+        (_("Committee"), context["figures"]["committees"]),
+    ):
         for row in rows:
-            values = [level, row.name, row.cases, _percent(row.heard_share), row.overrides, _days(row.median_days), row.spoke]
+            values = [
+                level,
+                row.name,
+                row.cases,
+                _percent(row.heard_share),
+                row.overrides,
+                _days(row.median_days),
+                row.spoke,
+            ]
             writer.writerow(["" if v is None else safe_cell(v) for v in values])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="hoeringer-{timezone.localdate().isoformat()}.csv"'

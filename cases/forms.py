@@ -59,9 +59,7 @@ class CaseForm(forms.ModelForm):
         roles = roles_of(user)
         meetings = Meeting.objects.active().upcoming().filter(committee__isnull=False).select_related("committee")
         if not roles.is_administrator:
-            meetings = meetings.filter(
-                committee_id__in=roles.secretary_committee_ids | roles.chaired_committee_ids
-            )
+            meetings = meetings.filter(committee_id__in=roles.secretary_committee_ids | roles.chaired_committee_ids)
         # A case is registered for a meeting within the coming year.
         horizon = timezone.now() + timezone.timedelta(days=366)
         self.fields["meeting"].queryset = meetings.filter(starts_at__lte=horizon).order_by("starts_at")
@@ -73,9 +71,7 @@ class CaseForm(forms.ModelForm):
         chosen = set(data.get("workplaces") or [])
         kinds, centres = data.get("kinds") or [], data.get("centres") or []
         if kinds or centres:
-            chosen |= set(
-                Workplace.objects.filter(is_active=True).filter(Q(kind__in=kinds) | Q(centre__in=centres))
-            )
+            chosen |= set(Workplace.objects.filter(is_active=True).filter(Q(kind__in=kinds) | Q(centre__in=centres)))
         data["all_workplaces"] = sorted(chosen, key=lambda w: w.name)
         return data
 
@@ -98,9 +94,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, workplace_id: int, exclude=(), **kwargs):
         super().__init__(*args, **kwargs)
-        staff = Membership.objects.current().filter(
-            workplace_id=workplace_id, role__in=[Role.EMPLOYEE, Role.UNION_REP]
-        )
+        staff = Membership.objects.current().filter(workplace_id=workplace_id, role__in=[Role.EMPLOYEE, Role.UNION_REP])
         self.fields["people"].queryset = (
             get_user_model()
             .objects.filter(pk__in=staff.values("person_id"), is_active=True)
@@ -160,4 +154,4 @@ class DecisionForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + list(Case.Status.choices))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Case.Status.choices])

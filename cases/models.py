@@ -37,7 +37,9 @@ class Case(models.Model):
         ORIENTATION = "orientation", _("orientation")
         DISCUSSION = "discussion", _("discussion")
 
-    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="cases", verbose_name=_("committee"))
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="cases", verbose_name=_("committee")
+    )
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="cases", verbose_name=_("committee meeting")
     )

@@ -180,14 +180,13 @@ def hearing_figures(*, scope, start: dt.date, end: dt.date) -> dict:
         "case__status",
         "case__override_at",
         "case__treated_at",
-        "status",
         "opened_at",
         "submitted_at",
         "speaking",
     )
     by_workplace: dict[int, FigureRow] = {}
     by_committee: dict[int, FigureRow] = {}
-    for case_id, wid, wname, wslug, cid, cname, cstatus, override_at, treated_at, status, opened, submitted, speaking in rows:
+    for case_id, wid, wname, wslug, cid, cname, cstatus, override_at, treated_at, opened, submitted, speaking in rows:
         for table, key, name, slug in ((by_workplace, wid, wname, wslug), (by_committee, cid, cname, str(cid))):
             row = table.get(key)
             if row is None:

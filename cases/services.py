@@ -242,7 +242,9 @@ def hearing_ask_to_speak(*, hearing: Hearing, presenter=None, presenter_name: st
     return Hearing.objects.select_related("case", "workplace", "presenter").get(pk=hearing.pk)
 
 
-def hearing_decide_speaking(*, hearing: Hearing, by, accept: bool, reason: str = "", minutes: int | None = None) -> Hearing:
+def hearing_decide_speaking(
+    *, hearing: Hearing, by, accept: bool, reason: str = "", minutes: int | None = None
+) -> Hearing:
     """The chair accepts (the presenter goes on the agenda item and is invited) or declines
     with a reason (the workplace is told why)."""
     reason = (reason or "").strip()
@@ -283,6 +285,8 @@ def _put_presenters_on_agenda(case: Case, minutes: int | None) -> None:
 
 
 def _leaders(workplace_id: int):
-    return Membership.objects.current().filter(workplace_id=workplace_id, role=Role.WORKPLACE_LEADER).select_related(
-        "person"
+    return (
+        Membership.objects.current()
+        .filter(workplace_id=workplace_id, role=Role.WORKPLACE_LEADER)
+        .select_related("person")
     )

@@ -45,7 +45,12 @@ def case_steps(user, roles) -> list[NextStep]:
                 "date": _date(hearing.deadline),
             }
             steps.append(
-                NextStep(text, reverse("cases:hearing", args=[hearing.pk]), 12 if hearing.deadline < today else 18, "chat-square-quote")
+                NextStep(
+                    text,
+                    reverse("cases:hearing", args=[hearing.pk]),
+                    12 if hearing.deadline < today else 18,
+                    "chat-square-quote",
+                )
             )
     if roles.staff_workplace_ids:
         for hearing in invited_hearings(user)[:5]:
@@ -81,7 +86,9 @@ def case_steps(user, roles) -> list[NextStep]:
             )
     secretariat = roles.secretary_committee_ids
     if roles.is_administrator or secretariat:
-        cases = Case.objects.filter(status=Case.Status.IN_HEARING, hearings__status=Hearing.Status.OPEN, hearings__deadline__lt=today)
+        cases = Case.objects.filter(
+            status=Case.Status.IN_HEARING, hearings__status=Hearing.Status.OPEN, hearings__deadline__lt=today
+        )
         if not roles.is_administrator:
             cases = cases.filter(committee_id__in=secretariat)
         for case in cases.distinct().order_by("meeting__starts_at").only("pk", "title")[:5]:

@@ -427,4 +427,6 @@ def speak_decide(request, pk: int, decision: str):
             messages.success(request, _("The workplace is told."))
             return redirect(hearing.case)
     errors = {hearing.pk: form}
-    return render(request, "cases/detail.html", _case_context(request, hearing.case, speaking_errors=errors), status=400)
+    return render(
+        request, "cases/detail.html", _case_context(request, hearing.case, speaking_errors=errors), status=400
+    )

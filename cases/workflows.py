@@ -26,9 +26,7 @@ def _no_open_hearing(case: Case) -> bool:
 CASE_WORKFLOW = Workflow(
     name="cases.case",
     transitions=[
-        Transition(
-            "open_hearing", (S.DRAFT,), S.IN_HEARING, allowed=is_case_secretariat, label=_("Open the hearing")
-        ),
+        Transition("open_hearing", (S.DRAFT,), S.IN_HEARING, allowed=is_case_secretariat, label=_("Open the hearing")),
         Transition(
             "mark_ready",
             (S.IN_HEARING,),
@@ -46,7 +44,9 @@ CASE_WORKFLOW = Workflow(
             when=lambda case: not _no_open_hearing(case),
             label=_("Go on without the open hearings"),
         ),
-        Transition("mark_treated", (S.READY,), S.TREATED, allowed=is_case_secretariat, label=_("Treated at the meeting")),
+        Transition(
+            "mark_treated", (S.READY,), S.TREATED, allowed=is_case_secretariat, label=_("Treated at the meeting")
+        ),
         Transition("decide", (S.TREATED,), S.DECIDED, allowed=is_case_secretariat, label=_("Record the decision")),
     ],
 )

@@ -8,7 +8,9 @@ from cases.models import Case, Hearing
 from tests.factories import UserFactory, grant
 from tests.meetings.helpers import meeting as make_meeting
 
-ANSWER = "Egeskovskolen støtter forslaget.\nVi beder om, at sammenlægningen først sker efter sommerferien – «trivsel» først."
+ANSWER = (
+    "Egeskovskolen støtter forslaget.\nVi beder om, at sammenlægningen først sker efter sommerferien – «trivsel» først."
+)
 
 
 def committee_meeting(org, *, days: float = 30):

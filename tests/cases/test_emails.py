@@ -121,7 +121,9 @@ def test_invitations_speaking_and_the_decision_reach_each_person_once(
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.hearing_ask_to_speak(hearing=hearing, presenter=fagleder, presenter_name="", presenter_title="Fagleder")
+        services.hearing_ask_to_speak(
+            hearing=hearing, presenter=fagleder, presenter_name="", presenter_title="Fagleder"
+        )
         services.hearing_decide_speaking(hearing=hearing, by=org.chair, accept=True, minutes=10)
     speaking = [m for m in mail.outbox if "foretræde" in m.subject]
     assert sorted(m.to[0] for m in speaking) == sorted([org.leader.email, fagleder.email])
@@ -129,10 +131,14 @@ def test_invitations_speaking_and_the_decision_reach_each_person_once(
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.hearing_submit(hearing=hearing, answer=ANSWER, version=Hearing.objects.get(pk=hearing.pk).version, by=org.leader)
+        services.hearing_submit(
+            hearing=hearing, answer=ANSWER, version=Hearing.objects.get(pk=hearing.pk).version, by=org.leader
+        )
         case = services.case_mark_ready(case=case, by=org.admin)
         case = services.case_mark_treated(case=case, by=org.admin)
-        services.case_decide(case=case, by=org.admin, decision_text="Godkendt.", answers_used="Tidspunktet blev flyttet.")
+        services.case_decide(
+            case=case, by=org.admin, decision_text="Godkendt.", answers_used="Tidspunktet blev flyttet."
+        )
     decided = [m for m in mail.outbox if m.subject.startswith("Besluttet")]
     assert sorted(m.to[0] for m in decided) == sorted([org.leader.email, org.union_rep.email])
     assert all("Tidspunktet blev flyttet." in m.body for m in decided)

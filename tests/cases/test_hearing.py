@@ -74,7 +74,10 @@ def test_no_comments_is_an_explicit_answer(org, client_for):
     assert client_for(org.leader).post(reverse("cases:no_comments", args=[hearing.pk])).status_code == 302
     hearing.refresh_from_db()
     assert hearing.status == Hearing.Status.NO_COMMENTS and hearing.submitted_by == org.leader
-    assert "hørt: ingen bemærkninger" in client_for(org.chair).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert (
+        "hørt: ingen bemærkninger"
+        in client_for(org.chair).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
 
 
 def test_a_draft_is_seen_by_the_leader_and_the_invited_only(org, client_for):
@@ -91,13 +94,17 @@ def test_a_draft_is_seen_by_the_leader_and_the_invited_only(org, client_for):
     assert page.status_code == 200 and "Hemmeligt udkast" in page.content.decode()
     response = client_for(org.employee).post(reverse("cases:contribute", args=[hearing.pk]), {"text": ""})
     assert response.status_code == 400 and "Feltet skal udfyldes." in response.content.decode()
-    response = client_for(org.employee).post(reverse("cases:contribute", args=[hearing.pk]), {"text": "Husk forældrene"})
+    response = client_for(org.employee).post(
+        reverse("cases:contribute", args=[hearing.pk]), {"text": "Husk forældrene"}
+    )
     assert response.status_code == 302
     assert Contribution.objects.get().author == org.employee
     leader_page = client_for(org.leader).get(url).content.decode()
     assert "Husk forældrene" in leader_page and "data-quote-source" in leader_page
     # The union representative was not invited: no draft, no input.
-    assert client_for(org.union_rep).post(reverse("cases:contribute", args=[hearing.pk]), {"text": "x"}).status_code == 404
+    assert (
+        client_for(org.union_rep).post(reverse("cases:contribute", args=[hearing.pk]), {"text": "x"}).status_code == 404
+    )
 
 
 def test_the_chair_accepts_the_fagleder_who_appears_on_the_agenda_and_is_invited(org, client_for):
@@ -158,7 +165,9 @@ def test_the_agenda_system_reads_json_with_its_token(org, client):
     data = response.json()
     assert data["title"] == case.title and data["status"] == "ready"
     assert data["hearings"][0]["answer"] == ANSWER and data["hearings"][0]["sha256"] == hearing_of(case).sha256
-    assert client.get(reverse("cases:api_case", args=[draft.pk]), HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 404
+    assert (
+        client.get(reverse("cases:api_case", args=[draft.pk]), HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 404
+    )
     # A new token for the same system stops the old one.
     make_token("eDoc dagsorden")
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
