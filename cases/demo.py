@@ -60,7 +60,9 @@ def _answer(case, workplace, text, leader, *, days_after: int = 6):
 
 def _into_the_past(case, meeting, days_ago: int) -> None:
     """Cases already treated: their meeting and hearing moved back in time (demo only)."""
-    shift = timezone.now() - meeting.starts_at + dt.timedelta(days=days_ago)
+    # Whole weeks back, so the meeting keeps its weekday and time and the deadline its weekday.
+    days = (timezone.localtime(meeting.starts_at).date() - timezone.localdate()).days + days_ago
+    shift = dt.timedelta(weeks=-(-days // 7))
     Meeting.objects.filter(pk=meeting.pk).update(
         starts_at=meeting.starts_at - shift, ends_at=meeting.ends_at - shift, status=Meeting.Status.HELD
     )
@@ -74,6 +76,7 @@ def _into_the_past(case, meeting, days_ago: int) -> None:
         hearing_deadline=case.hearing_deadline - shift if case.hearing_deadline else None,
         treated_at=meeting.starts_at - shift + dt.timedelta(hours=1),
         decided_at=(meeting.starts_at - shift + dt.timedelta(hours=1)) if case.status == Case.Status.DECIDED else None,
+        override_at=(case.override_at - shift) if case.override_at else None,
         created_at=case.created_at - shift,
     )
 
