@@ -229,11 +229,23 @@ def load(context: dict, *, stdout=None) -> None:
     services.case_decide(
         case=done, by=admin, decision_text="Udvalget godkender det fælles køkken med to retter dagligt."
     )
-    _into_the_past(Case.objects.get(pk=done.pk), old, days_ago=60)
+    heard = _register(old, admin, "Ny visitation til plejebolig", "Visitationen samles i ét team.", homes[2:3])
+    _answer(
+        heard, homes[2], "Vi ønsker, at plejecentrets leder deltager i visitationsmøderne.", _leader(homes[2]) or admin
+    )
+    heard = services.case_mark_ready(case=heard, by=admin)
+    heard = services.case_mark_treated(case=heard, by=admin)
+    for case in (done, heard):
+        _into_the_past(Case.objects.get(pk=case.pk), old, days_ago=60)
     soon = _meeting(elderly, organiser, 25, "Ældre- og Sundhedsudvalgets møde")
     _register(
         soon, admin, "Besøgstider i weekenden", "Faste besøgstider ophæves.", homes[1:3], number="29.09.00-A00-9-26"
     )
+    quiet = _register(
+        soon, admin, "Nye rengøringsaftaler", "Rengøringen udbydes samlet.", homes[:1], kind=Case.Kind.ORIENTATION
+    )
+    services.hearing_no_comments(hearing=quiet.hearings.get(), by=_leader(homes[0]) or admin)
+    services.case_mark_ready(case=quiet, by=admin)
     _register(soon, admin, "Demensvenlige haver", "Forslag om sansehaver ved plejecentrene.", homes, open_hearing=False)
     if stdout:
         stdout.write(f"  {Case.objects.count()} committee cases, {Hearing.objects.count()} hearings")
