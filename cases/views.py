@@ -126,6 +126,7 @@ def _case_context(request, case: Case, **bound) -> dict:
         "may_override": "override" in actions,
         "may_decide": "decide" in actions,
         "gate_closed": case.status == Case.Status.IN_HEARING and any(h.is_open for h in hearings),
+        "sees_agenda": _sees_agenda(user, case.committee_id),
         "override_form": bound.get("override_form") or OverrideForm(),
         "decision_form": bound.get("decision_form") or DecisionForm(),
         "speaking_form": SpeakingDecisionForm(),
@@ -205,11 +206,29 @@ def case_pdf(request, pk: int):
     return response
 
 
-def meeting_agenda(request, pk: int):
-    """The committee's agenda view: the meeting's cases with each hearing's state at a glance."""
-    meeting = get_meeting_for_user(request.user, pk)
+def _sees_agenda(user, committee_id: int) -> bool:
+    """Who reads a committee meeting's case agenda: the leadership, the committee's members
+    and chair, and its secretaries (who are not participants of its meetings)."""
+    roles = roles_of(user)
+    return roles.is_leadership or committee_id in (roles.committee_ids | roles.secretary_committee_ids)
+
+
+def _agenda_meeting(user, pk: int):
+    from meetings.models import Meeting
+
+    meeting = Meeting.objects.filter(pk=pk, committee__isnull=False).select_related("committee").first()
+    if meeting is not None and _sees_agenda(user, meeting.committee_id):
+        return meeting
+    # Anyone else as the meeting's own rule says (a participant, say): stranger → 404.
+    meeting = get_meeting_for_user(user, pk)
     if meeting.committee_id is None:
         raise Http404
+    return meeting
+
+
+def meeting_agenda(request, pk: int):
+    """The committee's agenda view: the meeting's cases with each hearing's state at a glance."""
+    meeting = _agenda_meeting(request.user, pk)
     cases = selectors.meeting_cases(meeting)
     # The same rule as the case page: a draft is the secretariat's and the chair's.
     visible = set(cases_visible_to(request.user).filter(meeting=meeting).values_list("pk", flat=True))
@@ -223,6 +242,8 @@ def meeting_agenda(request, pk: int):
             "cases": cases,
             "warnings": [c for c in cases if c.open_hearing_count and c.status in ("draft", "in_hearing")],
             "is_chair": meeting.committee_id in roles.chaired_committee_ids,
+            # The committee's secretaries read its case agenda but not its meetings' pages.
+            "sees_meeting": roles.is_leadership or meeting.committee_id in roles.committee_ids,
         },
     )
 

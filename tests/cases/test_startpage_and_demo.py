@@ -29,7 +29,11 @@ def test_each_role_sees_its_next_step(org, client_for):
     chair = _home(client_for(org.chair))
     assert "Næste dagsorden" in chair and f"høringen om “{case.title}” er ikke afsluttet" in chair
     assert reverse("cases:agenda", args=[case.meeting_id]) in chair
-    assert f"En høring om “{case.title}” har overskredet fristen." in _home(client_for(secretary(org)))
+    clerk = client_for(secretary(org))
+    assert f"En høring om “{case.title}” har overskredet fristen." in _home(clerk)
+    # The secretary reads the committee's case agenda (not a participant of its meetings).
+    agenda = clerk.get(reverse("cases:agenda", args=[case.meeting_id]))
+    assert agenda.status_code == 200 and "fristen overskredet" in agenda.content.decode()
     services.hearing_invite(hearing=hearing, people=[org.employee], by=org.leader)
     assert f"Giv dit bidrag til høringssvaret om “{case.title}”" in _home(client_for(org.employee))
     services.hearing_ask_to_speak(hearing=hearing, presenter=None, presenter_name="Frida", presenter_title="Fagleder")
