@@ -39,7 +39,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/bandit -q -r samspil audit accounts organisation outbox meetings agreements codex stories coverage earlywords questions portal devtools -x "*/migrations/*"
+	$(VENV)/bin/bandit -q -r samspil audit accounts organisation outbox meetings agreements codex stories coverage cases earlywords questions portal devtools -x "*/migrations/*"
 
 ## audit: known vulnerabilities in requirements.txt (pip-audit; see bin/audit-dependencies)
 audit: venv
@@ -53,7 +53,7 @@ format: venv
 ## live in locale/; each capability app keeps its own in <app>/locale/. The .po files are
 ## the one source of the Danish text: write the new translations there; the last step
 ## lists every Danish string still missing (or fuzzy) and fails until there is none.
-APPS_WITH_LOCALE := meetings agreements codex stories coverage earlywords questions
+APPS_WITH_LOCALE := meetings agreements codex stories coverage earlywords questions cases
 makemessages: venv
 	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=var --ignore=tests --ignore=static \
 	  $(foreach app,$(APPS_WITH_LOCALE),--ignore=$(app)/*)

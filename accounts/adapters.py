@@ -67,6 +67,7 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         # host name the request happened to use.
         path = urlsplit(super().get_reset_password_from_key_url(key)).path
         return settings.SITE_URL + path
+
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         """Failed logins count per account *and* client address (issue 14, point 8).
 

@@ -72,6 +72,15 @@ def prepare(out: str) -> None:
         .order_by("-template__period_start")
         .first()
     )
+
+    def _busiest_case_meeting() -> int:
+        from django.db.models import Count
+
+        from cases.models import Case
+
+        row = Case.objects.values("meeting_id").annotate(n=Count("pk")).order_by("-n").first()
+        return row["meeting_id"] if row else meeting.pk
+
     feed = calendar.feed_renew(person=member)
     token = calendar.feed_token(feed)
     pages = [
@@ -86,6 +95,10 @@ def prepare(out: str) -> None:
         ("public stories", None, reverse("stories:public")),
         ("code register", "admin", reverse("codex:register")),
         ("coverage dashboard", "direktor", reverse("coverage:dashboard")),
+        # Committee cases (cases/scale.py): the busiest committee meeting's agenda view, and
+        # the hearing figures over the last 12 months for the whole municipality.
+        ("case agenda view", "direktor", reverse("cases:agenda", args=[_busiest_case_meeting()])),
+        ("hearing figures", "direktor", reverse("cases:figures")),
         ("calendar feed", None, reverse("meetings:calendar_feed", args=[token])),
         ("floor: a few bytes", "direktor", reverse("bench:floor_bytes")),
         (FLOOR_TABLE, "direktor", reverse("bench:floor_table")),

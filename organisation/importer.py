@@ -28,6 +28,7 @@ from audit.registry import record_bulk
 from .models import (
     CENTRE_ROLES,
     COMMITTEE_ROLES,
+    SECRETARY_ROLES,
     WORKPLACE_ROLES,
     Centre,
     Committee,
@@ -117,6 +118,8 @@ ROLE_ALIASES = {
     "medlem": Role.COMMITTEE_MEMBER,
     "udvalgsformand": Role.COMMITTEE_CHAIR,
     "formand": Role.COMMITTEE_CHAIR,
+    "udvalgssekretær": Role.COMMITTEE_SECRETARY,
+    "sekretær": Role.COMMITTEE_SECRETARY,
     "virksomhedsleder": Role.WORKPLACE_LEADER,
     "leder": Role.WORKPLACE_LEADER,
     "medarbejder": Role.EMPLOYEE,
@@ -664,7 +667,7 @@ def _import_people(v: _Validator, rows, progress):
         if role_text and role is None:
             v.error(line, "role", _("Unknown role “%(value)s”.") % {"value": role_text})
         unit = {"committee": None, "workplace": None, "centre": None}
-        if role in COMMITTEE_ROLES:
+        if role in COMMITTEE_ROLES | SECRETARY_ROLES:
             unit["committee"] = _resolve(v, line, row, "committees", committees, _("committee"))
         elif role in WORKPLACE_ROLES:
             unit["workplace"] = _resolve(v, line, row, "workplace", workplaces, _("workplace"))

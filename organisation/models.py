@@ -177,6 +177,8 @@ class Workplace(models.Model):
 class Role(models.TextChoices):
     COMMITTEE_MEMBER = "committee_member", _("committee member")
     COMMITTEE_CHAIR = "committee_chair", _("committee chair")
+    # The committee's secretariat (cases/): registers committee cases; not a politician.
+    COMMITTEE_SECRETARY = "committee_secretary", _("committee secretary")
     WORKPLACE_LEADER = "workplace_leader", _("workplace leader")
     EMPLOYEE = "employee", _("employee")
     UNION_REP = "union_rep", _("union representative")
@@ -190,6 +192,8 @@ WORKPLACE_ROLES = frozenset({Role.WORKPLACE_LEADER, Role.EMPLOYEE, Role.UNION_RE
 CENTRE_ROLES = frozenset({Role.CENTRE_HEAD})
 MUNICIPALITY_ROLES = frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})
 POLITICIAN_ROLES = COMMITTEE_ROLES
+# Held in a committee like the politicians' roles, but gives no seat (roles_of keeps it apart).
+SECRETARY_ROLES = frozenset({Role.COMMITTEE_SECRETARY})
 
 
 class MembershipQuerySet(AuditedQuerySet):
@@ -256,7 +260,7 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(
-                        role__in=sorted(r.value for r in COMMITTEE_ROLES),
+                        role__in=sorted(r.value for r in COMMITTEE_ROLES | SECRETARY_ROLES),
                         committee__isnull=False,
                         workplace__isnull=True,
                         centre__isnull=True,

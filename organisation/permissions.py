@@ -155,3 +155,15 @@ def get_committee_for_user(user, slug: str, *, write: bool = False):
         write=write,
         slug=slug,
     )
+
+
+# --- Committee secretariat (cases/) --------------------------------------------------------
+
+
+@rules.predicate
+def is_committee_secretary(user, committee) -> bool:
+    return committee is not None and committee.pk in roles_of(user).secretary_committee_ids
+
+
+# The committee's secretariat: administrators and the committee's own secretaries.
+serves_committee = is_administrator | is_committee_secretary

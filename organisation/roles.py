@@ -23,6 +23,8 @@ class RoleSet:
     # Every workplace the person works at: leaders, employees and union representatives.
     staff_workplace_ids: frozenset[int] = frozenset()
     headed_centre_ids: frozenset[int] = frozenset()
+    # Committees whose secretariat the person is (cases/): not a seat on the committee.
+    secretary_committee_ids: frozenset[int] = frozenset()
     is_director: bool = False
     is_administrator: bool = False
     roles: frozenset[str] = field(default_factory=frozenset)
@@ -47,6 +49,7 @@ def roles_of(user) -> RoleSet:
     if cached is not None:
         return cached
     committees, chaired, led, staff, centres, roles = set(), set(), set(), set(), set(), set()
+    secretary: set[int] = set()
     director = administrator = False
     rows = (
         Membership.objects.current(timezone.localdate())
@@ -63,6 +66,8 @@ def roles_of(user) -> RoleSet:
             staff.add(workplace_id)
             if role == Role.WORKPLACE_LEADER:
                 led.add(workplace_id)
+        elif role == Role.COMMITTEE_SECRETARY:
+            secretary.add(committee_id)
         elif role == Role.CENTRE_HEAD:
             centres.add(centre_id)
         elif role == Role.DIRECTOR:
@@ -75,6 +80,7 @@ def roles_of(user) -> RoleSet:
         led_workplace_ids=frozenset(led),
         staff_workplace_ids=frozenset(staff),
         headed_centre_ids=frozenset(centres),
+        secretary_committee_ids=frozenset(secretary),
         is_director=director,
         is_administrator=administrator or user.is_superuser,
         roles=frozenset(roles),

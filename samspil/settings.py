@@ -79,6 +79,7 @@ SAMSPIL_APPS = [
     "codex",
     "stories",
     "coverage",
+    "cases",
     "earlywords",
     "questions",
     "portal",
@@ -432,6 +433,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 50},
     },
     # Development agreements: reminders of the yearly cycle's deadlines (agreements.tasks).
+    # Committee cases: reminders before each open hearing's deadline (cases.tasks).
+    "cases-queue-hearing-reminders": {
+        "task": "cases.tasks.queue_hearing_reminders",
+        "schedule": timedelta(minutes=30),
+        "options": {"expires": 1500},
+    },
     "agreements-queue-deadline-reminders": {
         "task": "agreements.tasks.queue_deadline_reminders",
         "schedule": timedelta(minutes=30),
@@ -598,6 +605,7 @@ AUDITED_MODELS = [
     "codex.CodeVersion",
     "codex.Signature",
     "stories.Story",
+    "cases.Case",
 ]
 # Invitations to new accounts stay valid this long.
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
@@ -639,6 +647,10 @@ MEETING_FEED_CACHE_SECONDS = int(os.environ.get("MEETING_FEED_CACHE_SECONDS", "3
 # Coverage: contacts a year each workplace should have, and when a contact is "due soon"
 # (months since the last one, at a target of 1 a year). The monthly digest can also nudge
 # each committee's chair about their own workplaces below the target.
+# Committee cases: a hearing closes this many working days (Danish public holidays and
+# weekends not counted) before the committee meeting; reminders go this many days before it.
+CASES_HEARING_WORKING_DAYS = int(os.environ.get("CASES_HEARING_WORKING_DAYS", "10"))
+CASES_REMINDER_DAYS = [int(d) for d in env_list("CASES_REMINDER_DAYS", "5,1")]
 COVERAGE_TARGET_PER_YEAR = float(os.environ.get("COVERAGE_TARGET_PER_YEAR", "1"))
 COVERAGE_DUE_SOON_MONTHS = float(os.environ.get("COVERAGE_DUE_SOON_MONTHS", "10"))
 COVERAGE_NUDGE_CHAIRS = env_bool("COVERAGE_NUDGE_CHAIRS", False)

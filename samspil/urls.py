@@ -25,6 +25,7 @@ urlpatterns = [
     path("kodeks/", include("codex.urls")),
     path("gode-historier/", include("stories.urls")),
     path("daekning/", include("coverage.urls")),
+    path("sager/", include("cases.urls")),
     path("forvarsler/", include("earlywords.urls")),
     path("spoergsmaal/", include("questions.urls")),
     path("", include("portal.urls")),

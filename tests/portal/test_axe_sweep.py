@@ -44,6 +44,9 @@ NOT_PAGES = {
     "accounts:my_data_download",
     "agreements:pdf",
     "codex:register_csv",
+    "cases:pdf",
+    "cases:figures_export",
+    "cases:print",  # the case page again, laid out for paper
     "coverage:export",
     "meetings:meeting_ics",
     "meetings:calendar_feed",

@@ -44,6 +44,7 @@ DEFAULTS = {
     "agreements": 10000,
     "stories": 100000,
     "signatures": 60000,
+    "cases": 20000,
 }
 
 FIRST = ["Anne", "Mette", "Jens", "Peter", "Lars", "Hanne", "Søren", "Kirsten", "Mads", "Ida", "Emil", "Freja"]
@@ -148,6 +149,12 @@ class Builder:
         self.agreements()
         self.stories()
         self.signatures()
+        self.committee_cases()
+
+    def committee_cases(self) -> None:
+        from cases.scale import build_cases
+
+        build_cases(self)
 
     # --- Organisation -------------------------------------------------------------------
 

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import Meeting
+from organisation.models import Centre, Membership, Role, Workplace, WorkplaceKind
+from organisation.roles import roles_of
+
+from .models import Case
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, meeting: Meeting) -> str:
+        when = date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
+        return f"{meeting.committee.name} – {when} – {meeting.title}"
+
+
+class CaseForm(forms.ModelForm):
+    meeting = MeetingChoiceField(label=_("Committee meeting"), queryset=Meeting.objects.none())
+    kinds = forms.ModelMultipleChoiceField(
+        label=_("All workplaces of a kind"),
+        queryset=WorkplaceKind.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    centres = forms.ModelMultipleChoiceField(
+        label=_("All workplaces of a centre"),
+        queryset=Centre.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "meeting",
+            "title",
+            "summary",
+            "kind",
+            "workplaces",
+            "contact_name",
+            "contact_email",
+            "esdh_number",
+            "esdh_url",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "workplaces": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {"workplaces": _("Each workplace concerned is heard before the committee treats the case.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = roles_of(user)
+        meetings = Meeting.objects.active().upcoming().filter(committee__isnull=False).select_related("committee")
+        if not roles.is_administrator:
+            meetings = meetings.filter(committee_id__in=roles.secretary_committee_ids | roles.chaired_committee_ids)
+        # A case is registered for a meeting within the coming year.
+        horizon = timezone.now() + timezone.timedelta(days=366)
+        self.fields["meeting"].queryset = meetings.filter(starts_at__lte=horizon).order_by("starts_at")
+        self.fields["workplaces"].queryset = Workplace.objects.filter(is_active=True)
+        self.fields["workplaces"].required = False
+
+    def clean(self):
+        data = super().clean()
+        chosen = set(data.get("workplaces") or [])
+        kinds, centres = data.get("kinds") or [], data.get("centres") or []
+        if kinds or centres:
+            chosen |= set(Workplace.objects.filter(is_active=True).filter(Q(kind__in=kinds) | Q(centre__in=centres)))
+        data["all_workplaces"] = sorted(chosen, key=lambda w: w.name)
+        return data
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("The workplace's answer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=50000,
+        strip=False,  # verbatim: the frozen text and its hash are exactly what was typed
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class InviteForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        label=_("Employees to invite"), queryset=get_user_model().objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, workplace_id: int, exclude=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = Membership.objects.current().filter(workplace_id=workplace_id, role__in=[Role.EMPLOYEE, Role.UNION_REP])
+        self.fields["people"].queryset = (
+            get_user_model()
+            .objects.filter(pk__in=staff.values("person_id"), is_active=True)
+            .exclude(pk__in=exclude)
+            .order_by("full_name")
+        )
+
+
+class ContributionForm(forms.Form):
+    text = forms.CharField(label=_("Your input"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+
+class SpeakForm(forms.Form):
+    presenter = forms.ModelChoiceField(
+        label=_("Presenter from the workplace"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("The fagleder or an employee with an account: they get the invitation. Or write a name below."),
+    )
+    presenter_name = forms.CharField(label=_("Presenter's name"), max_length=200, required=False)
+    presenter_title = forms.CharField(label=_("Presenter's title"), max_length=200)
+
+    def __init__(self, *args, workplace_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = Membership.objects.current().filter(workplace_id=workplace_id, role__in=sorted(Role.values))
+        self.fields["presenter"].queryset = (
+            get_user_model().objects.filter(pk__in=staff.values("person_id"), is_active=True).order_by("full_name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("presenter") and not (data.get("presenter_name") or "").strip():
+            self.add_error("presenter_name", _("Choose a presenter or write their name."))
+        return data
+
+
+class SpeakingDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (needed when declining)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    minutes = forms.IntegerField(label=_("Speaking time (minutes)"), required=False, min_value=1, max_value=120)
+
+
+class OverrideForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class DecisionForm(forms.Form):
+    decision_text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+    answers_used = forms.CharField(
+        label=_("How the hearing answers were used"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20000,
+        help_text=_("Told to the heard workplaces with the decision."),
+    )
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Case.Status.choices])

@@ -1,0 +1,103 @@
+"""The "Committee cases" menu item and the start page's next steps for leaders, invited
+employees, chairs and the secretariat (a fixed number of queries per role group)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal import navigation, startpage
+from portal.startpage import NextStep
+
+
+def _concerned(roles) -> bool:
+    return bool(
+        roles.is_leadership
+        or roles.committee_ids
+        or roles.secretary_committee_ids
+        or roles.staff_workplace_ids
+        or roles.headed_centre_ids
+    )
+
+
+navigation.register(gettext_lazy("Committee cases"), "cases:list", order=45, icon="folder2-open", visible=_concerned)
+
+
+def _date(day) -> str:
+    return date_format(day, "j. F")
+
+
+@startpage.register
+def case_steps(user, roles) -> list[NextStep]:
+    from .models import Case, Hearing
+    from .selectors import hearings_to_answer, invited_hearings, next_agenda_warnings, speaking_requests
+
+    steps: list[NextStep] = []
+    today = timezone.localdate()
+    if roles.led_workplace_ids:
+        for hearing in hearings_to_answer(roles.led_workplace_ids)[:5]:
+            text = _("Answer the hearing on “%(title)s” for %(workplace)s by %(date)s.") % {
+                "title": hearing.case.title,
+                "workplace": hearing.workplace.name,
+                "date": _date(hearing.deadline),
+            }
+            steps.append(
+                NextStep(
+                    text,
+                    reverse("cases:hearing", args=[hearing.pk]),
+                    12 if hearing.deadline < today else 18,
+                    "chat-square-quote",
+                )
+            )
+    if roles.staff_workplace_ids:
+        for hearing in invited_hearings(user)[:5]:
+            steps.append(
+                NextStep(
+                    _("Add your input to the hearing answer on “%(title)s” by %(date)s.")
+                    % {"title": hearing.case.title, "date": _date(hearing.deadline)},
+                    reverse("cases:hearing", args=[hearing.pk]),
+                    22,
+                    "chat-square-text",
+                )
+            )
+    if roles.chaired_committee_ids:
+        for case in next_agenda_warnings(roles.chaired_committee_ids):
+            steps.append(
+                NextStep(
+                    _("Next agenda (%(date)s): the hearing on “%(title)s” is not closed.")
+                    % {"date": _date(timezone.localtime(case.meeting.starts_at).date()), "title": case.title},
+                    reverse("cases:agenda", args=[case.meeting_id]),
+                    10,
+                    "exclamation-triangle",
+                )
+            )
+        for hearing in speaking_requests(roles.chaired_committee_ids)[:5]:
+            steps.append(
+                NextStep(
+                    _("%(workplace)s asks to speak on “%(title)s”: accept or decline.")
+                    % {"workplace": hearing.workplace.name, "title": hearing.case.title},
+                    reverse("cases:detail", args=[hearing.case_id]) + f"#hearing-{hearing.pk}",
+                    20,
+                    "megaphone",
+                )
+            )
+    secretariat = roles.secretary_committee_ids
+    if roles.is_administrator or secretariat:
+        cases = Case.objects.filter(
+            status=Case.Status.IN_HEARING, hearings__status=Hearing.Status.OPEN, hearings__deadline__lt=today
+        )
+        if not roles.is_administrator:
+            cases = cases.filter(committee_id__in=secretariat)
+        for case in cases.distinct().order_by("meeting__starts_at").only("pk", "title")[:5]:
+            steps.append(
+                NextStep(
+                    _("A hearing on “%(title)s” is overdue.") % {"title": case.title},
+                    reverse("cases:detail", args=[case.pk]),
+                    24,
+                    "hourglass-bottom",
+                )
+            )
+    return steps

@@ -1,0 +1,453 @@
+"""Committee case pages. Thin views: parse, check the right to the object, call a service
+or selector, render. A refused service answers 400 with the field's message and the
+user's text kept; a lost race answers 409 with the row as it is now."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meetings.permissions import get_meeting_for_user
+from organisation.roles import roles_of
+from samspil.errors import Conflict, ServiceError
+
+from . import selectors, services
+from .forms import (
+    AnswerForm,
+    CaseFilterForm,
+    CaseForm,
+    ContributionForm,
+    DecisionForm,
+    InviteForm,
+    OverrideForm,
+    SpeakForm,
+    SpeakingDecisionForm,
+)
+from .models import Case, Hearing
+from .permissions import cases_visible_to, get_case_for_user, get_hearing_for_chair, get_hearing_for_user, has_perm
+from .workflows import CASE_WORKFLOW
+
+logger = logging.getLogger(__name__)
+PAGE_SIZE = 50
+# Actions taken with one button; `override` and `decide` have their own forms.
+SIMPLE_ACTIONS = {
+    "open_hearing": services.case_open_hearing,
+    "mark_ready": services.case_mark_ready,
+    "mark_treated": services.case_mark_treated,
+}
+
+
+def _may_register(user) -> bool:
+    roles = roles_of(user)
+    return roles.is_administrator or bool(roles.secretary_committee_ids or roles.chaired_committee_ids)
+
+
+# --- Cases -----------------------------------------------------------------------------------
+
+
+def case_list(request):
+    form = CaseFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    page = Paginator(selectors.case_list(request.user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    roles = roles_of(request.user)
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "page": page,
+            "cases": page.object_list,
+            "may_register": _may_register(request.user),
+            "hearings": list(selectors.hearings_to_answer(roles.led_workplace_ids)[:20])
+            if roles.led_workplace_ids
+            else [],
+        },
+    )
+
+
+def case_create(request):
+    if not _may_register(request.user):
+        raise PermissionDenied
+    form = CaseForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = services.case_register(
+                    meeting=data["meeting"],
+                    title=data["title"],
+                    summary=data["summary"],
+                    kind=data["kind"],
+                    workplaces=data["all_workplaces"],
+                    contact_name=data["contact_name"],
+                    contact_email=data["contact_email"],
+                    esdh_number=data["esdh_number"],
+                    esdh_url=data["esdh_url"],
+                    by=request.user,
+                    open_hearing=request.POST.get("submit") != "draft",
+                )
+            except ServiceError as error:
+                form.add_error(error.field, error.message)
+            else:
+                if case.status == Case.Status.IN_HEARING:
+                    messages.success(request, _("The case is registered and the workplaces are heard."))
+                else:
+                    messages.success(request, _("The case is saved as a draft."))
+                return redirect(case)
+        status = 400
+    return render(request, "cases/case_form.html", {"form": form}, status=status)
+
+
+def _case_context(request, case: Case, **bound) -> dict:
+    user = request.user
+    hearings = selectors.case_hearings(case)
+    # The workflow's gate reads the hearings from here instead of asking again.
+    case._prefetched_objects_cache = {**getattr(case, "_prefetched_objects_cache", {}), "hearings": hearings}
+    actions = CASE_WORKFLOW.available_actions(user, case)
+    today = timezone.localdate()
+    for hearing in hearings:
+        hearing.state_now = hearing.state(today)
+        hearing.may_decide = has_perm(user, "cases.decide_speaking", hearing)
+        hearing.may_open = hearing.workplace_id in roles_of(user).led_workplace_ids
+        hearing.decision_form = bound.get("speaking_errors", {}).get(hearing.pk)
+    return {
+        "case": case,
+        "hearings": hearings,
+        "actions": [(a, CASE_WORKFLOW.transition(a).label) for a in actions if a in SIMPLE_ACTIONS],
+        "may_override": "override" in actions,
+        "may_decide": "decide" in actions,
+        "gate_closed": case.status == Case.Status.IN_HEARING and any(h.is_open for h in hearings),
+        "sees_agenda": _sees_agenda(user, case.committee_id),
+        "override_form": bound.get("override_form") or OverrideForm(),
+        "decision_form": bound.get("decision_form") or DecisionForm(),
+        "speaking_form": SpeakingDecisionForm(),
+    }
+
+
+def case_detail(request, pk: int):
+    case = get_case_for_user(request.user, pk)
+    return render(request, "cases/detail.html", _case_context(request, case))
+
+
+def case_print(request, pk: int):
+    case = get_case_for_user(request.user, pk)
+    return render(request, "cases/print.html", _case_context(request, case))
+
+
+@require_POST
+def case_action(request, pk: int, action: str):
+    if action not in SIMPLE_ACTIONS:
+        raise Http404
+    case = get_case_for_user(request.user, pk, write=True)
+    try:
+        case = SIMPLE_ACTIONS[action](case=case, by=request.user)
+    except Conflict as error:
+        messages.error(request, error.message)
+        return render(request, "cases/detail.html", _case_context(request, error.current or case), status=409)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return render(request, "cases/detail.html", _case_context(request, case), status=400)
+    messages.success(request, _("The case is now: %(status)s.") % {"status": case.get_status_display()})
+    return redirect(case)
+
+
+@require_POST
+def case_override(request, pk: int):
+    case = get_case_for_user(request.user, pk, write=True, perm="cases.override_hearing")
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_override(case=case, by=request.user, reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The case goes on to the committee; the reason is shown on the case."))
+            return redirect(case)
+    return render(request, "cases/detail.html", _case_context(request, case, override_form=form), status=400)
+
+
+@require_POST
+def case_decide(request, pk: int):
+    case = get_case_for_user(request.user, pk, write=True)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_decide(case=case, by=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The decision is recorded and the heard workplaces are told."))
+            return redirect(case)
+    return render(request, "cases/detail.html", _case_context(request, case, decision_form=form), status=400)
+
+
+def case_pdf(request, pk: int):
+    case = get_case_for_user(request.user, pk)
+    from .pdf import render_case_pdf
+
+    try:
+        pdf = render_case_pdf(request, case, selectors.case_hearings(case))
+    except OSError:
+        # WeasyPrint needs Pango (Debian: libpango-1.0-0 libpangoft2-1.0-0); a laptop may lack it.
+        logger.exception("PDF rendering is unavailable")
+        messages.error(request, _("The PDF cannot be made on this server right now. Use Print instead."))
+        return redirect(case)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="sag-{case.pk}-bilag.pdf"'
+    return response
+
+
+def _sees_agenda(user, committee_id: int) -> bool:
+    """Who reads a committee meeting's case agenda: the leadership, the committee's members
+    and chair, and its secretaries (who are not participants of its meetings)."""
+    roles = roles_of(user)
+    return roles.is_leadership or committee_id in (roles.committee_ids | roles.secretary_committee_ids)
+
+
+def _agenda_meeting(user, pk: int):
+    from meetings.models import Meeting
+
+    meeting = Meeting.objects.filter(pk=pk, committee__isnull=False).select_related("committee").first()
+    if meeting is not None and _sees_agenda(user, meeting.committee_id):
+        return meeting
+    # Anyone else as the meeting's own rule says (a participant, say): stranger → 404.
+    meeting = get_meeting_for_user(user, pk)
+    if meeting.committee_id is None:
+        raise Http404
+    return meeting
+
+
+def meeting_agenda(request, pk: int):
+    """The committee's agenda view: the meeting's cases with each hearing's state at a glance."""
+    meeting = _agenda_meeting(request.user, pk)
+    cases = selectors.meeting_cases(meeting)
+    # The same rule as the case page: a draft is the secretariat's and the chair's.
+    visible = set(cases_visible_to(request.user).filter(meeting=meeting).values_list("pk", flat=True))
+    cases = [case for case in cases if case.pk in visible]
+    roles = roles_of(request.user)
+    return render(
+        request,
+        "cases/agenda.html",
+        {
+            "meeting": meeting,
+            "cases": cases,
+            "warnings": [c for c in cases if c.open_hearing_count and c.status in ("draft", "in_hearing")],
+            "is_chair": meeting.committee_id in roles.chaired_committee_ids,
+            # The committee's secretaries read its case agenda but not its meetings' pages.
+            "sees_meeting": roles.is_leadership or meeting.committee_id in roles.committee_ids,
+        },
+    )
+
+
+# --- Hearings --------------------------------------------------------------------------------
+
+
+def _hearing_context(request, hearing: Hearing, **bound) -> dict:
+    user = request.user
+    may_answer = has_perm(user, "cases.answer_hearing", hearing)
+    invited_ids = list(hearing.invitees.values_list("person_id", flat=True))
+    return {
+        "hearing": hearing,
+        "case": hearing.case,
+        "may_answer": may_answer,
+        "may_contribute": has_perm(user, "cases.contribute_hearing", hearing),
+        "contributions": selectors.hearing_contributions(hearing),
+        "invitees": list(hearing.invitees.select_related("person")),
+        "answer_form": bound.get("answer_form")
+        or AnswerForm(initial={"answer": hearing.answer, "version": hearing.version}),
+        "invite_form": bound.get("invite_form")
+        or (InviteForm(workplace_id=hearing.workplace_id, exclude=invited_ids) if may_answer else None),
+        "contribution_form": bound.get("contribution_form") or ContributionForm(),
+        "speak_form": bound.get("speak_form")
+        or (
+            SpeakForm(
+                workplace_id=hearing.workplace_id,
+                initial={
+                    "presenter": hearing.presenter_id,
+                    "presenter_name": hearing.presenter_name,
+                    "presenter_title": hearing.presenter_title,
+                },
+            )
+            if hearing.speaking != Hearing.Speaking.ACCEPTED and has_perm(user, "cases.view_hearing", hearing)
+            else None
+        ),
+        "may_ask_to_speak": hearing.workplace_id in roles_of(user).led_workplace_ids
+        and hearing.case.status in (Case.Status.IN_HEARING, Case.Status.READY)
+        and hearing.speaking != Hearing.Speaking.ACCEPTED,
+        "conflict": bound.get("conflict"),
+    }
+
+
+def hearing_detail(request, pk: int):
+    hearing = get_hearing_for_user(request.user, pk)
+    return render(request, "cases/hearing.html", _hearing_context(request, hearing))
+
+
+def _saved_status(request, *, version: int, form=None, conflict=None):
+    return render(
+        request,
+        "cases/_saved_status.html",
+        {"version": version, "form": form, "conflict": conflict, "saved_at": timezone.localtime()},
+    )
+
+
+@require_POST
+def answer_save(request, pk: int):
+    hearing = get_hearing_for_user(request.user, pk, write=True)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:
+            return _saved_status(request, version=form["version"].value(), form=form)
+        return render(request, "cases/hearing.html", _hearing_context(request, hearing, answer_form=form), status=400)
+    try:
+        current = services.hearing_save_answer(
+            hearing=hearing, answer=form.cleaned_data["answer"], version=form.cleaned_data["version"]
+        )
+    except Conflict as error:
+        # No lost words: theirs is shown, yours stays in the box, and the next save is
+        # based on theirs (it replaces it knowingly).
+        theirs = error.current
+        kept = AnswerForm(initial={"answer": form.cleaned_data["answer"], "version": theirs.version})
+        conflict = {"theirs": theirs.answer}
+        if request.htmx:
+            return _saved_status(request, version=theirs.version, conflict=conflict)
+        context = _hearing_context(request, hearing, answer_form=kept, conflict=conflict)
+        return render(request, "cases/hearing.html", context, status=409)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect(hearing)
+    if request.htmx:
+        return _saved_status(request, version=current.version, form=form)
+    messages.success(request, _("The draft is saved."))
+    return redirect(hearing)
+
+
+@require_POST
+def hearing_submit(request, pk: int):
+    hearing = get_hearing_for_user(request.user, pk, write=True)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.hearing_submit(
+                hearing=hearing,
+                answer=form.cleaned_data["answer"],
+                version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except Conflict as error:
+            kept = AnswerForm(initial={"answer": form.cleaned_data["answer"], "version": error.current.version})
+            context = _hearing_context(request, hearing, answer_form=kept, conflict={"theirs": error.current.answer})
+            return render(request, "cases/hearing.html", context, status=409)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The answer is submitted and shown on the case."))
+            return redirect(hearing.case)
+    return render(request, "cases/hearing.html", _hearing_context(request, hearing, answer_form=form), status=400)
+
+
+@require_POST
+def hearing_no_comments(request, pk: int):
+    hearing = get_hearing_for_user(request.user, pk, write=True)
+    try:
+        services.hearing_no_comments(hearing=hearing, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect(hearing)
+    messages.success(request, _("The workplace has said that it has no comments."))
+    return redirect(hearing.case)
+
+
+@require_POST
+def hearing_invite(request, pk: int):
+    hearing = get_hearing_for_user(request.user, pk, write=True)
+    invited = list(hearing.invitees.values_list("person_id", flat=True))
+    form = InviteForm(request.POST, workplace_id=hearing.workplace_id, exclude=invited)
+    if form.is_valid():
+        try:
+            count = services.hearing_invite(hearing=hearing, people=form.cleaned_data["people"], by=request.user)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("%(n)s invited to contribute.") % {"n": count})
+            return redirect(hearing)
+    return render(request, "cases/hearing.html", _hearing_context(request, hearing, invite_form=form), status=400)
+
+
+@require_POST
+def contribution_add(request, pk: int):
+    hearing = get_hearing_for_user(request.user, pk, write=True, perm="cases.contribute_hearing")
+    form = ContributionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contribution_add(hearing=hearing, author=request.user, text=form.cleaned_data["text"])
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Your input is added; the leader sees it."))
+            return redirect(hearing)
+    context = _hearing_context(request, hearing, contribution_form=form)
+    return render(request, "cases/hearing.html", context, status=400)
+
+
+@require_POST
+def speak_request(request, pk: int):
+    hearing = get_hearing_for_user(request.user, pk)
+    if not _hearing_context_may_ask(request.user, hearing):
+        raise PermissionDenied
+    form = SpeakForm(request.POST, workplace_id=hearing.workplace_id)
+    if form.is_valid():
+        try:
+            services.hearing_ask_to_speak(hearing=hearing, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The request to speak is sent to the chair."))
+            return redirect(hearing)
+    return render(request, "cases/hearing.html", _hearing_context(request, hearing, speak_form=form), status=400)
+
+
+def _hearing_context_may_ask(user, hearing: Hearing) -> bool:
+    return (
+        hearing.workplace_id in roles_of(user).led_workplace_ids
+        and hearing.case.status in (Case.Status.IN_HEARING, Case.Status.READY)
+        and hearing.speaking != Hearing.Speaking.ACCEPTED
+    )
+
+
+@require_POST
+def speak_decide(request, pk: int, decision: str):
+    if decision not in ("accept", "decline"):
+        raise Http404
+    hearing = get_hearing_for_chair(request.user, pk)
+    form = SpeakingDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.hearing_decide_speaking(
+                hearing=hearing,
+                by=request.user,
+                accept=decision == "accept",
+                reason=form.cleaned_data["reason"],
+                minutes=form.cleaned_data["minutes"],
+            )
+        except Conflict as error:
+            messages.error(request, error.message)
+            return render(request, "cases/detail.html", _case_context(request, hearing.case), status=409)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The workplace is told."))
+            return redirect(hearing.case)
+    errors = {hearing.pk: form}
+    return render(
+        request, "cases/detail.html", _case_context(request, hearing.case, speaking_errors=errors), status=400
+    )

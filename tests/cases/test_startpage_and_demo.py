@@ -1,0 +1,57 @@
+"""The start page tells the leader, the invited employee, the chair and the secretariat
+what the cases need from them; the demo shows the whole flow."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from cases import services
+from cases.models import Case, Hearing
+
+from .helpers import committee_meeting, hearing_of, make_case, secretary
+
+pytestmark = pytest.mark.django_db
+
+
+def _home(client) -> str:
+    return html.unescape(client.get(reverse("portal:home")).content.decode())
+
+
+def test_each_role_sees_its_next_step(org, client_for):
+    case = make_case(org, meeting=committee_meeting(org, days=5))  # the deadline has passed
+    hearing = hearing_of(case)
+    assert f"Besvar høringen om “{case.title}” for Egeskovskolen" in _home(client_for(org.leader))
+    chair = _home(client_for(org.chair))
+    assert "Næste dagsorden" in chair and f"høringen om “{case.title}” er ikke afsluttet" in chair
+    assert reverse("cases:agenda", args=[case.meeting_id]) in chair
+    clerk = client_for(secretary(org))
+    assert f"En høring om “{case.title}” har overskredet fristen." in _home(clerk)
+    # The secretary reads the committee's case agenda (not a participant of its meetings).
+    agenda = clerk.get(reverse("cases:agenda", args=[case.meeting_id]))
+    assert agenda.status_code == 200 and "fristen overskredet" in agenda.content.decode()
+    services.hearing_invite(hearing=hearing, people=[org.employee], by=org.leader)
+    assert f"Giv dit bidrag til høringssvaret om “{case.title}”" in _home(client_for(org.employee))
+    services.hearing_ask_to_speak(hearing=hearing, presenter=None, presenter_name="Frida", presenter_title="Fagleder")
+    assert f"Egeskovskolen beder om foretræde om “{case.title}”" in _home(client_for(org.chair))
+    # Strangers see none of it.
+    assert case.title not in _home(client_for(org.other_leader))
+    assert case.title not in _home(client_for(org.other_member))
+
+
+def test_the_demo_shows_every_state_an_overdue_hearing_an_override_and_the_fagleder(client_for):
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    for committee in ("born-og-unge", "aeldre-og-sundhed"):
+        states = set(Case.objects.filter(committee__slug=committee).values_list("status", flat=True))
+        assert states == set(Case.Status.values), committee
+    assert any(h.is_overdue() for h in Hearing.objects.filter(status="open"))
+    assert Case.objects.filter(override_at__isnull=False).exclude(override_reason="").exists()
+    spoke = Hearing.objects.get(workplace__slug="egeskovskolen", speaking="accepted")
+    assert spoke.presenter.email == "fagleder@samspil.example" and spoke.case.status == "decided"
+    leader = client_for(User.objects.get(email="leder@samspil.example"))
+    assert "Besvar høringen om “Ny skolestruktur i Nord”" in _home(leader)
+    assert "Næste dagsorden" in _home(client_for(User.objects.get(email="formand@samspil.example")))
