@@ -10,8 +10,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.registry import AuditedQuerySet
 
-class UserManager(BaseUserManager["User"]):
+
+class UserManager(BaseUserManager.from_queryset(AuditedQuerySet)):
+    """Bulk writes (the import) leave the same audit trail as single saves (AuditedQuerySet)."""
+
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra) -> User:

@@ -6,6 +6,8 @@ A contextvar, not a thread-local, so it is right under ASGI and in threads alike
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -32,6 +34,16 @@ def set_actor(actor: Actor):
 
 def reset(token) -> None:
     _current.reset(token)
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[Actor]:
+    """Every audit entry written inside the block names `actor` (e.g. an import's owner)."""
+    token = set_actor(actor)
+    try:
+        yield actor
+    finally:
+        reset(token)
 
 
 class AuditContextMiddleware:

@@ -2,11 +2,16 @@
 
 `track(Model)` records every save and delete through Django's signals. Bulk writes do
 not send signals, so a tracked model's queryset should inherit `AuditedQuerySet`, whose
-`update()` and `bulk_create()` write one entry per row they touch. Entries are written
+`update()`, `bulk_create()` and `bulk_update()` write one entry per row they touch
+(in bulk: one INSERT per thousand entries). Entries are written
 in the same transaction as the change: a rolled-back change leaves no entry.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from contextvars import ContextVar
+from itertools import islice
 
 from django.apps import apps
 from django.conf import settings
@@ -21,6 +26,8 @@ from .models import AuditEntry
 ALWAYS_EXCLUDED = {"password", "token_hash", "last_login"}
 _tracked: dict[type[models.Model], frozenset[str]] = {}
 _encoder = DjangoJSONEncoder()
+# Django's bulk_update() writes through update(); bulk_update records its own entries.
+_in_bulk_update: ContextVar[bool] = ContextVar("audit_in_bulk_update", default=False)
 
 
 def _plain(value):
@@ -104,7 +111,7 @@ class AuditedQuerySet(models.QuerySet):
     """A queryset whose bulk writes leave the same trail as single saves."""
 
     def update(self, **kwargs) -> int:
-        if not is_tracked(self.model):
+        if not is_tracked(self.model) or _in_bulk_update.get():
             return super().update(**kwargs)
         rows = list(self.values_list("pk", flat=True))
         count = super().update(**kwargs)
@@ -115,33 +122,65 @@ class AuditedQuerySet(models.QuerySet):
             (self.model._meta.get_field(name).attname if name != "pk" else name): [None, _plain(value)]
             for name, value in kwargs.items()
         }
-        AuditEntry.objects.bulk_create(
-            [
-                _entry(self.model, pk, f"{self.model._meta.verbose_name} {pk}", AuditEntry.Action.BULK_UPDATE, changes)
-                for pk in rows
-            ],
-            batch_size=1000,
+        _write(
+            _entry(self.model, pk, f"{self.model._meta.verbose_name} {pk}", AuditEntry.Action.BULK_UPDATE, changes)
+            for pk in rows
         )
+        return count
+
+    def bulk_update(self, objs, fields, *args, **kwargs) -> int:
+        objs = list(objs)
+        token = _in_bulk_update.set(True)
+        try:
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+        finally:
+            _in_bulk_update.reset(token)
+        if is_tracked(self.model) and objs:
+            names = [self.model._meta.get_field(name).attname for name in fields]
+            entries = []  # a generator would see _audit_initial after it moved on
+            for obj in objs:
+                # Compared with the row as it was loaded (post_init), like a single save.
+                before = getattr(obj, "_audit_initial", None) or {}
+                now = {name: _plain(obj.__dict__.get(name)) for name in names if name not in _tracked[self.model]}
+                changes = {name: [before.get(name), value] for name, value in now.items() if before.get(name) != value}
+                if changes:
+                    entries.append(_entry(obj, obj.pk, obj, AuditEntry.Action.BULK_UPDATE, changes))
+                    obj._audit_initial = {**before, **now}
+            _write(entries)
         return count
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if is_tracked(self.model):
-            AuditEntry.objects.bulk_create(
-                [
-                    _entry(
-                        obj,
-                        obj.pk,
-                        obj,
-                        AuditEntry.Action.CREATE,
-                        {k: [None, v] for k, v in _snapshot(obj).items() if v not in (None, "")},
-                    )
-                    for obj in created
-                    if obj.pk is not None
-                ],
-                batch_size=1000,
+            _write(
+                _entry(
+                    obj,
+                    obj.pk,
+                    obj,
+                    AuditEntry.Action.CREATE,
+                    {k: [None, v] for k, v in _snapshot(obj).items() if v not in (None, "")},
+                )
+                for obj in created
+                if obj.pk is not None
             )
         return created
+
+
+def record_bulk(changes: list[tuple[models.Model, str, dict]]) -> None:
+    """Write one entry per (instance, action, changes), in bulk, as the current actor.
+
+    For changes no queryset method sees, such as an import replacing a workplace's
+    committee links (rows of an auto-created through table).
+    """
+    _write(_entry(instance, instance.pk, instance, action, diff) for instance, action, diff in changes if diff)
+
+
+def _write(entries: Iterable[AuditEntry], batch: int = 1000) -> None:
+    """Insert entries a thousand at a time, built as they go: an import of 100,000 rows
+    never holds 100,000 unsaved entries at once."""
+    entries = iter(entries)
+    while chunk := list(islice(entries, batch)):
+        AuditEntry.objects.bulk_create(chunk)
 
 
 def connect_celery() -> None:

@@ -11,7 +11,7 @@ class CodexConfig(AppConfig):
 
         from portal import navigation, startpage
 
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import checks, permissions  # noqa: F401  (register the deploy check and the rules)
         from .banner import next_steps, remind_after_login
 
         navigation.register(_("Code of conduct"), "codex:home", order=80, icon="patch-check")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import secrets
 
@@ -285,8 +286,11 @@ GENESIS_HASH = "0" * 64
 class Signature(models.Model):
     """One person's signature of one version: append-only, chained by hash.
 
-    `hash` is SHA-256 over the row's own fields and `previous_hash`, so changing any
-    stored field, or removing a row, breaks the chain at that link.
+    `hash` is HMAC-SHA256, keyed with settings.CODEX_CHAIN_KEY (kept outside the
+    database), over the row's own fields and `previous_hash`: changing any stored field,
+    or removing a row, breaks the chain at that link, and whoever can write the tables
+    but lacks the key cannot recompute the links after a change. Removing the newest
+    links and moving the head is found against the daily anchor (ChainAnchor).
 
     Who signed (name, email, roles at that moment) is personal data that an administrator
     must be able to erase, yet the signature itself must stay in the chain. So the name,
@@ -356,7 +360,7 @@ class Signature(models.Model):
         )
 
     def compute_hash(self) -> str:
-        return sha256_hex(self.hash_payload())
+        return chain_mac(self.hash_payload())
 
     @property
     def anonymised(self) -> bool:
@@ -449,6 +453,12 @@ def signer_digest(salt: str, person_name: str, person_email: str, roles) -> str:
     )
 
 
+def chain_mac(payload: str) -> str:
+    """The keyed hash of one link or anchor: HMAC-SHA256 with settings.CODEX_CHAIN_KEY.
+    (Migration 0006 keeps its own frozen copy of this.)"""
+    return hmac.new(settings.CODEX_CHAIN_KEY.encode(), payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 class ChainHead(models.Model):
     """The chain's single head row. Signing locks it (select_for_update), so two people
     signing at the same moment append one after the other instead of forking the chain."""
@@ -462,6 +472,72 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_sequence} {self.last_hash[:12]}"
+
+
+class ChainAnchorQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableError("a chain anchor is never edited")
+
+    def record_sent(self, pk: int, *, to: str, at: dt.datetime) -> bool:
+        """The one change an anchor allows: noting, once, that it was emailed."""
+        return bool(models.QuerySet.update(self.filter(pk=pk, sent_at=None), sent_at=at, sent_to=to[:254]))
+
+    def delete(self):
+        raise ImmutableError("a chain anchor is never deleted")
+
+
+class ChainAnchor(models.Model):
+    """The chain head as it was once a day, sent outside the database (an email to the
+    data protection officer, settings.PRIVACY_CONTACT) and shown on the public code page.
+
+    A table owner who deletes the newest signatures and moves the head back leaves a
+    chain that is whole in itself; `chain_verify` finds it because an anchor names a
+    link (sequence and hash) the chain no longer has. `mac` (keyed like the chain) makes
+    an anchor row that was written or edited without the key stand out; the emailed copy
+    is the witness no database user can reach. Append-only, like the signatures.
+    """
+
+    day = models.DateField(_("day"), unique=True, editable=False)
+    anchored_at = models.DateTimeField(_("anchored"), default=timezone.now, editable=False)
+    last_sequence = models.PositiveBigIntegerField(editable=False)
+    last_hash = models.CharField(max_length=64, editable=False)
+    signatures = models.PositiveBigIntegerField(_("signatures"), editable=False)
+    mac = models.CharField(max_length=64, editable=False)
+    sent_to = models.CharField(max_length=254, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ChainAnchorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chain anchor")
+        verbose_name_plural = _("chain anchors")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: #{self.last_sequence} {self.last_hash[:12]}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableError("a chain anchor is never edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("a chain anchor is never deleted")
+
+    def payload(self) -> str:
+        return json.dumps(
+            {
+                "day": self.day.isoformat(),
+                "last_sequence": self.last_sequence,
+                "last_hash": self.last_hash,
+                "signatures": self.signatures,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+    def compute_mac(self) -> str:
+        return chain_mac(self.payload())
 
 
 # --- Reminders -------------------------------------------------------------------------

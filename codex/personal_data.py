@@ -24,12 +24,22 @@ def _erase(person) -> None:
     """Signatures are never deleted (the register must prove it is complete): the
     signature rows stay in the hash chain and keep counting, but the identity rows that
     say who signed (name, email, roles then) are deleted for real. See models.Signature."""
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from .models import SignatureIdentity
     from .selectors import register_counts_changed
 
-    SignatureIdentity.objects.filter(signature__person=person).delete()
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:
+            # The identity rows refuse DELETE (trigger, migration 0006) except inside a
+            # transaction that says it is an erasure. Transaction-local, and switched off
+            # again right after, in case the caller's transaction goes on to do more (a
+            # failed delete rolls the savepoint back, and the setting with it).
+            cursor.execute("SELECT set_config('samspil.codex_erasure', 'on', true)")
+        SignatureIdentity.objects.filter(signature__person=person).delete()
+        if postgres:
+            cursor.execute("SELECT set_config('samspil.codex_erasure', 'off', true)")
     # The register's cached counts (selectors.register_counts) show the erasure at once:
     # now, and again after the commit, so a view that counted in between is not kept.
     register_counts_changed()

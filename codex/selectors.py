@@ -35,6 +35,7 @@ from .models import (
     EMPLOYEE_ROLE_VALUES,
     POLITICIAN_ROLE_VALUES,
     Audience,
+    ChainAnchor,
     CodeVersion,
     CurrentCode,
     ReminderEmail,
@@ -438,3 +439,9 @@ def reminder_progress(version: CodeVersion) -> list[dict]:
             }
         )
     return result
+
+
+def recent_anchors(days: int = 7) -> list[ChainAnchor]:
+    """The newest daily anchors of the chain head, for the public code page: anyone can
+    note a day's head and count and hold the register to it later."""
+    return list(ChainAnchor.objects.order_by("-day")[:days])

@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from organisation.models import ElectoralTerm, Membership
 from organisation.roles import roles_of
-from samspil.mail import build_templated_mail
+from samspil.mail import build_templated_mail, send_templated_mail
 
 from .models import (
     GENESIS_HASH,
+    ChainAnchor,
     ChainHead,
     CodePoint,
     CodeVersion,
@@ -212,6 +213,7 @@ class ChainReport:
         self.broken: Signature | None = None
         self.broken_sequence: int | None = None
         self.reason = ""
+        self.anchors = 0
 
     @property
     def intact(self) -> bool:
@@ -225,7 +227,10 @@ class ChainReport:
 
     def describe(self) -> str:
         if self.intact:
-            return f"intact: {self.checked} signatures checked ({self.anonymised} anonymised)"
+            return (
+                f"intact: {self.checked} signatures checked ({self.anonymised} anonymised), "
+                f"{self.anchors} daily anchors matched"
+            )
         who = ""
         if self.broken is not None:
             who = f" (signature id {self.broken.pk}, {self.broken.signer_name}, version {self.broken.version_id})"
@@ -237,9 +242,15 @@ def chain_verify() -> ChainReport:
     own hash was altered: it is named first, wherever it sits (altering `sequence` moves
     it in the order). Otherwise the first broken link is named: a gap (a removed row), a
     row that does not point at the hash before it, a signed-text hash that differs from
-    the published version's, or a head that does not match the chain's end."""
+    the published version's, or a head that does not match the chain's end. Then every
+    daily anchor (ChainAnchor) must be genuine (its keyed mac) and name a link the chain
+    still has, with the same hash: deleting the newest links and moving the head back
+    leaves a chain that is whole in itself, but not one that matches its anchors."""
     report = ChainReport()
     version_hashes = dict(CodeVersion.objects.published().values_list("pk", "text_sha256"))
+    anchors = list(ChainAnchor.objects.order_by("day", "pk"))
+    anchored = {anchor.last_sequence for anchor in anchors}
+    hash_at: dict[int, str] = {0: GENESIS_HASH}
     previous = GENESIS_HASH
     expected_sequence = 1
     link_error: tuple[str, Signature | None, int] | None = None
@@ -272,8 +283,29 @@ def chain_verify() -> ChainReport:
                 report.checked += 1
         previous = signature.hash
         expected_sequence = signature.sequence + 1
+        if signature.sequence in anchored:
+            hash_at[signature.sequence] = signature.hash
     if link_error is not None:
         return report.fail(link_error[0], link_error[1], link_error[2])
+    for anchor in anchors:
+        if anchor.compute_mac() != anchor.mac:
+            return report.fail(
+                f"the anchor of {anchor.day} was not written with the chain key", None, anchor.last_sequence
+            )
+        if anchor.last_sequence not in hash_at:
+            return report.fail(
+                f"the anchor of {anchor.day} names link #{anchor.last_sequence}, but the chain ends at "
+                f"#{expected_sequence - 1} (newer links were removed)",
+                None,
+                anchor.last_sequence,
+            )
+        if hash_at[anchor.last_sequence] != anchor.last_hash:
+            return report.fail(
+                f"link #{anchor.last_sequence} differs from the one anchored on {anchor.day} (the chain was rewritten)",
+                None,
+                anchor.last_sequence,
+            )
+    report.anchors = len(anchors)
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_sequence != expected_sequence - 1 or head.last_hash != previous):
         return report.fail(
@@ -282,6 +314,73 @@ def chain_verify() -> ChainReport:
             expected_sequence,
         )
     return report
+
+
+# --- Anchoring the chain head outside the database --------------------------------------
+
+
+def chain_anchor(*, now=None) -> ChainAnchor | None:
+    """Today's anchor of the chain head (made once a day; None while the chain is broken).
+
+    The chain is verified first: anchoring a rewritten chain would vouch for it. A broken
+    chain is reported to the data protection officer instead. Signing waits on the head
+    lock meanwhile, so the anchored head and count belong together.
+    """
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    existing = ChainAnchor.objects.filter(day=day).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        head = _locked_chain_head()
+        report = chain_verify()
+        if not report.intact:
+            logger.error("Code register not anchored: %s", report.describe())
+            transaction.on_commit(lambda: send_chain_anchor_email(anchor=None, problem=report.describe()))
+            return None
+        anchor = ChainAnchor(
+            day=day,
+            anchored_at=now,
+            last_sequence=head.last_sequence,
+            last_hash=head.last_hash,
+            signatures=Signature.objects.count(),
+        )
+        anchor.mac = anchor.compute_mac()
+        try:
+            with transaction.atomic():
+                anchor.save()
+        except IntegrityError:  # another beat anchored today a moment ago
+            return ChainAnchor.objects.get(day=day)
+    return anchor
+
+
+def chain_anchors_send(*, now=None) -> int:
+    """Email every anchor not yet sent to the data protection officer, once each: the
+    row is claimed (sent_at) in the same transaction as the send, so a failed send
+    leaves it unsent for the next run and two runs never both send it."""
+    sent = 0
+    for pk in ChainAnchor.objects.filter(sent_at=None).order_by("day").values_list("pk", flat=True):
+        with transaction.atomic():
+            # QuerySet.update is refused on anchors (append-only); recording the send is
+            # the one change allowed, by the model and by the PostgreSQL trigger alike.
+            claimed = ChainAnchor.objects.record_sent(pk, to=settings.PRIVACY_CONTACT, at=now or timezone.now())
+            if claimed:
+                send_chain_anchor_email(anchor=ChainAnchor.objects.get(pk=pk))
+                sent += 1
+    return sent
+
+
+def send_chain_anchor_email(*, anchor: ChainAnchor | None, problem: str = "") -> None:
+    """The one place the anchor email is sent (to move into the outbox app as it is)."""
+    send_templated_mail(
+        "codex/email/chain_anchor",
+        to=settings.PRIVACY_CONTACT,
+        context={
+            "anchor": anchor,
+            "problem": problem,
+            "public_url": settings.SITE_URL.rstrip("/") + reverse("codex:public"),
+        },
+    )
 
 
 # --- Reminders -------------------------------------------------------------------------

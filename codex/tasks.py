@@ -29,3 +29,11 @@ def send_due_reminders() -> int:
     for batch in services.reminder_emails_stranded():
         send_reminder_batch.delay_on_commit(batch)
     return len(rounds)
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def anchor_chain_head() -> int:
+    """Beat (hourly; the anchor itself is once a day): anchor today's chain head outside
+    the database and email every anchor not yet sent to the data protection officer."""
+    services.chain_anchor()
+    return services.chain_anchors_send()

@@ -122,7 +122,12 @@ def public(request):
     return render(
         request,
         "codex/public.html",
-        {"versions": versions, "figures": selectors.public_figures(state), "state": state},
+        {
+            "versions": versions,
+            "figures": selectors.public_figures(state),
+            "state": state,
+            "anchors": selectors.recent_anchors(),
+        },
     )
 
 

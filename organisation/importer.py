@@ -11,14 +11,19 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from defusedxml import ElementTree
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+from audit.models import AuditEntry
+from audit.registry import record_bulk
 
 from .models import (
     CENTRE_ROLES,
@@ -39,6 +44,7 @@ Progress = Callable[[int, int], None]
 MAX_ROWS = 100_000
 MAX_CELL = 2_000
 MAX_COLUMNS = 200
+MAX_XLSX_COLUMN = 16_384  # XFD, the widest column a sheet can name
 # An XLSX is a zip: refuse one that unpacks to more than this (a decompression bomb).
 # The declared sizes are a real bound: Python's zipfile never unpacks more than an entry declares.
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
@@ -162,7 +168,7 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
         raw = _read_csv(data)
     else:
         raise ImportFileError(_("Choose a CSV or XLSX file."))
-    header, *body = raw if raw else ([],)
+    (_first_line, header), *body = raw if raw else [(1, [])]
     if not any(header):
         raise ImportFileError(_("The file is empty or has no header row."))
     columns = [HEADER_ALIASES.get(str(h or "").strip().lower(), str(h or "").strip().lower()) for h in header]
@@ -171,7 +177,7 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
     if _used_width(header) > MAX_COLUMNS:
         raise ImportFileError(_("The header row has more than %(max)s columns.") % {"max": MAX_COLUMNS})
     rows = []
-    for index, values in enumerate(body, start=2):
+    for index, values in body:
         if not any(str(v).strip() for v in values if v is not None):
             continue
         if _used_width(values) > len(columns):
@@ -209,7 +215,7 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -237,10 +243,19 @@ def _read_csv(data: bytes) -> list[list[str]]:
                 % {"line": reader.line_num, "max": MAX_CELL * 10}
             ) from exc
         raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
-    return rows
+    return list(enumerate(rows, start=1))
 
 
-def _read_xlsx(data: bytes) -> list[list]:
+def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
+    """The first sheet's rows as (row number, values), streamed without padding.
+
+    openpyxl's own reader pads every row to the width the sheet *declares*: a 2 KB file
+    declaring `A1:XFD1048576` becomes 16,384 cells a row (gigabytes for a few thousand
+    rows). So the sheet XML is parsed here, cell by cell, keeping at most one row: a sheet
+    that declares, or has, a cell wider than its header row is refused at once, and rows
+    are never widened beyond the header. openpyxl still reads the workbook around the
+    sheet (shared strings, date styles), which it keeps small.
+    """
     from openpyxl import load_workbook
 
     not_readable = _("The file is not a readable XLSX workbook.")
@@ -261,19 +276,107 @@ def _read_xlsx(data: bytes) -> list[list]:
     try:
         if not workbook.worksheets:
             raise ImportFileError(not_readable)
-        rows = []
-        # Streamed row by row, so a sheet of a million rows stops at the limit.
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + 1:
-                raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+        return list(_stream_sheet(workbook.worksheets[0]))
     except ImportFileError:
         raise
     except Exception as exc:  # a broken sheet inside a valid zip
         raise ImportFileError(not_readable) from exc
     finally:
         workbook.close()
-    return rows
+
+
+def _too_wide(width: int, header_width: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The sheet is wider than its header row: it reaches column %(column)s, but the header row "
+            "names only %(columns)s columns. Delete the empty columns after the last heading (in Excel: "
+            "select them, right-click, Delete) and save the file again."
+        )
+        % {"column": get_column_letter(min(width, MAX_XLSX_COLUMN)), "columns": header_width}
+    )
+
+
+def _stream_sheet(sheet) -> Iterator[tuple[int, list]]:
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = sheet.parent
+    # Used only for parse_cell, which turns one <c> element into a typed value (shared
+    # strings, dates by style, booleans) exactly as openpyxl would.
+    cells = WorkSheetParser(
+        None,
+        sheet._shared_strings,
+        data_only=True,
+        epoch=workbook.epoch,
+        date_formats=workbook._date_formats,
+        timedelta_formats=workbook._timedelta_formats,
+    )
+    declared_width = 0
+    header_width: int | None = None
+    row_values: list[tuple[int, object]] | None = None
+    row_number = rows = cell_depth = 0
+    stack: list = []
+    with sheet._get_source() as source:
+        for event, element in ElementTree.iterparse(source, events=("start", "end")):
+            tag = element.tag.rpartition("}")[2]
+            if event == "start":
+                stack.append(element)
+                if tag == "c":
+                    cell_depth += 1
+                elif tag == "row" and not cell_depth:
+                    row_number = int(element.get("r") or row_number + 1)
+                    cells.row_counter, cells.col_counter = row_number, 0
+                    row_values = []
+                elif tag == "dimension":
+                    _first, _row, last_column, _last_row = range_boundaries(element.get("ref") or "A1")
+                    declared_width = last_column or 0
+                continue
+            stack.pop()
+            parent = stack[-1] if stack else None
+            if tag == "c":
+                cell_depth -= 1
+                if row_values is not None and not cell_depth:
+                    row_values.append(_sheet_cell(cells.parse_cell(element), row_number, header_width, len(row_values)))
+            elif tag == "row" and not cell_depth and row_values is not None:
+                values = [None] * max((column for column, _value in row_values), default=0)
+                for column, value in row_values:
+                    values[column - 1] = value
+                row_values = None
+                if header_width is None:
+                    header_width = _used_width(values)
+                    if not header_width:
+                        raise ImportFileError(_("The file is empty or has no header row."))
+                    if declared_width > header_width:
+                        raise _too_wide(declared_width, header_width)
+                    values = values[:header_width]
+                else:
+                    # Every row as wide as the header, never wider (cells beyond it were refused).
+                    values += [None] * (header_width - len(values))
+                rows += 1
+                if rows > MAX_ROWS + 1:
+                    raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+                yield row_number, values
+            elif cell_depth:
+                continue  # a cell's value: parse_cell reads it when the cell ends
+            # Drop each element once read, so neither a row of a million cells nor the
+            # formatting around the rows ever sits in memory.
+            if parent is not None:
+                parent.remove(element)
+
+
+def _sheet_cell(cell: dict, row_number: int, header_width: int | None, cells_before: int) -> tuple[int, object]:
+    """(column, value) of one parsed cell, refusing one beyond the header row."""
+    column, value = cell["column"], cell["value"]
+    if header_width is None:
+        if column > MAX_COLUMNS:
+            raise ImportFileError(_("The header row has more than %(max)s columns.") % {"max": MAX_COLUMNS})
+    elif column > header_width or cells_before >= header_width:
+        if value is not None and str(value).strip():
+            raise ImportFileError(
+                _("Line %(line)s has %(cells)s cells, but the header row names only %(columns)s columns.")
+                % {"line": row_number, "cells": column, "columns": header_width}
+            )
+        raise _too_wide(max(column, header_width + 1), header_width)
+    return column, value
 
 
 # --- Validating and writing -----------------------------------------------------------
@@ -513,6 +616,20 @@ def _import_workplaces(v: _Validator, rows, progress):
         Workplace.objects.bulk_update(changed, fields, batch_size=500)
         through = Workplace.committees.through
         touched = new + changed
+        linked: dict[int, set[int]] = {}
+        for workplace_id, committee_id in through.objects.filter(workplace__in=[w.pk for w in changed]).values_list(
+            "workplace_id", "committee_id"
+        ):
+            linked.setdefault(workplace_id, set()).add(committee_id)
+        # The links are rows of Django's own through table, which no audited queryset
+        # writes: record each workplace whose committees change, in bulk.
+        record_bulk(
+            [
+                (w, AuditEntry.Action.UPDATE, {"committees": [sorted(before), sorted(after)]})
+                for w in touched
+                if (before := linked.get(w.pk, set())) != (after := {c.pk for c in w._import_committees})
+            ]
+        )
         through.objects.filter(workplace__in=[w.pk for w in changed]).delete()
         through.objects.bulk_create(
             [through(workplace_id=w.pk, committee_id=c.pk) for w in touched for c in w._import_committees],

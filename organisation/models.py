@@ -53,6 +53,9 @@ class Committee(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
+    # Bulk writes (the import) leave the same audit trail as single saves.
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("committee")
         verbose_name_plural = _("committees")
@@ -71,6 +74,8 @@ class Centre(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("centre")
@@ -139,6 +144,8 @@ class Workplace(models.Model):
         help_text=_("What the workplace does and for whom: a few lines for politicians."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("workplace")

@@ -8,6 +8,8 @@ Every variable is listed in README.md.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import sys
 from datetime import timedelta
@@ -377,6 +379,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=0, hour="6-11", day_of_week="mon"),
         "options": {"expires": 3000},
     },
+    # Code register: once a day, the chain head goes outside the database (an email to the
+    # data protection officer) and onto the public code page (codex.services.chain_anchor).
+    # Hourly: the anchor is once per day, so a missed hour only delays it.
+    "codex-anchor-chain-head": {
+        "task": "codex.tasks.anchor_chain_head",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3000},
+    },
     # Code of conduct: start the next "please sign" reminder round when its interval has come.
     "codex-send-due-reminders": {
         "task": "codex.tasks.send_due_reminders",
@@ -537,6 +547,15 @@ RETENTION_DAYS = {
     "early_words": int(os.environ.get("EARLY_WORD_RETENTION_DAYS", "365")),
 }
 PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "dpo@bolgeby.example")
+# The key of the code register's hash chain (codex.models.chain_mac). Kept outside the
+# database on purpose: whoever can write the tables cannot recompute the chain without
+# it. On a laptop it is derived from SECRET_KEY; in production set it (and never change
+# it without re-keying: see README, "The code register"); check --deploy warns if unset.
+CODEX_CHAIN_KEY_FROM_ENV = bool(os.environ.get("CODEX_CHAIN_KEY"))
+CODEX_CHAIN_KEY = (
+    os.environ.get("CODEX_CHAIN_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"samspil.codex.chain-key", hashlib.sha256).hexdigest()
+)
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Pages under these prefixes are for administrators, who must have two-factor enabled.
 ADMINISTRATOR_PATH_PREFIXES = ["/admin/", "/administration/", "/kodeks/administration/"]

@@ -25,6 +25,23 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 REQUIRE_SERVICES = os.environ.get("SAMSPIL_REQUIRE_SERVICES", "") not in ("", "0")
 
 
+def _allow_test_flush(sender, connection, **kwargs) -> None:
+    """The code register refuses TRUNCATE (codex migration 0006), except in a test database
+    whose session asks: a transactional test's flush empties every table with TRUNCATE."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET samspil.allow_truncate = 'on'")
+
+
+def _connect_test_flush() -> None:
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_allow_test_flush, dispatch_uid="samspil-test-flush")
+
+
+_connect_test_flush()
+
+
 def require(condition: bool, reason: str) -> None:
     """Skip (laptop) or fail (CI) when a real service the test needs is missing."""
     if condition:

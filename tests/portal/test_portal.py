@@ -165,6 +165,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
     }
     env.update(
         SECRET_KEY="prod-" + "k3y!" * 16,
+        CODEX_CHAIN_KEY="chain-" + "k3y!" * 16,
         ALLOWED_HOSTS="samspil.example",
         DEBUG="0",
         SITE_URL="https://samspil.example",
