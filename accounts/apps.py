@@ -10,3 +10,7 @@ class AccountsConfig(AppConfig):
         from . import permissions, personal_data, signals  # noqa: F401  (rules and signal handlers)
 
         personal_data.register()
+
+        from . import emails
+
+        emails.register()

@@ -4,18 +4,26 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from outbox.services import enqueue
+
 from .models import Invitation
-from .tasks import send_invitation_email
 
 User = get_user_model()
+INVITATION_FAMILY = "accounts.invitation"
 
 
 def invitation_send(*, person, invited_by) -> Invitation:
     """Invite a person to set a password. Earlier open invitations stop working."""
     with transaction.atomic():
         Invitation.objects.open().filter(person=person).update(revoked_at=timezone.now())
-        invitation, token = Invitation.issue(person=person, invited_by=invited_by)
-        send_invitation_email.delay_on_commit(invitation.pk, token)
+        invitation, _token = Invitation.issue(person=person, invited_by=invited_by)
+        # The email goes through the one outbox after the commit (accounts/emails.py).
+        enqueue(
+            family=INVITATION_FAMILY,
+            key=f"{INVITATION_FAMILY}:{invitation.pk}",
+            recipient=person,
+            params={"invitation": invitation.pk},
+        )
     return invitation
 
 

@@ -14,3 +14,9 @@ class AgreementsConfig(AppConfig):
         from .personal_data import register
 
         register()
+
+        from outbox import families
+
+        from .services import DEADLINE_FAMILY, build_deadline_reminder
+
+        families.register(DEADLINE_FAMILY, build_deadline_reminder)

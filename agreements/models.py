@@ -337,23 +337,5 @@ class FollowUp(models.Model):
         return f"{self.get_point_display()}: {self.get_status_display()}"
 
 
-class DeadlineReminder(models.Model):
-    """The outbox: one row per agreement, deadline and person, claimed before sending."""
-
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
-    deadline = models.ForeignKey(CycleDeadline, on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["agreement", "deadline", "person"], name="agreement_reminder_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.deadline_id}/{self.person_id}"
-
-
 def period_contains(template: AgreementTemplate, day: dt.date) -> bool:
     return template.period_start <= day <= template.period_end

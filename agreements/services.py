@@ -330,14 +330,14 @@ REMINDER_STATUSES = {
 
 
 def deadline_reminders_due(*, today: dt.date) -> list[int]:
-    """Make the outbox rows for every deadline whose reminder window is open today.
+    """Enqueue the email for every deadline whose reminder window is open today.
 
-    A unique (agreement, deadline, person) row exists at most once, however often beat
-    runs; returns the ids of rows not yet sent.
+    One outbox row per (agreement, deadline, person) key, however often beat runs
+    (outbox/services.py); returns how many were offered.
     """
     from organisation.models import Membership, Role
 
-    from .models import CycleDeadline, DeadlineReminder
+    from .models import CycleDeadline
 
     deadlines = CycleDeadline.objects.filter(
         due_on__gte=today, due_on__lte=today + dt.timedelta(days=60), template__is_published=True
@@ -373,27 +373,37 @@ def deadline_reminders_due(*, today: dt.date) -> list[int]:
         for agreement in agreements:
             people = leaders.get(agreement.workplace_id, set()) | heads.get(agreement.workplace.centre_id, set())
             rows.extend(
-                DeadlineReminder(agreement=agreement, deadline=deadline, person_id=person_id) for person_id in people
+                {
+                    "family": DEADLINE_FAMILY,
+                    "key": f"{DEADLINE_FAMILY}:{agreement.pk}:{deadline.pk}:{person_id}",
+                    "recipient": person_id,
+                    "params": {"agreement": agreement.pk, "deadline": deadline.pk},
+                }
+                for person_id in sorted(people)
             )
-    DeadlineReminder.objects.bulk_create(rows, ignore_conflicts=True)
-    return list(DeadlineReminder.objects.filter(sent_at=None, deadline__due_on__gte=today).values_list("pk", flat=True))
+    from outbox.services import enqueue_many
+
+    return enqueue_many(rows) if rows else 0
 
 
-def deadline_reminder_send(*, reminder_id: int) -> bool:
-    """Claim the row, then send: a duplicate delivery finds it claimed and sends nothing."""
-    from samspil.mail import send_templated_mail
+DEADLINE_FAMILY = "agreements.deadline_reminder"
 
-    from .models import DeadlineReminder
 
-    claimed = DeadlineReminder.objects.filter(pk=reminder_id, sent_at=None).update(sent_at=timezone.now())
-    if not claimed:
-        return False
-    reminder = DeadlineReminder.objects.select_related(
-        "person", "deadline", "agreement__workplace", "agreement__template"
-    ).get(pk=reminder_id)
-    send_templated_mail(
+def build_deadline_reminder(row):
+    """The email for one outbox row (outbox/families.py), or why it is not needed."""
+    from samspil.mail import build_templated_mail
+
+    from .models import CycleDeadline
+
+    agreement = Agreement.objects.select_related("workplace", "template").filter(pk=row.params["agreement"]).first()
+    deadline = CycleDeadline.objects.filter(pk=row.params["deadline"]).first()
+    person = row.recipient
+    if agreement is None or deadline is None:
+        return "the agreement or the deadline was deleted"
+    if person is None or not person.email:
+        return "no email address"
+    return build_templated_mail(
         "agreements/email/deadline_reminder",
-        to=reminder.person.email,
-        context={"person": reminder.person, "deadline": reminder.deadline, "agreement": reminder.agreement},
+        to=person.email,
+        context={"person": person, "deadline": deadline, "agreement": agreement},
     )
-    return True

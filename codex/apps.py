@@ -21,3 +21,9 @@ class CodexConfig(AppConfig):
         from .personal_data import register
 
         register()
+
+        from outbox import families
+
+        from .services import REMINDER_FAMILY, build_sign_reminder
+
+        families.register(REMINDER_FAMILY, build_sign_reminder)

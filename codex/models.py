@@ -546,7 +546,8 @@ class ChainAnchor(models.Model):
 class ReminderRound(models.Model):
     """One round of "please sign" emails for a version: round 0 at publication, then one
     per configured interval until everyone has signed. Unique per (version, number), so
-    a round fans out once even if the beat task runs twice."""
+    a round fans out once even if the beat task runs twice. Its emails are outbox rows
+    (outbox.Email, topic "codex.round:<id>")."""
 
     version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="reminder_rounds")
     number = models.PositiveIntegerField()
@@ -560,38 +561,6 @@ class ReminderRound(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version_id} round {self.number}"
-
-
-class ReminderEmail(models.Model):
-    """The outbox: one row per person, version and round (the unique key). A sender
-    claims the row with a conditional update before the email goes, so it goes once."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        SENT = "sent", _("sent")
-        SKIPPED = "skipped", _("not needed (signed)")
-        FAILED = "failed", _("failed")
-
-    round = models.ForeignKey(ReminderRound, on_delete=models.CASCADE, related_name="emails")
-    version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="+")
-    number = models.PositiveIntegerField()
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["person", "version", "number"], name="one_reminder_per_person_round"),
-        ]
-        indexes = [
-            # The progress bar: counts by status for one round.
-            models.Index(fields=["round", "status"], name="reminder_round_status"),
-        ]
-
-    def __str__(self) -> str:
-        return f"reminder:v{self.version_id}:{self.person_id}:{self.number}"
 
 
 # --- Self-evaluation -------------------------------------------------------------------

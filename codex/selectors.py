@@ -38,7 +38,6 @@ from .models import (
     ChainAnchor,
     CodeVersion,
     CurrentCode,
-    ReminderEmail,
     ReminderRound,
     Signature,
 )
@@ -407,18 +406,24 @@ def people_to_remind(version: CodeVersion, state: CodeState) -> QuerySet:
 
 
 def reminder_progress(version: CodeVersion) -> list[dict]:
-    """Sending progress per reminder round: one aggregate query."""
-    rounds = (
-        ReminderRound.objects.filter(version=version)
-        .annotate(
-            queued=Count("emails", filter=Q(emails__status=ReminderEmail.Status.QUEUED)),
-            sent=Count("emails", filter=Q(emails__status=ReminderEmail.Status.SENT)),
-            skipped=Count("emails", filter=Q(emails__status=ReminderEmail.Status.SKIPPED)),
-            failed=Count("emails", filter=Q(emails__status=ReminderEmail.Status.FAILED)),
-            created=Count("emails"),
-        )
-        .order_by("-number")
-    )
+    """Sending progress per reminder round: the rounds, and one aggregate over their outbox rows."""
+    from outbox.models import Email
+
+    rounds = list(ReminderRound.objects.filter(version=version).order_by("-number"))
+    counts: dict[tuple[str, str], int] = {
+        (row["topic"], row["outcome"]): row["n"]
+        for row in Email.objects.filter(topic__in=[f"codex.round:{r.pk}" for r in rounds])
+        .values("topic", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    for row in rounds:
+        topic = f"codex.round:{row.pk}"
+        row.queued = counts.get((topic, Email.Outcome.PENDING), 0)
+        row.sent = counts.get((topic, Email.Outcome.SENT), 0)
+        row.skipped = counts.get((topic, Email.Outcome.SKIPPED), 0)
+        row.failed = counts.get((topic, Email.Outcome.FAILED), 0)
+        row.created = row.queued + row.sent + row.skipped + row.failed
     result = []
     for row in rounds:
         done = row.sent + row.skipped + row.failed

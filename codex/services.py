@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -14,6 +12,8 @@ from django.utils import timezone
 
 from organisation.models import ElectoralTerm, Membership
 from organisation.roles import roles_of
+from outbox.models import Email
+from outbox.services import enqueue_many
 from samspil.mail import build_templated_mail, send_templated_mail
 
 from .models import (
@@ -25,7 +25,6 @@ from .models import (
     CurrentCode,
     DilemmaCase,
     EvaluationAnswer,
-    ReminderEmail,
     ReminderRound,
     SelfEvaluation,
     Signature,
@@ -111,7 +110,9 @@ def version_publish(*, version: CodeVersion, published_by, now=None) -> CodeVers
         locked.save(publishing=True)
         for audience in audiences_covered(locked.audience):
             CurrentCode.objects.update_or_create(audience=audience, defaults={"version": locked, "since": now})
-        first_round = ReminderRound.objects.create(version=locked, number=0, created_at=now)
+        # Started now, by the clock, even when the publication is back-dated (the demo):
+        # the next round is an interval after this one (reminder_rounds_due).
+        first_round = ReminderRound.objects.create(version=locked, number=0, created_at=timezone.now())
         from .tasks import fan_out_reminders
 
         fan_out_reminders.delay_on_commit(first_round.pk)
@@ -384,134 +385,83 @@ def send_chain_anchor_email(*, anchor: ChainAnchor | None, problem: str = "") ->
 
 
 # --- Reminders -------------------------------------------------------------------------
+# The "please sign" emails are rows of the one outbox (outbox/services.py), family
+# "codex.sign_reminder", one per person, version and round number (the key): a round
+# fanned out twice, or a batch delivered twice, sends nothing twice.
+
+REMINDER_FAMILY = "codex.sign_reminder"
 
 
-def reminder_round_fan_out(*, round_id: int, batch_size: int = 500) -> list[list[int]]:
-    """Create the outbox rows of a round in bulk and return the batches to send.
+def reminder_topic(round_id: int) -> str:
+    return f"codex.round:{round_id}"
 
-    Runs in a worker. The unique (person, version, number) key makes a second run of the
-    same round create nothing new."""
+
+def reminder_round_fan_out(*, round_id: int) -> int:
+    """Enqueue the round's emails in bulk (runs in a worker) and return how many people
+    it concerns. The outbox's batches send them, bounded in size and time."""
     reminder_round = ReminderRound.objects.select_related("version").get(pk=round_id)
     version = reminder_round.version
     state = code_state()
     people = people_to_remind(version, state).order_by("pk").values_list("pk", flat=True)
-    created = 0
-    chunk: list[ReminderEmail] = []
-    for person_id in people.iterator(chunk_size=5000):
-        chunk.append(
-            ReminderEmail(round=reminder_round, version=version, number=reminder_round.number, person_id=person_id)
-        )
-        if len(chunk) >= 2000:
-            ReminderEmail.objects.bulk_create(chunk, ignore_conflicts=True)
-            created += len(chunk)
-            chunk = []
-    if chunk:
-        ReminderEmail.objects.bulk_create(chunk, ignore_conflicts=True)
-        created += len(chunk)
-    total = ReminderEmail.objects.filter(round=reminder_round).count()
+    enqueue_many(
+        {
+            "family": REMINDER_FAMILY,
+            "key": f"{REMINDER_FAMILY}:{version.pk}:{reminder_round.number}:{person_id}",
+            "topic": reminder_topic(reminder_round.pk),
+            "recipient": person_id,
+            "params": {"version": version.pk, "number": reminder_round.number},
+        }
+        for person_id in people.iterator(chunk_size=5000)
+    )
+    total = Email.objects.filter(topic=reminder_topic(reminder_round.pk)).count()
     ReminderRound.objects.filter(pk=round_id).update(recipients=total, fanned_out_at=timezone.now())
-    ids = list(
-        ReminderEmail.objects.filter(round=reminder_round, status=ReminderEmail.Status.QUEUED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    return total
+
+
+def build_sign_reminder(row: Email):
+    """The email for one outbox row, or why it is no longer needed (read at send time)."""
+    person = row.recipient
+    if person is None or not person.is_active:
+        return "no account"
+    version = CodeVersion.objects.filter(pk=row.params["version"]).first()
+    due = [d for d in signing_status(person, code_state()) if version and d.version.pk == version.pk]
+    if not due or due[0].signed:
+        return "signed, or no longer asked to sign this version"
+    return build_templated_mail(
+        "codex/email/sign_reminder",
+        to=person.email,
+        context={
+            "person": person,
+            "version": version,
+            "round": row.params["number"],
+            "sign_url": settings.SITE_URL + reverse("codex:home"),
+            "again": due[0].signed_before_term or version.number > 1,
+        },
     )
-    return [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
-
-
-def reminder_batch_send(*, email_ids: list[int]) -> int:
-    """Send one batch over one SMTP connection. Each email is claimed with a conditional
-    update first (queued → claimed), so a batch delivered twice sends nothing twice."""
-    sent = 0
-    state = code_state()
-    connection = get_connection()
-    opened = False
-    try:
-        for email_id in email_ids:
-            claimed = ReminderEmail.objects.filter(
-                pk=email_id, status=ReminderEmail.Status.QUEUED, claimed_at=None
-            ).update(claimed_at=timezone.now())
-            if claimed != 1:
-                continue
-            email = ReminderEmail.objects.select_related("person", "version").get(pk=email_id)
-            due = [d for d in signing_status(email.person, state) if d.version.pk == email.version_id]
-            if not due or due[0].signed:
-                ReminderEmail.objects.filter(pk=email_id).update(status=ReminderEmail.Status.SKIPPED)
-                continue
-            try:
-                message = build_templated_mail(
-                    "codex/email/sign_reminder",
-                    to=email.person.email,
-                    context={
-                        "person": email.person,
-                        "version": email.version,
-                        "round": email.number,
-                        "sign_url": settings.SITE_URL + reverse("codex:home"),
-                        "again": due[0].signed_before_term or email.version.number > 1,
-                    },
-                )
-                if not opened:
-                    # One SMTP session per batch, opened only when something is sent.
-                    connection.open()
-                    opened = True
-                message.connection = connection
-                message.send()
-            except Exception as exc:  # the row says why; no automatic retry sends twice
-                logger.warning("codex reminder %s failed: %s", email_id, exc)
-                ReminderEmail.objects.filter(pk=email_id).update(
-                    status=ReminderEmail.Status.FAILED, error=str(exc)[:500]
-                )
-                continue
-            ReminderEmail.objects.filter(pk=email_id).update(status=ReminderEmail.Status.SENT, sent_at=timezone.now())
-            sent += 1
-    finally:
-        connection.close()
-    return sent
-
-
-# A claim older than this was made by a worker that died before it could send: longer than
-# the batch task's hard time limit, so a live worker's claim is never this old.
-STALE_CLAIM = timedelta(minutes=15)
-
-
-def reminder_emails_stranded(*, now=None, batch_size: int = 500) -> list[list[int]]:
-    """The beat's second question: which emails did a dead worker leave behind?
-
-    A claimed but unsent email whose claim is older than STALE_CLAIM is released (a
-    conditional update on the old claim, so two beats release it once), and queued emails
-    whose batch message was lost are sent again. Claiming before sending still keeps
-    every email to one send."""
-    now = now or timezone.now()
-    stale = ReminderEmail.objects.filter(
-        status=ReminderEmail.Status.QUEUED, claimed_at__lt=now - STALE_CLAIM, sent_at=None
-    )
-    released = 0
-    for email_id, claimed_at in stale.values_list("pk", "claimed_at")[:5000]:
-        released += ReminderEmail.objects.filter(pk=email_id, claimed_at=claimed_at).update(claimed_at=None)
-    waiting = list(
-        ReminderEmail.objects.filter(
-            status=ReminderEmail.Status.QUEUED,
-            claimed_at=None,
-            round__fanned_out_at__lt=now - STALE_CLAIM,
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:50_000]
-    )
-    if released:
-        logger.warning("codex: released %s reminder emails claimed by a worker that died", released)
-    return [waiting[i : i + batch_size] for i in range(0, len(waiting), batch_size)]
 
 
 def reminder_rounds_due(*, now=None) -> list[int]:
-    """The beat task's question: which current versions have reached a new interval?
-    Creates each due round once (unique per version and number) and returns their ids."""
+    """The beat task's question: which current versions are due their next round?
+
+    Round 0 goes at publication (`version_publish`). Round n is due one interval after
+    round n−1 started, and not before publication + n intervals. The start of a round is
+    the wall-clock time it was created — never a back-dated publication — so a worker or
+    beat (re)starting finds the last round started less than an interval ago and starts
+    nothing: no round at start-up (issue 13.3). Each round is created once (unique per
+    version and number) and its id returned."""
     now = now or timezone.now()
     interval = settings.CODEX_REMINDER_INTERVAL
     due = []
     for version in code_state().distinct_versions():
         if version.published_at is None:
             continue
-        number = int((now - version.published_at) / interval)
-        if number < 1:
+        last = ReminderRound.objects.filter(version=version).order_by("-number").first()
+        if last is None:
+            number, due_at = 0, version.published_at
+        else:
+            number = last.number + 1
+            due_at = max(version.published_at + number * interval, last.created_at + interval)
+        if now < due_at:
             continue
         try:
             with transaction.atomic():

@@ -20,6 +20,12 @@ class CoverageConfig(AppConfig):
         pre_migrate.connect(freshness.before_migrate, sender=self, dispatch_uid="coverage_data_version_off")
         post_migrate.connect(freshness.after_migrate, sender=self, dispatch_uid="coverage_data_version")
 
+        from outbox import families
+
+        from .services import DIGEST_FAMILY, build_digest
+
+        families.register(DIGEST_FAMILY, build_digest)
+
         navigation.register(
             _("Coverage"),
             "coverage:dashboard",

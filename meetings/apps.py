@@ -8,10 +8,16 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            invitations,
             navigation,  # noqa: F401  (menu items and start page steps)
-            notifications,  # noqa: F401  (booking emails task)
+            notifications,
             permissions,  # noqa: F401  (registers the rules)
+            reminders,
         )
         from .personal_data import register
 
         register()
+        # The email families this app sends through the outbox (outbox/families.py).
+        invitations.register()
+        reminders.register()
+        notifications.register()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from . import calendar, services
 from .kinds import kind as meeting_kind
-from .models import CalendarMessage, Meeting, MeetingKind, Participant, ReminderOptOut
+from .models import Meeting, MeetingKind, Participant, ReminderOptOut
 
 
 def load(context: dict, *, stdout=None) -> None:
@@ -61,7 +61,11 @@ def load(context: dict, *, stdout=None) -> None:
         ReminderOptOut.objects.get_or_create(person=accounts["director"], kind="7d")
 
     # Loading the demo sends no invitations.
-    CalendarMessage.objects.filter(outcome="").update(outcome="skipped", last_error="demo data")
+    from outbox.models import Email
+
+    Email.objects.filter(family="meetings.calendar", outcome=Email.Outcome.PENDING).update(
+        outcome=Email.Outcome.SKIPPED, last_error="demo data"
+    )
     if stdout:
         upcoming = Meeting.objects.filter(starts_at__gt=now).count()
         stdout.write(f"  {len(answered)} replies on {upcoming} coming meetings, feed addresses for the demo accounts")

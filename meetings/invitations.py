@@ -1,10 +1,11 @@
 """Calendar invitations, updates and cancellations by email, one email per person.
 
 The meeting services record what happened in `MeetingLogEntry` (meetings/services.py,
-`log()`); `calendar_mail_for(entry)` runs inside the same transaction and writes the
-outbox rows (`CalendarMessage`, unique per meeting, person, SEQUENCE and method) for the
-people who must be told, then queues the sending once the transaction commits: a rolled-back
-change sends nothing, and a lost broker message is picked up by the beat scan.
+`log()`); `calendar_mail_for(entry)` runs inside the same transaction and enqueues the
+emails in the one outbox (outbox/services.py; family "meetings.calendar", one row per
+meeting, person, SEQUENCE and method) for the people who must be told. They go once the
+transaction commits: a rolled-back change sends nothing, and a lost broker message is
+picked up by the outbox's scan.
 
 Who is told:
 - meeting created / changed (time, place, title, status) → every participant, REQUEST;
@@ -18,18 +19,17 @@ Meetings that have ended get no invitations. Reminder preferences do not apply h
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.db import transaction
 from django.utils import timezone
 
+from outbox.models import Email
+from outbox.services import enqueue_many
 from samspil.mail import build_templated_mail
 
-from . import delivery
 from .calendar import invitation_ics, meeting_url
-from .models import CalendarMessage, Meeting, MeetingLogEntry, Participant
+from .models import Meeting, MeetingLogEntry, Participant
 
-REQUEST, CANCEL = CalendarMessage.Method.REQUEST, CalendarMessage.Method.CANCEL
+FAMILY = "meetings.calendar"
+REQUEST, CANCEL = "REQUEST", "CANCEL"
 CALENDAR_FIELDS = {"starts_at", "ends_at", "place", "status", "title", "host"}
 EVERYONE = None  # all current participants
 
@@ -66,10 +66,13 @@ def _plan(entry: MeetingLogEntry) -> list[tuple[int, str, list[int] | None]]:
     return []
 
 
+def calendar_key(meeting_id: int, person_id: int, sequence: int, method: str) -> str:
+    """One email per meeting, person, version (SEQUENCE) and method."""
+    return f"{FAMILY}:{meeting_id}:{person_id}:{sequence}:{method}"
+
+
 def calendar_mail_for(entry: MeetingLogEntry) -> None:
     """Called by `services.log()` inside the service's transaction."""
-    from .tasks import send_calendar_messages
-
     now = timezone.now()
     for meeting_id, method, person_ids in _plan(entry):
         meeting = Meeting.objects.filter(pk=meeting_id).values("sequence", "ends_at").first()
@@ -77,35 +80,35 @@ def calendar_mail_for(entry: MeetingLogEntry) -> None:
             continue
         if person_ids is EVERYONE:
             person_ids = list(Participant.objects.filter(meeting_id=meeting_id).values_list("person_id", flat=True))
-        CalendarMessage.objects.bulk_create(
-            [
-                CalendarMessage(
-                    meeting_id=meeting_id,
-                    person_id=person_id,
-                    sequence=meeting["sequence"],
-                    method=method,
-                    queued_at=now,
-                )
-                for person_id in person_ids
-            ],
-            ignore_conflicts=True,
+        enqueue_many(
+            {
+                "family": FAMILY,
+                "key": calendar_key(meeting_id, person_id, meeting["sequence"], method),
+                "topic": f"meetings.meeting:{meeting_id}",
+                "recipient": person_id,
+                "params": {"meeting": meeting_id, "sequence": meeting["sequence"], "method": method},
+            }
+            for person_id in person_ids
         )
-        # delay_on_commit, but robust: if the broker is down the change still stands and
-        # the rows wait for the beat scan (meetings.tasks.scan_reminders) to queue them.
-        transaction.on_commit(partial(send_calendar_messages.delay, meeting_id), robust=True)
 
 
-def build_calendar_email(row: CalendarMessage):
-    """The email for one outbox row, or why none is needed."""
-    meeting, person = row.meeting, row.person
-    if not person.email or not person.is_active:
+def build_calendar_email(row: Email):
+    """The email for one outbox row, or why none is needed (read at send time)."""
+    meeting = Meeting.objects.filter(pk=row.params["meeting"]).first()
+    person = row.recipient
+    if meeting is None:
+        return "the meeting was deleted"
+    if person is None or not person.email or not person.is_active:
         return "no email address"
-    if CalendarMessage.objects.filter(meeting=meeting, person=person, sequence__gt=row.sequence).exists():
+    sequence, method = row.params["sequence"], row.params["method"]
+    newer = Email.objects.filter(
+        family=FAMILY, topic=row.topic, recipient=person, params__sequence__gt=sequence
+    ).exclude(pk=row.pk)
+    if newer.exists():
         return "superseded by a newer version"
     participants = list(
         Participant.objects.filter(meeting=meeting).select_related("person").order_by("role", "person__full_name")
     )
-    method = row.method
     if method == REQUEST and meeting.is_cancelled:
         return "the meeting is cancelled"
     if method == REQUEST and not any(p.person_id == person.pk for p in participants):
@@ -115,7 +118,7 @@ def build_calendar_email(row: CalendarMessage):
         participants = [Participant(meeting=meeting, person=person, role=Participant.MeetingRole.GUEST)]
     ics = invitation_ics(meeting, participants, method=method)
     template = "meetings/email/invitation" if method == REQUEST else "meetings/email/cancellation"
-    updated = row.sequence > 0 and method == REQUEST
+    updated = sequence > 0 and method == REQUEST
     message = build_templated_mail(
         template,
         to=person.email,
@@ -124,25 +127,10 @@ def build_calendar_email(row: CalendarMessage):
     # Outlook reads the text/calendar alternative with its METHOD; Google and others the attachment.
     message.attach_alternative(ics.decode(), f"text/calendar; method={method}")
     message.attach("invite.ics" if method == REQUEST else "cancel.ics", ics, f"application/ics; method={method}")
-    message.extra_headers["Message-ID"] = delivery.message_id("calendar", row.pk)
     return message
 
 
-def send_for_meeting(meeting_id: int) -> dict[str, int]:
-    """Send every waiting calendar email of one meeting, each claimed first."""
-    counts: dict[str, int] = {}
-    ids = list(
-        delivery.claimable(CalendarMessage).filter(meeting_id=meeting_id).order_by("pk").values_list("pk", flat=True)
-    )
-    for pk in ids:
-        result = delivery.deliver(CalendarMessage, pk, build_calendar_email)
-        counts[result] = counts.get(result, 0) + 1
-    return counts
+def register() -> None:
+    from outbox import families
 
-
-def send_rows(ids: list[int]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for pk in ids:
-        result = delivery.deliver(CalendarMessage, pk, build_calendar_email)
-        counts[result] = counts.get(result, 0) + 1
-    return counts
+    families.register(FAMILY, build_calendar_email)

@@ -552,4 +552,4 @@ class MeetingLogEntry(models.Model):
 
 
 # Calendar invitations, reminders and feeds (meetings/models_calendar.py).
-from .models_calendar import CalendarFeed, CalendarMessage, Reminder, ReminderOptOut  # noqa: E402, F401
+from .models_calendar import CalendarFeed, ReminderOptOut  # noqa: E402, F401

@@ -1,23 +1,20 @@
 """Booking emails to the workplace's leaders (and the member, when the leader confirms).
 
-Kept apart from meetings/tasks.py, which holds calendar invitations and reminders.
-Each email belongs to one MeetingLogEntry and is claimed (notified_at set by a
-conditional update) before it goes, so a retried or redelivered task sends nothing twice.
+Kept apart from meetings/invitations.py, which holds calendar invitations. `enqueue_notice`
+runs inside the booking service's transaction and enqueues one email per recipient in the
+one outbox (family "meetings.booking", key per log entry and person): a retried or
+redelivered task sends nothing twice, a rolled-back booking sends nothing.
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
-
-from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
 
+from outbox.models import Email
+from outbox.services import enqueue_many
 from samspil.mail import build_templated_mail
 
-logger = logging.getLogger(__name__)
-
+FAMILY = "meetings.booking"
 TEMPLATES = {
     "booking.created": "meetings/email/booking_created",
     "booking.cancelled": "meetings/email/booking_cancelled",
@@ -26,28 +23,41 @@ TEMPLATES = {
 }
 
 
-def notice_send(*, entry_id: int) -> int:
-    from .models import MeetingLogEntry
+def enqueue_notice(entry) -> int:
+    """Enqueue the booking notice of a log entry for each of its recipients."""
     from .selectors import workplace_leaders
 
-    entry = (
-        MeetingLogEntry.objects.select_related("booking__member", "slot__workplace", "actor", "meeting")
-        .filter(pk=entry_id)
-        .first()
-    )
-    if entry is None or entry.action not in TEMPLATES or entry.booking is None:
+    if entry.action not in TEMPLATES or entry.booking is None:
         return 0
     if entry.action == "booking.confirmed":
         recipients = [entry.booking.member]
     else:
         recipients = workplace_leaders(entry.slot.workplace_id)
     recipients = [person for person in recipients if person.email]
-    if not recipients:
-        return 0
-    # Claim before sending: only the delivery that sets notified_at sends.
-    if not MeetingLogEntry.objects.filter(pk=entry.pk, notified_at=None).update(notified_at=timezone.now()):
-        return 0
-    sent = 0
+    return enqueue_many(
+        {
+            "family": FAMILY,
+            "key": f"{FAMILY}:{entry.pk}:{person.pk}",
+            "recipient": person,
+            "params": {"entry": entry.pk},
+        }
+        for person in recipients
+    )
+
+
+def build_notice(row: Email):
+    from .models import MeetingLogEntry
+
+    entry = (
+        MeetingLogEntry.objects.select_related("booking__member", "slot__workplace", "actor", "meeting")
+        .filter(pk=row.params["entry"])
+        .first()
+    )
+    if entry is None or entry.booking is None:
+        return "the booking is gone"
+    person = row.recipient
+    if person is None or not person.email:
+        return "no email address"
     context = {
         "entry": entry,
         "booking": entry.booking,
@@ -57,28 +67,12 @@ def notice_send(*, entry_id: int) -> int:
         "reason": entry.detail.get("reason") or entry.booking.reason,
         "manage_url": f"{settings.SITE_URL}/moeder/virksomhed/{entry.slot.workplace.slug}/besoegstider/",
         "meeting_url": f"{settings.SITE_URL}{entry.meeting.get_absolute_url()}" if entry.meeting else "",
+        "person": person,
     }
-    error: Exception | None = None
-    for person in recipients:
-        try:
-            build_templated_mail(TEMPLATES[entry.action], to=person.email, context={**context, "person": person}).send()
-            sent += 1
-        except (smtplib.SMTPException, OSError) as exc:
-            logger.exception("Booking notice %s to %s failed", entry.pk, person.pk)
-            error = exc
-    if error is not None and sent == 0:
-        # Nothing went out: release the claim so the retry sends it. (When some of
-        # several leaders got it, the claim stays: better one missing than repeats.)
-        MeetingLogEntry.objects.filter(pk=entry.pk).update(notified_at=None)
-        raise error
-    return sent
+    return build_templated_mail(TEMPLATES[entry.action], to=person.email, context=context)
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    max_retries=8,
-)
-def send_notice(entry_id: int) -> int:
-    return notice_send(entry_id=entry_id)
+def register() -> None:
+    from outbox import families
+
+    families.register(FAMILY, build_notice)

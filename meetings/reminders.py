@@ -3,9 +3,9 @@
 after a meeting that took place without locked minutes).
 
 No reminder is a delayed broker message. The beat task (meetings.tasks.scan_reminders,
-every few minutes) asks the database what is due, records each due reminder as a
-`Reminder` row — unique per (meeting, person, kind, start time it was for) — and queues
-batches of row ids; each row is claimed before its email goes (meetings/delivery.py).
+every minute) asks the database what is due and enqueues each due reminder in the one
+outbox (outbox/services.py; family "meetings.reminder") under a key unique per (meeting,
+person, kind, start time it was for); the outbox claims each row before its email goes.
 
 A reminder is due relative to the meeting's start: moving the meeting makes a new start
 time, so a new row; the row for the old start is skipped when it comes to sending.
@@ -24,15 +24,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from outbox.models import Email
+from outbox.services import enqueue_many
 from samspil.mail import build_templated_mail
 
-from . import delivery
 from .calendar import meeting_url
-from .models import Meeting, Minutes, Participant, Reminder, ReminderOptOut
+from .models import Meeting, Minutes, Participant, ReminderOptOut
 
+FAMILY = "meetings.reminder"
+MINUTES_MISSING = "minutes-missing"
 ACTIVE = [Meeting.Status.PLANNED, Meeting.Status.CONFIRMED]
-BATCH_SIZE = 50
-QUEUE_SLICE = 5000  # ids taken per query when queueing (meetings.tasks.scan_reminders)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def before_kinds() -> list[ReminderKind]:
 
 
 def all_kinds() -> list[ReminderKind]:
-    return [*before_kinds(), ReminderKind(Reminder.MINUTES_MISSING, str(_("Minutes missing (to the organiser)")))]
+    return [*before_kinds(), ReminderKind(MINUTES_MISSING, str(_("Minutes missing (to the organiser)")))]
 
 
 # --- Finding what is due ------------------------------------------------------------------
@@ -77,14 +78,30 @@ def _opted_out(kind: str):
     return Exists(ReminderOptOut.objects.filter(person_id=OuterRef("person_id"), kind=kind))
 
 
+def reminder_key(meeting_id: int, person_id: int, kind: str, due_for: dt.datetime) -> str:
+    """One reminder per meeting, person, kind and the start time it was for."""
+    return f"{FAMILY}:{meeting_id}:{person_id}:{kind}:{int(due_for.timestamp())}"
+
+
+def _row(meeting_id: int, person_id: int, kind: str, start: dt.datetime, now: dt.datetime) -> dict:
+    return {
+        "family": FAMILY,
+        "key": reminder_key(meeting_id, person_id, kind, start),
+        "topic": f"meetings.meeting:{meeting_id}",
+        "recipient": person_id,
+        "params": {"meeting": meeting_id, "kind": kind, "due_for": start.isoformat()},
+        "due_at": now,
+    }
+
+
 def record_due(now: dt.datetime | None = None) -> int:
-    """Write a row for every reminder due now; rows that exist already are left alone.
+    """Enqueue every reminder due now; keys that exist already are left alone.
 
     A "before" reminder is due from `start - offset` until the next shorter reminder is
     due (a 7-day reminder is not sent 20 hours before the meeting: the 1-day one is).
     """
     now = now or timezone.now()
-    rows: list[Reminder] = []
+    rows: list[dict] = []
     kinds = before_kinds()
     for index, kind in enumerate(kinds):
         later = kinds[index + 1].before if index + 1 < len(kinds) else dt.timedelta(0)
@@ -100,10 +117,7 @@ def record_due(now: dt.datetime | None = None) -> int:
             .exclude(_opted_out(kind.key))
             .values_list("meeting_id", "person_id", "meeting__starts_at")
         )
-        rows += [
-            Reminder(meeting_id=m, person_id=p, kind=kind.key, due_for=start, next_attempt_at=now)
-            for m, p, start in due
-        ]
+        rows += [_row(m, p, kind.key, start, now) for m, p, start in due]
     after = settings.MEETING_MINUTES_MISSING_AFTER
     missing = (
         Meeting.objects.filter(
@@ -115,33 +129,11 @@ def record_due(now: dt.datetime | None = None) -> int:
         )
         .exclude(status=Meeting.Status.CANCELLED)
         .filter(Q(minutes__isnull=True) | ~Q(minutes__status=Minutes.Status.LOCKED))
-        .exclude(
-            Exists(ReminderOptOut.objects.filter(person_id=OuterRef("organiser_id"), kind=Reminder.MINUTES_MISSING))
-        )
+        .exclude(Exists(ReminderOptOut.objects.filter(person_id=OuterRef("organiser_id"), kind=MINUTES_MISSING)))
         .values_list("pk", "organiser_id", "starts_at")
     )
-    rows += [
-        Reminder(meeting_id=m, person_id=p, kind=Reminder.MINUTES_MISSING, due_for=start, next_attempt_at=now)
-        for m, p, start in missing
-    ]
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return len(rows)
-
-
-def take_for_queueing(model, now: dt.datetime | None = None) -> list[int]:
-    """Ids of rows to queue now: waiting, due, unclaimed (or a stale claim), and not queued
-    within the claim timeout (so a backlog in the broker is not queued again and again)."""
-    now = now or timezone.now()
-    stale = now - delivery.claim_timeout()
-    ids = list(
-        delivery.claimable(model, now)
-        .filter(Q(queued_at=None) | Q(queued_at__lt=stale))
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:QUEUE_SLICE]
-    )
-    if ids:
-        model.objects.filter(pk__in=ids).update(queued_at=now)
-    return ids
+    rows += [_row(m, p, MINUTES_MISSING, start, now) for m, p, start in missing]
+    return enqueue_many(rows) if rows else 0
 
 
 # --- Sending ------------------------------------------------------------------------------
@@ -152,9 +144,7 @@ class Facts:
     (three queries, not three per email): the people's opt-outs, the participants' replies
     and which meetings have locked minutes."""
 
-    def __init__(self, rows: list[Reminder]):
-        meeting_ids = {row.meeting_id for row in rows}
-        person_ids = {row.person_id for row in rows}
+    def __init__(self, meeting_ids: set[int], person_ids: set[int]):
         self.opted_out = set(ReminderOptOut.objects.filter(person_id__in=person_ids).values_list("person_id", "kind"))
         self.responses = dict(
             (
@@ -171,15 +161,18 @@ class Facts:
         )
 
 
-def build_reminder_email(row: Reminder, facts: Facts | None = None):
-    """The email for one reminder row, or why it is no longer needed."""
-    facts = facts or Facts([row])
-    meeting, person = row.meeting, row.person
-    if not person.email or not person.is_active:
+def build_reminder_email(row: Email):
+    """The email for one reminder row, or why it is no longer needed (read at send time)."""
+    meeting = Meeting.objects.filter(pk=row.params["meeting"]).first()
+    person, kind = row.recipient, row.params["kind"]
+    if meeting is None:
+        return "the meeting was deleted"
+    if person is None or not person.email or not person.is_active:
         return "no email address"
-    if (person.pk, row.kind) in facts.opted_out:
+    facts = Facts({meeting.pk}, {person.pk})
+    if (person.pk, kind) in facts.opted_out:
         return "turned off by the person"
-    if row.kind == Reminder.MINUTES_MISSING:
+    if kind == MINUTES_MISSING:
         if meeting.is_cancelled:
             return "the meeting is cancelled"
         if meeting.pk in facts.locked:
@@ -188,7 +181,7 @@ def build_reminder_email(row: Reminder, facts: Facts | None = None):
     else:
         if meeting.status not in ACTIVE:
             return "the meeting is cancelled or held"
-        if meeting.starts_at != row.due_for:
+        if meeting.starts_at != dt.datetime.fromisoformat(row.params["due_for"]):
             return "the meeting has moved"
         if meeting.starts_at <= timezone.now():
             return "the meeting has started"
@@ -209,23 +202,13 @@ def build_reminder_email(row: Reminder, facts: Facts | None = None):
             "preferences_url": settings.SITE_URL + reverse("meetings:calendar"),
         },
     )
-    message.extra_headers["Message-ID"] = delivery.message_id("reminder", row.pk)
     return message
 
 
-def _prepare(ids: list[int]):
-    loaded = Reminder.objects.select_related("meeting", "person").in_bulk(ids)
-    rows = {pk: loaded[pk] for pk in ids if pk in loaded}
-    facts = Facts(list(rows.values()))
-    return rows, lambda row: build_reminder_email(row, facts)
+def register() -> None:
+    from outbox import families
 
-
-def send_rows(ids: list[int]) -> dict[str, int]:
-    """Send a batch over one SMTP session, reading rows and facts ten at a time (four
-    queries per ten emails instead of three per email); each email is claimed, sent and
-    marked on its own (meetings/delivery.py). A row read here may be claimed or finished by
-    someone else meanwhile: the claim decides."""
-    return delivery.deliver_batch(Reminder, ids, _prepare)
+    families.register(FAMILY, build_reminder_email)
 
 
 # --- Preferences --------------------------------------------------------------------------

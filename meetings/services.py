@@ -49,9 +49,9 @@ def log(*, action: str, actor=None, meeting=None, booking=None, slot=None, notif
         action=action, actor=actor, meeting=meeting, booking=booking, slot=slot, detail=detail
     )
     if notify:
-        from .notifications import send_notice
+        from .notifications import enqueue_notice
 
-        send_notice.delay_on_commit(entry.pk)
+        enqueue_notice(entry)  # booking emails to the leaders or the member (outbox rows)
     from .invitations import calendar_mail_for
 
     calendar_mail_for(entry)  # invitations, updates, cancellations with .ics (outbox rows)

@@ -1,7 +1,6 @@
-"""Celery tasks for calendar emails and reminders. Thin: they take ids and call
-meetings/invitations.py and meetings/reminders.py, which claim every email before it goes.
-
-Booking notices to leaders are in meetings/notifications.py.
+"""Celery task for reminders. Thin: the beat asks meetings/reminders.py what is due; the
+emails go through the one outbox (outbox/tasks.py), which claims every email before it goes.
+Invitations and booking notices are enqueued by the services' transactions themselves.
 """
 
 from __future__ import annotations
@@ -10,46 +9,16 @@ import logging
 
 from celery import shared_task
 
-from . import invitations, reminders
-from .models import CalendarMessage, Reminder
+from . import reminders
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task
-def send_calendar_messages(meeting_id: int) -> dict:
-    """Invitations, updates and cancellations waiting for one meeting (queued on commit)."""
-    return invitations.send_for_meeting(meeting_id)
-
-
-@shared_task
-def send_calendar_message_batch(ids: list[int]) -> dict:
-    return invitations.send_rows(ids)
-
-
-@shared_task
-def send_reminder_batch(ids: list[int]) -> dict:
-    return reminders.send_rows(ids)
-
-
-@shared_task
-def scan_reminders() -> dict:
-    """The beat task (every few minutes, settings.CELERY_BEAT_SCHEDULE): record the reminders
-    due now, then queue batches of everything waiting — new reminders, failed sends whose
-    backoff has passed, claims left by a worker that died, calendar emails whose message
-    the broker lost."""
+@shared_task(soft_time_limit=120, time_limit=180)
+def scan_reminders() -> int:
+    """The beat task (every minute, settings.CELERY_BEAT_SCHEDULE): enqueue the reminders
+    due now. Sending, retries and a dead worker's claims are the outbox's scan's work."""
     recorded = reminders.record_due()
-    queued = {}
-    for model, task in ((Reminder, send_reminder_batch), (CalendarMessage, send_calendar_message_batch)):
-        queued[model.__name__] = 0
-        # In slices (each marked queued as it is taken), until nothing is left: a morning
-        # with 10,000 due reminders goes out in one scan, not one slice per beat.
-        while ids := reminders.take_for_queueing(model):
-            for start in range(0, len(ids), reminders.BATCH_SIZE):
-                task.delay(ids[start : start + reminders.BATCH_SIZE])
-            queued[model.__name__] += len(ids)
-            if len(ids) < reminders.QUEUE_SLICE:
-                break
-    if recorded or any(queued.values()):
-        logger.info("Reminders: %s due, queued %s", recorded, queued)
-    return {"due": recorded, **queued}
+    if recorded:
+        logger.info("Reminders: %s due", recorded)
+    return recorded

@@ -409,8 +409,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Reminders and retries of calendar emails: what the database says is due (meetings/tasks.py).
     "meetings-scan-reminders": {
         "task": "meetings.tasks.scan_reminders",
-        "schedule": timedelta(minutes=5),
-        "options": {"expires": 240},
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
     },
     # The monthly coverage digest: the first of the month at 07:00 (each email once, coverage/services.py).
     "coverage-monthly-digest": {
@@ -564,7 +564,7 @@ STORIES_PICTURE_MAX_BYTES = int(os.environ.get("STORIES_PICTURE_MAX_BYTES", str(
 STORIES_PICTURE_MAX_PIXELS = int(os.environ.get("STORIES_PICTURE_MAX_PIXELS", "40000000"))
 STORIES_PICTURE_MAX_WIDTH = int(os.environ.get("STORIES_PICTURE_MAX_WIDTH", "1600"))
 
-# --- Meetings: calendars and reminders (meetings/reminders.py, meetings/delivery.py) ------
+# --- Meetings: calendars and reminders (meetings/reminders.py; sent by outbox/) ---------
 # Reminders before a meeting's start; a person can turn each kind off.
 MEETING_REMINDERS = [timedelta(days=7), timedelta(days=1)]
 # "Minutes missing" to the organiser this long after a meeting without locked minutes.

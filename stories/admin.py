@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DigestOutbox, Follow, Story, StoryEvent, Theme
+from .models import Follow, Story, StoryEvent, Theme
 
 
 @admin.register(Theme)
@@ -31,9 +31,3 @@ class StoryEventAdmin(admin.ModelAdmin):
 class FollowAdmin(admin.ModelAdmin):
     list_display = ["person", "committee", "workplace", "created_at"]
     raw_id_fields = ["person", "committee", "workplace"]
-
-
-@admin.register(DigestOutbox)
-class DigestOutboxAdmin(admin.ModelAdmin):
-    list_display = ["person", "week", "claimed_at", "sent_at"]
-    raw_id_fields = ["person"]

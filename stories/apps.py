@@ -14,3 +14,9 @@ class StoriesConfig(AppConfig):
         from .personal_data import register
 
         register()
+
+        from outbox import families
+
+        from .services import DIGEST_FAMILY, build_digest
+
+        families.register(DIGEST_FAMILY, build_digest)

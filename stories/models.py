@@ -286,23 +286,3 @@ class Follow(models.Model):
 def iso_week_label(day: dt.date) -> str:
     year, week, _weekday = day.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-class DigestOutbox(models.Model):
-    """One weekly digest per person and ISO week. The unique row says it exists; the
-    conditional update of claimed_at says which worker may send it (exactly once)."""
-
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    week = models.CharField(max_length=8)  # "2026-W48"
-    story_ids = models.JSONField(default=list)
-    created_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("weekly digest")
-        verbose_name_plural = _("weekly digests")
-        constraints = [models.UniqueConstraint(fields=["person", "week"], name="digest_once_per_person_week")]
-
-    def __str__(self) -> str:
-        return f"{self.person_id} {self.week}"

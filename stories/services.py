@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from organisation.models import Committee, Workplace
 
-from .models import DigestOutbox, Follow, Story, StoryEvent, Thanks, iso_week_label
+from .models import Follow, Story, StoryEvent, Thanks, iso_week_label
 
 logger = logging.getLogger(__name__)
 
@@ -213,10 +213,16 @@ def previous_week(today: dt.date | None = None) -> str:
     return iso_week_label(today - dt.timedelta(days=7))
 
 
-def digest_prepare_week(*, week: str) -> list[int]:
-    """Create the outbox rows for `week` (one per follower with something new) and
-    return the ids not yet sent. Safe to run any number of times."""
+DIGEST_FAMILY = "stories.digest"
+
+
+def digest_prepare_week(*, week: str) -> int:
+    """Enqueue `week`'s digest for each follower with something new (one outbox row per
+    person and week, outbox/services.py); returns how many were offered. Safe to run any
+    number of times: a key that exists is left alone."""
     from django.contrib.auth import get_user_model
+
+    from outbox.services import enqueue_many
 
     from .selectors import digest_stories
 
@@ -226,45 +232,39 @@ def digest_prepare_week(*, week: str) -> list[int]:
     for person in followers.iterator():
         stories = digest_stories(person=person, start=start, end=end)
         if stories:
-            rows.append(DigestOutbox(person=person, week=week, story_ids=[story.pk for story in stories]))
-    DigestOutbox.objects.bulk_create(rows, ignore_conflicts=True)
-    return list(DigestOutbox.objects.filter(week=week, sent_at=None, claimed_at=None).values_list("pk", flat=True))
+            rows.append(
+                {
+                    "family": DIGEST_FAMILY,
+                    "key": f"{DIGEST_FAMILY}:{week}:{person.pk}",
+                    "recipient": person,
+                    "params": {"week": week, "story_ids": [story.pk for story in stories]},
+                }
+            )
+    return enqueue_many(rows) if rows else 0
 
 
-def digest_send(*, outbox_id: int) -> bool:
-    """Send one digest, exactly once: claim the row, send, mark it sent. Not inside a
-    transaction: the claim commits before the mail goes."""
-    from samspil.mail import send_templated_mail
+def build_digest(row):
+    """The email for one outbox row, or why it is not needed (read at send time)."""
+    from samspil.mail import build_templated_mail
 
-    claimed = DigestOutbox.objects.filter(pk=outbox_id, claimed_at=None, sent_at=None).update(claimed_at=timezone.now())
-    if claimed != 1:
-        return False
-    outbox = DigestOutbox.objects.select_related("person").get(pk=outbox_id)
+    person, week = row.recipient, row.params["week"]
+    if person is None or not person.email or not person.is_active:
+        return "no email address"
     stories = list(
         Story.objects.published()
-        .filter(pk__in=outbox.story_ids)
+        .filter(pk__in=row.params["story_ids"])
         .select_related("workplace")
         .order_by("-published_at", "-id")
     )
     if not stories:
-        # Everything was unpublished since: nothing to tell, and nothing to send again.
-        DigestOutbox.objects.filter(pk=outbox_id).update(sent_at=timezone.now())
-        return False
-    try:
-        send_templated_mail(
-            "stories/email/digest",
-            to=outbox.person.email,
-            context={
-                "person": outbox.person,
-                "stories": stories,
-                "week_year": outbox.week.split("-W")[0],
-                "week_number": int(outbox.week.split("-W")[1]),
-            },
-        )
-    except Exception:
-        # Let a later run try again: release the claim, then fail loudly.
-        DigestOutbox.objects.filter(pk=outbox_id, sent_at=None).update(claimed_at=None)
-        logger.exception("weekly digest %s could not be sent", outbox_id)
-        raise
-    DigestOutbox.objects.filter(pk=outbox_id).update(sent_at=timezone.now())
-    return True
+        return "everything was unpublished since"
+    return build_templated_mail(
+        "stories/email/digest",
+        to=person.email,
+        context={
+            "person": person,
+            "stories": stories,
+            "week_year": week.split("-W")[0],
+            "week_number": int(week.split("-W")[1]),
+        },
+    )

@@ -1,5 +1,5 @@
-"""The weekly digest. Beat runs `send_weekly_digests` on Monday mornings (settings);
-each digest is its own task, claimed in the database before the mail goes."""
+"""The weekly digest. Beat runs `send_weekly_digests` on Monday mornings (settings); the
+digests are rows of the one outbox, sent by its batches (outbox/tasks.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,7 @@ from celery import shared_task
 from . import services
 
 
-@shared_task
+@shared_task(soft_time_limit=240, time_limit=300)
 def send_weekly_digests(week: str | None = None) -> int:
-    """Queue the digests for `week` ("2026-W48"; default: last week) that are not sent."""
-    week = week or services.previous_week()
-    outbox_ids = services.digest_prepare_week(week=week)
-    for outbox_id in outbox_ids:
-        send_digest.delay_on_commit(outbox_id)
-    return len(outbox_ids)
-
-
-@shared_task
-def send_digest(outbox_id: int) -> bool:
-    return services.digest_send(outbox_id=outbox_id)
+    """Enqueue the digests for `week` ("2026-W48"; default: last week)."""
+    return services.digest_prepare_week(week=week or services.previous_week())

@@ -10,7 +10,9 @@ import time_machine
 from django.core import mail
 
 from agreements import tasks
-from agreements.models import CycleDeadline, DeadlineReminder
+from agreements.models import CycleDeadline
+from outbox.models import Email
+from outbox.tasks import send_batch
 
 from .helpers import make_agreement, make_template
 
@@ -27,9 +29,9 @@ def test_beat_reminds_the_leader_once_however_often_it_runs(org, settings, djang
                 tasks.queue_deadline_reminders.apply()
     assert [m.to for m in mail.outbox] == [[org.leader.email]]
     assert "Udkast klar" in mail.outbox[0].subject
-    # Already sent rows are never sent again, even when their task is delivered twice.
-    reminder = DeadlineReminder.objects.get()
-    assert tasks.send_deadline_reminder.apply(args=[reminder.pk]).result is False
+    # Already sent rows are never sent again, even when a batch is delivered twice.
+    assert Email.objects.get(family="agreements.deadline_reminder").outcome == "sent"
+    assert send_batch.apply().result == {}
     assert len(mail.outbox) == 1
 
 
@@ -48,7 +50,7 @@ def test_no_reminder_outside_the_window_or_for_agreements_past_the_step(
     ):
         tasks.queue_deadline_reminders.apply()
     assert mail.outbox == []
-    assert not DeadlineReminder.objects.exists()
+    assert not Email.objects.filter(family="agreements.deadline_reminder").exists()
 
 
 @pytest.mark.worker
@@ -66,5 +68,6 @@ def test_a_real_worker_sends_each_reminder_exactly_once(org, celery_worker_proce
     time.sleep(2)  # any duplicate would arrive now
     recipients = sorted(address for m in smtp_server.messages for address in m["to"])
     assert recipients == sorted([org.leader.email, org.centre_head.email])
-    assert all(r.sent_at for r in DeadlineReminder.objects.all())
+    rows = Email.objects.filter(family="agreements.deadline_reminder")
+    assert rows.count() == 2 and all(r.sent_at for r in rows)
     assert len(messages) == 2

@@ -15,9 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from codex import services
-from codex.models import CodeVersion, ReminderEmail, ReminderRound
-from codex.tasks import fan_out_reminders, send_reminder_batch
+from codex.models import CodeVersion, ReminderRound
+from codex.tasks import fan_out_reminders, send_due_reminders
 from organisation.models import Membership, Role
+from outbox import services as outbox
+from outbox.models import Email
+from outbox.tasks import send_batch
 from tests.conftest import redis_available, require
 from tests.factories import build_org
 
@@ -60,17 +63,17 @@ def test_reminders_are_sent_by_workers_exactly_once_per_person_and_round(celery_
     assert wait_until(lambda: len(smtp_server.messages) >= concerned), len(smtp_server.messages)
     first = ReminderRound.objects.get(version=version, number=0)
     assert first.recipients == concerned
-    assert wait_until(lambda: not ReminderEmail.objects.filter(round=first, status="queued").exists())
+    emails = Email.objects.filter(topic=services.reminder_topic(first.pk))
+    assert wait_until(lambda: not emails.filter(outcome="pending").exists())
 
-    # The same round queued again, and every batch sent again: nothing goes out twice.
-    ids = list(ReminderEmail.objects.filter(round=first).values_list("pk", flat=True))
+    # The same round queued again, and batches run again: nothing goes out twice.
     fan_out_reminders.delay(first.pk)
-    send_reminder_batch.delay(ids)
-    send_reminder_batch.delay(ids[:50])
+    send_batch.delay()
+    send_batch.delay()
     time.sleep(5)
     sent = recipients(smtp_server)
     assert len(sent) == concerned and set(sent.values()) == {1}
-    assert ReminderEmail.objects.filter(round=first, status="sent").count() == concerned
+    assert emails.filter(outcome="sent").count() == concerned
     message = smtp_server.messages[0]["message"]
     assert "kodeks" in message.get_body(("plain",)).get_content()
 
@@ -135,34 +138,76 @@ def test_publishing_to_60000_people_answers_in_under_a_second(transactional_db, 
     # What the worker then does, measured here in-process: the bulk outbox for everyone.
     first = ReminderRound.objects.get(version=draft, number=0)
     started = time.perf_counter()
-    batches = services.reminder_round_fan_out(round_id=first.pk)
+    total = services.reminder_round_fan_out(round_id=first.pk)
     fan_out_seconds = time.perf_counter() - started
-    assert ReminderEmail.objects.filter(round=first).count() == 60_000 + 10
-    assert len(batches) == (60_010 + 499) // 500
+    assert total == Email.objects.filter(topic=services.reminder_topic(first.pk)).count() == 60_000 + 10
     print(
         f"\n60k: setup {setup_seconds:.1f}s, publish request {request_seconds * 1000:.0f} ms, "
-        f"fan-out {fan_out_seconds:.1f}s for {60_010} outbox rows in {len(batches)} batches"
+        f"fan-out {fan_out_seconds:.1f}s for {total} outbox rows"
     )
 
 
 def test_an_email_a_dead_worker_claimed_is_sent_later_exactly_once(org, mailoutbox):
     version = publish_version(org.admin)
     reminder_round = ReminderRound.objects.create(version=version, number=1, created_at=timezone.now())
-    services.reminder_round_fan_out(round_id=reminder_round.pk)
-    long_ago = timezone.now() - services.STALE_CLAIM * 2
-    ReminderRound.objects.filter(pk=reminder_round.pk).update(fanned_out_at=long_ago)
-    emails = ReminderEmail.objects.filter(round=reminder_round)
-    stranded = emails.first()
-    # A worker claimed this one and died before sending it.
-    ReminderEmail.objects.filter(pk=stranded.pk).update(claimed_at=long_ago)
-    # The others were sent; the claim of a live worker (just now) is left alone.
-    busy = emails.exclude(pk=stranded.pk).first()
-    ReminderEmail.objects.filter(pk=busy.pk).update(claimed_at=timezone.now())
-    emails.exclude(pk__in=[stranded.pk, busy.pk]).update(status=ReminderEmail.Status.SENT, sent_at=timezone.now())
+    concerned = services.reminder_round_fan_out(round_id=reminder_round.pk)
+    # A worker claimed one and died before sending it.
+    _token, [stranded] = outbox.claim_batch(limit=1)
+    assert outbox.send_batch().counts == {"sent": concerned - 1}
+    assert stranded.address not in [m.to[0] for m in mailoutbox]
+    # Nobody renews the dead worker's claim: it runs out, and the next batch sends it, once.
+    Email.objects.filter(pk=stranded.pk).update(claimed_until=timezone.now() - timezone.timedelta(seconds=1))
+    assert outbox.send_batch().counts == {"sent": 1}
+    assert outbox.send_batch().counts == {}
+    assert Counter(m.to[0] for m in mailoutbox)[stranded.address] == 1
 
-    batches = services.reminder_emails_stranded()
-    assert batches == [[stranded.pk]]
-    assert services.reminder_batch_send(email_ids=batches[0]) == 1
-    assert [m.to for m in mailoutbox] == [[stranded.person.email]]
-    # A second beat finds nothing left to release or send.
-    assert services.reminder_emails_stranded() == []
+
+def publish_back_dated(author, published):
+    """A version published in the past, as `manage.py demo` does before `make run`."""
+    from codex.models import CodePoint
+
+    draft = services.version_create_draft(created_by=author, title="Kodeks", preamble="Vi mødes med tillid.")
+    CodePoint.objects.create(version=draft, kind="duty", position=1, title="Sandhed", explanation="Sandt.")
+    return services.version_publish(version=draft, published_by=author, now=published)
+
+
+def test_rounds_are_due_at_publication_and_each_interval_after_never_at_start_up(org):
+    """Defect 13.3: a version published (back-dated) weeks ago, as the demo does, got
+    round 0 at publication and round 1 at the beat's first run after start-up."""
+    interval = settings.CODEX_REMINDER_INTERVAL
+    version = publish_back_dated(org.admin, timezone.now() - interval - timezone.timedelta(days=6))
+    # The worker starts, the beat runs at once and again a quarter of an hour later.
+    assert services.reminder_rounds_due() == []
+    assert services.reminder_rounds_due(now=timezone.now() + timezone.timedelta(minutes=15)) == []
+    assert list(version.reminder_rounds.values_list("number", flat=True)) == [0]
+    # One interval after round 0 went out, round 1 is due, once.
+    later = timezone.now() + interval + timezone.timedelta(minutes=1)
+    assert services.reminder_rounds_due(now=later - timezone.timedelta(minutes=2)) == []
+    [round_id] = services.reminder_rounds_due(now=later)
+    assert ReminderRound.objects.get(pk=round_id).number == 1
+    assert services.reminder_rounds_due(now=later) == []
+
+
+@pytest.mark.worker
+def test_the_start_up_scan_and_the_beats_round_send_one_email_per_person(celery_worker_process, smtp_server):
+    org = build_org()
+    add_employees(org.workplace, 40)
+    interval = settings.CODEX_REMINDER_INTERVAL
+    publish_back_dated(org.admin, timezone.now() - interval - timezone.timedelta(days=7))
+    celery_worker_process()  # the worker starts: round 0's fan-out was waiting on the broker
+    send_due_reminders()  # the beat's first run, at start-up
+    with mock_now(timezone.now() + timezone.timedelta(minutes=15)):
+        send_due_reminders()  # and its next run, a quarter of an hour later
+    concerned = 40 + 10
+    assert wait_until(lambda: len(smtp_server.messages) >= concerned, timeout=90), len(smtp_server.messages)
+    assert wait_until(lambda: not Email.objects.filter(outcome="pending").exists(), timeout=60)
+    time.sleep(2)  # room for a second round, if one were sent
+    sent = recipients(smtp_server)
+    assert len(sent) == concerned and set(sent.values()) == {1}, Counter(sent.values())
+    assert list(ReminderRound.objects.values_list("number", flat=True)) == [0]
+
+
+def mock_now(when):
+    from unittest import mock
+
+    return mock.patch("codex.services.timezone.now", return_value=when)

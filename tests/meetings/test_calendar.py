@@ -13,7 +13,8 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from meetings import calendar, services
-from meetings.models import CalendarMessage, Participant
+from meetings.models import Participant
+from outbox.models import Email
 from tests.meetings import helpers
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,7 @@ def test_a_new_meeting_emails_each_participant_their_own_invitation(
         assert f"/moeder/{meeting.pk}/" in message.body
     # The MIME structure Outlook needs: a text/calendar part with the method.
     assert mime_methods(mailoutbox[0]) == {"text/calendar": "REQUEST", "application/ics": "REQUEST"}
-    assert CalendarMessage.objects.filter(outcome="sent").count() == 3
+    assert Email.objects.filter(family="meetings.calendar", outcome="sent").count() == 3
 
 
 def test_moving_a_meeting_sends_an_update_with_a_higher_sequence_and_cancelling_sends_cancel(
@@ -149,12 +150,14 @@ def test_an_added_participant_alone_gets_an_invitation(org, mailoutbox, django_c
 
 
 def test_sending_a_meetings_emails_again_sends_nothing_twice(org, mailoutbox, django_capture_on_commit_callbacks):
-    from meetings.tasks import scan_reminders, send_calendar_messages
+    from meetings.tasks import scan_reminders
+    from outbox.tasks import scan, send_batch
 
     with django_capture_on_commit_callbacks(execute=True):
-        meeting = helpers.meeting(org)
-    send_calendar_messages(meeting.pk)
+        helpers.meeting(org)
+    send_batch()
     scan_reminders()
+    scan()
     assert len(mailoutbox) == 3
 
 

@@ -14,16 +14,30 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import delivery, reminders, services
-from meetings.models import Reminder, ReminderOptOut
-from meetings.tasks import scan_reminders
+from meetings import reminders, services
+from meetings.models import ReminderOptOut
+from meetings.tasks import scan_reminders as record_due_reminders
+from outbox import services as outbox
+from outbox.models import Email
+from outbox.tasks import scan as outbox_scan
 from tests.meetings import helpers
 
 pytestmark = pytest.mark.django_db
 
 
+def scan_reminders() -> None:
+    """What the beat does every minute: record the due reminders, then the outbox's scan
+    queues a batch (eager Celery here: it runs at once)."""
+    record_due_reminders()
+    outbox_scan()
+
+
+def Reminders():
+    return Email.objects.filter(family="meetings.reminder")
+
+
 def reminder_mails(outbox) -> list:
-    return [m for m in outbox if m.extra_headers.get("Message-ID", "").startswith("<reminder-")]
+    return [m for m in outbox if m.extra_headers.get("Message-ID", "").startswith("<meetings.reminder-")]
 
 
 def recipients(outbox) -> list[str]:
@@ -42,7 +56,7 @@ def test_a_meeting_due_in_one_day_reminds_each_participant_who_has_not_declined_
     scan_reminders()
     scan_reminders()
     assert recipients(mailoutbox) == ["chair@test.example", "member@test.example"]
-    assert set(Reminder.objects.values_list("kind", "outcome")) == {("1d", "sent")}
+    assert set(Reminders().values_list("params__kind", "outcome")) == {("1d", "sent")}
     message = reminder_mails(mailoutbox)[0]
     assert "Dialogmøde om trivsel" in message.subject
     assert f"/moeder/{meeting.pk}/" in message.body
@@ -51,13 +65,13 @@ def test_a_meeting_due_in_one_day_reminds_each_participant_who_has_not_declined_
 def test_a_reminder_is_due_from_its_offset_and_the_shorter_one_supersedes_it(org, mailoutbox):
     meeting_in(org, 24 * 8)  # 8 days away: nothing due yet
     scan_reminders()
-    assert Reminder.objects.count() == 0
+    assert Reminders().count() == 0
     meeting_in(org, 24 * 6)  # 6 days: the 7-day reminder
     meeting_in(org, 10)  # 10 hours: only the 1-day reminder, not a late 7-day one
     scan_reminders()
     kinds = {
-        round((start - timezone.now()).total_seconds() / 3600): kind
-        for start, kind in Reminder.objects.values_list("meeting__starts_at", "kind")
+        round((dt.datetime.fromisoformat(start) - timezone.now()).total_seconds() / 3600): kind
+        for start, kind in Reminders().values_list("params__due_for", "params__kind")
     }
     assert kinds == {144: "7d", 10: "1d"}
     assert len(reminder_mails(mailoutbox)) == 6  # three participants of each
@@ -96,9 +110,9 @@ def test_moving_a_meeting_moves_its_reminders(org, mailoutbox):
     scan_reminders()
     scan_reminders()
     assert len(reminder_mails(mailoutbox)) == 6
-    assert set(Reminder.objects.filter(outcome="sent").values_list("due_for", flat=True)) == {
-        meeting.starts_at,
-        moved,
+    assert set(Reminders().filter(outcome="sent").values_list("params__due_for", flat=True)) == {
+        meeting.starts_at.isoformat(),
+        moved.isoformat(),
     }
 
 
@@ -108,9 +122,9 @@ def test_a_reminder_recorded_for_the_old_time_is_not_sent_after_a_move(org, mail
     moved = meeting.starts_at + dt.timedelta(hours=1)
     services.meeting_update(meeting=meeting, actor=org.chair, starts_at=moved, ends_at=moved + dt.timedelta(hours=2))
     scan_reminders()
-    old = Reminder.objects.filter(due_for=meeting.starts_at)
+    old = Reminders().filter(params__due_for=meeting.starts_at.isoformat())
     assert set(old.values_list("outcome", "last_error")) == {("skipped", "the meeting has moved")}
-    assert set(Reminder.objects.filter(due_for=moved).values_list("outcome", flat=True)) == {"sent"}
+    assert set(Reminders().filter(params__due_for=moved.isoformat()).values_list("outcome", flat=True)) == {"sent"}
     assert len(reminder_mails(mailoutbox)) == 3
 
 
@@ -124,7 +138,7 @@ def test_the_organiser_is_told_minutes_are_missing_two_days_after_the_meeting(or
     mails = reminder_mails(mailoutbox)
     assert [m.to for m in mails] == [["chair@test.example"]]
     assert f"/moeder/{missing.pk}/referat/" in mails[0].body
-    assert not Reminder.objects.filter(meeting=locked).exists()
+    assert not Reminders().filter(topic=f"meetings.meeting:{locked.pk}").exists()
 
 
 def test_a_failed_send_is_retried_later_with_backoff_and_then_sent_once(org, settings, mailoutbox):
@@ -132,43 +146,44 @@ def test_a_failed_send_is_retried_later_with_backoff_and_then_sent_once(org, set
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nobody listens
     scan_reminders()
-    rows = list(Reminder.objects.all())
+    rows = list(Reminders())
     assert len(rows) == 3
     for row in rows:
-        assert row.outcome == "" and row.attempts == 1 and row.claimed_at is None
+        assert row.outcome == "pending" and row.attempts == 1 and row.claimed_until is None
         assert row.next_attempt_at > timezone.now() + dt.timedelta(seconds=50)
         assert "ConnectionRefused" in row.last_error
     scan_reminders()  # still backing off: nothing is tried
-    assert set(Reminder.objects.values_list("attempts", flat=True)) == {1}
+    assert set(Reminders().values_list("attempts", flat=True)) == {1}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    Reminder.objects.update(next_attempt_at=timezone.now(), queued_at=None)  # the backoff has passed
+    Reminders().update(next_attempt_at=timezone.now())  # the backoff has passed
     scan_reminders()
     assert len(reminder_mails(mailoutbox)) == 3
-    assert set(Reminder.objects.values_list("outcome", "attempts")) == {("sent", 2)}
+    assert set(Reminders().values_list("outcome", "attempts")) == {("sent", 2)}
 
 
 def test_after_too_many_failures_a_reminder_is_marked_failed_not_dropped_silently(org, settings):
-    settings.MEETING_MAIL_MAX_ATTEMPTS = 1
+    settings.OUTBOX_MAX_ATTEMPTS = 1
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     meeting_in(org, 20)
     scan_reminders()
-    assert set(Reminder.objects.values_list("outcome", flat=True)) == {"failed"}
+    assert set(Reminders().values_list("outcome", flat=True)) == {"failed"}
 
 
 def test_a_claim_left_by_a_dead_worker_is_taken_again_after_the_timeout_and_sent_once(org, mailoutbox, settings):
     meeting_in(org, 20)
     reminders.record_due()
-    row = Reminder.objects.filter(person=org.member).get()
+    row = Reminders().filter(recipient=org.member).get()
     # A worker claimed it and died before sending.
-    Reminder.objects.filter(pk=row.pk).update(claimed_at=timezone.now(), attempts=1)
+    Reminders().filter(pk=row.pk).update(
+        claimed_until=timezone.now() + dt.timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS), attempts=1
+    )
     scan_reminders()
     assert recipients(mailoutbox) == ["chair@test.example", "leader@test.example"]
-    assert delivery.claim(Reminder, row.pk) is None  # a live claim is not taken
-    Reminder.objects.filter(pk=row.pk).update(
-        claimed_at=timezone.now() - settings.MEETING_MAIL_CLAIM_TIMEOUT - dt.timedelta(seconds=1),
-        queued_at=timezone.now() - settings.MEETING_MAIL_CLAIM_TIMEOUT - dt.timedelta(seconds=1),
-    )
+    assert outbox.claim_batch(limit=10)[1] == []  # a live claim is not taken
+    # Nobody renews it: it runs out after OUTBOX_CLAIM_SECONDS (under a minute).
+    assert settings.OUTBOX_CLAIM_SECONDS <= 60
+    Reminders().filter(pk=row.pk).update(claimed_until=timezone.now() - dt.timedelta(seconds=1))
     scan_reminders()
     scan_reminders()
     assert recipients(mailoutbox) == ["chair@test.example", "leader@test.example", "member@test.example"]
@@ -177,9 +192,9 @@ def test_a_claim_left_by_a_dead_worker_is_taken_again_after_the_timeout_and_sent
 def test_a_row_is_claimed_by_one_delivery_only(org):
     meeting_in(org, 20)
     reminders.record_due()
-    row = Reminder.objects.first()
-    assert delivery.claim(Reminder, row.pk) is not None
-    assert delivery.claim(Reminder, row.pk) is None
+    claimed = outbox.claim_batch(limit=10)[1]  # the three reminders, and the three invitations
+    assert {row.family for row in claimed} == {"meetings.reminder", "meetings.calendar"} and len(claimed) == 6
+    assert outbox.claim_batch(limit=10)[1] == []
 
 
 def test_the_reminder_kinds_follow_the_settings(settings):
