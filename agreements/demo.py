@@ -254,6 +254,13 @@ def _load(context: dict, *, stdout=None) -> None:
     if agreed.status == Agreement.Status.DRAFT:
         _agree(_to_dialogue(agreed, comments=[(accounts["chair"], "Fine og klare mål. Vi glæder os til dialogen.")]))
 
+    # Approved by the chair, waiting for the leader's and the head of area's signatures:
+    # the text is closed for changes, and centerchef@ is asked to sign.
+    approved = _draft(current, workplaces["Strandvejsskolen"], goals=2)
+    if approved.status == Agreement.Status.DRAFT:
+        approved = _to_dialogue(approved)
+        services.agreement_approve(agreement=approved, chair=_chair(approved.workplace))
+
     # A draft in another area, which the committee does not see yet.
     _draft(current, workplaces["Plejecenter Lindegården"], goals=1, introduction=False)
 
@@ -273,15 +280,17 @@ def _load(context: dict, *, stdout=None) -> None:
         )
     evaluated = _draft(older, workplaces["Nørre Enge Skole"], goals=2)
     if evaluated.status == Agreement.Status.DRAFT:
-        evaluated = services.agreement_activate(agreement=_agree(_to_dialogue(evaluated)), by=None)
+        evaluated = services.agreement_activate(
+            agreement=_agree(_to_dialogue(evaluated)), by=_leader(evaluated.workplace)
+        )
         _follow_up(evaluated, FollowUp.Point.MID_YEAR, ["on_track"] * 5)
         _follow_up(evaluated, FollowUp.Point.YEAR_END, ["achieved", "achieved", "dropped", "achieved"])
         services.agreement_evaluate(agreement=evaluated, by=_leader(evaluated.workplace))
     archived = _draft(older, workplaces["Bakkely Skole"], goals=1)
     if archived.status == Agreement.Status.DRAFT:
-        archived = services.agreement_activate(agreement=_agree(_to_dialogue(archived)), by=None)
+        archived = services.agreement_activate(agreement=_agree(_to_dialogue(archived)), by=_leader(archived.workplace))
         _follow_up(archived, FollowUp.Point.YEAR_END, ["achieved"] * 4)
-        archived = services.agreement_evaluate(agreement=archived, by=None)
-        services.agreement_archive(agreement=archived, by=None)
+        archived = services.agreement_evaluate(agreement=archived, by=_leader(archived.workplace))
+        services.agreement_archive(agreement=archived, by=_leader(archived.workplace))
     if stdout:
         stdout.write(f"  {Agreement.objects.count()} development agreements in 2 periods")

@@ -12,6 +12,8 @@ Two people editing at once never overwrite each other silently: `Agreement.versi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 
 from django.conf import settings
 from django.db import models
@@ -118,14 +120,11 @@ class Agreement(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_DIALOGUE = "in_dialogue", _("In dialogue")
+        APPROVED = "approved", _("Approved")
         AGREED = "agreed", _("Agreed")
         ACTIVE = "active", _("Active")
         EVALUATED = "evaluated", _("Evaluated")
         ARCHIVED = "archived", _("Archived")
-
-    # Statuses whose text the leader may still change; agreed and active make revisions.
-    EDITABLE = (Status.DRAFT, Status.IN_DIALOGUE, Status.AGREED, Status.ACTIVE)
-    FROZEN = (Status.AGREED, Status.ACTIVE, Status.EVALUATED, Status.ARCHIVED)
 
     workplace = models.ForeignKey(
         Workplace, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("workplace")
@@ -163,14 +162,6 @@ class Agreement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:detail", args=[self.pk])
-
-    @property
-    def is_frozen(self) -> bool:
-        return self.status in self.FROZEN
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in self.EDITABLE
 
 
 class Goal(models.Model):
@@ -258,6 +249,9 @@ class Approval(models.Model):
     signed_at = models.DateTimeField(default=timezone.now)
     # Signatures made after a change are for the next revision; 0 = before agreement.
     round = models.PositiveIntegerField(default=0)
+    # The SHA-256 of the exact text approved or signed (`text_sha256(snapshot)`); blank only
+    # for approvals recorded before the hash was kept.
+    text_sha256 = models.CharField(_("SHA-256 of the text"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("approval or signature")
@@ -270,6 +264,16 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.person}"
+
+    def save(self, *args, **kwargs) -> None:
+        # An approval or signature is a fact about a moment and a text: never rewritten.
+        if not self._state.adding:
+            raise ValueError("an approval or signature never changes once recorded")
+        super().save(*args, **kwargs)
+
+
+# The note of revision 1, the text everyone signed (services.REVISION_AGREED).
+SIGNED_REVISION_NOTE = "agreed"
 
 
 class StatusChange(models.Model):
@@ -295,6 +299,7 @@ class Revision(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     note = models.CharField(max_length=200, blank=True)
+    text_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["number"]
@@ -304,6 +309,12 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement_id} r{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The signed revision is what the signatures cover: it never changes.
+        if not self._state.adding and self.note == SIGNED_REVISION_NOTE:
+            raise ValueError("a signed revision never changes")
+        super().save(*args, **kwargs)
 
 
 class FollowUp(models.Model):
@@ -335,6 +346,13 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_point_display()}: {self.get_status_display()}"
+
+
+def text_sha256(snapshot: dict) -> str:
+    """The SHA-256 of an agreement's text as plain data (services.snapshot), over a canonical
+    JSON form, so the same text always gives the same hash (as the code register does)."""
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def period_contains(template: AgreementTemplate, day: dt.date) -> bool:

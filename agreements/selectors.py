@@ -21,6 +21,7 @@ from organisation.roles import roles_of
 
 from .models import Agreement, AgreementTemplate, Approval, FollowUp, Goal, GoalComment, Revision
 from .permissions import agreements_visible_to
+from .workflows import approvals_of
 
 
 def agreement_goals(agreement: Agreement, *, only_ids: set[int] | None = None) -> list[Goal]:
@@ -77,12 +78,20 @@ def partner_matches(text: str, *, exclude_ids=(), limit: int = PARTNER_MATCH_LIM
 
 
 def agreement_approvals(agreement: Agreement) -> dict[str, Approval]:
-    return {a.kind: a for a in agreement.approvals.filter(round=0).select_related("person")}
+    # The same dict the workflow's predicates read (cached on the agreement): one query.
+    return approvals_of(agreement)
 
 
-def signature_rows(required: list[str], approvals: dict[str, Approval]) -> list[dict]:
+def signature_rows(required: list[str], approvals: dict[str, Approval], *, current_sha256: str = "") -> list[dict]:
+    """One row per approval or signature needed; `covers_current` says whether the text
+    shown now is the text that person approved (False after a later change)."""
     labels = dict(Approval.Kind.choices)
-    return [{"kind": kind, "label": labels[kind], "approval": approvals.get(kind)} for kind in required]
+    rows = []
+    for kind in required:
+        approval = approvals.get(kind)
+        covers = approval is not None and bool(approval.text_sha256) and approval.text_sha256 == current_sha256
+        rows.append({"kind": kind, "label": labels[kind], "approval": approval, "covers_current": covers})
+    return rows
 
 
 def agreement_history(agreement: Agreement):

@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -20,8 +19,11 @@ from django.utils.translation import gettext as _
 
 from organisation.models import Workplace
 from organisation.roles import roles_of
+from samspil.errors import Conflict, ServiceError
 
+from . import workflows
 from .models import (
+    SIGNED_REVISION_NOTE,
     Agreement,
     AgreementTemplate,
     Approval,
@@ -31,17 +33,19 @@ from .models import (
     Milestone,
     Revision,
     StatusChange,
+    text_sha256,
 )
+from .workflows import AGREEMENT, EDITABLE_STATES, forget_approvals
 
 S = Agreement.Status
 # A later change by the same person within this time extends their open revision,
 # so autosave does not make a revision per keystroke; the agreed revision never changes.
 REVISION_COLLAPSE = dt.timedelta(minutes=30)
-REVISION_AGREED = "agreed"
+REVISION_AGREED = SIGNED_REVISION_NOTE
 REVISION_CHANGE = "change"
 
 
-class TransitionError(ValidationError):
+class TransitionError(ServiceError):
     """The agreement is not in a state that allows the step (someone else moved it)."""
 
 
@@ -80,9 +84,11 @@ def agreement_start(*, template: AgreementTemplate, workplace: Workplace, by) ->
         return Agreement.objects.get(template=template, workplace=workplace)
 
 
-def snapshot(agreement: Agreement) -> dict:
-    """The agreement's text as plain data: what a revision freezes and the diff compares."""
-    goals = agreement.goals.prefetch_related("milestones", "partners").order_by("order", "pk")
+def snapshot(agreement: Agreement, goals: list[Goal] | None = None) -> dict:
+    """The agreement's text as plain data: what a revision freezes and the diff compares.
+    `goals`: already loaded in order with milestones and partners (the detail page's)."""
+    if goals is None:
+        goals = agreement.goals.prefetch_related("milestones", "partners").order_by("order", "pk")
     return {
         "workplace": agreement.workplace.name,
         "period": agreement.template.period_label,
@@ -108,7 +114,7 @@ def _after_text_change(agreement_id: int, by) -> None:
     """Touch the agreement; after agreement, keep the change as a new revision."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
     Agreement.objects.filter(pk=agreement_id).update(updated_at=timezone.now())
-    if agreement.status not in (S.AGREED, S.ACTIVE):
+    if not agreement.revision_number:  # before agreement there is no signed text to compare with
         return
     latest = agreement.revisions.order_by("-number").first()
     now = timezone.now()
@@ -119,19 +125,38 @@ def _after_text_change(agreement_id: int, by) -> None:
         and latest.created_by_id == getattr(by, "pk", None)
         and now - latest.created_at < REVISION_COLLAPSE
     ):
-        Revision.objects.filter(pk=latest.pk).update(snapshot=data, created_at=now)
+        Revision.objects.filter(pk=latest.pk).update(snapshot=data, created_at=now, text_sha256=text_sha256(data))
         return
     number = (latest.number if latest else 0) + 1
-    Revision.objects.create(agreement=agreement, number=number, snapshot=data, created_by=by, note=REVISION_CHANGE)
+    Revision.objects.create(
+        agreement=agreement,
+        number=number,
+        snapshot=data,
+        created_by=by,
+        note=REVISION_CHANGE,
+        text_sha256=text_sha256(data),
+    )
     Agreement.objects.filter(pk=agreement_id).update(revision_number=number)
 
 
 # --- Editing with optimistic concurrency -------------------------------------------------
 
 
+def _lock_editable(agreement_id: int) -> Agreement:
+    """Lock the agreement and refuse unless its text may change (the table's "edit" states):
+    from the chair's approval until the last signature the approved text stays as it is."""
+    # The status is checked on the locked agreement, not as a join in the UPDATE: Django
+    # turns a join into `WHERE id IN (subquery)`, which PostgreSQL does not re-check after
+    # waiting for a concurrent update, and measured 9 of 10 racing saves "won".
+    agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
+    if agreement.status not in EDITABLE_STATES:
+        raise TransitionError(_("The agreement can no longer be changed."), code="not_editable")
+    return agreement
+
+
 def agreement_save_introduction(*, agreement: Agreement, introduction: str, version: int, by) -> SaveResult:
     with transaction.atomic():
-        saved = Agreement.objects.filter(pk=agreement.pk, version=version, status__in=Agreement.EDITABLE).update(
+        saved = Agreement.objects.filter(pk=agreement.pk, version=version, status__in=EDITABLE_STATES).update(
             introduction=introduction, version=F("version") + 1
         )
         if saved:
@@ -145,12 +170,7 @@ GOAL_TEXT_FIELDS = ("kind", "title", "why", "success", "indicator_name", "indica
 def goal_save(*, goal: Goal, data: dict, partner_ids: list[int], version: int, by) -> SaveResult:
     fields = {name: data[name] for name in GOAL_TEXT_FIELDS if name in data}
     with transaction.atomic():
-        # The status is checked on the locked agreement, not as a join in the UPDATE: Django
-        # turns a join into `WHERE id IN (subquery)`, which PostgreSQL does not re-check after
-        # waiting for a concurrent update, and measured 9 of 10 racing saves "won".
-        agreement = Agreement.objects.select_for_update().get(pk=goal.agreement_id)
-        if agreement.status not in Agreement.EDITABLE:
-            raise TransitionError(_("The agreement can no longer be changed."))
+        _lock_editable(goal.agreement_id)
         saved = Goal.objects.filter(pk=goal.pk, version=version).update(**fields, version=F("version") + 1)
         if saved:
             current = Goal.objects.get(pk=goal.pk)
@@ -161,7 +181,7 @@ def goal_save(*, goal: Goal, data: dict, partner_ids: list[int], version: int, b
 
 def goal_add(*, agreement: Agreement, title: str, kind: str = Goal.Kind.OWN, by) -> Goal:
     with transaction.atomic():
-        Agreement.objects.select_for_update().get(pk=agreement.pk)
+        _lock_editable(agreement.pk)
         last = agreement.goals.aggregate(last=Max("order"))["last"]
         goal = Goal.objects.create(agreement=agreement, title=title, kind=kind, order=(last or 0) + 1)
         _after_text_change(agreement.pk, by)
@@ -171,6 +191,7 @@ def goal_add(*, agreement: Agreement, title: str, kind: str = Goal.Kind.OWN, by)
 def goal_delete(*, goal: Goal, by) -> None:
     with transaction.atomic():
         agreement_id = goal.agreement_id
+        _lock_editable(agreement_id)
         goal.delete()
         _after_text_change(agreement_id, by)
 
@@ -178,7 +199,7 @@ def goal_delete(*, goal: Goal, by) -> None:
 def goal_move(*, goal: Goal, direction: str, by) -> None:
     """Swap the goal with its neighbour ("up" or "down"); the order is renumbered 1…n."""
     with transaction.atomic():
-        Agreement.objects.select_for_update().get(pk=goal.agreement_id)
+        _lock_editable(goal.agreement_id)
         goals = list(Goal.objects.filter(agreement_id=goal.agreement_id).order_by("order", "pk"))
         index = next(i for i, g in enumerate(goals) if g.pk == goal.pk)
         other = index - 1 if direction == "up" else index + 1
@@ -192,6 +213,7 @@ def goal_move(*, goal: Goal, direction: str, by) -> None:
 
 def milestone_add(*, goal: Goal, title: str, due_on: dt.date, by) -> Milestone:
     with transaction.atomic():
+        _lock_editable(goal.agreement_id)
         milestone = Milestone.objects.create(goal=goal, title=title, due_on=due_on)
         _after_text_change(goal.agreement_id, by)
     return milestone
@@ -200,6 +222,7 @@ def milestone_add(*, goal: Goal, title: str, due_on: dt.date, by) -> Milestone:
 def milestone_delete(*, milestone: Milestone, by) -> None:
     with transaction.atomic():
         agreement_id = milestone.goal.agreement_id
+        _lock_editable(agreement_id)
         milestone.delete()
         _after_text_change(agreement_id, by)
 
@@ -211,93 +234,146 @@ def comment_add(*, goal: Goal, author, text: str, reply_to: GoalComment | None =
 
 
 # --- Workflow ------------------------------------------------------------------------------
+# Every step goes through the table in workflows.py: `AGREEMENT.apply` checks the state and
+# the person and moves the state with a conditional UPDATE; here the step's own effects.
 
 
-def _transition(*, agreement: Agreement, allowed: tuple, to: str, by, **updates) -> Agreement:
-    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if locked.status not in allowed:
-        raise TransitionError(
-            _("The agreement is %(status)s, so this step is not possible.") % {"status": locked.get_status_display()}
-        )
-    Agreement.objects.filter(pk=locked.pk).update(status=to, updated_at=timezone.now(), **updates)
-    StatusChange.objects.create(agreement=locked, by=by, from_status=locked.status, to_status=to)
-    locked.refresh_from_db()
+def _lock(agreement: Agreement) -> Agreement:
+    """The agreement row locked for the step, with what the predicates read."""
+    return (
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("workplace__centre")
+        .prefetch_related("workplace__committees")
+        .get(pk=agreement.pk)
+    )
+
+
+def _move(locked: Agreement, action: str, by, **changes) -> Agreement:
+    """Take a state-changing action and keep its line in the history."""
+    before = locked.status
+    AGREEMENT.apply(locked, action, by, updated_at=timezone.now(), **changes)
+    if locked.status != before:
+        StatusChange.objects.create(agreement=locked, by=by, from_status=before, to_status=locked.status)
     return locked
+
+
+def current_text_sha256(agreement: Agreement, goals: list[Goal] | None = None) -> str:
+    """The SHA-256 of the agreement's text as it is now (what an approval would cover)."""
+    return text_sha256(snapshot(agreement, goals))
+
+
+def _check_text(locked: Agreement, seen_sha256: str | None) -> str:
+    """The hash of the text now; refuse when the person approved a text they did not see."""
+    current = current_text_sha256(locked)
+    if seen_sha256 is not None and seen_sha256 != current:
+        raise Conflict(
+            _("The text changed after you opened the agreement. Read it again before you approve or sign."),
+            current=locked,
+            code="text_changed",
+        )
+    return current
 
 
 def agreement_send_to_dialogue(*, agreement: Agreement, by) -> Agreement:
     with transaction.atomic():
-        if not agreement.goals.exists():
-            raise TransitionError(_("Add at least one goal before the dialogue."))
-        return _transition(agreement=agreement, allowed=(S.DRAFT,), to=S.IN_DIALOGUE, by=by)
+        locked = _lock(agreement)
+        AGREEMENT.check(locked, "send_to_dialogue", by)
+        if not locked.goals.exists():
+            raise TransitionError(_("Add at least one goal before the dialogue."), code="no_goals")
+        return _move(locked, "send_to_dialogue", by)
 
 
 def required_signatures(agreement: Agreement) -> list[str]:
-    kinds = [Approval.Kind.CHAIR, Approval.Kind.LEADER]
-    if agreement.workplace.centre_id:
-        kinds.append(Approval.Kind.CENTRE_HEAD)
-    return kinds
+    return workflows.required_signatures(agreement)
 
 
-def _record_approval(*, agreement: Agreement, kind: str, person, capacity: str) -> Agreement:
-    """One approval or signature; the last one needed makes the agreement agreed."""
+def agreement_approve(*, agreement: Agreement, chair, text_sha256: str | None = None) -> Agreement:
+    """The chair approves the text as it is (optionally: as the chair saw it, by its hash).
+    From here the text is refused changes until the agreement is agreed."""
     with transaction.atomic():
-        locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        if locked.status != S.IN_DIALOGUE:
-            raise TransitionError(_("Only an agreement in dialogue can be approved and signed."))
-        Approval.objects.get_or_create(
-            agreement=locked, kind=kind, round=0, defaults={"person": person, "capacity": capacity}
+        locked = _lock(agreement)
+        AGREEMENT.check(locked, "approve", chair)
+        digest = _check_text(locked, text_sha256)
+        committees = [c for c in locked.workplace.committees.all() if c.pk in roles_of(chair).chaired_committee_ids]
+        capacity = _("Chair, %(committee)s") % {"committee": committees[0].name}
+        _move(locked, "approve", chair)
+        Approval.objects.create(
+            agreement=locked, kind=Approval.Kind.CHAIR, round=0, person=chair, capacity=capacity, text_sha256=digest
         )
-        done = set(Approval.objects.filter(agreement=locked, round=0).values_list("kind", flat=True))
-        if set(required_signatures(agreement)) <= done:
-            now = timezone.now()
-            locked = _transition(agreement=locked, allowed=(S.IN_DIALOGUE,), to=S.AGREED, by=person, agreed_at=now)
-            Revision.objects.create(
-                agreement=locked, number=1, snapshot=snapshot(locked), created_by=person, note=REVISION_AGREED
-            )
-            Agreement.objects.filter(pk=locked.pk).update(revision_number=1)
-            locked.refresh_from_db()
+        forget_approvals(locked)
         return locked
 
 
-def agreement_approve(*, agreement: Agreement, chair) -> Agreement:
-    committees = [c for c in agreement.workplace.committees.all() if c.pk in roles_of(chair).chaired_committee_ids]
-    if not committees:
-        raise TransitionError(_("Only the chair of a responsible committee approves."))
-    capacity = _("Chair, %(committee)s") % {"committee": committees[0].name}
-    return _record_approval(agreement=agreement, kind=Approval.Kind.CHAIR, person=chair, capacity=capacity)
+def agreement_withdraw_approval(*, agreement: Agreement, chair) -> Agreement:
+    """The chair takes the approval back (before anyone signed) so the text can change again."""
+    with transaction.atomic():
+        locked = _lock(agreement)
+        transition = AGREEMENT.check(locked, "withdraw_approval", chair)
+        _move(locked, "withdraw_approval", chair)
+        if "approval" in transition.voids:
+            Approval.objects.filter(agreement=locked, round=0, kind=Approval.Kind.CHAIR).delete()
+        forget_approvals(locked)
+        return locked
 
 
-def agreement_sign(*, agreement: Agreement, signer) -> Agreement:
-    roles = roles_of(signer)
-    if agreement.workplace_id in roles.led_workplace_ids:
-        kind = Approval.Kind.LEADER
-        capacity = _("Leader, %(workplace)s") % {"workplace": agreement.workplace.name}
-    elif agreement.workplace.centre_id in roles.headed_centre_ids:
-        kind = Approval.Kind.CENTRE_HEAD
-        capacity = _("Head of area, %(centre)s") % {"centre": agreement.workplace.centre.name}
-    else:
-        raise TransitionError(_("Only the workplace leader and the head of area sign."))
-    return _record_approval(agreement=agreement, kind=kind, person=signer, capacity=capacity)
+def agreement_sign(*, agreement: Agreement, signer, text_sha256: str | None = None) -> Agreement:
+    """One signature on the approved text; the last one makes the agreement agreed and
+    freezes that text as revision 1, with the hash every approval and signature names."""
+    with transaction.atomic():
+        locked = _lock(agreement)
+        AGREEMENT.check(locked, "sign", signer)
+        digest = _check_text(locked, text_sha256)
+        kind = workflows.signing_kind(signer, locked)
+        if kind == Approval.Kind.LEADER:
+            capacity = _("Leader, %(workplace)s") % {"workplace": locked.workplace.name}
+        else:
+            capacity = _("Head of area, %(centre)s") % {"centre": locked.workplace.centre.name}
+        AGREEMENT.apply(locked, "sign", signer)
+        Approval.objects.create(
+            agreement=locked, kind=kind, round=0, person=signer, capacity=capacity, text_sha256=digest
+        )
+        forget_approvals(locked)
+        if AGREEMENT.is_available(signer, locked, "agree"):
+            covered = {a.text_sha256 for a in workflows.approvals_of(locked).values()}
+            if covered != {digest}:
+                # Cannot happen while the text is refused changes after approval; if it ever
+                # does, nobody's signature is put under a text they did not sign.
+                raise TransitionError(_("The approval and the signatures cover different texts."), code="text_changed")
+            now = timezone.now()
+            _move(locked, "agree", signer, agreed_at=now, revision_number=1)
+            Revision.objects.create(
+                agreement=locked,
+                number=1,
+                snapshot=snapshot(locked),
+                created_by=signer,
+                note=REVISION_AGREED,
+                text_sha256=digest,
+            )
+        locked.refresh_from_db()
+        return locked
 
 
 def agreement_activate(*, agreement: Agreement, by) -> Agreement:
     with transaction.atomic():
-        return _transition(agreement=agreement, allowed=(S.AGREED,), to=S.ACTIVE, by=by)
+        return _move(_lock(agreement), "activate", by)
 
 
 def agreement_evaluate(*, agreement: Agreement, by) -> Agreement:
     """Evaluated: every goal has its final (year-end) status."""
     with transaction.atomic():
-        missing = agreement.goals.exclude(follow_ups__point=FollowUp.Point.YEAR_END).count()
+        locked = _lock(agreement)
+        AGREEMENT.check(locked, "evaluate", by)
+        missing = locked.goals.exclude(follow_ups__point=FollowUp.Point.YEAR_END).count()
         if missing:
-            raise TransitionError(_("Record the year-end status of every goal before the evaluation is closed."))
-        return _transition(agreement=agreement, allowed=(S.ACTIVE,), to=S.EVALUATED, by=by)
+            raise TransitionError(
+                _("Record the year-end status of every goal before the evaluation is closed."), code="follow_up_missing"
+            )
+        return _move(locked, "evaluate", by)
 
 
 def agreement_archive(*, agreement: Agreement, by) -> Agreement:
     with transaction.atomic():
-        return _transition(agreement=agreement, allowed=(S.EVALUATED,), to=S.ARCHIVED, by=by)
+        return _move(_lock(agreement), "archive", by)
 
 
 def follow_up_record(*, goal: Goal, point: str, status: str, note: str, indicator_value: str, author) -> FollowUp:

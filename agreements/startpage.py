@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,56 +15,50 @@ navigation.register(gettext_lazy("Agreements"), "agreements:list", order=40, ico
 
 @startpage.register
 def agreement_steps(user, roles) -> list[NextStep]:
+    """What the transition table offers this person on their agreements: continue the draft,
+    approve, sign (three queries: the agreements, their committees, their signatures)."""
     from .models import Agreement, Approval
+    from .workflows import AGREEMENT
 
     steps: list[NextStep] = []
-    if roles.led_workplace_ids or roles.headed_centre_ids or roles.chaired_committee_ids:
-        signed = Approval.objects.filter(agreement=OuterRef("pk"), round=0)
-        S = Agreement.Status
-        chaired = Agreement.objects.filter(workplace__committees__in=roles.chaired_committee_ids).values("pk")
-        agreements = (
-            Agreement.objects.filter(
-                Q(workplace_id__in=roles.led_workplace_ids, status__in=[S.DRAFT, S.IN_DIALOGUE])
-                | Q(status=S.IN_DIALOGUE, workplace__centre_id__in=roles.headed_centre_ids)
-                | Q(status=S.IN_DIALOGUE, pk__in=chaired)
+    if not (roles.led_workplace_ids or roles.headed_centre_ids or roles.chaired_committee_ids):
+        return steps
+    chaired = Agreement.objects.filter(workplace__committees__in=roles.chaired_committee_ids).values("pk")
+    agreements = (
+        Agreement.objects.filter(
+            Q(
+                workplace_id__in=roles.led_workplace_ids,
+                status__in=AGREEMENT.sources_allowing("send_to_dialogue", "sign"),
             )
-            .select_related("workplace")
-            .annotate(
-                chair_done=Exists(signed.filter(kind=Approval.Kind.CHAIR)),
-                leader_done=Exists(signed.filter(kind=Approval.Kind.LEADER)),
-                centre_done=Exists(signed.filter(kind=Approval.Kind.CENTRE_HEAD)),
-            )
-            .order_by("workplace__name")[:10]
+            | Q(workplace__centre_id__in=roles.headed_centre_ids, status__in=AGREEMENT.sources_allowing("sign"))
+            | Q(pk__in=chaired, status__in=AGREEMENT.sources_allowing("approve"))
         )
-        for agreement in agreements:
-            url = reverse("agreements:detail", args=[agreement.pk])
-            name = agreement.workplace.name
-            leads = agreement.workplace_id in roles.led_workplace_ids
-            if agreement.status == Agreement.Status.DRAFT and leads:
-                steps.append(
-                    NextStep(
-                        _("Continue the development agreement of %(name)s.") % {"name": name},
-                        reverse("agreements:edit", args=[agreement.pk]),
-                        25,
-                        "file-earmark-text",
-                    )
+        .select_related("workplace")
+        .prefetch_related(
+            "workplace__committees",
+            Prefetch("approvals", queryset=Approval.objects.filter(round=0), to_attr="round0_approvals"),
+        )
+        .order_by("workplace__name")[:10]
+    )
+    for agreement in agreements:
+        # The workflow's predicates read the signatures from this cache: no query per row.
+        agreement.__dict__["_approvals"] = {a.kind: a for a in agreement.round0_approvals}
+        actions = AGREEMENT.available_actions(user, agreement)
+        url = reverse("agreements:detail", args=[agreement.pk])
+        name = agreement.workplace.name
+        if "send_to_dialogue" in actions:
+            steps.append(
+                NextStep(
+                    _("Continue the development agreement of %(name)s.") % {"name": name},
+                    reverse("agreements:edit", args=[agreement.pk]),
+                    25,
+                    "file-earmark-text",
                 )
-            elif agreement.status == Agreement.Status.IN_DIALOGUE:
-                if leads and not agreement.leader_done:
-                    steps.append(
-                        NextStep(_("Sign the development agreement of %(name)s.") % {"name": name}, url, 25, "pen")
-                    )
-                if agreement.workplace.centre_id in roles.headed_centre_ids and not agreement.centre_done:
-                    steps.append(
-                        NextStep(_("Sign the development agreement of %(name)s.") % {"name": name}, url, 25, "pen")
-                    )
-                if roles.chaired_committee_ids and not agreement.chair_done and not leads:
-                    steps.append(
-                        NextStep(
-                            _("Approve the development agreement of %(name)s.") % {"name": name},
-                            url,
-                            25,
-                            "check2-square",
-                        )
-                    )
+            )
+        if "sign" in actions:
+            steps.append(NextStep(_("Sign the development agreement of %(name)s.") % {"name": name}, url, 25, "pen"))
+        if "approve" in actions:
+            steps.append(
+                NextStep(_("Approve the development agreement of %(name)s.") % {"name": name}, url, 25, "check2-square")
+            )
     return steps

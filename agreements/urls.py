@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/maal/", views.goal_add, name="goal_add"),
     path("<int:pk>/send-til-dialog/", views.send_to_dialogue, name="send_to_dialogue"),
     path("<int:pk>/godkend/", views.approve, name="approve"),
+    path("<int:pk>/tilbagekald-godkendelse/", views.withdraw_approval, name="withdraw_approval"),
     path("<int:pk>/underskriv/", views.sign, name="sign"),
     path("<int:pk>/aktiver/", views.activate, name="activate"),
     path("<int:pk>/evaluer/", views.evaluate, name="evaluate"),

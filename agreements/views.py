@@ -22,12 +22,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from organisation.models import Centre, Committee, Workplace
 from organisation.roles import roles_of
+from samspil.errors import ServiceError
 
 from . import selectors, services
 from .forms import CommentForm, FollowUpForm, GoalForm, IntroductionForm, MilestoneForm, NewGoalForm
 from .models import Agreement, FollowUp, Goal, GoalComment, Milestone, Revision
-from .permissions import get_agreement_for_user, get_goal_for_user, has_perm, partner_goals_visible_to
+from .permissions import get_agreement_for_user, get_goal_for_user, partner_goals_visible_to
 from .services import TransitionError
+from .workflows import AGREEMENT
 
 logger = logging.getLogger(__name__)
 
@@ -117,8 +119,12 @@ def partner_goals(request):
 def agreement_detail(request, pk: int):
     agreement = get_agreement_for_user(request.user, pk)
     goals = selectors.agreement_goals(agreement)
-    user = request.user
     approvals = selectors.agreement_approvals(agreement)
+    actions = AGREEMENT.available_actions(request.user, agreement)
+    # The hash of the text on this page: an approval or signature posts it back and is
+    # refused if the text changed since (as the code register's signing form does).
+    needs_hash = bool(approvals) or "approve" in actions or "sign" in actions
+    current_sha256 = services.current_text_sha256(agreement, goals) if needs_hash else ""
     return render(
         request,
         "agreements/detail.html",
@@ -126,20 +132,16 @@ def agreement_detail(request, pk: int):
             "agreement": agreement,
             "goals": goals,
             "approvals": approvals,
-            "signature_rows": selectors.signature_rows(services.required_signatures(agreement), approvals),
+            "signature_rows": selectors.signature_rows(
+                services.required_signatures(agreement), approvals, current_sha256=current_sha256
+            ),
+            "actions": actions,
+            "text_sha256": current_sha256,
+            "awaits_dialogue": agreement.status in AGREEMENT.sources_allowing("send_to_dialogue"),
             "history": selectors.agreement_history(agreement),
             "revisions": list(selectors.agreement_revisions(agreement)),
             "progress": selectors.progress(goals),
             "comment_form": CommentForm(),
-            "can_edit": has_perm(user, "agreements.change_agreement", agreement),
-            "can_comment": has_perm(user, "agreements.comment_agreement", agreement),
-            "can_send": has_perm(user, "agreements.send_to_dialogue", agreement)
-            and agreement.status == Agreement.Status.DRAFT,
-            "can_approve": has_perm(user, "agreements.approve_agreement", agreement),
-            "can_sign": has_perm(user, "agreements.sign_agreement", agreement),
-            "can_manage": has_perm(user, "agreements.manage_agreement", agreement),
-            "can_follow_up": has_perm(user, "agreements.follow_up_agreement", agreement)
-            and agreement.status in (Agreement.Status.AGREED, Agreement.Status.ACTIVE),
         },
     )
 
@@ -261,8 +263,8 @@ def goal_save(request, pk: int):
         result = services.goal_save(
             goal=goal, data=data, partner_ids=data["partners"], version=data["version"], by=request.user
         )
-    except TransitionError as error:  # the agreement was evaluated or archived meanwhile
-        messages.error(request, error.messages[0])
+    except TransitionError as error:  # the agreement was approved, evaluated or archived meanwhile
+        messages.error(request, error.message)
         return redirect("agreements:detail", pk=agreement.pk)
     if not result.saved:
         theirs = result.current
@@ -381,11 +383,16 @@ def _step(request, pk: int, perm: str, action, success: str):
     agreement = get_agreement_for_user(request.user, pk, write=True, perm=perm)
     try:
         action(agreement)
-    except TransitionError as error:
-        messages.error(request, error.messages[0])
+    except ServiceError as error:  # a Conflict too: someone moved it or changed the text first
+        messages.error(request, error.message)
     else:
         messages.success(request, success)
     return redirect("agreements:detail", pk=pk)
+
+
+def _seen_sha256(request) -> str | None:
+    """The text hash the person's page showed; absent only for old pages and scripts."""
+    return request.POST.get("text_sha256") or None
 
 
 @require_POST
@@ -405,8 +412,19 @@ def approve(request, pk: int):
         request,
         pk,
         "agreements.approve_agreement",
-        lambda a: services.agreement_approve(agreement=a, chair=request.user),
-        _("You have approved the agreement for the committee."),
+        lambda a: services.agreement_approve(agreement=a, chair=request.user, text_sha256=_seen_sha256(request)),
+        _("You have approved the agreement for the committee. Its text is now closed for changes while it is signed."),
+    )
+
+
+@require_POST
+def withdraw_approval(request, pk: int):
+    return _step(
+        request,
+        pk,
+        "agreements.withdraw_approval",
+        lambda a: services.agreement_withdraw_approval(agreement=a, chair=request.user),
+        _("You have withdrawn the approval. The leader can change the text again."),
     )
 
 
@@ -416,7 +434,7 @@ def sign(request, pk: int):
         request,
         pk,
         "agreements.sign_agreement",
-        lambda a: services.agreement_sign(agreement=a, signer=request.user),
+        lambda a: services.agreement_sign(agreement=a, signer=request.user, text_sha256=_seen_sha256(request)),
         _("You have signed the agreement."),
     )
 
@@ -426,7 +444,7 @@ def activate(request, pk: int):
     return _step(
         request,
         pk,
-        "agreements.manage_agreement",
+        "agreements.activate_agreement",
         lambda a: services.agreement_activate(agreement=a, by=request.user),
         _("The agreement is active."),
     )
@@ -437,7 +455,7 @@ def evaluate(request, pk: int):
     return _step(
         request,
         pk,
-        "agreements.manage_agreement",
+        "agreements.evaluate_agreement",
         lambda a: services.agreement_evaluate(agreement=a, by=request.user),
         _("The agreement is evaluated."),
     )
@@ -448,7 +466,7 @@ def archive(request, pk: int):
     return _step(
         request,
         pk,
-        "agreements.manage_agreement",
+        "agreements.archive_agreement",
         lambda a: services.agreement_archive(agreement=a, by=request.user),
         _("The agreement is archived."),
     )
@@ -460,8 +478,9 @@ def archive(request, pk: int):
 def follow_up(request, pk: int, point: str):
     if point not in FollowUp.Point.values:
         raise Http404
-    agreement = get_agreement_for_user(request.user, pk, write=True, perm="agreements.follow_up_agreement")
-    if agreement.status not in (Agreement.Status.AGREED, Agreement.Status.ACTIVE):
+    # The person first (403 for a reader), then the state (a message for the leader).
+    agreement = get_agreement_for_user(request.user, pk, write=True, perm="agreements.manage_agreement")
+    if not AGREEMENT.is_available(request.user, agreement, "follow_up"):
         messages.error(request, _("Goals are followed up while the agreement is agreed or active."))
         return redirect("agreements:detail", pk=pk)
     goals = selectors.agreement_goals(agreement)

@@ -53,6 +53,7 @@ def prepare(out: str) -> None:
     from django.urls import reverse
 
     from agreements.models import Agreement
+    from agreements.workflows import AGREEMENT
     from meetings import calendar
     from meetings.models import Meeting, Participant
     from organisation.models import Committee
@@ -67,7 +68,7 @@ def prepare(out: str) -> None:
     )
     committee = Committee.objects.filter(slug="skala-udvalg-0").first() or Committee.objects.first()
     agreement = (
-        Agreement.objects.filter(workplace__memberships__person=leader, status__in=Agreement.EDITABLE)
+        Agreement.objects.filter(workplace__memberships__person=leader, status__in=AGREEMENT.sources_allowing("edit"))
         .order_by("-template__period_start")
         .first()
     )

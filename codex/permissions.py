@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import rules
 
-from organisation.permissions import is_administrator, is_leadership
-from organisation.roles import roles_of
+from organisation.permissions import (
+    heads_centre_of_workplace,
+    is_administrator,
+    is_leadership,
+    sits_on_committee,
+    works_at_workplace,
+)
 from samspil.access import get_object_for_user
 
 
@@ -20,27 +25,12 @@ def is_published(user, version) -> bool:
     return version is not None and version.published_at is not None
 
 
-@rules.predicate
-def sits_on_committee(user, committee) -> bool:
-    return committee is not None and committee.pk in roles_of(user).committee_ids
-
-
-@rules.predicate
-def works_at_workplace(user, workplace) -> bool:
-    return workplace is not None and workplace.pk in roles_of(user).staff_workplace_ids
-
-
-@rules.predicate
-def heads_centre_of(user, workplace) -> bool:
-    return workplace is not None and workplace.centre_id in roles_of(user).headed_centre_ids
-
-
 rules.add_perm("codex.manage_code", is_administrator)
 rules.add_perm("codex.view_codeversion", (rules.is_authenticated & is_published) | is_administrator)
 rules.add_perm("codex.change_codeversion", is_administrator)
 rules.add_perm("codex.view_committee_evaluation", sits_on_committee | is_leadership)
 rules.add_perm("codex.add_committee_evaluation", sits_on_committee | is_administrator)
-rules.add_perm("codex.view_workplace_evaluation", works_at_workplace | heads_centre_of | is_leadership)
+rules.add_perm("codex.view_workplace_evaluation", works_at_workplace | heads_centre_of_workplace | is_leadership)
 rules.add_perm("codex.add_workplace_evaluation", works_at_workplace | is_administrator)
 
 

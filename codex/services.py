@@ -87,6 +87,48 @@ def version_create_draft(*, created_by, source: CodeVersion | None = None, **fie
     raise CodexError("number_taken")
 
 
+VERSION_FIELDS = ("title", "audience", "preamble")
+POINT_FIELDS = ("kind", "position", "title", "explanation")
+DILEMMA_FIELDS = ("position", "title", "situation", "discussion")
+
+
+def version_save_draft(
+    *, version: CodeVersion, by, values: dict, points: list[dict], dilemmas: list[dict]
+) -> CodeVersion:
+    """Save a draft's text and its parts. Each part row is plain data: `id` (None for a new
+    part), `delete`, and the part's fields; rows naming another version's part are ignored."""
+    with transaction.atomic():
+        locked = CodeVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.is_published:
+            raise CodexError("already_published")
+        for name in VERSION_FIELDS:
+            if name in values:
+                setattr(locked, name, values[name])
+        locked.updated_at = timezone.now()
+        locked.updated_by = by
+        locked.save()
+        _save_parts(CodePoint, locked, points, POINT_FIELDS)
+        _save_parts(DilemmaCase, locked, dilemmas, DILEMMA_FIELDS)
+    return locked
+
+
+def _save_parts(model, version: CodeVersion, rows: list[dict], fields: tuple[str, ...]) -> None:
+    existing = {part.pk: part for part in model.objects.filter(version=version)}
+    for row in rows:
+        part = existing.get(row.get("id"))
+        if row.get("id") and part is None:
+            continue
+        if row.get("delete"):
+            if part is not None:
+                part.delete()
+            continue
+        if part is None:
+            part = model(version=version)
+        for name in fields:
+            setattr(part, name, row[name])
+        part.save()
+
+
 def version_publish(*, version: CodeVersion, published_by, now=None) -> CodeVersion:
     """Freeze the draft, make it current for its audience(s) and queue round 0 of the
     "please sign" emails. The request records the publication only; one fan-out task

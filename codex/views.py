@@ -6,7 +6,6 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Avg, Count, Prefetch
 from django.http import HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -35,6 +34,18 @@ ERRORS = {
     "no_duties": lambda: _("Add at least one duty before you publish."),
     "number_taken": lambda: _("Another draft was created at the same moment. Try again."),
 }
+
+
+def part_rows(formset, fields: tuple[str, ...]) -> list[dict]:
+    """A valid inline formset as plain rows for the service: what the person changed, added
+    or ticked for deletion (untouched rows and empty extra forms are left out)."""
+    rows = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data or not (form.has_changed() or data.get("DELETE")):
+            continue
+        rows.append({"id": form.instance.pk, "delete": bool(data.get("DELETE")), **{f: data.get(f) for f in fields}})
+    return rows
 
 
 def _with_parts(queryset):
@@ -418,13 +429,17 @@ def version_edit(request, pk: int):
     points = PointFormSet(request.POST or None, instance=version, prefix="points")
     dilemmas = DilemmaFormSet(request.POST or None, instance=version, prefix="dilemmas")
     if request.method == "POST" and form.is_valid() and points.is_valid() and dilemmas.is_valid():
-        with transaction.atomic():
-            version = form.save(commit=False)
-            version.updated_at = timezone.now()
-            version.updated_by = request.user
-            version.save()
-            points.save()
-            dilemmas.save()
+        try:
+            version = services.version_save_draft(
+                version=version,
+                by=request.user,
+                values=form.cleaned_data,
+                points=part_rows(points, services.POINT_FIELDS),
+                dilemmas=part_rows(dilemmas, services.DILEMMA_FIELDS),
+            )
+        except services.CodexError as error:
+            messages.error(request, ERRORS[error.code]())
+            return redirect(version)
         messages.success(request, _("The draft is saved."))
         if "preview" in request.POST:
             return redirect("codex:version_preview", pk=version.pk)

@@ -12,8 +12,14 @@ from __future__ import annotations
 import rules
 from django.http import Http404
 
-from organisation.permissions import chairs_committee, is_leadership
+from organisation.permissions import (
+    chairs_committee,
+    chairs_committee_of_workplace,
+    heads_centre_of_workplace,
+    is_leadership,
+)
 from organisation.roles import roles_of
+from samspil.access import get_object_for_user
 
 
 @rules.predicate
@@ -26,18 +32,7 @@ def chairs_a_committee(user) -> bool:
     return bool(roles_of(user).chaired_committee_ids)
 
 
-@rules.predicate
-def workplace_in_scope(user, workplace) -> bool:
-    if workplace is None:
-        return False
-    roles = roles_of(user)
-    if roles.is_leadership:
-        return True
-    if workplace.centre_id is not None and workplace.centre_id in roles.headed_centre_ids:
-        return True
-    return (
-        bool(roles.chaired_committee_ids) and workplace.committees.filter(pk__in=roles.chaired_committee_ids).exists()
-    )
+workplace_in_scope = is_leadership | heads_centre_of_workplace | chairs_committee_of_workplace
 
 
 may_see_dashboard = is_leadership | heads_a_centre | chairs_a_committee
@@ -55,11 +50,8 @@ def require_dashboard(user) -> None:
 
 def get_committee_plan_for_user(user, slug: str):
     """The committee whose rotation the person may plan; 404 for anyone else."""
-    from django.shortcuts import get_object_or_404
-
     from organisation.models import Committee
 
-    committee = get_object_or_404(Committee, slug=slug, is_active=True)
-    if not user.has_perm("coverage.plan_committee", committee):
-        raise Http404
-    return committee
+    return get_object_for_user(
+        user, Committee.objects.filter(is_active=True), view_perm="coverage.plan_committee", slug=slug
+    )

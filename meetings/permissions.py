@@ -18,12 +18,17 @@ Booking: current members (and chairs) of a committee responsible for the workpla
 from __future__ import annotations
 
 import rules
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
-from organisation.permissions import is_administrator
+from organisation.permissions import (
+    chairs_committee,
+    is_administrator,
+    is_politician,
+    leads_workplace,
+    of,
+    sits_on_committee_of_workplace,
+)
 from organisation.roles import roles_of
+from samspil.access import get_object_for_user
 
 from .models import Booking, Meeting, MeetingKind, VisitSlot
 
@@ -68,42 +73,12 @@ def organises_meeting(user, meeting) -> bool:
     return meeting is not None and user.is_authenticated and meeting.organiser_id == user.pk
 
 
-@rules.predicate
-def chairs_meeting_committee(user, meeting) -> bool:
-    return meeting is not None and meeting.committee_id in roles_of(user).chaired_committee_ids
+chairs_meeting_committee = of(chairs_committee, lambda meeting: meeting.committee, "chairs_meeting_committee")
+leads_meeting_host = of(leads_workplace, lambda meeting: meeting.host, "leads_meeting_host")
 
 
-@rules.predicate
-def leads_meeting_host(user, meeting) -> bool:
-    return meeting is not None and meeting.host_id is not None and meeting.host_id in roles_of(user).led_workplace_ids
-
-
-@rules.predicate
-def leads_slot_workplace(user, slot) -> bool:
-    return slot is not None and slot.workplace_id in roles_of(user).led_workplace_ids
-
-
-@rules.predicate
-def leads_workplace(user, workplace) -> bool:
-    return workplace is not None and workplace.pk in roles_of(user).led_workplace_ids
-
-
-def responsible_committee_ids(workplace) -> set[int]:
-    return _cached(workplace, "committee_ids", lambda: set(workplace.committees.values_list("pk", flat=True)))
-
-
-@rules.predicate
-def sits_on_responsible_committee(user, workplace) -> bool:
-    """A current member or chair of a committee responsible for the workplace."""
-    committee_ids = roles_of(user).committee_ids
-    if workplace is None or not committee_ids:
-        return False
-    return bool(responsible_committee_ids(workplace) & committee_ids)
-
-
-@rules.predicate
-def may_book_slot(user, slot) -> bool:
-    return slot is not None and sits_on_responsible_committee(user, slot.workplace)
+leads_slot_workplace = of(leads_workplace, lambda slot: slot.workplace, "leads_slot_workplace")
+may_book_slot = of(sits_on_committee_of_workplace, lambda slot: slot.workplace, "may_book_slot")
 
 
 @rules.predicate
@@ -111,14 +86,7 @@ def owns_booking(user, booking) -> bool:
     return booking is not None and booking.member_id == user.pk
 
 
-@rules.predicate
-def leads_booking_workplace(user, booking) -> bool:
-    return booking is not None and booking.slot.workplace_id in roles_of(user).led_workplace_ids
-
-
-@rules.predicate
-def is_politician(user) -> bool:
-    return roles_of(user).is_politician
+leads_booking_workplace = of(leads_workplace, lambda booking: booking.slot.workplace, "leads_booking_workplace")
 
 
 @rules.predicate
@@ -149,6 +117,7 @@ rules.add_perm("meetings.view_visit_times", is_politician | is_administrator)
 rules.add_perm("meetings.book_visitslot", may_book_slot)
 rules.add_perm("meetings.manage_visit_times", is_administrator | leads_workplace)
 rules.add_perm("meetings.change_visitslot", is_administrator | leads_slot_workplace)
+rules.add_perm("meetings.view_visitslot", may_book_slot | is_administrator | leads_slot_workplace)
 rules.add_perm("meetings.view_booking", is_administrator | owns_booking | leads_booking_workplace)
 rules.add_perm("meetings.change_booking", is_administrator | owns_booking)
 rules.add_perm("meetings.confirm_booking", is_administrator | leads_booking_workplace)
@@ -176,39 +145,37 @@ def creatable_kinds(user) -> list[MeetingKind]:
 
 
 def get_meeting_for_user(user, pk: int, *, write: bool = False) -> Meeting:
-    meeting = get_object_or_404(
+    return get_object_for_user(
+        user,
         Meeting.objects.select_related(
             "kind", "committee", "host", "host__centre", "organiser", "minutes", "minutes__locked_by"
         ),
+        view_perm="meetings.view_meeting",
+        change_perm="meetings.change_meeting",
+        write=write,
         pk=pk,
     )
-    if not user.has_perm("meetings.view_meeting", meeting):
-        raise Http404
-    if write and not user.has_perm("meetings.change_meeting", meeting):
-        raise PermissionDenied
-    return meeting
 
 
 def get_slot_for_user(user, pk: int, *, write: bool = False) -> VisitSlot:
     """Visit times are seen by those who may book them and by the workplace's leader."""
-    slot = get_object_or_404(VisitSlot.objects.select_related("workplace"), pk=pk)
-    if write:
-        if user.has_perm("meetings.change_visitslot", slot):
-            return slot
-        if user.has_perm("meetings.book_visitslot", slot):
-            raise PermissionDenied
-        raise Http404
-    if not (user.has_perm("meetings.book_visitslot", slot) or user.has_perm("meetings.change_visitslot", slot)):
-        raise Http404
-    return slot
+    return get_object_for_user(
+        user,
+        VisitSlot.objects.select_related("workplace"),
+        view_perm="meetings.view_visitslot",
+        change_perm="meetings.change_visitslot",
+        write=write,
+        pk=pk,
+    )
 
 
 def get_booking_for_user(user, pk: int, *, write: bool = False, confirm: bool = False) -> Booking:
-    booking = get_object_or_404(Booking.objects.select_related("slot", "slot__workplace", "member"), pk=pk)
-    if not user.has_perm("meetings.view_booking", booking):
-        raise Http404
-    if write and not user.has_perm("meetings.change_booking", booking):
-        raise PermissionDenied
-    if confirm and not user.has_perm("meetings.confirm_booking", booking):
-        raise PermissionDenied
-    return booking
+    """`write`: the member's own changes (cancel, move); `confirm`: the leader's confirmation."""
+    return get_object_for_user(
+        user,
+        Booking.objects.select_related("slot", "slot__workplace", "member"),
+        view_perm="meetings.view_booking",
+        change_perm="meetings.confirm_booking" if confirm else "meetings.change_booking",
+        write=write or confirm,
+        pk=pk,
+    )

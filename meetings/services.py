@@ -565,6 +565,34 @@ def blocked_period_create(*, workplace, created_by, starts_on: dt.date, ends_on:
     return period
 
 
+def blocked_period_delete(*, period: BlockedPeriod, actor) -> None:
+    with transaction.atomic():
+        log(action="blocked_period.deleted", actor=actor, workplace=period.workplace_id, period=period.pk)
+        period.delete()
+
+
+AGENDA_FIELDS = ("title", "presenter", "presenter_text", "duration_minutes", "is_presentation", "proposed_by")
+
+
+def agenda_save(*, meeting: Meeting, items: list[dict], delete_ids: Iterable[int]) -> None:
+    """The agenda as plain rows in their new order (`id` None for a new item); the items in
+    `delete_ids` go. Rows naming another meeting's item are ignored."""
+    with transaction.atomic():
+        existing = {item.pk: item for item in AgendaItem.objects.filter(meeting=meeting)}
+        for pk in delete_ids:
+            if pk in existing:
+                existing.pop(pk).delete()
+        for index, row in enumerate(items, start=1):
+            if row.get("id") and row["id"] not in existing:
+                continue
+            item = existing.get(row.get("id")) or AgendaItem(meeting=meeting)
+            for name in AGENDA_FIELDS:
+                if name in row:
+                    setattr(item, name, row[name])
+            item.order = index
+            item.save()
+
+
 # --- Booking -----------------------------------------------------------------------------
 
 

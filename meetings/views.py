@@ -245,25 +245,23 @@ def meeting_agenda(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk, write=True)
     formset = agenda_formset(meeting, request.POST or None)
     if request.method == "POST" and formset.is_valid():
-        items = []
+        items, delete_ids = [], []
         for form in formset.forms:
             if not form.has_changed() and not form.instance.pk:
                 continue
             if form.cleaned_data.get("DELETE"):
                 if form.instance.pk:
-                    form.instance.delete()
+                    delete_ids.append(form.instance.pk)
                 continue
             if not form.cleaned_data.get("title"):
                 if form.instance.pk:
                     form.add_error("title", _("Give the item a title, or tick delete."))
                 continue
-            items.append((form.cleaned_data.get("ORDER") or 999, form))
+            row = {"id": form.instance.pk, **{name: form.cleaned_data.get(name) for name in services.AGENDA_FIELDS}}
+            items.append((form.cleaned_data.get("ORDER") or 999, row))
         if not any(form.errors for form in formset.forms):
-            for index, (_order, form) in enumerate(sorted(items, key=lambda pair: pair[0]), start=1):
-                item = form.save(commit=False)
-                item.meeting = meeting
-                item.order = index
-                item.save()
+            ordered = [row for _order, row in sorted(items, key=lambda pair: pair[0])]
+            services.agenda_save(meeting=meeting, items=ordered, delete_ids=delete_ids)
             messages.success(request, _("The agenda is saved."))
             return redirect(meeting)
     return render(request, "meetings/meeting_agenda.html", {"meeting": meeting, "formset": formset})
@@ -597,6 +595,6 @@ def blocked_period_delete(request, pk: int):
     period = get_object_or_404(BlockedPeriod.objects.select_related("workplace"), pk=pk)
     if not request.user.has_perm("meetings.manage_visit_times", period.workplace):
         raise Http404
-    period.delete()
+    services.blocked_period_delete(period=period, actor=request.user)
     messages.success(request, _("The blocked period is removed."))
     return redirect("meetings:workplace_visit_times", slug=period.workplace.slug)

@@ -1,10 +1,19 @@
-"""Who may see and change the organisation's objects: the rules every view asks.
+"""Who may see and change the organisation's objects: the rules every view asks, and the
+role predicates every app composes (the one permission vocabulary).
+
+The role predicates below answer "what is this person to this unit" from
+`organisation.roles.roles_of`; an app's permissions.py combines them with its own object
+states (`of(leads_workplace, lambda agreement: agreement.workplace)`), and every
+`get_<x>_for_user` goes through `samspil.access.get_object_for_user`.
 
 Committees and workplaces are the municipality's public structure, so every signed-in
 person may read them; memberships name people, so only the people concerned may.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import rules
 
@@ -36,6 +45,66 @@ def heads_centre_of_workplace(user, workplace) -> bool:
 @rules.predicate
 def chairs_committee(user, committee) -> bool:
     return committee is not None and committee.pk in roles_of(user).chaired_committee_ids
+
+
+@rules.predicate
+def is_director(user) -> bool:
+    return roles_of(user).is_director
+
+
+@rules.predicate
+def works_at_workplace(user, workplace) -> bool:
+    """Leaders, employees and union representatives of the workplace."""
+    return workplace is not None and workplace.pk in roles_of(user).staff_workplace_ids
+
+
+@rules.predicate
+def is_politician(user) -> bool:
+    return roles_of(user).is_politician
+
+
+@rules.predicate
+def sits_on_committee(user, committee) -> bool:
+    """A member or chair of this committee."""
+    return committee is not None and committee.pk in roles_of(user).committee_ids
+
+
+def committee_ids_of(workplace) -> set[int]:
+    """The workplace's responsible committees: from a prefetch when there is one, else one
+    query, kept on the object for the rest of the request."""
+    cached = workplace.__dict__.get("_committee_ids")
+    if cached is None:
+        prefetched = getattr(workplace, "_prefetched_objects_cache", {}).get("committees")
+        if prefetched is not None:
+            cached = {c.pk for c in prefetched}
+        else:
+            cached = set(workplace.committees.values_list("pk", flat=True))
+        workplace.__dict__["_committee_ids"] = cached
+    return cached
+
+
+@rules.predicate
+def sits_on_committee_of_workplace(user, workplace) -> bool:
+    """A member (or chair) of one of the workplace's responsible committees."""
+    committee_ids = roles_of(user).committee_ids
+    return workplace is not None and bool(committee_ids) and bool(committee_ids_of(workplace) & committee_ids)
+
+
+@rules.predicate
+def chairs_committee_of_workplace(user, workplace) -> bool:
+    chaired = roles_of(user).chaired_committee_ids
+    return workplace is not None and bool(chaired) and bool(committee_ids_of(workplace) & chaired)
+
+
+def of(predicate: rules.Predicate, unit: Callable[[Any], Any], name: str | None = None) -> rules.Predicate:
+    """The role predicate asked about the unit an object belongs to, e.g.
+    `of(leads_workplace, lambda agreement: agreement.workplace)`: apps compose the
+    vocabulary here instead of writing their own role checks."""
+
+    def test(user, obj) -> bool:
+        return obj is not None and bool(predicate.test(user, unit(obj)))
+
+    return rules.Predicate(test, name=name or f"of({predicate.name})")
 
 
 @rules.predicate

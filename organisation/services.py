@@ -122,3 +122,16 @@ def close_ended_memberships() -> list[Membership]:
             ]
         )
     return closed
+
+
+WORKPLACE_PROFILE_FIELDS = ("description", "address", "postcode", "city", "email", "phone")
+
+
+def workplace_profile_update(*, workplace, values: dict):
+    """The profile a workplace leader keeps up to date; structure (kind, centre, committees)
+    is master data the administrators own, so other keys are ignored."""
+    changed = [name for name in WORKPLACE_PROFILE_FIELDS if name in values]
+    for name in changed:
+        setattr(workplace, name, values[name])
+    workplace.save(update_fields=changed)
+    return workplace

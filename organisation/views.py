@@ -13,7 +13,7 @@ from .models import Centre, ImportJob, WorkplaceKind
 from .permissions import get_committee_for_user, get_workplace_for_user
 from .roles import roles_of
 from .selectors import committees_listed, current_members, workplaces_listed
-from .services import import_job_create
+from .services import import_job_create, workplace_profile_update
 
 
 def committee_list(request):
@@ -92,7 +92,7 @@ def workplace_edit(request, slug: str):
     workplace = get_workplace_for_user(request.user, slug, write=True)
     form = WorkplaceProfileForm(request.POST or None, instance=workplace)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        workplace_profile_update(workplace=workplace, values=form.cleaned_data)
         messages.success(request, _("The workplace profile is saved."))
         return redirect(workplace)
     return render(request, "organisation/workplace_edit.html", {"workplace": workplace, "form": form})

@@ -46,7 +46,8 @@ def _test(predicate: Predicate, user: Any, obj: Any) -> bool:
 class Transition:
     action: str
     sources: tuple[str, ...]
-    target: str
+    # None: the action keeps the state (edit, comment, sign) but is still bound to `sources`.
+    target: str | None
     # Who may take the action; refusing is the safe default for a forgotten predicate.
     allowed: Predicate = _never
     # What the action makes invalid (e.g. "approval", "signatures"); the service voids them.
@@ -61,7 +62,8 @@ class Transition:
         if isinstance(self.sources, str):  # a lone state is a common slip: ("draft") is a str
             object.__setattr__(self, "sources", (self.sources,))
         object.__setattr__(self, "sources", tuple(str(s) for s in self.sources))
-        object.__setattr__(self, "target", str(self.target))
+        if self.target is not None:
+            object.__setattr__(self, "target", str(self.target))
 
 
 @dataclass
@@ -90,7 +92,8 @@ class Workflow:
         seen: dict[str, None] = {}
         for transition in self.transitions:
             for state in (*transition.sources, transition.target):
-                seen.setdefault(state, None)
+                if state is not None:
+                    seen.setdefault(state, None)
         return list(seen)
 
     def transition(self, action: str) -> Transition:
@@ -107,9 +110,17 @@ class Workflow:
         transition = self.by_action.get(action)
         if transition is None or self.state_of(obj) not in transition.sources:
             return False
-        if transition.when is not None and not transition.when(obj):
+        if not _test(transition.allowed, user, obj):
             return False
-        return _test(transition.allowed, user, obj)
+        return transition.when is None or bool(transition.when(obj))
+
+    def predicate(self, action: str) -> rules.Predicate:
+        """The action as a rules predicate, so `rules.add_perm` and `user.has_perm` ask the
+        table rather than a second copy of it."""
+        self.transition(action)  # a typo fails at import, not as a silent "no"
+        return rules.Predicate(
+            lambda user, obj: obj is not None and self.is_available(user, obj, action), name=f"{self.name}.{action}"
+        )
 
     def available_actions(self, user: Any, obj: Any) -> list[str]:
         """The actions this person may take on this object now, in the table's order."""
@@ -146,8 +157,10 @@ class Workflow:
         `Conflict` with the row as it is now. Returns `obj`, updated in memory."""
         transition = self.check(obj, action, user)
         manager = type(obj)._default_manager
+        # A self-loop still writes the state (to itself): the UPDATE is the from-state check.
+        target = transition.target if transition.target is not None else models.F(self.field)
         updated = manager.filter(pk=obj.pk, **{f"{self.field}__in": transition.sources}).update(
-            **{self.field: transition.target}, **changes
+            **{self.field: target}, **changes
         )
         if not updated:
             current = manager.filter(pk=obj.pk).first()
@@ -156,7 +169,8 @@ class Workflow:
                 % {"state": _state_label(current, self.field) if current is not None else _("deleted")},
                 current=current,
             )
-        setattr(obj, self.field, transition.target)
+        if transition.target is not None:
+            setattr(obj, self.field, transition.target)
         for name, value in changes.items():
             if not hasattr(value, "resolve_expression"):
                 setattr(obj, name, value)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import rules
 
-from organisation.permissions import is_administrator
+from organisation.permissions import is_administrator, leads_workplace, of
 from organisation.roles import roles_of
 from samspil.access import get_object_for_user
 
@@ -27,9 +27,7 @@ def is_author(user, story) -> bool:
     return story is not None and story.author_id is not None and story.author_id == user.pk
 
 
-@rules.predicate
-def leads_story_workplace(user, story) -> bool:
-    return story is not None and story.workplace_id in roles_of(user).led_workplace_ids
+leads_story_workplace = of(leads_workplace, lambda story: story.workplace, "leads_story_workplace")
 
 
 @rules.predicate

@@ -108,12 +108,37 @@ ROWS = [
         expect=writers(DIALOGUE_READERS, writers=("chair",)),
         unchanged=lambda o: Approval.objects.count(),
     ),
+    # Signing comes after the chair's approval; before it, nobody signs.
     Row(
         "agreements:sign",
         method="POST",
         setup=agreement_in("in_dialogue"),
+        expect=writers(DIALOGUE_READERS, writers=()),
+        unchanged=lambda o: Approval.objects.count(),
+    ),
+    Row(
+        "agreements:sign",
+        method="POST",
+        setup=agreement_in("approved"),
         expect=writers(DIALOGUE_READERS, writers=("leader", "centre_head")),
         unchanged=lambda o: Approval.objects.count(),
+    ),
+    Row(
+        "agreements:withdraw_approval",
+        method="POST",
+        setup=agreement_in("approved"),
+        expect=writers(DIALOGUE_READERS, writers=("chair",)),
+        unchanged=agreement_state,
+    ),
+    # The approved text is closed: nobody edits it until it is agreed.
+    Row("agreements:edit", setup=agreement_in("approved"), expect=writers(DIALOGUE_READERS, writers=())),
+    Row(
+        "agreements:introduction_save",
+        method="POST",
+        setup=agreement_in("approved"),
+        data=lambda o: {"introduction": "Overwritten", "version": o._agreement.version},
+        expect=writers(DIALOGUE_READERS, writers=()),
+        unchanged=agreement_state,
     ),
     Row(
         "agreements:activate",

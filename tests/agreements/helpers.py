@@ -32,6 +32,7 @@ def make_agreement(org, status: str = Agreement.Status.DRAFT, *, goals: int = 1,
     order = [
         Agreement.Status.DRAFT,
         Agreement.Status.IN_DIALOGUE,
+        Agreement.Status.APPROVED,
         Agreement.Status.AGREED,
         Agreement.Status.ACTIVE,
         Agreement.Status.EVALUATED,
@@ -41,12 +42,13 @@ def make_agreement(org, status: str = Agreement.Status.DRAFT, *, goals: int = 1,
     if target >= 1:
         agreement = services.agreement_send_to_dialogue(agreement=agreement, by=org.leader)
     if target >= 2:
-        services.agreement_approve(agreement=agreement, chair=org.chair)
+        agreement = services.agreement_approve(agreement=agreement, chair=org.chair)
+    if target >= 3:
         services.agreement_sign(agreement=agreement, signer=org.leader)
         agreement = services.agreement_sign(agreement=agreement, signer=org.centre_head)
-    if target >= 3:
-        agreement = services.agreement_activate(agreement=agreement, by=org.leader)
     if target >= 4:
+        agreement = services.agreement_activate(agreement=agreement, by=org.leader)
+    if target >= 5:
         for goal in agreement.goals.all():
             services.follow_up_record(
                 goal=goal,
@@ -57,7 +59,7 @@ def make_agreement(org, status: str = Agreement.Status.DRAFT, *, goals: int = 1,
                 author=org.leader,
             )
         agreement = services.agreement_evaluate(agreement=agreement, by=org.leader)
-    if target >= 5:
+    if target >= 6:
         agreement = services.agreement_archive(agreement=agreement, by=org.leader)
     return Agreement.objects.get(pk=agreement.pk)
 

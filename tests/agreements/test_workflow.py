@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from agreements.models import Agreement, Approval, FollowUp, Revision
-from agreements.services import TransitionError, agreement_evaluate, agreement_sign
+from agreements.services import TransitionError, agreement_approve, agreement_evaluate, agreement_sign
 
 from .helpers import goal_post, make_agreement, own_goal
 
@@ -20,7 +21,7 @@ def test_the_chair_approves_and_both_signers_sign_before_it_is_agreed(org, clien
     client_for(org.chair).post(reverse("agreements:approve", args=[agreement.pk]))
     client_for(org.leader).post(reverse("agreements:sign", args=[agreement.pk]))
     agreement.refresh_from_db()
-    assert agreement.status == "in_dialogue"
+    assert agreement.status == "approved"
     client_for(org.centre_head).post(reverse("agreements:sign", args=[agreement.pk]))
     agreement.refresh_from_db()
     assert agreement.status == "agreed" and agreement.agreed_at is not None
@@ -29,7 +30,8 @@ def test_the_chair_approves_and_both_signers_sign_before_it_is_agreed(org, clien
     assert [(c.from_status, c.to_status, c.by) for c in agreement.status_changes.all()] == [
         ("", "draft", org.leader),
         ("draft", "in_dialogue", org.leader),
-        ("in_dialogue", "agreed", org.centre_head),
+        ("in_dialogue", "approved", org.chair),
+        ("approved", "agreed", org.centre_head),
     ]
     revision = agreement.revisions.get()
     assert revision.number == 1 and revision.snapshot["goals"][-1]["title"] == "Eget mål 1"
@@ -37,8 +39,10 @@ def test_the_chair_approves_and_both_signers_sign_before_it_is_agreed(org, clien
 
 def test_signing_twice_makes_one_signature(org):
     agreement = make_agreement(org, "in_dialogue")
+    agreement_approve(agreement=agreement, chair=org.chair)
     agreement_sign(agreement=agreement, signer=org.leader)
-    agreement_sign(agreement=agreement, signer=org.leader)
+    with pytest.raises(PermissionDenied):  # signing is no longer an action for this person
+        agreement_sign(agreement=agreement, signer=org.leader)
     assert Approval.objects.filter(agreement=agreement, kind="leader").count() == 1
 
 
@@ -141,6 +145,9 @@ def test_the_start_page_asks_each_party_for_their_next_step(org, client_for):
     assert "Continue the development agreement of Egeskovskolen" in steps(org.leader)
     client_for(org.leader).post(reverse("agreements:send_to_dialogue", args=[draft.pk]))
     assert "Approve the development agreement of Egeskovskolen" in steps(org.chair)
+    assert "Sign the development agreement" not in steps(org.centre_head)  # not before the approval
+    client_for(org.chair).post(reverse("agreements:approve", args=[draft.pk]))
+    assert "Approve the development agreement" not in steps(org.chair)
     assert "Sign the development agreement of Egeskovskolen" in steps(org.centre_head)
     assert "Sign the development agreement of Egeskovskolen" in steps(org.leader)
     assert "development agreement" not in steps(org.member)
