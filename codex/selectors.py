@@ -231,12 +231,35 @@ def _register_scope(user, state: CodeState, filters: dict[str, str]) -> QuerySet
     return queryset
 
 
+def names_scope(user) -> Q | None:
+    """Whose signing state this person may see by name (issue 18.4, "a code of rules of
+    play, not a roll call"): administrators everyone; a workplace leader their
+    workplace's staff; a committee chair their committee's members. Everyone else —
+    members, employees, centre heads and directors too — sees the shares per group only,
+    so nobody is marked "not signed" before colleagues. None: no names at all."""
+    roles = roles_of(user)
+    if roles.is_administrator:
+        return Q()
+    if not (roles.led_workplace_ids or roles.chaired_committee_ids):
+        return None
+    return Q(workplace_id__in=roles.led_workplace_ids) | Q(committee_id__in=roles.chaired_committee_ids)
+
+
+def sees_names(user) -> bool:
+    return names_scope(user) is not None
+
+
 def register_rows(user, state: CodeState, filters: dict[str, str]) -> QuerySet:
-    """Memberships concerned by a current code, annotated with `has_signed`/`signed_at`,
-    in name order (see register_page_rows)."""
+    """Memberships concerned by a current code whose names this person may see
+    (names_scope), annotated with `has_signed`/`signed_at`, in name order (see
+    register_page_rows). The status filter is theirs alone; for everyone else, none."""
+    scope = names_scope(user)
+    if scope is None:
+        return Membership.objects.none()
     signed_at = _signed_at_expression(state)
     queryset = (
         _register_scope(user, state, filters)
+        .filter(scope)
         .annotate(signed_at=signed_at)
         .annotate(
             has_signed=Case(When(signed_at__isnull=False, then=Value(True)), default=Value(False)),
@@ -247,6 +270,22 @@ def register_rows(user, state: CodeState, filters: dict[str, str]) -> QuerySet:
     elif filters.get("status") == "unsigned":
         queryset = queryset.filter(signed_at__isnull=True)
     return queryset
+
+
+def named_row_counts(user, state: CodeState, filters: dict[str, str]) -> dict[str, int]:
+    """Rows in all, signed and not signed among those this person sees by name: one
+    aggregate over a workplace's or a committee's people (leaders and chairs; an
+    administrator's counts come from the cached register_counts instead)."""
+    scope = names_scope(user)
+    if scope is None:
+        return {"": 0, "signed": 0, "unsigned": 0}
+    totals = (
+        _register_scope(user, state, filters)
+        .filter(scope)
+        .annotate(has_signed=_signed_expression(state))
+        .aggregate(total=Count("pk"), signed=Count("pk", filter=Q(has_signed=True)))
+    )
+    return {"": totals["total"], "signed": totals["signed"], "unsigned": totals["total"] - totals["signed"]}
 
 
 def register_page_rows(queryset: QuerySet, state: CodeState | None = None) -> QuerySet:
