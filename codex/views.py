@@ -67,13 +67,22 @@ def _home(request, *, errors: dict[int, str] | None = None, status: int = 200):
     state = selectors.code_state()
     status_list = selectors.signing_status(request.user, state)
     version_ids = {d.version.pk for d in status_list} or {v.pk for v in state.distinct_versions()}
-    versions = {v.pk: v for v in _with_parts(CodeVersion.objects.filter(pk__in=version_ids))}
+    # Signing again: what changed since the version this person signed (issue 18.4).
+    previous = selectors.previous_signed_versions(request.user, status_list)
+    fetch = version_ids | {v.pk for v in previous.values()}
+    versions = {v.pk: v for v in _with_parts(CodeVersion.objects.filter(pk__in=fetch))}
     items = [
         {
             "due": d,
             "version": versions[d.version.pk],
             "form": SignForm(initial={"text_sha256": d.version.text_sha256}),
             "error": (errors or {}).get(d.version.pk),
+            "previous": versions[previous[d.audience].pk] if d.audience in previous else None,
+            "changes": (
+                selectors.version_changes(versions[previous[d.audience].pk], versions[d.version.pk])
+                if d.audience in previous
+                else None
+            ),
         }
         for d in status_list
     ]

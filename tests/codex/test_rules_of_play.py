@@ -113,3 +113,56 @@ def test_the_leaders_and_the_members_pages_run_the_same_queries_at_two_sizes(
     assert page.paginator.count == 3 + 505
     with django_assert_max_num_queries(SHARES_ONLY_QUERIES):
         assert member.get(reverse("codex:register")).status_code == 200
+
+
+# --- Signing again: what changed since the version I signed ----------------------------
+
+
+def test_signing_again_shows_what_changed_since_the_version_i_signed_side_by_side(
+    org, client_for, django_assert_max_num_queries
+):
+    v1 = publish_version(org.admin, title="Kodeks", duties=("Sandhed", "Faglighed"))
+    sign(org.member, v1)
+    v2 = publish_version(org.admin, title="Kodeks for samspil", duties=("Sandhed", "Åbenhed"))
+    client = client_for(org.member)
+    client.get(reverse("codex:home"))  # warm the session
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("codex:home"))
+    [item] = response.context["items"]
+    assert item["previous"] == v1 and item["version"] == v2
+    rows = {(row["section"], row["tag"]): row for row in item["changes"]}
+    title = rows[("Titel", "replace")]
+    assert str(title["left"]) == "Kodeks" and str(title["right"]) == "Kodeks <ins>for samspil</ins>"
+    duty = rows[("Pligter", "replace")]
+    assert "<del>Faglighed: Faglighed</del>" in duty["left"] and "<ins>Åbenhed: Åbenhed</ins>" in duty["right"]
+    assert all("Sandhed" not in row["left"] for row in item["changes"])  # unchanged lines are left out
+    html = response.content.decode()
+    assert "Det er ændret siden version 1, som du skrev under på" in html
+    assert "<ins>Åbenhed: Åbenhed</ins>" in html and 'class="table table-sm codex-diff"' in html
+    # The diff escapes what an administrator wrote.
+    assert "<script" not in "".join(str(row["right"]) for row in item["changes"])
+
+
+def test_the_diff_is_shown_only_to_those_who_signed_an_earlier_version(org, client_for):
+    v1 = publish_version(org.admin)
+    sign(org.member, v1)
+    publish_version(org.admin, duties=("Sandhed",))
+    # The chair never signed: the code to read, no diff.
+    [item] = client_for(org.chair).get(reverse("codex:home")).context["items"]
+    assert (
+        item["previous"] is None
+        and "codex-diff" not in client_for(org.chair).get(reverse("codex:home")).content.decode()
+    )
+    # Once the member signs version 2, the diff is gone.
+    v2 = publish_version(org.admin, duties=("Sandhed", "Mod"))
+    sign(org.member, v2)
+    [item] = client_for(org.member).get(reverse("codex:home")).context["items"]
+    assert item["due"].signed and item["previous"] is None
+
+
+def test_a_diff_escapes_markup_in_the_text(org, client_for):
+    v1 = publish_version(org.admin)
+    sign(org.member, v1)
+    publish_version(org.admin, duties=("Sandhed", "<script>alert(1)</script>"))
+    html = client_for(org.member).get(reverse("codex:home")).content.decode()
+    assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt;:" in html and "<script>alert(1)" not in html
