@@ -144,3 +144,22 @@ def test_a_member_who_signed_version_1_sees_what_changed_before_signing_version_
     assert Signature.objects.filter(person=org.member, version=v2).exists()
     page.goto(page.base_url + "/kodeks/")
     assert page.locator("section.codex-changes").count() == 0
+
+
+def test_a_member_sees_the_shares_per_group_and_no_roll_call(transactional_db, page):
+    """Issue 18.4: the register is not a roll call for colleagues."""
+    from .helpers import sign
+
+    org = build_org()
+    version = publish_version(org.admin)
+    sign(org.chair, version)
+    login(page, org.member.email)
+    page.goto(page.base_url + "/kodeks/register/?status=unsigned")
+    assert page.locator("progress.codex-share").count() >= 2
+    assert page.locator("td.codex-name").count() == 0 and page.locator("#f-status").count() == 0
+    assert org.chair.full_name not in page.content() and "Ikke underskrevet" not in page.content()
+    assert not axe_violations(page)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"/tmp/codex-shares-{width}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
