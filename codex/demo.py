@@ -151,7 +151,8 @@ def load(context: dict, *, stdout=None) -> None:
         else:
             plan[person_id] = "v2" if draw < 0.5 else ("v1" if draw < 0.75 else "never")
     # The demo accounts show each state: the member has signed only version 1 (and sees
-    # "sign again"), the employee never signed; the others signed version 2.
+    # "sign again" with what changed since version 1, side by side), the employee never
+    # signed; the others signed version 2.
     for role, account in accounts.items():
         plan[account.pk] = {"member": "v1", "employee": "never"}.get(role, "v2")
 

@@ -7,6 +7,7 @@ signatures: counts are SQL aggregates, "has signed" is an EXISTS subquery.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 from dataclasses import dataclass
 
@@ -26,6 +27,8 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import ElectoralTerm, Membership, Role
@@ -231,12 +234,35 @@ def _register_scope(user, state: CodeState, filters: dict[str, str]) -> QuerySet
     return queryset
 
 
+def names_scope(user) -> Q | None:
+    """Whose signing state this person may see by name (issue 18.4, "a code of rules of
+    play, not a roll call"): administrators everyone; a workplace leader their
+    workplace's staff; a committee chair their committee's members. Everyone else —
+    members, employees, centre heads and directors too — sees the shares per group only,
+    so nobody is marked "not signed" before colleagues. None: no names at all."""
+    roles = roles_of(user)
+    if roles.is_administrator:
+        return Q()
+    if not (roles.led_workplace_ids or roles.chaired_committee_ids):
+        return None
+    return Q(workplace_id__in=roles.led_workplace_ids) | Q(committee_id__in=roles.chaired_committee_ids)
+
+
+def sees_names(user) -> bool:
+    return names_scope(user) is not None
+
+
 def register_rows(user, state: CodeState, filters: dict[str, str]) -> QuerySet:
-    """Memberships concerned by a current code, annotated with `has_signed`/`signed_at`,
-    in name order (see register_page_rows)."""
+    """Memberships concerned by a current code whose names this person may see
+    (names_scope), annotated with `has_signed`/`signed_at`, in name order (see
+    register_page_rows). The status filter is theirs alone; for everyone else, none."""
+    scope = names_scope(user)
+    if scope is None:
+        return Membership.objects.none()
     signed_at = _signed_at_expression(state)
     queryset = (
         _register_scope(user, state, filters)
+        .filter(scope)
         .annotate(signed_at=signed_at)
         .annotate(
             has_signed=Case(When(signed_at__isnull=False, then=Value(True)), default=Value(False)),
@@ -247,6 +273,22 @@ def register_rows(user, state: CodeState, filters: dict[str, str]) -> QuerySet:
     elif filters.get("status") == "unsigned":
         queryset = queryset.filter(signed_at__isnull=True)
     return queryset
+
+
+def named_row_counts(user, state: CodeState, filters: dict[str, str]) -> dict[str, int]:
+    """Rows in all, signed and not signed among those this person sees by name: one
+    aggregate over a workplace's or a committee's people (leaders and chairs; an
+    administrator's counts come from the cached register_counts instead)."""
+    scope = names_scope(user)
+    if scope is None:
+        return {"": 0, "signed": 0, "unsigned": 0}
+    totals = (
+        _register_scope(user, state, filters)
+        .filter(scope)
+        .annotate(has_signed=_signed_expression(state))
+        .aggregate(total=Count("pk"), signed=Count("pk", filter=Q(has_signed=True)))
+    )
+    return {"": totals["total"], "signed": totals["signed"], "unsigned": totals["total"] - totals["signed"]}
 
 
 def register_page_rows(queryset: QuerySet, state: CodeState | None = None) -> QuerySet:
@@ -450,3 +492,93 @@ def recent_anchors(days: int = 7) -> list[ChainAnchor]:
     """The newest daily anchors of the chain head, for the public code page: anyone can
     note a day's head and count and hold the register to it later."""
     return list(ChainAnchor.objects.order_by("-day")[:days])
+
+
+# --- What changed since the version I signed (issue 18.4) -------------------------------
+
+
+def previous_signed_versions(user, due: list[SigningDue]) -> dict[str, CodeVersion]:
+    """Per audience still to sign: the newest other version of that audience this person
+    signed before (one query), so the sign page can show what changed since."""
+    from .models import audiences_covered
+
+    wanted = {d.audience: d.version for d in due if not d.signed}
+    if not wanted:
+        return {}
+    found: dict[str, CodeVersion] = {}
+    signed = (
+        Signature.objects.filter(person=user)
+        .exclude(version__in=[v.pk for v in wanted.values()])
+        .select_related("version")
+        .order_by("-version__number")
+    )
+    for signature in signed:
+        for audience in audiences_covered(signature.version.audience):
+            if audience in wanted and audience not in found and signature.version.number < wanted[audience].number:
+                found[audience] = signature.version
+    return found
+
+
+def _version_lines(version: CodeVersion) -> list[tuple[str, str]]:
+    """A version as (section, line) pairs in reading order, for a side-by-side diff. The
+    parts are read from the prefetched `points` and `dilemmas` (views._with_parts)."""
+    from .models import CodePoint
+
+    def flat(text: str) -> str:
+        return " ".join(text.split())
+
+    lines = [(str(_("Title")), flat(version.title))]
+    lines += [
+        (str(_("Preamble")), flat(paragraph)) for paragraph in version.preamble.split("\n\n") if paragraph.strip()
+    ]
+    for point in version.points.all():
+        section = str(_("Duties") if point.kind == CodePoint.Kind.DUTY else _("Our values"))
+        lines.append((section, f"{flat(point.title)}: {flat(point.explanation)}"))
+    for case in version.dilemmas.all():
+        section = str(_("Dilemmas"))
+        lines.append((section, flat(case.title)))
+        lines.append((section, f"{_('The situation')}: {flat(case.situation)}"))
+        lines.append((section, f"{_('What the code asks')}: {flat(case.discussion)}"))
+    return lines
+
+
+def _mark_words(a: str, b: str) -> tuple[SafeString, SafeString]:
+    """Changed words within a changed line: <del> on the left, <ins> on the right (the
+    same marking as agreements.selectors.compare_revisions)."""
+    left_words, right_words = a.split(" "), b.split(" ")
+    left, right = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, left_words, right_words).get_opcodes():
+        old, new = escape(" ".join(left_words[i1:i2])), escape(" ".join(right_words[j1:j2]))
+        if tag == "equal":
+            left.append(old)
+            right.append(new)
+        else:
+            if old:
+                left.append(f"<del>{old}</del>")
+            if new:
+                right.append(f"<ins>{new}</ins>")
+    return mark_safe(" ".join(left)), mark_safe(" ".join(right))  # noqa: S308 (escaped above)  # nosec B308 B703
+
+
+def version_changes(old: CodeVersion, new: CodeVersion) -> list[dict]:
+    """What changed from `old` to `new`, side by side: the changed lines only, each
+    {"section", "tag": replace|delete|insert, "left": html, "right": html}, in reading
+    order; unchanged lines are left out (the whole new text is shown below the diff)."""
+    a, b = _version_lines(old), _version_lines(new)
+    rows: list[dict] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        for offset in range(max(i2 - i1, j2 - j1)):
+            left = a[i1 + offset] if i1 + offset < i2 else None
+            right = b[j1 + offset] if j1 + offset < j2 else None
+            if left is not None and right is not None:
+                marked_left, marked_right = _mark_words(left[1], right[1])
+                rows.append({"section": right[0], "tag": "replace", "left": marked_left, "right": marked_right})
+            elif left is not None:
+                deleted = mark_safe(f"<del>{escape(left[1])}</del>")  # noqa: S308  # nosec B308 B703
+                rows.append({"section": left[0], "tag": "delete", "left": deleted, "right": ""})
+            else:
+                inserted = mark_safe(f"<ins>{escape(right[1])}</ins>")  # noqa: S308  # nosec B308 B703
+                rows.append({"section": right[0], "tag": "insert", "left": "", "right": inserted})
+    return rows

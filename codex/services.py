@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -153,7 +154,7 @@ def version_publish(*, version: CodeVersion, published_by, now=None) -> CodeVers
         for audience in audiences_covered(locked.audience):
             CurrentCode.objects.update_or_create(audience=audience, defaults={"version": locked, "since": now})
         # Started now, by the clock, even when the publication is back-dated (the demo):
-        # the next round is an interval after this one (reminder_rounds_due).
+        # the next round is one gap of settings.CODEX_REMINDER_AFTER_DAYS after this one (reminder_rounds_due).
         first_round = ReminderRound.objects.create(version=locked, number=0, created_at=timezone.now())
         from .tasks import fan_out_reminders
 
@@ -485,14 +486,16 @@ def build_sign_reminder(row: Email):
 def reminder_rounds_due(*, now=None) -> list[int]:
     """The beat task's question: which current versions are due their next round?
 
-    Round 0 goes at publication (`version_publish`). Round n is due one interval after
-    round n−1 started, and not before publication + n intervals. The start of a round is
-    the wall-clock time it was created — never a back-dated publication — so a worker or
-    beat (re)starting finds the last round started less than an interval ago and starts
-    nothing: no round at start-up (issue 13.3). Each round is created once (unique per
-    version and number) and its id returned."""
+    Reminders are gentle (issue 18.4): round 0 goes at publication (`version_publish`);
+    round n (n ≥ 1) is due settings.CODEX_REMINDER_AFTER_DAYS[n−1] days after publication
+    and not before the same gap has passed since round n−1 started; after the last entry
+    no round is ever due, and the start page's banner (codex/banner.py) is all that asks.
+    The start of a round is the wall-clock time it was created — never a back-dated
+    publication — so a worker or beat (re)starting finds the last round started less than
+    a gap ago and starts nothing: no round at start-up (issue 13.3). Each round is created
+    once (unique per version and number) and its id returned."""
     now = now or timezone.now()
-    interval = settings.CODEX_REMINDER_INTERVAL
+    after_days = list(settings.CODEX_REMINDER_AFTER_DAYS)
     due = []
     for version in code_state().distinct_versions():
         if version.published_at is None:
@@ -502,7 +505,13 @@ def reminder_rounds_due(*, now=None) -> list[int]:
             number, due_at = 0, version.published_at
         else:
             number = last.number + 1
-            due_at = max(version.published_at + number * interval, last.created_at + interval)
+            if number > len(after_days):
+                continue  # the cadence is spent: only the start page reminds from here on
+            gap = after_days[number - 1] - (after_days[number - 2] if number >= 2 else 0)
+            due_at = max(
+                version.published_at + dt.timedelta(days=after_days[number - 1]),
+                last.created_at + dt.timedelta(days=gap),
+            )
         if now < due_at:
             continue
         try:

@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, Prefetch
 from django.http import HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -66,13 +67,22 @@ def _home(request, *, errors: dict[int, str] | None = None, status: int = 200):
     state = selectors.code_state()
     status_list = selectors.signing_status(request.user, state)
     version_ids = {d.version.pk for d in status_list} or {v.pk for v in state.distinct_versions()}
-    versions = {v.pk: v for v in _with_parts(CodeVersion.objects.filter(pk__in=version_ids))}
+    # Signing again: what changed since the version this person signed (issue 18.4).
+    previous = selectors.previous_signed_versions(request.user, status_list)
+    fetch = version_ids | {v.pk for v in previous.values()}
+    versions = {v.pk: v for v in _with_parts(CodeVersion.objects.filter(pk__in=fetch))}
     items = [
         {
             "due": d,
             "version": versions[d.version.pk],
             "form": SignForm(initial={"text_sha256": d.version.text_sha256}),
             "error": (errors or {}).get(d.version.pk),
+            "previous": versions[previous[d.audience].pk] if d.audience in previous else None,
+            "changes": (
+                selectors.version_changes(versions[previous[d.audience].pk], versions[d.version.pk])
+                if d.audience in previous
+                else None
+            ),
         }
         for d in status_list
     ]
@@ -169,16 +179,29 @@ def register(request):
     # Queries: session + user + roles (middleware and context), then
     # 1 current codes, 2 electoral term, 3 the newest membership/signature ids (the
     # counts' cache key), [4 shares, 5 anonymised signatures — only when not cached],
-    # 6 the page of rows (a signed-at probe per row, people and units joined),
-    # 7 committees, 8 centres, 9 workplaces for the filters.
+    # for those who see names (selectors.names_scope): [6 a leader's or chair's own
+    # counts,] 7 the page of rows (a signed-at probe per row, people and units joined);
+    # 8 committees, 9 centres, 10 workplaces for the filters.
     state = selectors.code_state()
     filters = _register_filters(request)
+    sees_names = selectors.sees_names(request.user)
+    if not sees_names:
+        # No "not signed" filter for those who see the shares only (issue 18.4).
+        filters["status"] = ""
     # The shares answer "how many of this group have signed", so the status filter does
     # not narrow them.
     counts = selectors.register_counts(request.user, state, filters)
-    rows = selectors.register_page_rows(selectors.register_rows(request.user, state, filters), state)
-    paginator = _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=counts.rows(filters.get("status", "")))
-    page = paginator.get_page(request.GET.get("page"))
+    if not sees_names:
+        named = {"": 0, "signed": 0, "unsigned": 0}
+    elif roles_of(request.user).is_administrator:
+        named = {status: counts.rows(status) for status in ("", "signed", "unsigned")}
+    else:
+        named = selectors.named_row_counts(request.user, state, filters)
+    page = None
+    if sees_names:
+        rows = selectors.register_page_rows(selectors.register_rows(request.user, state, filters), state)
+        paginator = _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=named[filters.get("status", "")])
+        page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     unsigned_query = request.GET.copy()
@@ -190,9 +213,10 @@ def register(request):
         {
             "state": state,
             "filters": filters,
+            "sees_names": sees_names,
             "shares": counts.shares,
             "anonymised": counts.anonymised,
-            "unsigned_count": counts.rows("unsigned"),
+            "unsigned_count": named["unsigned"],
             "unsigned_querystring": unsigned_query.urlencode(),
             "page": page,
             "querystring": query.urlencode(),
@@ -229,9 +253,25 @@ class _Echo:
 def register_csv(request):
     state = selectors.code_state()
     filters = _register_filters(request)
-    rows = selectors.register_page_rows(selectors.register_rows(request.user, state, filters), state)
     writer = csv.writer(_Echo(), delimiter=";")
     role_labels = selectors.ROLE_LABELS
+    if not selectors.sees_names(request.user):
+        # The same rule as the page (issue 18.4): the shares per group, no names.
+        filters["status"] = ""
+        shares = selectors.register_counts(request.user, state, filters).shares
+
+        def lines():
+            yield "\ufeff"
+            yield writer.writerow([_("Group"), _("Signed"), _("Concerned"), _("Share (%)")])
+            for row in shares:
+                yield writer.writerow(
+                    [_csv_safe(capfirst(str(row["label"]))), row["signed"], row["total"], row["percent"]]
+                )
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="kodeks-andele.csv"'
+        return response
+    rows = selectors.register_page_rows(selectors.register_rows(request.user, state, filters), state)
 
     def lines():
         yield "\ufeff"

@@ -457,8 +457,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 6 * 3600},
     },
 }
-# How often people who have not signed the current code of conduct are reminded.
-CODEX_REMINDER_INTERVAL = timedelta(days=int(os.environ.get("CODEX_REMINDER_INTERVAL_DAYS", "14")))
+# Gentle reminders to sign the code of conduct (issue 18.4): an email at publication, then
+# one more per number here (days after publication), then only the start page's banner.
+# A comma-separated list: "30" is once more after a month, "30,90" twice, "" never again.
+CODEX_REMINDER_AFTER_DAYS = sorted(
+    int(days) for days in os.environ.get("CODEX_REMINDER_AFTER_DAYS", "30").split(",") if days.strip()
+)
 
 # --- The outbox: every email Samspil sends (outbox/services.py) -----------------------
 # A claim not renewed for this long belongs to a worker that died: the next scan takes it.

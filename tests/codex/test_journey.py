@@ -111,3 +111,55 @@ def test_a_leader_rates_the_workplace_and_sees_the_chart(transactional_db, page)
     assert page.locator("svg.codex-chart-svg circle").count() == 1
     assert page.get_by_text("Vi øver os i at sige fejl højt.").count() == 1
     assert not axe_violations(page)
+
+
+def test_a_member_who_signed_version_1_sees_what_changed_before_signing_version_2(transactional_db, page):
+    """Issue 18.4: signing again starts from what changed, side by side, word by word."""
+    from .helpers import sign
+
+    org = build_org()
+    v1 = publish_version(org.admin, title="Kodeks", duties=("Sandhed", "Faglighed"))
+    sign(org.member, v1)
+    v2 = publish_version(org.admin, title="Kodeks for samspil", duties=("Sandhed", "Åbenhed"))
+
+    login(page, org.member.email)
+    page.goto(page.base_url + "/kodeks/")
+    changes = page.locator(f"section.codex-changes[aria-labelledby='changes-{v2.pk}']")
+    assert "Det er ændret siden version 1" in changes.locator("h3").inner_text()
+    assert changes.locator("th[scope=col]").nth(1).inner_text() == "Version 1 (du skrev under)"
+    assert changes.locator("del").get_by_text("Faglighed: Faglighed").count() == 1
+    assert changes.locator("ins").get_by_text("Åbenhed: Åbenhed").count() == 1
+    assert changes.locator("ins").get_by_text("for samspil").count() == 1
+    assert not axe_violations(page)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"/tmp/codex-changes-{width}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    # Having read the changes, the member signs version 2; the diff is gone.
+    page.check(f"#consent-{v2.pk}")
+    page.click("form.codex-sign button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/kodeks/mine-underskrifter/")
+    assert Signature.objects.filter(person=org.member, version=v2).exists()
+    page.goto(page.base_url + "/kodeks/")
+    assert page.locator("section.codex-changes").count() == 0
+
+
+def test_a_member_sees_the_shares_per_group_and_no_roll_call(transactional_db, page):
+    """Issue 18.4: the register is not a roll call for colleagues."""
+    from .helpers import sign
+
+    org = build_org()
+    version = publish_version(org.admin)
+    sign(org.chair, version)
+    login(page, org.member.email)
+    page.goto(page.base_url + "/kodeks/register/?status=unsigned")
+    assert page.locator("progress.codex-share").count() >= 2
+    assert page.locator("td.codex-name").count() == 0 and page.locator("#f-status").count() == 0
+    assert org.chair.full_name not in page.content() and "Ikke underskrevet" not in page.content()
+    assert not axe_violations(page)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"/tmp/codex-shares-{width}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -61,7 +61,7 @@ REGISTER_QUERIES_CACHED = 9
 
 def test_the_register_runs_the_same_queries_with_10_and_10000_signatures(org, client_for, django_assert_num_queries):
     version = publish_version(org.admin)
-    client = client_for(org.director)
+    client = client_for(org.admin)
     add_signed_employees(org, version, 10)
     with django_assert_num_queries(REGISTER_QUERIES):
         small = client.get(reverse("codex:register"))
@@ -120,7 +120,7 @@ def test_a_leader_sees_only_their_own_workplace_in_the_register(org, client_for)
 def test_a_person_without_roles_sees_an_empty_register(org, client_for):
     publish_version(org.admin)
     response = client_for(org.nobody).get(reverse("codex:register"))
-    assert response.context["page"].paginator.count == 0
+    assert response.context["page"] is None and response.context["shares"] == []
     assert "empty-state" in response.content.decode()
 
 

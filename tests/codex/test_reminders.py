@@ -77,9 +77,9 @@ def test_reminders_are_sent_by_workers_exactly_once_per_person_and_round(celery_
     message = smtp_server.messages[0]["message"]
     assert "kodeks" in message.get_body(("plain",)).get_content()
 
-    # One interval later, the beat task's question starts round 1 for those not signed.
+    # A month later, the beat task's question starts round 1 for those not signed.
     sign(org.member, version)
-    later = timezone.now() + settings.CODEX_REMINDER_INTERVAL + timezone.timedelta(minutes=1)
+    later = timezone.now() + timezone.timedelta(days=settings.CODEX_REMINDER_AFTER_DAYS[0], minutes=1)
     [round_id] = services.reminder_rounds_due(now=later)
     assert services.reminder_rounds_due(now=later) == []  # a second beat starts nothing
     fan_out_reminders.delay(round_id)
@@ -171,29 +171,64 @@ def publish_back_dated(author, published):
     return services.version_publish(version=draft, published_by=author, now=published)
 
 
-def test_rounds_are_due_at_publication_and_each_interval_after_never_at_start_up(org):
+def test_rounds_are_due_at_publication_and_after_a_month_never_at_start_up(org):
     """Defect 13.3: a version published (back-dated) weeks ago, as the demo does, got
     round 0 at publication and round 1 at the beat's first run after start-up."""
-    interval = settings.CODEX_REMINDER_INTERVAL
-    version = publish_back_dated(org.admin, timezone.now() - interval - timezone.timedelta(days=6))
+    month = timezone.timedelta(days=30)
+    version = publish_back_dated(org.admin, timezone.now() - month - timezone.timedelta(days=6))
     # The worker starts, the beat runs at once and again a quarter of an hour later.
     assert services.reminder_rounds_due() == []
     assert services.reminder_rounds_due(now=timezone.now() + timezone.timedelta(minutes=15)) == []
     assert list(version.reminder_rounds.values_list("number", flat=True)) == [0]
-    # One interval after round 0 went out, round 1 is due, once.
-    later = timezone.now() + interval + timezone.timedelta(minutes=1)
+    # A month after round 0 went out, round 1 is due, once.
+    later = timezone.now() + month + timezone.timedelta(minutes=1)
     assert services.reminder_rounds_due(now=later - timezone.timedelta(minutes=2)) == []
     [round_id] = services.reminder_rounds_due(now=later)
     assert ReminderRound.objects.get(pk=round_id).number == 1
     assert services.reminder_rounds_due(now=later) == []
 
 
+def test_reminders_are_gentle_at_publication_once_after_a_month_then_only_the_start_page(org, client_for):
+    """Issue 18.4: no more fortnightly rounds. The default cadence is one email at
+    publication and one a month later; a year of beats starts nothing else, while the
+    start page keeps asking those who have not signed."""
+    assert settings.CODEX_REMINDER_AFTER_DAYS == [30]
+    version = publish_back_dated(org.admin, timezone.now())
+    start = timezone.now()
+    started = []
+    for day in range(0, 366):  # a beat every day for a year
+        started += services.reminder_rounds_due(now=start + timezone.timedelta(days=day, minutes=1))
+    assert [ReminderRound.objects.get(pk=pk).number for pk in started] == [1]
+    rounds = list(version.reminder_rounds.order_by("number"))
+    assert [r.number for r in rounds] == [0, 1]
+    assert (rounds[1].created_at - start).days == 30
+    # After the emails, the start page still asks, gently, with a link to the code.
+    page = client_for(org.member).get(reverse("portal:home"))
+    assert reverse("codex:home") in page.content.decode()
+
+
+def test_the_cadence_is_a_setting(org, settings):
+    settings.CODEX_REMINDER_AFTER_DAYS = [7, 21]
+    version = publish_back_dated(org.admin, timezone.now())
+    start = timezone.now()
+    started = []
+    for day in range(0, 120):
+        started += services.reminder_rounds_due(now=start + timezone.timedelta(days=day, minutes=1))
+    rounds = list(version.reminder_rounds.order_by("number"))
+    assert [r.number for r in rounds] == [0, 1, 2]
+    assert [(r.created_at - start).days for r in rounds[1:]] == [7, 21]
+    settings.CODEX_REMINDER_AFTER_DAYS = []
+    other = publish_back_dated(org.admin, timezone.now())
+    assert services.reminder_rounds_due(now=start + timezone.timedelta(days=400)) == []
+    assert [r.number for r in other.reminder_rounds.all()] == [0]
+
+
 @pytest.mark.worker
 def test_the_start_up_scan_and_the_beats_round_send_one_email_per_person(celery_worker_process, smtp_server):
     org = build_org()
     add_employees(org.workplace, 40)
-    interval = settings.CODEX_REMINDER_INTERVAL
-    publish_back_dated(org.admin, timezone.now() - interval - timezone.timedelta(days=7))
+    month = timezone.timedelta(days=settings.CODEX_REMINDER_AFTER_DAYS[0])
+    publish_back_dated(org.admin, timezone.now() - month - timezone.timedelta(days=7))
     celery_worker_process()  # the worker starts: round 0's fan-out was waiting on the broker
     send_due_reminders()  # the beat's first run, at start-up
     with mock_now(timezone.now() + timezone.timedelta(minutes=15)):

@@ -41,6 +41,7 @@ def _pages():
             "/",
             f"/udviklingsaftaler/{agreement.pk}/rediger/",
             f"/moeder/virksomhed/{workplace.slug}/besoegstider/",
+            "/kodeks/register/",
         ],
         "direktor@samspil.example": ["/kodeks/register/", "/daekning/"],
     }
