@@ -540,7 +540,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 
 # elsewhere cannot lock the real owner out; 10 a minute per address whatever the account.
 ACCOUNT_LOGIN_FAILED_PER_ACCOUNT_AND_IP = "5/5m/key"
 # Password reset only for people who are in: an accepted invitation or a usable password.
-ACCOUNT_FORMS = {"reset_password": "accounts.forms.InvitedOnlyResetPasswordForm"}
+ACCOUNT_FORMS = {"reset_password": "accounts.forms.InvitedOnlyResetPasswordForm"}  # nosec B105 - a form path
 ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{ACCOUNT_LOGIN_FAILED_PER_ACCOUNT_AND_IP}"}
 
 _sso_origins = (
