@@ -39,7 +39,7 @@ def row(client, slug: str = "egeskovskolen", language: str = "en", **params) -> 
     cells = found.group(1)
     total = int(re.search(r'data-column="total">(\d+)<', cells).group(1))
     politicians = int(re.search(r'data-column="politicians">(\d+)<', cells).group(1))
-    last = re.findall(r"<td>(.*?)</td>", cells, re.S)[2]
+    last = re.search(r'<td data-column="last">(.*?)</td>', cells, re.S).group(1)
     return Row(total, politicians, re.sub(r"<[^>]+>", "", last).strip()), len(captured.captured_queries)
 
 
