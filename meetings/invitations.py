@@ -130,12 +130,23 @@ def build_calendar_email(row: Email):
     if method == CANCEL and not meeting.is_cancelled:
         # Only this person leaves the meeting: the cancellation names them alone.
         participants = [Participant(meeting=meeting, person=person, role=Participant.MeetingRole.GUEST)]
+    elif method == CANCEL and not any(p.person_id == person.pk for p in participants):
+        # A cancellation names the attendee it cancels for, also when they left before the
+        # whole meeting was cancelled (a member's cancelled visit): calendars match on it.
+        participants.append(Participant(meeting=meeting, person=person, role=Participant.MeetingRole.GUEST))
     template = "meetings/email/invitation" if method == REQUEST else "meetings/email/cancellation"
     updated = sequence > 0 and method == REQUEST
     message = build_templated_mail(
         template,
         to=person.email,
-        context={"meeting": meeting, "person": person, "meeting_url": meeting_url(meeting), "updated": updated},
+        context={
+            "meeting": meeting,
+            "person": person,
+            "meeting_url": meeting_url(meeting),
+            "updated": updated,
+            # The organiser gets the event too, but is not "invited" to their own meeting.
+            "is_organiser": person.pk == meeting.organiser_id,
+        },
     )
     attach_event(message, meeting, participants, method=method)
     return message

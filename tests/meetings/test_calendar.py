@@ -300,3 +300,30 @@ def test_a_meeting_without_an_organiser_names_samspil_as_organiser(org, settings
     meeting.organiser = None
     _cal, event = parse(calendar.invitation_ics(meeting, [], method="REQUEST"))
     assert str(event["ORGANIZER"]) == "mailto:samspil@127.0.0.1"
+
+
+def test_the_organiser_is_not_told_they_are_invited_to_their_own_meeting(
+    org, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        helpers.meeting(org)
+    by_person = {m.to[0]: m for m in mailoutbox}
+    organiser = by_person["chair@test.example"]
+    assert "Du er arrangør af mødet" in organiser.body and "Du er inviteret" not in organiser.body
+    assert organiser.subject.startswith("Dit møde:")
+    assert "Du er inviteret" in by_person["member@test.example"].body
+
+
+def test_every_cancellation_names_the_attendee_it_cancels_for(org, mailoutbox, django_capture_on_commit_callbacks):
+    booking = helpers.booking(org)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.visit_cancel(booking=booking, actor=org.member, reason="Syg")
+    cancels = [
+        m for m in mailoutbox if m.attachments and "CANCEL" in str(Calendar.from_ical(m.attachments[0][1])["METHOD"])
+    ]
+    assert cancels
+    for message in cancels:
+        _cal, event = parse(message.attachments[0][1])
+        attendees = event.get("ATTENDEE")
+        attendees = attendees if isinstance(attendees, list) else [attendees]
+        assert f"mailto:{message.to[0]}" in {str(a) for a in attendees if a is not None}
