@@ -214,10 +214,12 @@ def test_signatures_stay_due_once_the_chair_has_approved(org):
     """The signatures deadline reminds while signing is still to do: in dialogue and approved."""
     import datetime as dt
 
-    from agreements.models import CycleDeadline, DeadlineReminder
+    from agreements.models import CycleDeadline
+    from outbox.models import Email
 
     agreement = _approved(org)
     CycleDeadline.objects.create(template=agreement.template, kind="signatures_due", due_on=dt.date(2026, 12, 3))
     services.deadline_reminders_due(today=dt.date(2026, 12, 1))
-    reminded = set(DeadlineReminder.objects.filter(agreement=agreement).values_list("person__email", flat=True))
+    rows = Email.objects.filter(family=services.DEADLINE_FAMILY, params__agreement=agreement.pk)
+    reminded = set(rows.values_list("recipient__email", flat=True))
     assert reminded == {org.leader.email, org.centre_head.email}

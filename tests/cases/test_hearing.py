@@ -13,8 +13,9 @@ from django.urls import reverse
 from cases import services
 from cases.api import make_token
 from cases.models import Case, Contribution, Hearing
-from meetings.models import CalendarMessage, Participant
+from meetings.models import Participant
 from organisation.models import Role
+from outbox.models import Email
 from tests.factories import UserFactory, grant
 
 from .helpers import ANSWER, hearing_of, make_case
@@ -133,7 +134,9 @@ def test_the_chair_accepts_the_fagleder_who_appears_on_the_agenda_and_is_invited
     assert "Frida Fagleder, Fagleder, indskoling (Egeskovskolen)" in meeting_page
     # The presenter and the leader are participants, each with their invitation (.ics).
     assert Participant.objects.filter(meeting=case.meeting, person=fagleder).exists()
-    assert CalendarMessage.objects.filter(meeting=case.meeting, person=fagleder, method="REQUEST").exists()
+    assert Email.objects.filter(
+        family="meetings.calendar", recipient=fagleder, params__meeting=case.meeting.pk, params__method="REQUEST"
+    ).exists()
     agenda = client_for(org.chair).get(reverse("cases:agenda", args=[case.meeting_id])).content.decode()
     assert "Frida Fagleder" in agenda
 
