@@ -105,11 +105,24 @@ def test_a_rollback_below_an_irreversible_migration_is_refused_before_anything_i
 
 
 def test_the_calendar_outbox_is_not_dropped_while_it_holds_rows(demo_data):
-    from outbox.models import Email
+    import datetime as dt
 
-    # The calendar emails and reminders wait in the one outbox; rolling meetings back
-    # carries them into the old tables (meetings 0006), which 0004 must then not drop.
-    assert Email.objects.filter(family__startswith="meetings.", outcome="pending").exists()
+    from django.utils import timezone
+
+    from meetings.models import Participant
+    from outbox.services import enqueue
+
+    # A calendar email still waiting in the one outbox; rolling meetings back carries it
+    # into the old table (meetings 0006), which 0004 must then not drop.
+    participant = Participant.objects.select_related("meeting").filter(meeting__starts_at__gt=timezone.now()).first()
+    meeting = participant.meeting
+    enqueue(
+        family="meetings.calendar",
+        key=f"meetings.calendar:{meeting.pk}:{participant.person_id}:{meeting.sequence + 1}:REQUEST",
+        recipient=participant.person_id,
+        params={"meeting": meeting.pk, "sequence": meeting.sequence + 1, "method": "REQUEST"},
+        due_at=timezone.now() + dt.timedelta(days=1),
+    )
     tables = set(connection.introspection.table_names())
     counts = _row_counts(tables)
     with pytest.raises(CommandError) as refused:
