@@ -53,7 +53,10 @@ def test_after_approval_the_editor_is_not_offered_and_every_edit_endpoint_refuse
         leader.get(reverse("agreements:edit", args=[agreement.pk])),
         leader.post(
             reverse("agreements:introduction_save", args=[agreement.pk]),
-            {"introduction": "En ny sætning efter godkendelsen.", "version": agreement.version},
+            {
+                "introduction": "En ny sætning efter godkendelsen.",
+                "introduction_version": agreement.introduction_version,
+            },
         ),
         leader.post(reverse("agreements:goal_save", args=[goal.pk]), goal_post(goal, title="Ændret efter godkendelse")),
         leader.post(reverse("agreements:goal_add", args=[agreement.pk]), {"title": "Nyt mål", "kind": "own"}),

@@ -101,7 +101,7 @@ def _http(action: str, client: Client, agreement: Agreement):
     if action == "edit":
         return client.post(
             reverse("agreements:introduction_save", args=[pk]),
-            {"introduction": "Ny indledning fra matrixen.", "version": agreement.version},
+            {"introduction": "Ny indledning fra matrixen.", "introduction_version": agreement.introduction_version},
         )
     if action == "comment":
         return client.post(reverse("agreements:comment_add", args=[goal.pk]), {"text": "Et spørgsmål"})
