@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .forms import ImportForm, WorkplaceProfileForm
 from .models import Centre, ImportJob, WorkplaceKind
-from .permissions import get_committee_for_user, get_workplace_for_user
+from .permissions import get_committee_for_user, get_workplace_for_user, sits_on_committee_of_workplace
 from .roles import roles_of
 from .selectors import committees_listed, current_members, workplaces_listed
 from .services import import_job_create, workplace_profile_update
@@ -70,14 +70,13 @@ def workplace_links(user, workplace) -> list[tuple[str, str, str]]:
     """Where the profile leads: the workplace's meetings, visit times, agreement and stories,
     each only when the person may open it. (label, url, icon)."""
     from agreements.selectors import agreement_in_focus
-    from meetings.permissions import sits_on_responsible_committee
 
     links = [
         (_("Meetings at the workplace"), reverse("meetings:workplace_meetings", args=[workplace.slug]), "calendar3")
     ]
     if user.has_perm("meetings.manage_visit_times", workplace):
         links.append((_("Visit times"), reverse("meetings:workplace_visit_times", args=[workplace.slug]), "clock"))
-    elif sits_on_responsible_committee(user, workplace):
+    elif sits_on_committee_of_workplace(user, workplace):
         url = reverse("meetings:visit_times") + "?" + urlencode({"workplace": workplace.slug})
         links.append((_("Book a visit"), url, "calendar-plus"))
     agreement = agreement_in_focus(workplace.pk)
