@@ -19,7 +19,7 @@ from tests.meetings import helpers
 def notices() -> list:
     """The booking notices sent, without the calendar invitations (tests/meetings/test_calendar.py);
     the confirmation carries the updated event but is a notice."""
-    return [m for m in mail.outbox if not m.extra_headers.get("Message-ID", "").startswith("<calendar-")]
+    return [m for m in mail.outbox if not m.extra_headers.get("Message-ID", "").startswith("<meetings.calendar-")]
 
 
 def test_a_member_books_a_visit_and_it_becomes_a_workplace_visit_meeting(org, client_for):
