@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.registry import AuditedQuerySet
 from meetings.models import AgendaItem, Meeting
 from organisation.models import Committee, Workplace
+from samspil import bounds
 
 
 class Case(models.Model):
@@ -48,7 +49,9 @@ class Case(models.Model):
         AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="case", editable=False
     )
     title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), help_text=_("A few lines in plain Danish: what the case is about."))
+    summary = models.TextField(
+        _("summary"), max_length=bounds.TEXT, help_text=_("A few lines in plain Danish: what the case is about.")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.DECISION)
     workplaces = models.ManyToManyField(
         Workplace, related_name="cases", blank=True, verbose_name=_("workplaces concerned")
@@ -59,13 +62,15 @@ class Case(models.Model):
     esdh_url = models.URLField(_("link to the case system"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     hearing_deadline = models.DateField(_("hearing deadline"), null=True, blank=True)
-    decision_text = models.TextField(_("decision"), blank=True)
+    decision_text = models.TextField(_("decision"), max_length=bounds.TEXT, blank=True)
     # Feedback on decisions: told to the heard workplaces with the decision.
-    answers_used = models.TextField(_("how the hearing answers were used"), blank=True)
+    answers_used = models.TextField(_("how the hearing answers were used"), max_length=bounds.TEXT, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     treated_at = models.DateTimeField(_("treated"), null=True, blank=True)
     # The hearing gate's exception: an administrator let the case go on with a hearing open.
-    override_reason = models.TextField(_("reason for going on without the hearing"), blank=True)
+    override_reason = models.TextField(
+        _("reason for going on without the hearing"), max_length=bounds.SHORT_TEXT, blank=True
+    )
     override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -81,6 +86,12 @@ class Case(models.Model):
         verbose_name_plural = _("committee cases")
         ordering = ["-created_at"]
         constraints = [
+            *bounds.text_length_constraints(
+                summary=bounds.TEXT,
+                decision_text=bounds.TEXT,
+                answers_used=bounds.TEXT,
+                override_reason=bounds.SHORT_TEXT,
+            ),
             models.CheckConstraint(
                 condition=Q(override_at__isnull=True) | ~Q(override_reason=""), name="case_override_has_reason"
             ),
@@ -133,10 +144,10 @@ class Hearing(models.Model):
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     # The draft, saved while the leader types; `version` is compared in the UPDATE itself.
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(_("answer"), max_length=bounds.LONG_TEXT, blank=True)
     version = models.PositiveIntegerField(default=1)
     # The submitted answer: frozen, never edited, shown verbatim with its SHA-256.
-    submitted_text = models.TextField(_("submitted answer"), blank=True, editable=False)
+    submitted_text = models.TextField(_("submitted answer"), max_length=bounds.LONG_TEXT, blank=True, editable=False)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -154,7 +165,7 @@ class Hearing(models.Model):
     )
     presenter_name = models.CharField(_("presenter's name"), max_length=200, blank=True)
     presenter_title = models.CharField(_("presenter's title"), max_length=200, blank=True)
-    speaking_reason = models.TextField(_("the chair's reason"), blank=True)
+    speaking_reason = models.TextField(_("the chair's reason"), max_length=bounds.SHORT_TEXT, blank=True)
     speaking_decided_at = models.DateTimeField(null=True, blank=True)
     speaking_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -167,6 +178,9 @@ class Hearing(models.Model):
         verbose_name_plural = _("hearings")
         ordering = ["case", "workplace__name"]
         constraints = [
+            *bounds.text_length_constraints(
+                answer=bounds.LONG_TEXT, submitted_text=bounds.LONG_TEXT, speaking_reason=bounds.SHORT_TEXT
+            ),
             models.UniqueConstraint(fields=["case", "workplace"], name="hearing_once_per_workplace"),
             # A closed hearing says when and (for an answer) the hash of what was sent.
             models.CheckConstraint(
@@ -233,13 +247,14 @@ class Contribution(models.Model):
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="contributions")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    text = models.TextField(_("your input"))
+    text = models.TextField(_("your input"), max_length=bounds.TEXT)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
         ordering = ["created_at", "pk"]
+        constraints = bounds.text_length_constraints(text=bounds.TEXT)
 
     def __str__(self) -> str:
         return f"{self.author} – {self.hearing}"

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Workplace
+from samspil import bounds
 
 TEXT_LIMIT = 2000
 
@@ -37,6 +38,7 @@ class EarlyWord(models.Model):
         verbose_name = _("early word")
         verbose_name_plural = _("early words")
         ordering = ["-created_at", "-pk"]
+        constraints = bounds.text_length_constraints(about=TEXT_LIMIT, action=TEXT_LIMIT)
 
     def __str__(self) -> str:
         return self.subject

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Committee, Workplace
+from samspil import bounds
 
 TEXT_LIMIT = 4000
 
@@ -69,6 +70,7 @@ class Question(models.Model):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["-asked_at", "-pk"]
+        constraints = bounds.text_length_constraints(text=TEXT_LIMIT, answer=TEXT_LIMIT)
         indexes = [
             # The committee's list: its questions, newest first.
             models.Index(fields=["committee", "-asked_at"], name="question_committee_asked"),
