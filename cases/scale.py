@@ -1,4 +1,4 @@
-"""Committee cases for the scale generator (portal/management/commands/scale_data.py):
+"""Committee cases for the scale generator (devtools.management.commands.scale_data.py):
 `sizes["cases"]` cases on the generated committees' meetings, each concerning one to three
 of the committee's workplaces with a hearing each — answered, "no comments", open or
 overridden, now and then with the fagleder speaking — so the agenda view and the hearing
@@ -21,7 +21,7 @@ DIGEST = hashlib.sha256(ANSWER.encode()).hexdigest()
 
 
 def build_cases(builder) -> None:
-    from portal.management.commands.scale_data import bulk
+    from devtools.management.commands.scale_data import bulk
 
     rng, total, now = builder.rng, builder.sizes.get("cases", 0), builder.now
     if not total:

@@ -9,7 +9,9 @@ from django.urls import reverse
 from cases.models import Case, Hearing
 
 
-def test_the_scale_generator_adds_cases_with_hearings(org, client_for):
+def test_the_scale_generator_adds_cases_with_hearings(org, client_for, settings):
+    # A development tool: installed where DEBUG or SAMSPIL_DEVTOOLS is on, as bench/run does.
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "devtools"]
     call_command(
         "scale_data",
         without_demo=True,
