@@ -45,7 +45,8 @@ def email_templates_in_the_repository() -> set[str]:
     """Every email body template: <app>/templates/<name>/email/<x>.txt, subjects aside."""
     names = set()
     for path in ROOT.glob("**/templates/**/email/*.txt"):
-        if ".venv" in path.parts or path.stem.endswith("_subject"):
+        # Subjects aside, and partials (_greeting, _footer) that emails include.
+        if ".venv" in path.parts or path.stem.endswith("_subject") or path.stem.startswith("_"):
             continue
         relative = path.relative_to(next(p for p in path.parents if p.name == "templates"))
         names.add(str(relative.with_suffix("")))
@@ -182,6 +183,37 @@ def test_every_link_in_every_email_answers_its_reader(org, settings, django_capt
     early_word = EarlyWord.objects.get()
     step(lambda: chair.post(reverse("earlywords:acknowledge", args=[early_word.pk])))
 
+    # --- Committee cases: hearing opened, contribution invited, reminders, speaking decided,
+    # decision fed back -------------------------------------------------------------------
+    from cases import services as case_services
+    from cases.tasks import queue_due_reminders
+    from tests.cases.helpers import committee_meeting, hearing_of, make_case
+
+    case_meeting = committee_meeting(org)
+    case_holder = {}
+    step(lambda: case_holder.setdefault("case", make_case(org, meeting=case_meeting)))
+    case = case_holder["case"]
+    hearing = hearing_of(case)
+    step(lambda: case_services.hearing_invite(hearing=hearing, people=[org.employee], by=org.leader))
+    step(lambda: queue_due_reminders(today=hearing.deadline - dt.timedelta(days=1)))
+    step(
+        lambda: case_services.hearing_ask_to_speak(
+            hearing=hearing, presenter=org.employee, presenter_name="", presenter_title="Fagleder"
+        )
+    )
+    step(lambda: case_services.hearing_decide_speaking(hearing=hearing, by=org.chair, accept=True, minutes=10))
+
+    def decide():
+        from cases.models import Hearing
+
+        fresh = Hearing.objects.get(pk=hearing.pk)
+        case_services.hearing_submit(hearing=fresh, answer="Vi er enige.", version=fresh.version, by=org.leader)
+        ready = case_services.case_mark_ready(case=case, by=org.admin)
+        treated = case_services.case_mark_treated(case=ready, by=org.admin)
+        case_services.case_decide(case=treated, by=org.admin, decision_text="Godkendt.", answers_used="Fulgt.")
+
+    step(decide)
+
     # --- Accounts: an invitation to a new account, password resets ----------------------
     from tests.organisation.test_import import _enrol_mfa
 
@@ -214,7 +246,7 @@ def test_every_link_in_every_email_answers_its_reader(org, settings, django_capt
     from tests.codex.helpers import publish_version
 
     publish_version(org.admin)
-    later = timezone.now() + settings.CODEX_REMINDER_INTERVAL + dt.timedelta(hours=1)
+    later = timezone.now() + dt.timedelta(days=settings.CODEX_REMINDER_AFTER_DAYS[0], hours=1)
     with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
         send_due_reminders.apply()
 
