@@ -32,7 +32,8 @@ def backwards(apps, schema_editor):
     Agreement = apps.get_model("agreements", "Agreement")
     StatusChange = apps.get_model("agreements", "StatusChange")
     Agreement.objects.filter(status="approved").update(status="in_dialogue")
-    StatusChange.objects.filter(to_status="approved").delete()
+    # History is kept: the approval step reads as the dialogue it was part of before.
+    StatusChange.objects.filter(to_status="approved").update(to_status="in_dialogue")
     StatusChange.objects.filter(from_status="approved").update(from_status="in_dialogue")
 
 

@@ -1,9 +1,23 @@
 """The committee secretary role (cases/): a membership in a committee that gives no seat.
 
-Reversible: going back restores the old role choices and constraint (drop secretary rows first)."""
+Reversible while nobody holds the role: going back restores the old role choices and
+constraint. The previous release cannot hold a committee secretary, so the way back refuses
+(before changing anything of this migration) while such a membership exists; remove those
+memberships first (README, upgrade notes)."""
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import migrations, models
+
+
+def refuse_with_secretaries(apps, schema_editor):
+    Membership = apps.get_model("organisation", "Membership")
+    held = Membership.objects.filter(role="committee_secretary").count()
+    if held:
+        raise CommandError(
+            f"organisation.0003_committee_secretary cannot be rolled back: {held} committee secretary "
+            "membership(s) exist, which the previous release cannot hold. Remove them first."
+        )
 
 
 class Migration(migrations.Migration):
@@ -14,6 +28,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Last on the way back: checked before the constraint and choices change.
+        migrations.RunPython(migrations.RunPython.noop, refuse_with_secretaries),
         migrations.RemoveConstraint(
             model_name='membership',
             name='membership_role_matches_unit',
