@@ -93,6 +93,19 @@ def sessions_end(*, user, keep: str | None = None, only: int | None = None) -> i
     return ended
 
 
+def sessions_alive(*, user) -> list[UserSession]:
+    """The person's sessions that still exist; a row left by a session that expired without
+    a logout is deleted when it is seen."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    alive = []
+    for row in UserSession.objects.filter(user=user):
+        if store.exists(row.session_key):
+            alive.append(row)
+        else:
+            row.delete()
+    return alive
+
+
 def person_deactivated(person) -> None:
     """A person who leaves: open invitations stop working and every session ends."""
     Invitation.objects.open().filter(person=person).update(revoked_at=timezone.now())

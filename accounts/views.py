@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from importlib import import_module
-
 from allauth.account.models import EmailAddress
 from allauth.account.utils import perform_login
 from allauth.account.views import EmailView
@@ -20,7 +18,14 @@ from django.views.decorators.http import require_POST
 
 from .forms import AcceptInvitationForm, InvitePersonForm
 from .models import Invitation, UserSession
-from .services import invitation_accept, invitation_send, known_address_verified, person_invite, sessions_end
+from .services import (
+    invitation_accept,
+    invitation_send,
+    known_address_verified,
+    person_invite,
+    sessions_alive,
+    sessions_end,
+)
 
 User = get_user_model()
 
@@ -131,14 +136,7 @@ class VerifiedOnlyEmailView(EmailView):
 
 def my_sessions(request):
     """The person's signed-in sessions, and a button to end each (issue 14, point 4)."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    sessions = []
-    for session in UserSession.objects.filter(user=request.user):
-        # A session that expired without a logout leaves its row: it goes when seen.
-        if store.exists(session.session_key):
-            sessions.append(session)
-        else:
-            session.delete()
+    sessions = sessions_alive(user=request.user)
     return render(request, "accounts/sessions.html", {"sessions": sessions, "current": request.session.session_key})
 
 

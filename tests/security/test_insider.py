@@ -378,6 +378,8 @@ def test_check_deploy_passes_with_the_redirect_and_behind_the_proxy(env):
         "SECRET_KEY": "k" * 60 + "-Zx9!",
         "ALLOWED_HOSTS": "samspil.example",
         "SAMSPIL_TESTING": "",
+        # Production keeps the register's chain key outside the database (codex.W001 otherwise).
+        "CODEX_CHAIN_KEY": "c" * 64,
         **env,
     }
     result = subprocess.run(
