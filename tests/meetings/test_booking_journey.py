@@ -24,6 +24,8 @@ def journey(transactional_db):
 
 def test_a_committee_member_finds_a_free_visit_time_books_it_and_sees_it_under_my_meetings(page, journey):
     org, slot = journey
+    # Wide enough for the whole menu bar (it collapses into the menu button below 1400 px).
+    page.set_viewport_size({"width": 1440, "height": 900})
     login(page, org.member.email)
 
     # The menu leads to the free visit times.
