@@ -7,7 +7,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -80,19 +80,22 @@ def next_agenda_warnings(committee_ids, *, now: dt.datetime | None = None) -> li
     if not committee_ids:
         return []
     now = now or timezone.now()
-    next_meetings = (
+    # Each committee's next meeting with cases, as a correlated subquery: portable to SQLite
+    # (the laptop default), which has no DISTINCT ON.
+    next_meeting = (
         Meeting.objects.active()
-        .filter(committee_id__in=committee_ids, starts_at__gte=now, cases__isnull=False)
-        .order_by("committee_id", "starts_at")
-        .distinct("committee_id")
-        .values("pk")
+        .filter(committee_id=OuterRef("meeting__committee_id"), starts_at__gte=now, cases__isnull=False)
+        .order_by("starts_at", "pk")
+        .values("pk")[:1]
     )
     return list(
         Case.objects.filter(
-            meeting_id__in=next_meetings,
+            meeting__committee_id__in=committee_ids,
             status__in=[Case.Status.DRAFT, Case.Status.IN_HEARING],
             hearings__status=Hearing.Status.OPEN,
         )
+        .annotate(next_meeting=Subquery(next_meeting))
+        .filter(meeting_id=F("next_meeting"))
         .select_related("meeting", "committee")
         .distinct()
         .order_by("meeting__starts_at")[:10]
