@@ -13,7 +13,6 @@ from samspil.errors import ServiceError
 
 from . import services
 from .forms import EarlyWordForm
-from .models import Recipient
 from .permissions import early_words_visible_to, get_early_word_for_user
 from .workflows import RECIPIENT
 
@@ -27,8 +26,10 @@ def early_word_list(request):
     waiting, others = [], []
     for word in words:
         mine = next((r for r in word.recipients.all() if r.person_id == request.user.pk), None)
-        word.my_status = mine.status if mine else ""
-        (waiting if mine and mine.status == Recipient.Status.TOLD else others).append(word)
+        # What the reader may still do is the transition table's answer, not a status compared here.
+        word.told_me = mine is not None
+        word.awaits_me = word.told_me and RECIPIENT.is_available(request.user, mine, "acknowledge")
+        (waiting if word.awaits_me else others).append(word)
     return render(
         request,
         "earlywords/list.html",

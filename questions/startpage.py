@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,7 +41,7 @@ def question_steps(user, roles) -> list[NextStep]:
             % {
                 "asker": question.asker.full_name if question.asker else "–",
                 "workplace": question.workplace.name,
-                "deadline": question.deadline.strftime("%d.%m.%Y"),
+                "deadline": date_format(question.deadline, "SHORT_DATE_FORMAT"),
             },
             reverse("questions:detail", args=[question.pk]),
             15,
