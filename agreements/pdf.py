@@ -26,7 +26,7 @@ def render_agreement_pdf(request, agreement: Agreement) -> bytes:
         },
         request=request,
     )
-    stylesheet = finders.find("agreements/pdf.css")
+    stylesheet = finders.find("css/pdf.css")
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         stylesheets=[CSS(filename=stylesheet)], pdf_variant="pdf/ua-1"
     )

@@ -19,5 +19,6 @@ def render_case_pdf(request, case: Case, hearings: list[Hearing]) -> bytes:
         request=request,
     )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[CSS(filename=finders.find("cases/pdf.css"))], pdf_variant="pdf/ua-1"
+        stylesheets=[CSS(filename=finders.find(name)) for name in ("css/pdf.css", "cases/pdf.css")],
+        pdf_variant="pdf/ua-1",
     )
