@@ -75,6 +75,28 @@ def meeting_cases(meeting: Meeting, *, today: dt.date | None = None) -> list[Cas
     return _with_states(cases, today)
 
 
+def plan_cases(user, meeting_ids, *, today: dt.date | None = None) -> dict[int, list[Case]]:
+    """The committee plan's cases per meeting (meetings/views.committee_plan): the cases of a
+    page of meetings that the person may see, in agenda order, each with its hearings' states
+    counted. Two queries whatever the page holds (the cases, their hearings); none for
+    someone who sees no case."""
+    if not meeting_ids:
+        return {}
+    visible = cases_visible_to(user)  # .none() for someone who sees no case: no query
+    today = today or timezone.localdate()
+    cases = list(
+        visible.filter(meeting_id__in=list(meeting_ids))
+        .only("pk", "title", "status", "meeting_id", "override_at", "agenda_item__order")
+        .select_related("agenda_item")
+        .prefetch_related(Prefetch("hearings", queryset=Hearing.objects.only("pk", "case_id", "status", "deadline")))
+        .order_by("meeting_id", "agenda_item__order", "pk")
+    )
+    by_meeting: dict[int, list[Case]] = {}
+    for case in _with_states(cases, today):
+        by_meeting.setdefault(case.meeting_id, []).append(case)
+    return by_meeting
+
+
 def next_agenda_warnings(committee_ids, *, now: dt.datetime | None = None) -> list[Case]:
     """The chair's warning: cases on each committee's next meeting whose hearing is not closed."""
     if not committee_ids:

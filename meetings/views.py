@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.selectors import next_agenda_warnings, plan_cases
 from organisation.models import Committee, Workplace
 from organisation.permissions import get_committee_for_user, get_workplace_for_user
 from organisation.roles import roles_of
@@ -97,6 +98,14 @@ def committee_plan(request, slug: str):
     if year == today.year:
         default_page = next((m["page"] for m in months if m["month"].month >= today.month), paginator.num_pages)
     page = paginator.get_page(request.GET.get("page") or default_page)
+    meetings = list(page.object_list)
+    # Each meeting's committee cases with their hearings' states at a glance (the cases
+    # this person may see), and the chair's warning about the next agenda.
+    cases = plan_cases(request.user, [meeting.pk for meeting in meetings])
+    for meeting in meetings:
+        meeting.plan_cases = cases.get(meeting.pk, [])
+    page.object_list = meetings
+    is_chair = committee.pk in roles.chaired_committee_ids
     return render(
         request,
         "meetings/committee_plan.html",
@@ -105,8 +114,11 @@ def committee_plan(request, slug: str):
             "year": year,
             "months": months,
             "page": page,
-            "meetings": page.object_list,
-            "can_plan": roles.is_administrator or committee.pk in roles.chaired_committee_ids,
+            "meetings": meetings,
+            "can_plan": roles.is_administrator or is_chair,
+            "agenda_warnings": next_agenda_warnings([committee.pk]) if is_chair else [],
+            # cases:agenda's own rule (cases/views._sees_agenda).
+            "sees_agenda": roles.is_leadership or committee.pk in (roles.committee_ids | roles.secretary_committee_ids),
         },
     )
 

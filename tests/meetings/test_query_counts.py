@@ -117,21 +117,57 @@ def test_free_visit_times_run_a_fixed_number_of_queries(org, client_for, size, d
 
 # The committee plan (a year, a page of 40): the user (1), the committee (1), roles (1),
 # meetings per month for the month index and the page count (1), the page of meetings
-# with kind, host, committee, participant count and my reply (1).
-COMMITTEE_PLAN_QUERIES = 5
+# with kind, host, committee, participant count and my reply (1), the page's committee
+# cases that I may see (1) and their hearings, for each case's states at a glance (1).
+# The chair also reads the next agenda's cases with a hearing not closed (1).
+COMMITTEE_PLAN_QUERIES = {"member": 7, "chair": 8}
 
 
+def _cases_on(org, meetings, *, answered_every: int = 2):
+    """A committee case about both workplaces on each meeting, hearings open; every
+    `answered_every`th case has Egeskovskolen's answer."""
+    from cases import services as case_services
+    from cases.models import Case
+
+    cases = []
+    for n, meeting in enumerate(meetings):
+        case = case_services.case_register(
+            meeting=meeting,
+            title=f"Sag {n}",
+            summary="Et forslag.",
+            kind=Case.Kind.DECISION,
+            workplaces=[org.workplace, org.other_workplace],
+            contact_name="Karen Forvaltning",
+            by=org.admin,
+        )
+        if n % answered_every == 0:
+            hearing = case.hearings.get(workplace=org.workplace)
+            case_services.hearing_submit(
+                hearing=hearing, answer="Vi støtter det.", version=hearing.version, by=org.leader
+            )
+        cases.append(case)
+    return cases
+
+
+@pytest.mark.parametrize("role", ["member", "chair"])
 @pytest.mark.parametrize("size", [10, 1000])
-def test_the_committee_plan_runs_a_fixed_number_of_queries(org, client_for, size, django_assert_num_queries):
+def test_the_committee_plan_runs_a_fixed_number_of_queries(org, client_for, size, role, django_assert_num_queries):
+    from meetings.models import Meeting
+
     # Every 8 hours from 5 January: 1,000 meetings stay inside the year.
     year = timezone.localdate().year + 1
     _meetings_for(org, size, start=timezone.make_aware(dt.datetime(year, 1, 5, 9)), every_hours=8)
-    client = client_for(org.member)
+    # A case on each of the first page's meetings (2 hearings each): 10 cases, or 40.
+    _cases_on(org, Meeting.objects.filter(committee=org.committee).order_by("starts_at")[: min(size, 40)])
+    client = client_for(getattr(org, role))
     url = f"/moeder/udvalg/{org.committee.slug}/?year={year}"
     client.get(url)
-    with django_assert_num_queries(COMMITTEE_PLAN_QUERIES):
+    with django_assert_num_queries(COMMITTEE_PLAN_QUERIES[role]):
         response = client.get(url)
-    assert "Møde 0<" in response.content.decode()
+    html = response.content.decode()
+    assert "Møde 0<" in html
+    assert ">Sag 0</a>" in html and ">Sag 9</a>" in html
+    assert "hørt: besvaret" in html and "afventer svar" in html
 
 
 # A workplace's meetings, as a committee member (the visibility rule applies): the user
