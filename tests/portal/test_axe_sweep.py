@@ -74,6 +74,8 @@ SAME_FOR_EVERY_ROLE = {
 
 # Pages no menu links to, per role (None: every signed-in role).
 EXTRAS: dict[str | None, list[str]] = {
+    # The committee's meeting plan with its cases' hearing states and the chair's warning.
+    "chair": ["/moeder/udvalg/born-og-unge/"],
     None: ["/privatliv/", "/konto/mine-data/", "/konto/2fa/", "/konto/email/", "/konto/password/change/"],
     "anonymous": [
         "/konto/login/",
@@ -217,7 +219,7 @@ def test_axe_finds_no_violation_on_any_main_page_of_any_role(chromium, live_serv
                 user = people[role]
                 context.add_cookies([_session_cookie(live_server, user)])
                 menu = [entry["url"] for entry in navigation.items_for(roles_of(user), "/")]
-                start = ["/", *menu, *EXTRAS[None]]
+                start = ["/", *menu, *EXTRAS[None], *EXTRAS.get(role, [])]
             _sweep_role(page, role, start, findings, swept, shared)
             for form_role, path in FORMS_WITH_ERRORS:
                 if form_role == role:
