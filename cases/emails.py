@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from organisation.models import Membership, Role
+from organisation.models import STAFF_VOICE_ROLES, Membership, Role
 from outbox import families
 from outbox.services import enqueue
 from samspil.mail import build_templated_mail
@@ -29,10 +29,12 @@ def _staff(workplace_id: int, roles) -> list:
 
 
 def _told_of_hearing(hearing: Hearing) -> list[tuple[object, str]]:
-    """(person, link): the leader answers on the hearing page; the union representative
-    follows the case page (a draft answer is the leader's and the invited's)."""
+    """(person, link), once per person: the leader answers on the hearing page; the union
+    representative and the MED contact follow the case page (a draft answer is the
+    leader's and the invited's). A person holding two of these roles is told once, as the
+    leader if one of them is the leader's."""
     people = {}
-    for person in _staff(hearing.workplace_id, [Role.UNION_REP]):
+    for person in _staff(hearing.workplace_id, STAFF_VOICE_ROLES):
         people[person.pk] = (person, _url("cases:detail", hearing.case_id))
     for person in _staff(hearing.workplace_id, [Role.WORKPLACE_LEADER]):
         people[person.pk] = (person, _url("cases:hearing", hearing.pk))

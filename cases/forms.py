@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
-from organisation.models import Centre, Membership, Role, Workplace, WorkplaceKind
+from organisation.models import WORKPLACE_ROLES, Centre, Membership, Role, Workplace, WorkplaceKind
 from organisation.roles import roles_of
 
 from .models import Case
@@ -94,7 +94,9 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, workplace_id: int, exclude=(), **kwargs):
         super().__init__(*args, **kwargs)
-        staff = Membership.objects.current().filter(workplace_id=workplace_id, role__in=[Role.EMPLOYEE, Role.UNION_REP])
+        staff = Membership.objects.current().filter(
+            workplace_id=workplace_id, role__in=WORKPLACE_ROLES - {Role.WORKPLACE_LEADER}
+        )
         self.fields["people"].queryset = (
             get_user_model()
             .objects.filter(pk__in=staff.values("person_id"), is_active=True)

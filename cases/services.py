@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, Meeting, Participant
-from organisation.models import Membership, Role, Workplace
+from organisation.models import WORKPLACE_ROLES, Membership, Role, Workplace
 from samspil.errors import Conflict, ServiceError
 
 from . import emails
@@ -188,7 +188,7 @@ def hearing_invite(*, hearing: Hearing, people: Iterable, by) -> int:
     """Invite employees of the workplace to contribute; each is told once."""
     staff = set(
         Membership.objects.current()
-        .filter(workplace_id=hearing.workplace_id, role__in=[Role.EMPLOYEE, Role.UNION_REP, Role.WORKPLACE_LEADER])
+        .filter(workplace_id=hearing.workplace_id, role__in=WORKPLACE_ROLES)
         .values_list("person_id", flat=True)
     )
     people = list(people)

@@ -1,5 +1,5 @@
-"""The "Committee cases" menu item and the start page's next steps for leaders, invited
-employees, chairs and the secretariat (a fixed number of queries per role group)."""
+"""The "Committee cases" menu item and the start page's next steps for leaders, union
+representatives and MED contacts, invited employees, chairs and the secretariat (a fixed number of queries per role group)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,24 @@ def case_steps(user, roles) -> list[NextStep]:
                     text,
                     reverse("cases:hearing", args=[hearing.pk]),
                     12 if hearing.deadline < today else 18,
+                    "chat-square-quote",
+                )
+            )
+    # The union representative and the MED contact follow their workplace's hearings on the
+    # case page (the leader answers; a person who also leads the workplace has the step above).
+    voice = roles.staff_voice_workplace_ids - roles.led_workplace_ids
+    if voice:
+        for hearing in hearings_to_answer(voice)[:5]:
+            steps.append(
+                NextStep(
+                    _("%(workplace)s is heard on “%(title)s” (deadline %(date)s): follow the case.")
+                    % {
+                        "workplace": hearing.workplace.name,
+                        "title": hearing.case.title,
+                        "date": _date(hearing.deadline),
+                    },
+                    reverse("cases:detail", args=[hearing.case_id]),
+                    26,
                     "chat-square-quote",
                 )
             )

@@ -28,6 +28,7 @@ DEMO_ACCOUNTS = {
     "member": ("medlem@samspil.example", "Camilla Nørgaard", "Byrådsmedlem"),
     "leader": ("leder@samspil.example", "Lars Østergaard", "Skoleleder"),
     "employee": ("medarbejder@samspil.example", "Amalie Dahl", "Lærer og TR-suppleant"),
+    "med_contact": ("med@samspil.example", "Rasmus Holm", "Pædagog og MED-kontakt"),
     "centre_head": ("centerchef@samspil.example", "Helle Brandt", "Centerchef for Skoler"),
     "director": ("direktor@samspil.example", "Morten Skov", "Børne- og ungedirektør"),
 }
@@ -326,6 +327,9 @@ def load(context: dict, *, stdout=None) -> None:
     _member(accounts["leader"], Role.WORKPLACE_LEADER, workplace=school, starts_on=dt.date(2018, 8, 1))
     _member(accounts["employee"], Role.EMPLOYEE, workplace=school, starts_on=dt.date(2021, 8, 1))
     _member(accounts["employee"], Role.UNION_REP, workplace=school, starts_on=dt.date(2024, 1, 1))
+    # The school's MED contact: told of its hearings with the leader and the union representative.
+    _member(accounts["med_contact"], Role.EMPLOYEE, workplace=school, starts_on=dt.date(2019, 8, 1))
+    _member(accounts["med_contact"], Role.MED_CONTACT, workplace=school, starts_on=dt.date(2024, 1, 1))
     _member(accounts["centre_head"], Role.CENTRE_HEAD, centre=centres["skoler"], starts_on=dt.date(2023, 2, 1))
 
     def fictional(title: str):

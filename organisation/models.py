@@ -182,13 +182,18 @@ class Role(models.TextChoices):
     WORKPLACE_LEADER = "workplace_leader", _("workplace leader")
     EMPLOYEE = "employee", _("employee")
     UNION_REP = "union_rep", _("union representative")
+    # The person the workplace names as its contact in MED (the co-determination
+    # committee): told of hearings with the leader and the union representative (cases/).
+    MED_CONTACT = "med_contact", _("MED contact")
     CENTRE_HEAD = "centre_head", _("centre head")
     DIRECTOR = "director", _("director")
     ADMINISTRATOR = "administrator", _("administrator")
 
 
 COMMITTEE_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR})
-WORKPLACE_ROLES = frozenset({Role.WORKPLACE_LEADER, Role.EMPLOYEE, Role.UNION_REP})
+WORKPLACE_ROLES = frozenset({Role.WORKPLACE_LEADER, Role.EMPLOYEE, Role.UNION_REP, Role.MED_CONTACT})
+# The staff's voices a hearing is told to beside the leader (cases/emails.py, the start page).
+STAFF_VOICE_ROLES = frozenset({Role.UNION_REP, Role.MED_CONTACT})
 CENTRE_ROLES = frozenset({Role.CENTRE_HEAD})
 MUNICIPALITY_ROLES = frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})
 POLITICIAN_ROLES = COMMITTEE_ROLES

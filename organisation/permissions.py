@@ -54,7 +54,7 @@ def is_director(user) -> bool:
 
 @rules.predicate
 def works_at_workplace(user, workplace) -> bool:
-    """Leaders, employees and union representatives of the workplace."""
+    """Leaders, employees, union representatives and MED contacts of the workplace."""
     return workplace is not None and workplace.pk in roles_of(user).staff_workplace_ids
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from .models import Membership, Role
+from .models import STAFF_VOICE_ROLES, WORKPLACE_ROLES, Membership, Role
 
 _CACHE_ATTR = "_samspil_roles"
 
@@ -20,8 +20,12 @@ class RoleSet:
     committee_ids: frozenset[int] = frozenset()
     chaired_committee_ids: frozenset[int] = frozenset()
     led_workplace_ids: frozenset[int] = frozenset()
-    # Every workplace the person works at: leaders, employees and union representatives.
+    # Every workplace the person works at: leaders, employees, union representatives and
+    # MED contacts.
     staff_workplace_ids: frozenset[int] = frozenset()
+    # Where the person speaks for the staff (union representative, MED contact): told of
+    # the workplace's hearings beside the leader (cases/).
+    staff_voice_workplace_ids: frozenset[int] = frozenset()
     headed_centre_ids: frozenset[int] = frozenset()
     # Committees whose secretariat the person is (cases/): not a seat on the committee.
     secretary_committee_ids: frozenset[int] = frozenset()
@@ -50,6 +54,7 @@ def roles_of(user) -> RoleSet:
         return cached
     committees, chaired, led, staff, centres, roles = set(), set(), set(), set(), set(), set()
     secretary: set[int] = set()
+    voice: set[int] = set()
     director = administrator = False
     rows = (
         Membership.objects.current(timezone.localdate())
@@ -62,10 +67,12 @@ def roles_of(user) -> RoleSet:
             committees.add(committee_id)
             if role == Role.COMMITTEE_CHAIR:
                 chaired.add(committee_id)
-        elif role in (Role.WORKPLACE_LEADER, Role.EMPLOYEE, Role.UNION_REP):
+        elif role in WORKPLACE_ROLES:
             staff.add(workplace_id)
             if role == Role.WORKPLACE_LEADER:
                 led.add(workplace_id)
+            elif role in STAFF_VOICE_ROLES:
+                voice.add(workplace_id)
         elif role == Role.COMMITTEE_SECRETARY:
             secretary.add(committee_id)
         elif role == Role.CENTRE_HEAD:
@@ -79,6 +86,7 @@ def roles_of(user) -> RoleSet:
         chaired_committee_ids=frozenset(chaired),
         led_workplace_ids=frozenset(led),
         staff_workplace_ids=frozenset(staff),
+        staff_voice_workplace_ids=frozenset(voice),
         headed_centre_ids=frozenset(centres),
         secretary_committee_ids=frozenset(secretary),
         is_director=director,

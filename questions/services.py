@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organisation.models import Membership, Role, Workplace
+from organisation.models import WORKPLACE_ROLES, Membership, Role, Workplace
 from organisation.roles import roles_of
 from outbox.services import enqueue
 from samspil.errors import ServiceError
@@ -119,7 +119,7 @@ def colleagues(question: Question):
 
     ids = (
         Membership.objects.current(timezone.localdate())
-        .filter(workplace_id=question.workplace_id, role__in=[Role.EMPLOYEE, Role.UNION_REP, Role.WORKPLACE_LEADER])
+        .filter(workplace_id=question.workplace_id, role__in=WORKPLACE_ROLES)
         .values("person_id")
     )
     return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("full_name")

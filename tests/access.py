@@ -26,6 +26,7 @@ ROLES = (
     "leader",
     "employee",
     "union_rep",
+    "med_contact",
     "centre_head",
     "other_leader",
     "other_member",

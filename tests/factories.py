@@ -86,6 +86,7 @@ class Org:
     leader: User
     employee: User
     union_rep: User
+    med_contact: User  # the workplace's MED contact (organisation.Role.MED_CONTACT)
     centre_head: User
     other_leader: User  # leads another workplace, of another committee
     other_member: User  # sits on another committee
@@ -102,6 +103,7 @@ class Org:
             "leader": self.leader,
             "employee": self.employee,
             "union_rep": self.union_rep,
+            "med_contact": self.med_contact,
             "centre_head": self.centre_head,
             "other_leader": self.other_leader,
             "other_member": self.other_member,
@@ -128,6 +130,7 @@ def build_org() -> Org:
             "leader",
             "employee",
             "union_rep",
+            "med_contact",
             "centre_head",
             "other_leader",
             "other_member",
@@ -141,6 +144,7 @@ def build_org() -> Org:
     grant(people["leader"], Role.WORKPLACE_LEADER, workplace=workplace)
     grant(people["employee"], Role.EMPLOYEE, workplace=workplace)
     grant(people["union_rep"], Role.UNION_REP, workplace=workplace)
+    grant(people["med_contact"], Role.MED_CONTACT, workplace=workplace)
     grant(people["centre_head"], Role.CENTRE_HEAD, centre=centre)
     grant(people["other_leader"], Role.WORKPLACE_LEADER, workplace=other_workplace)
     grant(people["other_member"], Role.COMMITTEE_MEMBER, committee=other_committee)

@@ -9,7 +9,7 @@ from .helpers import goal_post, make_agreement, own_goal
 # Who sees the agreement in each state; everyone else gets 404.
 DRAFT_READERS = ("admin", "director", "leader", "centre_head")
 DIALOGUE_READERS = (*DRAFT_READERS, "chair", "member")
-AGREED_READERS = (*DIALOGUE_READERS, "employee", "union_rep")
+AGREED_READERS = (*DIALOGUE_READERS, "employee", "union_rep", "med_contact")
 
 
 def readers(names, status=200, **overrides):
@@ -235,7 +235,7 @@ ROWS = [
         method="POST",
         setup=goal_in("agreed"),
         data={"text": "En kommentar"},
-        expect=readers(AGREED_READERS, 302, employee=403, union_rep=403),
+        expect=readers(AGREED_READERS, 302, employee=403, union_rep=403, med_contact=403),
         unchanged=lambda o: GoalComment.objects.count(),
     ),
 ]

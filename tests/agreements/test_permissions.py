@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
     [
         ("draft", {"admin", "director", "leader", "centre_head"}),
         ("in_dialogue", {"admin", "director", "leader", "centre_head", "chair", "member"}),
-        ("agreed", {"admin", "director", "leader", "centre_head", "chair", "member", "employee", "union_rep"}),
+        (
+            "agreed",
+            {"admin", "director", "leader", "centre_head", "chair", "member", "employee", "union_rep", "med_contact"},
+        ),
         ("evaluated", {"admin", "director", "leader", "centre_head", "chair", "member"}),
     ],
 )

@@ -10,7 +10,7 @@ from .helpers import ANSWER, committee_meeting, hearing_of, make_case
 # A case in draft: the secretariat (administrators), the chair, directors.
 DRAFT_READERS = ("admin", "director", "chair")
 # From the hearing on: also the committee, the workplace's staff and its centre head.
-READERS = (*DRAFT_READERS, "member", "leader", "employee", "union_rep", "centre_head")
+READERS = (*DRAFT_READERS, "member", "leader", "employee", "union_rep", "med_contact", "centre_head")
 SEES_COVERAGE = {"admin": 200, "director": 200, "chair": 200, "centre_head": 200}
 
 

@@ -39,15 +39,17 @@ def _assert_links_open(client_for, messages):
             assert client_for(reader).get(path).status_code == 200, (reader, path)
 
 
-def test_opening_the_hearing_tells_the_leader_and_union_rep_once(org, client_for, django_capture_on_commit_callbacks):
+def test_opening_the_hearing_tells_the_leader_union_rep_and_med_contact_once(
+    org, client_for, django_capture_on_commit_callbacks
+):
     meeting = committee_meeting(org)  # its own invitations are the meetings app's
     with django_capture_on_commit_callbacks(execute=True):
         case = make_case(org, meeting=meeting)
     rows = _sent("cases.hearing_opened")
-    assert {row.recipient for row in rows} == {org.leader, org.union_rep}
+    assert {row.recipient for row in rows} == {org.leader, org.union_rep, org.med_contact}
     # The meeting's own invitations go through the same outbox: keep to the case's emails.
     case_mail = [m for m in mail.outbox if m.extra_headers.get("Message-ID", "").startswith("<cases.")]
-    assert sorted(m.to[0] for m in case_mail) == sorted([org.leader.email, org.union_rep.email])
+    assert sorted(m.to[0] for m in case_mail) == sorted([org.leader.email, org.union_rep.email, org.med_contact.email])
     assert all(row.sent_at for row in Email.objects.filter(family="cases.hearing_opened"))
     for message in case_mail:
         assert "Sammenlægning af SFO'er" in message.subject
@@ -57,8 +59,8 @@ def test_opening_the_hearing_tells_the_leader_and_union_rep_once(org, client_for
 
     with django_capture_on_commit_callbacks(execute=True):
         emails.hearing_opened(hearing_of(case))
-    assert Email.objects.filter(family="cases.hearing_opened").count() == 2
-    assert len([m for m in mail.outbox if m.extra_headers.get("Message-ID", "").startswith("<cases.")]) == 2
+    assert Email.objects.filter(family="cases.hearing_opened").count() == 3
+    assert len([m for m in mail.outbox if m.extra_headers.get("Message-ID", "").startswith("<cases.")]) == 3
 
 
 def test_reminders_go_once_each_before_the_deadline_and_not_after_an_answer(
@@ -142,7 +144,30 @@ def test_invitations_speaking_and_the_decision_reach_each_person_once(
             case=case, by=org.admin, decision_text="Godkendt.", answers_used="Tidspunktet blev flyttet."
         )
     decided = [m for m in mail.outbox if m.subject.startswith("Besluttet")]
-    assert sorted(m.to[0] for m in decided) == sorted([org.leader.email, org.union_rep.email])
+    assert sorted(m.to[0] for m in decided) == sorted([org.leader.email, org.union_rep.email, org.med_contact.email])
     assert all("Tidspunktet blev flyttet." in m.body for m in decided)
     _assert_links_open(client_for, decided)
-    assert Email.objects.filter(family="cases.decision").count() == 2
+    assert Email.objects.filter(family="cases.decision").count() == 3
+
+
+def test_a_person_holding_two_of_the_roles_is_told_once(org, client_for, django_capture_on_commit_callbacks):
+    """The union representative who is also the MED contact gets one email; a leader who is
+    also the MED contact gets one, with the link to answer."""
+    from organisation.models import Role
+
+    grant(org.union_rep, Role.MED_CONTACT, workplace=org.workplace)
+    grant(org.leader, Role.MED_CONTACT, workplace=org.workplace)
+    meeting = committee_meeting(org)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(org, meeting=meeting)
+    rows = _sent("cases.hearing_opened")
+    assert sorted(row.recipient.email for row in rows) == sorted(
+        [org.leader.email, org.union_rep.email, org.med_contact.email]
+    )
+    case_mail = [m for m in mail.outbox if m.extra_headers.get("Message-ID", "").startswith("<cases.")]
+    assert sorted(m.to[0] for m in case_mail) == sorted([org.leader.email, org.union_rep.email, org.med_contact.email])
+    to_leader = next(m for m in case_mail if m.to == [org.leader.email])
+    from django.urls import reverse
+
+    assert reverse("cases:hearing", args=[hearing_of(case).pk]) in to_leader.body
+    _assert_links_open(client_for, case_mail)

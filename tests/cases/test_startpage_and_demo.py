@@ -1,4 +1,5 @@
-"""The start page tells the leader, the invited employee, the chair and the secretariat
+"""The start page tells the leader, the union representative and the MED contact, the
+invited employee, the chair and the secretariat
 what the cases need from them; the demo shows the whole flow."""
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ def test_each_role_sees_its_next_step(org, client_for):
     # The secretary reads the committee's case agenda (not a participant of its meetings).
     agenda = clerk.get(reverse("cases:agenda", args=[case.meeting_id]))
     assert agenda.status_code == 200 and "fristen overskredet" in agenda.content.decode()
+    # The union representative and the MED contact follow the case; the employee does not.
+    for person in (org.union_rep, org.med_contact):
+        home = _home(client_for(person))
+        assert f"Egeskovskolen høres om “{case.title}”" in home
+        assert reverse("cases:detail", args=[case.pk]) in home
+    assert "høres om" not in _home(client_for(org.employee))
     services.hearing_invite(hearing=hearing, people=[org.employee], by=org.leader)
     assert f"Giv dit bidrag til høringssvaret om “{case.title}”" in _home(client_for(org.employee))
     services.hearing_ask_to_speak(hearing=hearing, presenter=None, presenter_name="Frida", presenter_title="Fagleder")
@@ -54,4 +61,10 @@ def test_the_demo_shows_every_state_an_overdue_hearing_an_override_and_the_fagle
     assert spoke.presenter.email == "fagleder@samspil.example" and spoke.case.status == "decided"
     leader = client_for(User.objects.get(email="leder@samspil.example"))
     assert "Besvar høringen om “Ny skolestruktur i Nord”" in _home(leader)
+    # The school's MED contact is told of its hearings, by email and on the start page.
+    med = User.objects.get(email="med@samspil.example")
+    assert "Egeskovskolen høres om “Ny skolestruktur i Nord”" in _home(client_for(med))
+    from outbox.models import Email
+
+    assert Email.objects.filter(family="cases.hearing_opened", recipient=med).exists()
     assert "Næste dagsorden" in _home(client_for(User.objects.get(email="formand@samspil.example")))

@@ -96,8 +96,8 @@ def test_the_register_shows_who_signed_and_the_share_per_group(org, client_for):
     ("filters", "expected"),
     [
         ({"committee": "born-og-unge"}, {"chair", "member"}),
-        ({"workplace": "egeskovskolen"}, {"leader", "employee", "union_rep"}),
-        ({"centre": "skoler"}, {"leader", "employee", "union_rep", "centre_head"}),
+        ({"workplace": "egeskovskolen"}, {"leader", "employee", "union_rep", "med_contact"}),
+        ({"centre": "skoler"}, {"leader", "employee", "union_rep", "med_contact", "centre_head"}),
         ({"role": "workplace_leader"}, {"leader", "other_leader"}),
         ({"committee": "born-og-unge", "status": "signed"}, {"member"}),
         ({"committee": "born-og-unge", "status": "unsigned"}, {"chair"}),
@@ -114,7 +114,12 @@ def test_the_register_filters_by_committee_centre_workplace_role_and_status(org,
 def test_a_leader_sees_only_their_own_workplace_in_the_register(org, client_for):
     publish_version(org.admin)
     response = client_for(org.leader).get(reverse("codex:register"))
-    assert {row.person_id for row in response.context["page"]} == {org.leader.pk, org.employee.pk, org.union_rep.pk}
+    assert {row.person_id for row in response.context["page"]} == {
+        org.leader.pk,
+        org.employee.pk,
+        org.union_rep.pk,
+        org.med_contact.pk,
+    }
 
 
 def test_a_person_without_roles_sees_an_empty_register(org, client_for):

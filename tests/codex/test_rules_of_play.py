@@ -21,7 +21,9 @@ def csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body), delimiter=";"))
 
 
-@pytest.mark.parametrize("who", ["member", "employee", "union_rep", "centre_head", "director", "other_member"])
+@pytest.mark.parametrize(
+    "who", ["member", "employee", "union_rep", "med_contact", "centre_head", "director", "other_member"]
+)
 def test_colleagues_see_the_shares_per_group_and_no_names(org, client_for, who):
     version = publish_version(org.admin)
     sign(org.leader, version)
@@ -52,10 +54,10 @@ def test_a_leader_sees_the_names_of_their_own_staff_and_only_them(org, client_fo
     sign(org.employee, version)
     response = client_for(org.leader).get(reverse("codex:register"), {"status": "unsigned"})
     html = response.content.decode()
-    assert {row.person_id for row in response.context["page"]} == {org.leader.pk, org.union_rep.pk}
+    assert {row.person_id for row in response.context["page"]} == {org.leader.pk, org.union_rep.pk, org.med_contact.pk}
     assert org.union_rep.full_name in html and "Ikke underskrevet" in html
     assert org.member.full_name not in html and org.other_leader.full_name not in html
-    assert response.context["unsigned_count"] == 2
+    assert response.context["unsigned_count"] == 3
 
 
 def test_a_chair_sees_the_names_of_their_committee_and_not_of_staff(org, client_for):
@@ -85,7 +87,12 @@ def test_the_csv_follows_the_same_rule(org, client_for):
     assert org.chair.full_name not in flat and "@" not in flat
     # A leader: their own staff by name, nobody else.
     rows = csv_rows(client_for(org.leader).get(reverse("codex:register_csv")))
-    assert {row[1] for row in rows[1:]} == {org.leader.email, org.employee.email, org.union_rep.email}
+    assert {row[1] for row in rows[1:]} == {
+        org.leader.email,
+        org.employee.email,
+        org.union_rep.email,
+        org.med_contact.email,
+    }
     # A chair: their committee's members.
     rows = csv_rows(client_for(org.chair).get(reverse("codex:register_csv")))
     assert {row[1] for row in rows[1:]} == {org.chair.email, org.member.email}

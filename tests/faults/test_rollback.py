@@ -67,7 +67,8 @@ def test_a_rollback_to_the_previous_release_and_back_keeps_every_row(demo_data):
     # The previous release has no committee secretary (cases): those memberships are the one
     # thing it cannot hold, so an operator removes them first (README, upgrade notes; the
     # migration refuses otherwise, `test_..._secretaries_refuse_the_rollback`).
-    Membership.objects.filter(role="committee_secretary").delete()
+    # Likewise the MED contacts (organisation 0006).
+    Membership.objects.filter(role__in=["committee_secretary", "med_contact"]).delete()
     executor = MigrationExecutor(connection)
     targets = _previous_release_targets(executor)
     plan = executor.migration_plan(targets)
@@ -181,3 +182,20 @@ def test_committee_secretaries_refuse_the_rollback_below_their_role(db, postgres
     with pytest.raises(CommandError) as refused:
         migration.refuse_with_secretaries(live_apps, None)
     assert "committee secretary" in str(refused.value)
+
+
+def test_med_contacts_refuse_the_rollback_below_their_role(db, postgres):
+    """Going back below organisation 0006 with a MED contact membership is refused with the
+    reason, before the constraint is changed."""
+    from importlib import import_module
+
+    from django.apps import apps as live_apps
+
+    from organisation.models import Membership
+    from tests.factories import UserFactory, WorkplaceFactory
+
+    migration = import_module("organisation.migrations.0006_membership_med_contact")
+    Membership.objects.create(person=UserFactory(), role="med_contact", workplace=WorkplaceFactory())
+    with pytest.raises(CommandError) as refused:
+        migration.refuse_with_med_contacts(live_apps, None)
+    assert "MED contact" in str(refused.value)

@@ -15,6 +15,7 @@ VIEWERS = {
     "leader": 200,
     "employee": 200,
     "union_rep": 200,
+    "med_contact": 200,
     "centre_head": 200,
 }
 # Changes it: administrators, the organiser (chair) and the host's leader; other viewers get 403.

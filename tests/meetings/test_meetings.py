@@ -99,6 +99,7 @@ def test_a_meeting_in_the_past_is_refused_on_the_date(org, client_for):
         ("leader", True),
         ("employee", True),
         ("union_rep", True),
+        ("med_contact", True),
         ("centre_head", True),
         ("other_leader", False),
         ("other_member", False),

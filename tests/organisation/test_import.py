@@ -78,6 +78,28 @@ def test_it_imports_people_with_roles_and_dates_from_xlsx(structure):
     assert not leader.person.has_usable_password()
 
 
+def test_it_imports_a_workplaces_med_contact(structure):
+    """The MED contact is a workplace role; a union representative may also be it."""
+    import_rows(kind="workplaces", rows=read_rows(csv_bytes("navn,type\nEgeskovskolen,skole\n"), "w.csv"))
+    rows = read_rows(
+        csv_bytes(
+            "email;fulde navn;rolle;virksomhed\n"
+            "rasmus@example.org;Rasmus Holm;MED-kontakt;Egeskovskolen\n"
+            "tove@example.org;Tove Tr;tillidsrepræsentant;Egeskovskolen\n"
+            "tove@example.org;Tove Tr;medkontakt;Egeskovskolen\n"
+        ),
+        "p.csv",
+    )
+    result = import_rows(kind="people", rows=rows)
+    assert result.ok, result.errors
+    med = Membership.objects.get(person__email="rasmus@example.org")
+    assert med.role == Role.MED_CONTACT and med.workplace.slug == "egeskovskolen"
+    assert set(Membership.objects.filter(person__email="tove@example.org").values_list("role", flat=True)) == {
+        Role.UNION_REP,
+        Role.MED_CONTACT,
+    }
+
+
 def test_people_rows_report_unknown_roles_units_and_bad_dates(structure):
     rows = read_rows(
         csv_bytes(

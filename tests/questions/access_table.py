@@ -13,6 +13,7 @@ READERS = {
     "leader": 200,
     "employee": 200,
     "union_rep": 200,
+    "med_contact": 200,
     "centre_head": 200,
 }
 

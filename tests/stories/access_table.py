@@ -5,7 +5,7 @@ from tests.access import Row, everyone
 from tests.stories.helpers import make_story, story_form_data
 
 EDITORS = {"admin": 302, "leader": 302}
-WRITERS = ("admin", "leader", "employee", "union_rep", "other_leader")
+WRITERS = ("admin", "leader", "employee", "union_rep", "med_contact", "other_leader")
 
 
 def published(o, **kw):
