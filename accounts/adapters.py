@@ -5,10 +5,12 @@ import hashlib
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -59,8 +61,17 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         super().pre_authenticate(request, **credentials)
 
     def send_mail(self, template_prefix, email, context):
-        context.setdefault("site_url", settings.SITE_URL)
-        return super().send_mail(template_prefix, email, context)
+        """allauth's emails (password reset, address verification, …) go through the one
+        outbox like every other email: rendered here, as allauth renders them, so the link
+        carries the key allauth just made (valid until used or expired, as before), then
+        enqueued and sent by the outbox's batch (accounts/emails.py)."""
+        from .emails import enqueue_allauth_mail
+
+        request = allauth_context.request
+        full = {"request": request, "email": email, "current_site": get_current_site(request)}
+        full.update(context)
+        full.setdefault("site_url", settings.SITE_URL)
+        enqueue_allauth_mail(template_prefix=template_prefix, message=self.render_mail(template_prefix, email, full))
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         # Every email link starts with SITE_URL (as the other emails do), not with the

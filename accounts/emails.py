@@ -1,8 +1,11 @@
-"""The invitation email, one family of the one outbox (outbox/families.py)."""
+"""The accounts' emails, families of the one outbox (outbox/families.py): the invitation,
+and allauth's own emails (password reset, address verification, …)."""
 
 from __future__ import annotations
 
+import json
 import secrets
+import uuid
 
 from django.conf import settings
 from django.urls import reverse
@@ -37,9 +40,60 @@ def build_invitation(row):
     )
 
 
+# allauth renders its emails itself (accounts.adapters.InvitationOnlyAccountAdapter.send_mail).
+ALLAUTH_FAMILY = "accounts.allauth"
+
+
+def enqueue_allauth_mail(*, template_prefix: str, message) -> None:
+    """One outbox row per email allauth sends (each call is its own event: a second reset
+    request is a second email, as before). The rendered message holds a live link (a reset
+    key), so the row keeps it encrypted like the two-factor secrets: the database alone
+    hands out no one's password reset."""
+    from outbox.services import enqueue
+
+    from .adapters import encrypt_secret
+
+    alternatives = [(content, mimetype) for content, mimetype in getattr(message, "alternatives", [])]
+    sealed = encrypt_secret(
+        json.dumps(
+            {
+                "subject": message.subject,
+                "body": message.body,
+                "from_email": message.from_email,
+                "content_subtype": message.content_subtype,
+                "alternatives": alternatives,
+            }
+        )
+    )
+    name = template_prefix.rsplit("/", 1)[-1]
+    for address in message.to:
+        enqueue(
+            family=ALLAUTH_FAMILY,
+            key=f"{ALLAUTH_FAMILY}:{name}:{uuid.uuid4().hex}",
+            recipient=address,
+            params={"template": template_prefix, "message": sealed},
+        )
+
+
+def build_allauth_mail(row):
+    from django.core.mail import EmailMultiAlternatives
+
+    from .adapters import decrypt_secret
+
+    values = json.loads(decrypt_secret(row.params["message"]))
+    message = EmailMultiAlternatives(
+        subject=values["subject"], body=values["body"], from_email=values["from_email"], to=[row.address]
+    )
+    message.content_subtype = values["content_subtype"]
+    for content, mimetype in values["alternatives"]:
+        message.attach_alternative(content, mimetype)
+    return message
+
+
 def register() -> None:
     from outbox import families
 
     from .services import INVITATION_FAMILY
 
     families.register(INVITATION_FAMILY, build_invitation)
+    families.register(ALLAUTH_FAMILY, build_allauth_mail)

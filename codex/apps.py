@@ -24,6 +24,15 @@ class CodexConfig(AppConfig):
 
         from outbox import families
 
-        from .services import REMINDER_FAMILY, build_sign_reminder
+        from .services import (
+            CHAIN_ANCHOR_FAMILY,
+            CHAIN_BROKEN_FAMILY,
+            REMINDER_FAMILY,
+            build_chain_anchor,
+            build_chain_broken,
+            build_sign_reminder,
+        )
 
         families.register(REMINDER_FAMILY, build_sign_reminder)
+        families.register(CHAIN_ANCHOR_FAMILY, build_chain_anchor)
+        families.register(CHAIN_BROKEN_FAMILY, build_chain_broken)

@@ -481,7 +481,7 @@ class ChainAnchorQuerySet(models.QuerySet):
         raise ImmutableError("a chain anchor is never edited")
 
     def record_sent(self, pk: int, *, to: str, at: dt.datetime) -> bool:
-        """The one change an anchor allows: noting, once, that it was emailed."""
+        """The one change an anchor allows: noting, once, that its email was queued."""
         return bool(models.QuerySet.update(self.filter(pk=pk, sent_at=None), sent_at=at, sent_to=to[:254]))
 
     def delete(self):
@@ -505,6 +505,8 @@ class ChainAnchor(models.Model):
     last_hash = models.CharField(max_length=64, editable=False)
     signatures = models.PositiveBigIntegerField(_("signatures"), editable=False)
     mac = models.CharField(max_length=64, editable=False)
+    # When and to whom the anchor's email was handed to the outbox (codex.services.
+    # chain_anchors_send); the outbox row ("codex.chain_anchor:<pk>:<address>") says when it went.
     sent_to = models.CharField(max_length=254, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from organisation.models import ElectoralTerm, Membership
 from organisation.roles import roles_of
 from outbox.models import Email
-from outbox.services import enqueue_many
-from samspil.mail import build_templated_mail, send_templated_mail
+from outbox.services import enqueue, enqueue_many
+from samspil.mail import build_templated_mail
 
 from .models import (
     GENESIS_HASH,
@@ -367,8 +367,9 @@ def chain_anchor(*, now=None) -> ChainAnchor | None:
     """Today's anchor of the chain head (made once a day; None while the chain is broken).
 
     The chain is verified first: anchoring a rewritten chain would vouch for it. A broken
-    chain is reported to the data protection officer instead. Signing waits on the head
-    lock meanwhile, so the anchored head and count belong together.
+    chain is reported to the data protection officer instead (through the outbox, once a
+    day). Signing waits on the head lock meanwhile, so the anchored head and count belong
+    together.
     """
     now = now or timezone.now()
     day = timezone.localdate(now)
@@ -380,7 +381,7 @@ def chain_anchor(*, now=None) -> ChainAnchor | None:
         report = chain_verify()
         if not report.intact:
             logger.error("Code register not anchored: %s", report.describe())
-            transaction.on_commit(lambda: send_chain_anchor_email(anchor=None, problem=report.describe()))
+            _enqueue_to_dpo(family=CHAIN_BROKEN_FAMILY, event=day.isoformat(), params={"problem": report.describe()})
             return None
         anchor = ChainAnchor(
             day=day,
@@ -398,33 +399,62 @@ def chain_anchor(*, now=None) -> ChainAnchor | None:
     return anchor
 
 
+# The anchor emails are rows of the one outbox: one per anchor (or, for a broken chain, per
+# day) and recipient, the key says which, so two beats or a retried task send nothing twice.
+CHAIN_ANCHOR_FAMILY = "codex.chain_anchor"
+CHAIN_BROKEN_FAMILY = "codex.chain_broken"
+
+
+def _enqueue_to_dpo(*, family: str, event: str, params: dict) -> bool:
+    address = settings.PRIVACY_CONTACT
+    if not address:
+        logger.error("Code register: no PRIVACY_CONTACT to send %s %s to", family, event)
+        return False
+    enqueue(family=family, key=f"{family}:{event}:{address.lower()}", recipient=address, params=params)
+    return True
+
+
 def chain_anchors_send(*, now=None) -> int:
-    """Email every anchor not yet sent to the data protection officer, once each: the
-    row is claimed (sent_at) in the same transaction as the send, so a failed send
-    leaves it unsent for the next run and two runs never both send it."""
-    sent = 0
+    """Hand every anchor not yet handed over to the outbox, addressed to the data protection
+    officer: the outbox row (key: anchor and recipient) and the anchor's note that it went
+    (`sent_at`, `sent_to`: queued for that address) are written in one transaction, so an
+    anchor is queued once, and the outbox sends each row once (README, "Outgoing email")."""
+    queued = 0
     for pk in ChainAnchor.objects.filter(sent_at=None).order_by("day").values_list("pk", flat=True):
         with transaction.atomic():
-            # QuerySet.update is refused on anchors (append-only); recording the send is
+            # QuerySet.update is refused on anchors (append-only); recording the hand-over is
             # the one change allowed, by the model and by the PostgreSQL trigger alike.
-            claimed = ChainAnchor.objects.record_sent(pk, to=settings.PRIVACY_CONTACT, at=now or timezone.now())
-            if claimed:
-                send_chain_anchor_email(anchor=ChainAnchor.objects.get(pk=pk))
-                sent += 1
-    return sent
+            if not ChainAnchor.objects.record_sent(pk, to=settings.PRIVACY_CONTACT, at=now or timezone.now()):
+                continue  # another run queued it a moment ago
+            if not _enqueue_to_dpo(family=CHAIN_ANCHOR_FAMILY, event=str(pk), params={"anchor": pk}):
+                transaction.set_rollback(True)  # nobody to send it to: try again when there is
+                continue
+            queued += 1
+    return queued
 
 
-def send_chain_anchor_email(*, anchor: ChainAnchor | None, problem: str = "") -> None:
-    """The one place the anchor email is sent (to move into the outbox app as it is)."""
-    send_templated_mail(
+def _build_chain_email(row: Email, *, anchor: ChainAnchor | None, problem: str = ""):
+    return build_templated_mail(
         "codex/email/chain_anchor",
-        to=settings.PRIVACY_CONTACT,
+        to=row.address,
         context={
             "anchor": anchor,
             "problem": problem,
             "public_url": settings.SITE_URL.rstrip("/") + reverse("codex:public"),
         },
     )
+
+
+def build_chain_anchor(row: Email):
+    """The anchor email, built at send time from the (append-only) anchor row."""
+    anchor = ChainAnchor.objects.filter(pk=row.params["anchor"]).first()
+    if anchor is None:
+        return "the anchor does not exist"
+    return _build_chain_email(row, anchor=anchor)
+
+
+def build_chain_broken(row: Email):
+    return _build_chain_email(row, anchor=None, problem=row.params["problem"])
 
 
 # --- Reminders -------------------------------------------------------------------------

@@ -8,3 +8,6 @@ class OrganisationConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the rules)
+        from .emails import register
+
+        register()

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import context as audit_context
-from samspil.mail import send_templated_mail
 
 from .importer import ImportFileError, Progress, import_rows, read_rows
 from .models import ImportJob, Membership, Role
@@ -85,42 +84,38 @@ def import_job_execute(*, job: ImportJob, data: bytes, progress: Progress | None
 def close_ended_memberships() -> list[Membership]:
     """Close roles whose end date has passed and tell the administrators, once.
 
-    Each membership is claimed with a conditional update before anyone is told, so a
-    second beat or a retried task never reports the same ending twice.
+    Each membership is claimed with a conditional update in the same transaction as the
+    outbox rows that tell the administrators (one per closing and administrator, keyed by
+    the first membership closed), so a second beat or a retried task never reports the same
+    ending twice, and a failure reports nothing and closes nothing.
     """
+    from outbox.services import enqueue
+
+    from .emails import MEMBERSHIPS_ENDED_FAMILY
+
     today = timezone.localdate()
     candidates = list(Membership.objects.filter(ends_on__lt=today, closed_at=None).values_list("pk", flat=True)[:5000])
-    closed_ids = []
     now = timezone.now()
-    for pk in candidates:
-        if Membership.objects.filter(pk=pk, closed_at=None).update(closed_at=now):
-            closed_ids.append(pk)
-    if not closed_ids:
-        return []
-    closed = list(
-        Membership.objects.filter(pk__in=closed_ids)
-        .select_related("person", "committee", "workplace", "centre")
-        .order_by("role", F("committee__name").asc(nulls_last=True), "person__full_name")
-    )
-    administrators = list(
-        User.objects.filter(
+    with transaction.atomic():
+        closed_ids = [pk for pk in candidates if Membership.objects.filter(pk=pk, closed_at=None).update(closed_at=now)]
+        if not closed_ids:
+            return []
+        closed = list(
+            Membership.objects.filter(pk__in=closed_ids)
+            .select_related("person", "committee", "workplace", "centre")
+            .order_by("role", F("committee__name").asc(nulls_last=True), "person__full_name")
+        )
+        administrators = User.objects.filter(
             is_active=True,
             memberships__in=Membership.objects.current(today).filter(role=Role.ADMINISTRATOR),
-        )
-        .distinct()
-        .values_list("email", flat=True)
-    )
-    if administrators:
-        transaction.on_commit(
-            lambda: [
-                send_templated_mail(
-                    "organisation/email/memberships_ended",
-                    to=email,
-                    context={"memberships": closed, "count": len(closed)},
-                )
-                for email in administrators
-            ]
-        )
+        ).distinct()
+        for administrator in administrators:
+            enqueue(
+                family=MEMBERSHIPS_ENDED_FAMILY,
+                key=f"{MEMBERSHIPS_ENDED_FAMILY}:{min(closed_ids)}:{administrator.pk}",
+                recipient=administrator,
+                params={"memberships": closed_ids},
+            )
     return closed
 
 

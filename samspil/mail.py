@@ -1,4 +1,5 @@
-"""Emails are templates: <name>_subject.txt, <name>.txt and (optionally) <name>.html."""
+"""Emails are templates: <name>_subject.txt, <name>.txt and (optionally) <name>.html. They are
+built here and sent only by the one outbox (outbox/services.py; tests/core/test_one_outbox.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,3 @@ def build_templated_mail(
     if html:
         message.attach_alternative(html, "text/html")
     return message
-
-
-def send_templated_mail(template: str, *, to: str | list[str], context: dict, language: str | None = None) -> None:
-    build_templated_mail(template, to=to, context=context, language=language).send()

@@ -306,6 +306,9 @@ def test_every_link_in_every_email_answers_its_reader(org, settings, django_capt
         org.other_member.email,
         org.admin.email,
         org.centre_head.email,
+        org.union_rep.email,
+        org.med_contact.email,
+        settings.PRIVACY_CONTACT,
         "nina@example.org",
     }
     assert expected <= recipients, expected - recipients
@@ -313,3 +316,17 @@ def test_every_link_in_every_email_answers_its_reader(org, settings, django_capt
     templates = email_templates_in_the_repository() | ALLAUTH_EMAILS
     assert templates - rendered == set(), "emails this test does not send yet"
     assert len(checked) >= 20
+
+    # Every one of these emails went through the one outbox: its Message-ID names the row
+    # (outbox.services.message_id), which says it was sent to that address.
+    from outbox.models import Email
+
+    bypassed = []
+    for message in mail.outbox:
+        found = re.fullmatch(r"<([\w.]+)-(\d+)@[^>]+>", message.extra_headers.get("Message-ID", ""))
+        row = found and Email.objects.filter(pk=found.group(2), family=found.group(1)).first()
+        if not row or row.outcome != Email.Outcome.SENT or row.address != message.to[0]:
+            bypassed.append(f"{message.to} · {message.subject}")
+    assert not bypassed, "sent outside the outbox:\n" + "\n".join(bypassed)
+    families = {row.family for row in Email.objects.filter(outcome=Email.Outcome.SENT)}
+    assert {"accounts.allauth", "codex.chain_anchor", "organisation.memberships_ended"} <= families

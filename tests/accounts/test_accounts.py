@@ -126,10 +126,18 @@ def test_other_roles_are_not_asked_for_two_factor_on_their_pages(org, client_for
     assert client_for(org.leader).get(reverse("portal:home")).status_code == 200
 
 
-def test_password_reset_sends_an_email_with_a_working_link(org):
+def test_password_reset_sends_an_email_with_a_working_link(org, django_capture_on_commit_callbacks):
+    from outbox.models import Email
+
     client = Client()
-    client.post(reverse("account_reset_password"), {"email": "leader@test.example"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "leader@test.example"})
     assert len(mail.outbox) == 1
+    # Through the one outbox, like every email; the row keeps the link (a live key) encrypted.
+    row = Email.objects.get(family="accounts.allauth")
+    assert row.outcome == Email.Outcome.SENT and row.to_address == "leader@test.example"
+    assert row.params["message"].startswith("fernet:") and "/password/reset/key/" not in str(row.params)
+    assert mail.outbox[0].extra_headers["Message-ID"].startswith(f"<accounts.allauth-{row.pk}@")
     link = re.search(r"https?://[^/]+(/konto/password/reset/key/\S+)", mail.outbox[0].body).group(1)
     response = client.get(link, follow=True)
     assert response.status_code == 200

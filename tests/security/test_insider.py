@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from tests.conftest import totp_code
@@ -32,7 +32,10 @@ def csrf(client: Client, url: str) -> str:
 
 def post(client: Client, url: str, data: dict, **extra):
     token = csrf(client, url) if "csrftoken" not in client.cookies else client.cookies["csrftoken"].value
-    return client.post(url, {**data, "csrfmiddlewaretoken": token}, **extra)
+    # The request's transaction commits, as on a real site: the emails it queued in the
+    # outbox (allauth's among them) go out then.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, {**data, "csrfmiddlewaretoken": token}, **extra)
 
 
 def real_login(client: Client, email: str, password: str = PASSWORD, secret: str | None = None):

@@ -103,10 +103,12 @@ def test_a_rewrite_with_the_right_format_but_a_guessed_key_is_found(signatures, 
 
 
 def test_deleting_the_newest_signature_and_moving_the_head_is_found_against_the_anchor(
-    signatures, smtp_server, settings
+    signatures, smtp_server, settings, django_capture_on_commit_callbacks
 ):
     settings.PRIVACY_CONTACT = "dpo@kommune.example"
-    tasks.anchor_chain_head.apply().get()
+    # The task's transaction commits, and the outbox's batch sends the anchor email then.
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.anchor_chain_head.apply().get()
     anchor = ChainAnchor.objects.get()
     newest = signatures[-1]
     assert (anchor.last_sequence, anchor.last_hash, anchor.signatures) == (4, newest.hash, 4)
@@ -134,12 +136,31 @@ def test_an_anchor_forged_to_match_a_shortened_chain_is_found(signatures):
     verify_fails("not written with the chain key")
 
 
-def test_the_anchor_is_made_once_a_day_and_sent_once(signatures, smtp_server):
-    tasks.anchor_chain_head.apply().get()
-    tasks.anchor_chain_head.apply().get()
+def test_the_anchor_is_made_once_a_day_and_sent_once(
+    signatures, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    from codex.services import chain_anchors_send
+    from outbox.models import Email
+
+    settings.PRIVACY_CONTACT = "dpo@kommune.example"
+    # Two hourly runs the same day (each commits, so the outbox's batch runs after it).
+    for _run in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.anchor_chain_head.apply().get()
     assert ChainAnchor.objects.count() == 1
-    assert len(smtp_server.wait_for(1)) == 1
-    assert ChainAnchor.objects.get().sent_at is not None
+    anchor = ChainAnchor.objects.get()
+    assert anchor.sent_at is not None and anchor.sent_to == "dpo@kommune.example"
+    # Through the one outbox: one row per anchor and recipient, sent once.
+    (row,) = Email.objects.filter(family="codex.chain_anchor")
+    assert row.key == f"codex.chain_anchor:{anchor.pk}:dpo@kommune.example"
+    assert row.outcome == Email.Outcome.SENT
+    messages = smtp_server.wait_for(1)
+    assert messages[0]["to"] == ["dpo@kommune.example"]
+    assert anchor.last_hash in messages[0]["message"].get_body(("plain",)).get_content()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert chain_anchors_send() == 0
+    time.sleep(0.5)  # a second email, if any, would have arrived now
+    assert len(smtp_server.messages) == 1
 
 
 def test_a_broken_chain_is_not_anchored_and_the_dpo_is_told(
@@ -152,6 +173,15 @@ def test_a_broken_chain_is_not_anchored_and_the_dpo_is_told(
     assert not ChainAnchor.objects.exists()
     body = smtp_server.wait_for(1)[0]["message"].get_body(("plain",)).get_content()
     assert "link #1" in body
+    # Through the one outbox, once a day: the next hourly run tells the DPO nothing new.
+    from outbox.models import Email
+
+    (row,) = Email.objects.filter(family="codex.chain_broken")
+    assert row.key == f"codex.chain_broken:{timezone.localdate().isoformat()}:dpo@kommune.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.anchor_chain_head.apply().get()
+    time.sleep(0.5)
+    assert len(smtp_server.messages) == 1 and Email.objects.filter(family="codex.chain_broken").count() == 1
 
 
 def test_the_public_code_page_shows_the_anchor_with_its_date(signatures, client):
