@@ -6,7 +6,8 @@ page, opens every entry of that role's menu, and from each of those follows the 
 to every other kind of page (one page per URL name), so a new page a role can reach is
 swept without anyone remembering to add it. Fixed extras cover what no menu links to
 (profile and security pages, forms showing their errors) and the visitor who is not
-signed in. One browser, one context per role; every finding is named in one failure.
+signed in. One browser, one context per role; every finding is named in one failure. The
+same walk fails on anything the Content-Security-Policy refuses (an inline style, say).
 """
 
 from __future__ import annotations
@@ -205,12 +206,21 @@ def test_axe_finds_no_violation_on_any_main_page_of_any_role(chromium, live_serv
     findings: dict[str, list] = {}
     swept: list[str] = []
     shared: set[str] = set()
+    refused: list[str] = []
     for role in ("anonymous", *ROLES):
         context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
         page = context.new_page()
         page.set_default_timeout(15_000)
         dialogs: list[str] = []
         page.on("dialog", lambda dialog, seen=dialogs: (seen.append(dialog.message), dialog.dismiss()))
+        # The browser reports what the Content-Security-Policy refused (an inline style or
+        # script) on the console: on no page may it refuse anything (issue 16.8).
+        page.on(
+            "console",
+            lambda message, seen=refused, who=role, at=page: (
+                seen.append(f"{who} {at.url}: {message.text}") if "Content Security Policy" in message.text else None
+            ),
+        )
         page.base_url = live_server.url
         try:
             if role == "anonymous":
@@ -232,3 +242,4 @@ def test_axe_finds_no_violation_on_any_main_page_of_any_role(chromium, live_serv
     print(f"axe sweep: {len(swept)} pages × roles in {elapsed:.0f} s")
     assert len(swept) > 60, swept
     assert not findings, "\n".join(f"{page}: {violations}" for page, violations in findings.items())
+    assert not refused, "the Content-Security-Policy refused:\n" + "\n".join(refused)
