@@ -31,9 +31,12 @@ run: messages
 	  DEBUG=1 SITE_URL=$(SITE_URL) $(VENV)/bin/celery -A samspil worker --beat --loglevel=INFO --concurrency=2 & \
 	  DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)'
 
-## test: the whole suite (SQLite and skips on a laptop; PostgreSQL, Redis and Chromium in CI)
+## test: the whole suite (SQLite and skips on a laptop; PostgreSQL, Redis and Chromium in CI),
+## in $(PYTEST_WORKERS) parallel processes (pytest-xdist; each has its own test database).
+## Much of the suite waits on browsers, workers and claim expiry, so 3 beat 2 on two cores.
+PYTEST_WORKERS ?= 3
 test: messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
