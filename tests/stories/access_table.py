@@ -45,8 +45,7 @@ def challenge_picture(o):
 # workplace (leader, employee, union representative) and the leadership. Nobody else,
 # never anonymously.
 CHALLENGE_READERS = {
-    role: 200
-    for role in ("admin", "director", "chair", "member", "leader", "employee", "union_rep", "centre_head")
+    role: 200 for role in ("admin", "director", "chair", "member", "leader", "employee", "union_rep", "centre_head")
 }
 
 
