@@ -100,6 +100,10 @@ def prepare(out: str) -> None:
         # the hearing figures over the last 12 months for the whole municipality.
         ("case agenda view", "direktor", reverse("cases:agenda", args=[_busiest_case_meeting()])),
         ("hearing figures", "direktor", reverse("cases:figures")),
+        # Questions and challenges (issue 18): the question list and the challenges list as
+        # the director reads them — every committee's questions, every workplace's challenges.
+        ("committee questions", "direktor", reverse("questions:list")),
+        ("challenges list", "direktor", reverse("stories:challenges")),
         ("calendar feed", None, reverse("meetings:calendar_feed", args=[token])),
         ("floor: a few bytes", "direktor", reverse("bench:floor_bytes")),
         (FLOOR_TABLE, "direktor", reverse("bench:floor_table")),

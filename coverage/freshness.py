@@ -48,6 +48,8 @@ WATCHED = [
     ("organisation", "Centre", None, ["name", "slug"]),
     ("organisation", "WorkplaceKind", None, None),
     ("organisation", "ElectoralTerm", None, None),  # the period filter's choices
+    # The challenges column: a challenge sent, moved or deleted (thanks and edits are not read).
+    ("stories", "Story", None, ["kind", "workplace_id", "published_at"]),
 ]
 
 

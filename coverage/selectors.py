@@ -28,7 +28,7 @@ from functools import cached_property
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
@@ -126,6 +126,8 @@ class WorkplaceCoverage:
     last_contact: dt.datetime | None = None
     days_since: int | None = None
     politicians: int = 0
+    # Challenges the workplace told its committee in the period (stories.Story, kind challenge).
+    challenges: int = 0
     committees: list[str] = field(default_factory=list)
     status: str = stats.MISSED
     quarters: list[int] = field(default_factory=list)
@@ -462,6 +464,18 @@ def coverage_report(
         ):
             if bucket is not None:
                 report.meetings_per_month[bucket] = count
+        # 8. Challenges sent to the committee in the period (whatever became of them since).
+        from stories.models import Story
+
+        for workplace_id, count in (
+            Story.objects.challenges()
+            .filter(workplace__in=scope, published_at__gte=start, published_at__lt=until)
+            .order_by()
+            .values_list("workplace_id")
+            .annotate(count=Count("id"))
+        ):
+            if workplace_id in rows:
+                rows[workplace_id].challenges = count
     reference = period.reference_date(today)
     elapsed = period.elapsed_days(today)
     for row in rows.values():
@@ -586,6 +600,7 @@ SORT_KEYS = {
     "last": lambda row: (row.last_contact.timestamp() if row.last_contact else float("-inf"), row.name.lower()),
     "days": lambda row: (row.days_since if row.days_since is not None else float("inf"), row.name.lower()),
     "politicians": lambda row: (row.politicians, row.name.lower()),
+    "challenges": lambda row: (row.challenges, row.name.lower()),
     "committees": lambda row: (len(row.committees), row.name.lower()),
     "status": lambda row: (stats.STATUS_ORDER[row.status], row.total, row.name.lower()),
 }

@@ -208,7 +208,9 @@ def question_agree_to_publish(*, question: Question, by) -> Question:
 
 
 def _story_from(question: Question):
-    from stories.models import Story
+    """The question and its answer as a story draft for the leader's review: handed to the
+    stories app's own service, like any story an employee submits."""
+    from stories.services import story_submit
 
     asker = question.asker.full_name if question.asker else _("A committee member")
     body = _("**%(asker)s asked:**\n\n%(question)s\n\n**%(answerer)s answered:**\n\n%(answer)s") % {
@@ -217,13 +219,12 @@ def _story_from(question: Question):
         "answerer": question.answered_by.full_name if question.answered_by else question.workplace.name,
         "answer": question.answer,
     }
-    return Story.objects.create(
-        workplace=question.workplace,
+    return story_submit(
         author=question.answered_by,
+        workplace=question.workplace,
         title=str(_("A question from the committee"))[:160],
         summary=question.text[:280],
         body=body,
-        status=Story.Status.SUBMITTED,
     )
 
 

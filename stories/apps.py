@@ -17,6 +17,7 @@ class StoriesConfig(AppConfig):
 
         from outbox import families
 
-        from .services import DIGEST_FAMILY, build_digest
+        from .services import DIGEST_FAMILY, REPLY_FAMILY, build_challenge_reply, build_digest
 
         families.register(DIGEST_FAMILY, build_digest)
+        families.register(REPLY_FAMILY, build_challenge_reply)

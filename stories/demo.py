@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from organisation.slugs import danish_slugify
 
 from .images import clean_picture
-from .models import Follow, Story, StoryEvent, StoryPicture, Thanks, Theme
+from .models import ChallengeReply, Follow, Story, StoryEvent, StoryPicture, Thanks, Theme
 
 THEMES = [
     ("laering", "Læring", "Learning"),
@@ -313,6 +313,81 @@ def load(context: dict, *, stdout=None) -> None:
         age_days=200,
     )
 
+    # Challenges (issue 18.2): one from Egeskovskolen sent to Børne- og Ungeudvalget, which
+    # the chair answered asking to hear more at a visit (medlem@ reads it, answers and books
+    # a visit from it); one waiting for leder@ to send it on; one from Solsikken, counted on
+    # the coverage dashboard.
+    def challenge(title, summary, body, tried, would_help, workplace, *, status, age_days, author=None):
+        leader = leaders.get(workplace.pk)
+        author = author or staff.get(workplace.pk) or leader
+        at = now - dt.timedelta(days=age_days, hours=rng.randrange(1, 9))
+        sent = status == Story.Status.PUBLISHED
+        story = Story.objects.create(
+            kind=Story.Kind.CHALLENGE,
+            workplace=workplace,
+            author=author,
+            title=title,
+            summary=summary,
+            body=body,
+            tried=tried,
+            would_help=would_help,
+            status=status,
+            created_at=at - dt.timedelta(days=1),
+            updated_at=at,
+            published_at=at if sent else None,
+            published_by=leader if sent else None,
+        )
+        StoryEvent.objects.create(
+            story=story, actor=author, action=StoryEvent.Action.SUBMITTED, at=at - dt.timedelta(days=1)
+        )
+        if sent:
+            StoryEvent.objects.create(story=story, actor=leader, action="published", visibility="internal", at=at)
+        created.append(story)
+        return story
+
+    morning = challenge(
+        "For få voksne i morgenåbningen",
+        "Fra 6.30 til 8.00 er vi to voksne til over 40 børn i indskolingens morgenåbning.",
+        "Morgenåbningen er vokset, fordi flere forældre møder tidligt. Vi kan ikke nå at tage imod "
+        "hvert barn ordentligt, og de yngste får en urolig start på dagen.",
+        "Vi har flyttet mødetider, så en tredje voksen kommer kl. 7.30, og bedt forældre om at "
+        "melde tider ind. Det har hjulpet lidt, men ikke nok.",
+        "En fælles vikarpulje for skolerne i området, eller at morgenåbningen kan deles med "
+        "Børnehuset Solsikken, der ligger 200 meter væk.",
+        school,
+        status=Story.Status.PUBLISHED,
+        age_days=4,
+        author=accounts["employee"],
+    )
+    ChallengeReply.objects.create(
+        story=morning,
+        author=accounts["chair"],
+        text="Tak for en ærlig beskrivelse. Udvalget vil gerne høre mere, når vi er på besøg.",
+        wants_visit=True,
+        created_at=now - dt.timedelta(days=2),
+    )
+    challenge(
+        "Vikardækning i vinterferien",
+        "Mange ansatte har ferie i uge 7, og vikarerne er de samme som i SFO'en.",
+        "Vi mangler vikarer i uge 7, og dem vi har, dækker allerede SFO'en.",
+        "Vi har spurgt pensionerede lærere.",
+        "En aftale med de andre skoler om at dele vikarer i ferierne.",
+        school,
+        status=Story.Status.SUBMITTED,
+        age_days=0,
+        author=accounts["employee"],
+    )
+    challenge(
+        "Ventelister til sprogstøtte",
+        "Børn med brug for sprogstøtte venter op til fire måneder.",
+        "Vi ser flere børn med brug for sprogstøtte, og ventetiden hos talepædagogen er lang.",
+        "Vi har lavet sproggrupper selv med hjælp fra PPR.",
+        "Flere timer hos talepædagogen eller et kursus for personalet.",
+        workplaces[danish_slugify("Børnehuset Solsikken")],
+        status=Story.Status.PUBLISHED,
+        age_days=20,
+    )
+
     # Follows: the chair follows the children's committee, the member a few workplaces.
     Follow.objects.get_or_create(person=accounts["chair"], committee=committees["born-og-unge"])
     for name in ("Egeskovskolen", "Børnehuset Solsikken", "Plejecenter Lindegården"):
@@ -321,7 +396,7 @@ def load(context: dict, *, stdout=None) -> None:
 
     # Thanks from the demo politicians and a few others.
     readers = [accounts["chair"], accounts["member"], accounts["director"], accounts["centre_head"]]
-    published = [s for s in created if s.status == Story.Status.PUBLISHED]
+    published = [s for s in created if s.status == Story.Status.PUBLISHED and not s.is_challenge]
     for index, story in enumerate(published):
         for reader in readers[: (index % 4) + 1] if index % 2 == 0 else readers[:1]:
             Thanks.objects.get_or_create(story=story, person=reader)

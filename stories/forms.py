@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,8 +10,8 @@ from samspil import bounds
 
 from .images import PictureRejected, clean_picture
 from .models import Story, StoryPicture, Theme
+from .services import MAX_PICTURES, PictureChange
 
-MAX_PICTURES = 6
 YES_NO = [("no", _("No")), ("yes", _("Yes"))]
 
 
@@ -65,6 +66,21 @@ class StoryForm(forms.ModelForm):
             )
             self.order_fields(["workplace", *self.Meta.fields])
 
+    def values(self) -> dict:
+        """The cleaned form as the plain values stories.services takes."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "summary": data["summary"],
+            "body": data["body"],
+            "themes": list(data.get("themes") or []),
+            "related_goal": data.get("related_goal") or "",
+            "visibility": data["visibility"],
+            "shows_people": bool(data.get("shows_people")),
+            "consent_given_by": data.get("consent_given_by") or "",
+            "consent_date": data.get("consent_date"),
+        }
+
     def clean_consent_date(self):
         value = self.cleaned_data.get("consent_date")
         if value and value > timezone.localdate():
@@ -82,6 +98,64 @@ class StoryForm(forms.ModelForm):
             if not data.get("consent_date") and "consent_date" not in self.errors:
                 self.add_error("consent_date", _("Write the date the consent was given."))
         return data
+
+
+class ChallengeForm(forms.ModelForm):
+    """A challenge: what is hard, what the workplace has tried, what would help. Internal
+    to the committee, the centre and the workplace; no pictures (a challenge is about the
+    service, and a picture would too easily show a person)."""
+
+    class Meta:
+        model = Story
+        fields = ["title", "summary", "body", "tried", "would_help"]
+        labels = {
+            "title": _("Title"),
+            "summary": _("In one or two sentences"),
+            "body": _("What is hard?"),
+            "tried": _("What have you tried?"),
+            "would_help": _("What would help?"),
+        }
+        help_texts = {
+            "summary": _("Shown in the committee's list of challenges."),
+            "body": _("Describe the service, not persons: no names of citizens or colleagues."),
+            "tried": _("What the workplace has already done about it."),
+            "would_help": _("From the committee, the centre or others."),
+        }
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 6}),
+            "tried": forms.Textarea(attrs={"rows": 4}),
+            "would_help": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, workplaces=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["would_help"].required = True
+        if workplaces is not None:
+            self.fields["workplace"] = forms.ModelChoiceField(
+                label=_("Workplace"), queryset=workplaces, empty_label=None
+            )
+            self.order_fields(["workplace", *self.Meta.fields])
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "summary": data["summary"],
+            "body": data["body"],
+            "tried": data.get("tried") or "",
+            "would_help": data["would_help"],
+        }
+
+
+class ChallengeReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your answer"),
+        max_length=bounds.SHORT_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write your answer.")},
+    )
+    wants_visit = forms.BooleanField(label=_("We would like to hear more at a visit"), required=False)
 
 
 class PictureForm(forms.ModelForm):
@@ -124,13 +198,25 @@ class PictureForm(forms.ModelForm):
         return data
 
 
-class BasePictureFormSet(forms.BaseInlineFormSet):
-    def save(self, commit=True):
-        saved = super().save(commit=commit)
-        for position, form in enumerate(self.forms):
-            if form.instance.pk and form not in self.deleted_forms and form.instance.position != position:
-                StoryPicture.objects.filter(pk=form.instance.pk).update(position=position)
-        return saved
+def picture_changes(formset) -> list[PictureChange]:
+    """A validated picture formset as the plain values stories.services takes, in order."""
+    changes = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        existing = form.instance.pk
+        if not data and not existing:
+            continue
+        image = data.get("image")
+        new_content = image if isinstance(image, ContentFile) else None  # clean_image's re-encoded upload
+        changes.append(
+            PictureChange(
+                alt_text=data.get("alt_text") or "",
+                content=new_content,
+                picture_id=existing,
+                delete=bool(data.get("DELETE")),
+            )
+        )
+    return changes
 
 
 def picture_formset(*, extra: int):
@@ -138,7 +224,6 @@ def picture_formset(*, extra: int):
         Story,
         StoryPicture,
         form=PictureForm,
-        formset=BasePictureFormSet,
         fields=["image", "alt_text"],
         extra=extra,
         max_num=MAX_PICTURES,

@@ -42,11 +42,26 @@ class StoryQuerySet(AuditedQuerySet):
     def published(self) -> StoryQuerySet:
         return self.filter(status=Story.Status.PUBLISHED)
 
+    def good_stories(self) -> StoryQuerySet:
+        return self.filter(kind=Story.Kind.STORY)
+
+    def challenges(self) -> StoryQuerySet:
+        return self.filter(kind=Story.Kind.CHALLENGE)
+
     def public(self) -> StoryQuerySet:
-        return self.filter(status=Story.Status.PUBLISHED, visibility=Story.Visibility.PUBLIC)
+        # A challenge is never public (the check constraint says so too): asked twice on purpose.
+        return self.filter(status=Story.Status.PUBLISHED, visibility=Story.Visibility.PUBLIC, kind=Story.Kind.STORY)
 
 
 class Story(models.Model):
+    """A good story, or a challenge: what is hard at the workplace, what it has tried and
+    what would help. Both go through the same leader review (stories/workflows.py); a
+    challenge is read only by the committee, the centre and the workplace, never public."""
+
+    class Kind(models.TextChoices):
+        STORY = "story", _("Good story")
+        CHALLENGE = "challenge", _("Challenge")
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Awaiting the leader")
         RETURNED = "returned", _("Sent back")
@@ -68,6 +83,8 @@ class Story(models.Model):
         related_name="stories",
         verbose_name=_("author"),
     )
+    # db_default: raw inserts (the scale generator, bench fixtures) that name no kind make stories.
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STORY, db_default="story")
     title = models.CharField(_("title"), max_length=160)
     summary = models.CharField(
         _("short summary"),
@@ -78,6 +95,13 @@ class Story(models.Model):
         _("story"),
         help_text=_("Markdown: *italic*, **bold**, lists, [links](https://…). HTML is shown as text."),
         max_length=bounds.LONG_TEXT,
+    )
+    # A challenge's two further questions (the body is "what is hard").
+    tried = models.TextField(
+        _("what we have tried"), blank=True, default="", db_default="", max_length=bounds.LONG_TEXT
+    )
+    would_help = models.TextField(
+        _("what would help"), blank=True, default="", db_default="", max_length=bounds.LONG_TEXT
     )
     themes = models.ManyToManyField(Theme, related_name="stories", blank=True, verbose_name=_("themes"))
     # The agreements app is built in parallel: a plain text reference for now, which a
@@ -125,9 +149,25 @@ class Story(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="story_published_has_time",
             ),
-            *bounds.text_length_constraints(body=bounds.LONG_TEXT, return_comment=bounds.SHORT_TEXT),
+            # A challenge is internal to the committee, the centre and the workplace.
+            models.CheckConstraint(
+                condition=~Q(kind="challenge", visibility="public"),
+                name="story_challenge_never_public",
+            ),
+            *bounds.text_length_constraints(
+                body=bounds.LONG_TEXT,
+                return_comment=bounds.SHORT_TEXT,
+                tried=bounds.LONG_TEXT,
+                would_help=bounds.LONG_TEXT,
+            ),
         ]
         indexes = [
+            # The challenges list: sent challenges, newest first, per workplace.
+            models.Index(
+                fields=["workplace", "-published_at", "-id"],
+                name="story_challenges",
+                condition=Q(status="published", kind="challenge"),
+            ),
             # The feed: published stories newest first, keyset on (published_at, id).
             models.Index(fields=["-published_at", "-id"], name="story_feed", condition=Q(status="published")),
             # The feed filtered by workplace (and the committee/followed filters, which
@@ -162,7 +202,11 @@ class Story(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.is_published and self.visibility == self.Visibility.PUBLIC
+        return self.is_published and self.visibility == self.Visibility.PUBLIC and not self.is_challenge
+
+    @property
+    def is_challenge(self) -> bool:
+        return self.kind == self.Kind.CHALLENGE
 
     @property
     def has_consent(self) -> bool:
@@ -173,6 +217,8 @@ class Story(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if self.is_challenge and self.visibility == self.Visibility.PUBLIC:
+            raise ValidationError({"visibility": _("A challenge is never public.")})
         if self.visibility == self.Visibility.PUBLIC and not self.may_be_public():
             raise ValidationError(
                 {
@@ -244,6 +290,29 @@ class StoryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.story_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ChallengeReply(models.Model):
+    """A committee member's answer to a challenge (or the workplace's answer back): the
+    committee follows up in words, or asks to hear more at a visit."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="replies", verbose_name=_("challenge"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("written by")
+    )
+    text = models.TextField(_("answer"), max_length=bounds.SHORT_TEXT)
+    wants_visit = models.BooleanField(_("we would like to hear more at a visit"), default=False)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("answer to a challenge")
+        verbose_name_plural = _("answers to challenges")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["story", "created_at"], name="challengereply_story")]
+        constraints = bounds.text_length_constraints(text=bounds.SHORT_TEXT)
+
+    def __str__(self) -> str:
+        return f"{self.story_id}: {self.text[:40]}"
 
 
 class Thanks(models.Model):

@@ -6,15 +6,29 @@ import base64
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from organisation.models import Workplace
 from organisation.roles import roles_of
 
-from .models import Follow, Story, StoryPicture, Thanks, Theme
+from .models import ChallengeReply, Follow, Story, StoryPicture, Thanks, Theme
 
 PAGE_SIZE = 20
+
+
+def challenge_readers_condition(user) -> Q | None:
+    """Which sent challenges this person reads (stories.view_story's concerns_challenge):
+    None means all of them (the leadership)."""
+    roles = roles_of(user)
+    if roles.is_leadership:
+        return None
+    through = Workplace.committees.through
+    return (
+        Q(workplace_id__in=roles.staff_workplace_ids | roles.led_workplace_ids)
+        | Q(workplace__centre_id__in=roles.headed_centre_ids)
+        | Q(workplace_id__in=through.objects.filter(committee_id__in=roles.committee_ids).values("workplace_id"))
+    )
 
 
 def stories_visible_to(user) -> QuerySet[Story]:
@@ -24,9 +38,20 @@ def stories_visible_to(user) -> QuerySet[Story]:
     roles = roles_of(user)
     if roles.is_administrator:
         return Story.objects.all()
-    return Story.objects.filter(
-        Q(status=Story.Status.PUBLISHED) | Q(author=user) | Q(workplace_id__in=roles.led_workplace_ids)
-    )
+    challenges = challenge_readers_condition(user)
+    published = Q(status=Story.Status.PUBLISHED)
+    if challenges is not None:
+        published &= Q(kind=Story.Kind.STORY) | challenges
+    return Story.objects.filter(published | Q(author=user) | Q(workplace_id__in=roles.led_workplace_ids))
+
+
+def challenges_visible_to(user) -> QuerySet[Story]:
+    """Sent challenges this person may read (never for the anonymous)."""
+    if not user.is_authenticated:
+        return Story.objects.none()
+    challenges = Story.objects.published().challenges()
+    condition = challenge_readers_condition(user)
+    return challenges if condition is None else challenges.filter(condition)
 
 
 # --- Keyset pagination on (published_at, id) -------------------------------------------
@@ -141,7 +166,7 @@ def feed_page(
     Queries: the stories (1), their pictures (2) and themes (3); whether the reader
     thanked each is an EXISTS column in query 1. The count never grows with the data.
     """
-    stories = Story.objects.published()
+    stories = Story.objects.published().good_stories()
     if committee:
         stories = stories.filter(_in_committees([committee]))
     if workplace:
@@ -162,6 +187,44 @@ def feed_page(
 def public_page(*, cursor: str = "", size: int = PAGE_SIZE) -> FeedPage:
     stories = _after(Story.objects.public(), cursor).order_by("-published_at", "-id")
     rows = list(_with_cards(stories, None)[: size + 1])
+    page = FeedPage(stories=rows[:size], is_first=not cursor)
+    if len(rows) > size:
+        page.next_cursor = encode_cursor(rows[size - 1])
+    return page
+
+
+def challenges_page(
+    *,
+    user,
+    committee: int | None = None,
+    workplace: int | None = None,
+    followed: tuple[set[int], set[int]] | None = None,
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+) -> FeedPage:
+    """Sent challenges the person may read, newest first, one page after `cursor`.
+
+    Queries: the challenges with their workplace and the number of answers (1). The
+    reader's roles are cached for the request (organisation.roles)."""
+    challenges = challenges_visible_to(user)
+    if committee:
+        challenges = challenges.filter(_in_committees([committee]))
+    if workplace:
+        challenges = challenges.filter(workplace_id=workplace)
+    if followed is not None:
+        committee_ids, workplace_ids = followed
+        challenges = challenges.filter(Q(workplace_id__in=workplace_ids) | _in_committees(committee_ids))
+    challenges = (
+        _after(challenges, cursor)
+        .order_by("-published_at", "-id")
+        .select_related("workplace")
+        .only("id", "title", "summary", "published_at", "status", "kind", "workplace__id", "workplace__name")
+        .annotate(
+            answers=Count("replies"),
+            visit_wished=Exists(ChallengeReply.objects.filter(story=OuterRef("pk"), wants_visit=True)),
+        )
+    )
+    rows = list(challenges[: size + 1])
     page = FeedPage(stories=rows[:size], is_first=not cursor)
     if len(rows) > size:
         page.next_cursor = encode_cursor(rows[size - 1])
@@ -205,8 +268,63 @@ def digest_stories(*, person, start: dt.datetime, end: dt.datetime) -> list[Stor
         return []
     return list(
         Story.objects.published()
+        .good_stories()
         .filter(published_at__gte=start, published_at__lt=end)
         .filter(Q(workplace_id__in=workplace_ids) | _in_committees(committee_ids))
         .select_related("workplace")
         .order_by("-published_at", "-id")
     )
+
+
+def digest_challenges(*, person, start: dt.datetime, end: dt.datetime) -> list[Story]:
+    """Challenges sent to the committee in the week, from what the person follows and may read."""
+    committee_ids, workplace_ids = followed_ids(person)
+    if not committee_ids and not workplace_ids:
+        return []
+    return list(
+        challenges_visible_to(person)
+        .filter(published_at__gte=start, published_at__lt=end)
+        .filter(Q(workplace_id__in=workplace_ids) | _in_committees(committee_ids))
+        .select_related("workplace")
+        .order_by("-published_at", "-id")
+    )
+
+
+@dataclass
+class FollowUp:
+    """Where a reader of a challenge goes to hear more: the workplace's visit times (for a
+    member of a responsible committee) and a new dialogue meeting there (for whoever may
+    plan one)."""
+
+    visit_url: str = ""
+    meeting_url: str = ""
+
+
+def challenge_follow_up(user, story: Story) -> FollowUp:
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from meetings.models import MeetingKind
+    from organisation.permissions import committee_ids_of
+
+    follow_up = FollowUp()
+    if not story.is_challenge or not story.is_published:
+        return follow_up
+    roles = roles_of(user)
+    shared = sorted(committee_ids_of(story.workplace) & roles.committee_ids)
+    if not shared:
+        return follow_up
+    from organisation.models import Committee
+
+    committee = Committee.objects.filter(pk=shared[0]).only("slug").first()
+    if committee is None:
+        return follow_up
+    query = {"committee": committee.slug, "workplace": story.workplace.slug}
+    follow_up.visit_url = reverse("meetings:visit_times") + "?" + urlencode(query)
+    if user.has_perm("meetings.add_meeting"):
+        follow_up.meeting_url = (
+            reverse("meetings:meeting_create")
+            + "?"
+            + urlencode({"kind": MeetingKind.DIALOGUE, "committee": committee.slug, "host": story.workplace.slug})
+        )
+    return follow_up

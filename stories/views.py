@@ -5,7 +5,7 @@ from __future__ import annotations
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
@@ -15,11 +15,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organisation.models import Committee, Workplace
+from samspil.errors import ServiceError
 
-from .forms import MAX_PICTURES, PublishForm, SendBackForm, StoryForm, picture_formset
+from .forms import (
+    ChallengeForm,
+    ChallengeReplyForm,
+    PublishForm,
+    SendBackForm,
+    StoryForm,
+    picture_changes,
+    picture_formset,
+)
 from .models import Story, StoryPicture, Theme
 from .permissions import get_story_for_user, may_publish_directly, workplaces_to_write_for
 from .selectors import (
+    challenge_follow_up,
+    challenges_page,
     feed_page,
     filter_workplaces,
     followed_ids,
@@ -30,7 +41,9 @@ from .selectors import (
     story_detail,
 )
 from .services import (
+    MAX_PICTURES,
     StoryConflict,
+    challenge_reply,
     follow_toggle,
     story_archive,
     story_publish,
@@ -89,9 +102,25 @@ def detail(request, pk: int):
     return _render_detail(request, story)
 
 
-def _render_detail(request, story: Story, *, send_back_form=None, publish_form=None, status=200):
+def _render_detail(request, story: Story, *, send_back_form=None, publish_form=None, reply_form=None, status=200):
     can_publish = request.user.has_perm("stories.publish_story", story)
     show_events = can_publish or story.author_id == request.user.pk
+    if story.is_challenge:
+        return render(
+            request,
+            "stories/challenge_detail.html",
+            {
+                "story": story,
+                "can_edit": request.user.has_perm("stories.change_story", story),
+                "send_back_form": send_back_form or SendBackForm(),
+                "can_reply": request.user.has_perm("stories.reply_challenge", story),
+                "reply_form": reply_form or ChallengeReplyForm(),
+                "replies": story.replies.select_related("author") if story.is_published else [],
+                "follow_up": challenge_follow_up(request.user, story),
+                "events": story.events.select_related("actor") if show_events else [],
+            },
+            status=status,
+        )
     return render(
         request,
         "stories/detail.html",
@@ -107,48 +136,63 @@ def _render_detail(request, story: Story, *, send_back_form=None, publish_form=N
     )
 
 
-def _story_form_page(request, *, story: Story | None):
+def _service_error(form, error: ServiceError) -> None:
+    """A service's refusal, on the field it names when the form has it."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _story_form_page(request, *, story: Story | None, kind: str = Story.Kind.STORY):
+    kind = story.kind if story is not None else kind
+    challenge = kind == Story.Kind.CHALLENGE
     workplaces = workplaces_to_write_for(request.user) if story is None else None
-    # As many empty picture slots as the six allowed leave room for (the formset caps at max_num).
-    FormSet = picture_formset(extra=MAX_PICTURES)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
-    form = StoryForm(
-        data,
-        instance=story,
-        workplaces=workplaces if workplaces is not None and workplaces.count() > 1 else None,
+    choose = workplaces if workplaces is not None and workplaces.count() > 1 else None
+    form = (ChallengeForm if challenge else StoryForm)(data, instance=story, workplaces=choose)
+    # As many empty picture slots as the six allowed leave room for (the formset caps at
+    # max_num); a challenge has no pictures.
+    pictures = (
+        None
+        if challenge
+        else picture_formset(extra=MAX_PICTURES)(data, files, instance=story or Story(), prefix="pictures")
     )
-    pictures = FormSet(data, files, instance=story or Story(), prefix="pictures")
     if story is None:
         workplace = workplaces.first() if workplaces is not None else None
     else:
         workplace = story.workplace
-    if request.method == "POST" and form.is_valid() and pictures.is_valid():
+    if request.method == "POST" and form.is_valid() and (pictures is None or pictures.is_valid()):
         if "workplace" in form.cleaned_data:
             workplace = form.cleaned_data["workplace"]
         publish = "publish" in request.POST and may_publish_directly(request.user, workplace)
+        values = form.values()
+        changes = picture_changes(pictures) if pictures is not None else []
         try:
             if story is None:
                 story = story_submit(
-                    form=form, pictures=pictures, author=request.user, workplace=workplace, publish=publish
+                    author=request.user, workplace=workplace, kind=kind, pictures=changes, publish=publish, **values
                 )
             else:
-                story = story_update(form=form, pictures=pictures, editor=request.user, publish=publish)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except StoryConflict as exc:
-            form.add_error(None, str(exc))
+                story = story_update(story=story, editor=request.user, pictures=changes, publish=publish, **values)
+        except ServiceError as error:  # StoryConflict included
+            _service_error(form, error)
         else:
             if story.is_published:
-                messages.success(request, _("The story is published."))
+                messages.success(
+                    request, _("The challenge is sent to the committee.") if challenge else _("The story is published.")
+                )
             elif story.author_id == request.user.pk:  # not published: it waits for the leader
-                messages.success(request, _("Thank you! The story is sent to your leader, who publishes it."))
+                messages.success(
+                    request,
+                    _("Thank you! The challenge is sent to your leader, who sends it on to the committee.")
+                    if challenge
+                    else _("Thank you! The story is sent to your leader, who publishes it."),
+                )
             else:
                 messages.success(request, _("The story is saved."))
             return redirect(story)
     return render(
         request,
-        "stories/form.html",
+        "stories/challenge_form.html" if challenge else "stories/form.html",
         {
             "form": form,
             "pictures": pictures,
@@ -167,6 +211,12 @@ def create(request):
     return _story_form_page(request, story=None)
 
 
+def challenge_create(request):
+    if not request.user.has_perm("stories.add_story"):
+        raise PermissionDenied
+    return _story_form_page(request, story=None, kind=Story.Kind.CHALLENGE)
+
+
 def edit(request, pk: int):
     # The table refuses editing an archived story (stories/workflows.py).
     story = get_story_for_user(request.user, pk, write=True)
@@ -181,13 +231,16 @@ def publish(request, pk: int):
         return _render_detail(request, story, publish_form=form, status=400)
     try:
         story_publish(story=story, by=request.user, visibility=form.cleaned_data["visibility"])
-    except ValidationError as exc:
-        form.add_error("visibility", exc)
-        return _render_detail(request, story, publish_form=form, status=400)
     except StoryConflict as exc:
         messages.warning(request, str(exc))
+    except ServiceError as error:
+        form.add_error("visibility", error.message)
+        return _render_detail(request, story, publish_form=form, status=400)
     else:
-        messages.success(request, _("The story is published."))
+        messages.success(
+            request,
+            _("The challenge is sent to the committee.") if story.is_challenge else _("The story is published."),
+        )
     return redirect(story)
 
 
@@ -201,6 +254,9 @@ def send_back(request, pk: int):
         story_send_back(story=story, by=request.user, comment=form.cleaned_data["comment"])
     except StoryConflict as exc:
         messages.warning(request, str(exc))
+    except ServiceError as error:
+        form.add_error("comment", error.message)
+        return _render_detail(request, story, send_back_form=form, status=400)
     else:
         messages.success(request, _("The story is sent back to the author with your comment."))
     return redirect(story)
@@ -227,6 +283,59 @@ def archive(request, pk: int):
         messages.warning(request, str(exc))
     else:
         messages.success(request, _("The story is archived."))
+    return redirect(story)
+
+
+def challenges(request):
+    """The sent challenges a person may read: the committee's, the centre's, the workplace's."""
+    committees_followed, workplaces_followed = followed_ids(request.user)
+    follows_any = bool(committees_followed or workplaces_followed)
+    tab = request.GET.get("tab") or "all"
+    filters = {name: _int(request.GET.get(name)) for name in ("committee", "workplace")}
+    page = challenges_page(
+        user=request.user,
+        followed=(committees_followed, workplaces_followed) if tab == "followed" else None,
+        cursor=request.GET.get("after", ""),
+        **filters,
+    )
+    return render(
+        request,
+        "stories/challenges.html",
+        {
+            "page": page,
+            "tab": tab,
+            "filters": filters,
+            "follows_any": follows_any,
+            "committees": Committee.objects.filter(is_active=True).only("id", "name"),
+            "workplaces": filter_workplaces(
+                request.user,
+                committee=filters["committee"],
+                workplace=filters["workplace"],
+                followed=workplaces_followed,
+            ),
+            "can_write": rules.has_perm("stories.add_story", request.user),
+        },
+    )
+
+
+@require_POST
+def reply(request, pk: int):
+    story = get_story_for_user(request.user, pk, write=True, perm="stories.reply_challenge")
+    form = ChallengeReplyForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, story, reply_form=form, status=400)
+    try:
+        answer = challenge_reply(
+            story=story, by=request.user, text=form.cleaned_data["text"], wants_visit=form.cleaned_data["wants_visit"]
+        )
+    except ServiceError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _render_detail(request, story, reply_form=form, status=400)
+    messages.success(request, _("Your answer is sent to the workplace."))
+    follow_up = challenge_follow_up(request.user, story)
+    if answer.wants_visit and follow_up.visit_url:
+        # "We would like to hear more at a visit" goes straight on to the workplace's visit times.
+        return redirect(follow_up.visit_url)
     return redirect(story)
 
 

@@ -5,7 +5,9 @@
     any but archived ──archive──▶ archived
 
 The editors are the workplace's leaders and administrators; the author revises while the
-story waits or was sent back.
+story waits or was sent back. A challenge (Story.kind) walks the same table: an employee
+drafts it, the leader "publishes" it, which for a challenge means sending it to the
+committee — internal always, so "change_visibility" is not a step a challenge has.
 """
 
 from __future__ import annotations
@@ -35,7 +37,13 @@ STORY = Workflow(
         Transition("resubmit", (S.RETURNED,), S.SUBMITTED, allowed=_is_author),
         Transition("publish", (S.SUBMITTED, S.RETURNED, S.UNPUBLISHED), S.PUBLISHED, allowed=is_editor),
         # Published again with another audience (internal ↔ public).
-        Transition("change_visibility", (S.PUBLISHED,), S.PUBLISHED, allowed=is_editor),
+        Transition(
+            "change_visibility",
+            (S.PUBLISHED,),
+            S.PUBLISHED,
+            allowed=is_editor,
+            when=lambda story: not story.is_challenge,
+        ),
         Transition("send_back", (S.SUBMITTED,), S.RETURNED, allowed=is_editor),
         Transition("unpublish", (S.PUBLISHED,), S.UNPUBLISHED, allowed=is_editor),
         Transition("archive", NOT_ARCHIVED, S.ARCHIVED, allowed=is_editor),

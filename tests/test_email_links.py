@@ -260,6 +260,14 @@ def test_every_link_in_every_email_answers_its_reader(org, settings, django_capt
     make_story(
         org.workplace, org.employee, title="Ugens historie", published_at=week_bounds(last_week)[0] + dt.timedelta(1)
     )
+    # A challenge sent to the committee last week (in the digest next to the stories), and
+    # a member's answer to it, which the author and the leader are told about.
+    from tests.stories.helpers import make_challenge
+
+    challenge = make_challenge(
+        org.workplace, org.employee, title="Ugens udfordring", published_at=week_bounds(last_week)[0] + dt.timedelta(1)
+    )
+    step(lambda: member.post(reverse("stories:reply", args=[challenge.pk]), {"text": "Vi vil gerne høre mere."}))
 
     # The time-driven families (ended roles, agreement deadlines, codex reminders, the
     # stories digest, the monthly coverage digest) go out when the beat runs.

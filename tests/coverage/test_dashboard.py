@@ -173,9 +173,9 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(org, client_for, size, dja
     # lists: 7 electoral terms, 8 committees, 9 centres, 10 workplace kinds, 11 meeting
     # kinds; the report: 12 workplaces in scope, 13 contacts per kind and last contact,
     # 14 politicians met, 15 committees met, 16 the workplace × quarter matrix, 17 held
-    # meetings per month.
+    # meetings per month, 18 challenges told per workplace.
     params = {"committee": org.committee.slug, "sort": "-total"}
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(reverse("coverage:dashboard"), params)
     assert len(response.context["report"].rows) == size + 1
     # The same page again: from the cache, after the version.
@@ -194,9 +194,9 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(org, client_for, size, dja
     with django_assert_num_queries(11):
         client.get(reverse("coverage:export", args=["csv"]), params)
     # The rotation plan: 1 session, 2 user, 3–4 model permissions, 5 roles, 6 the
-    # committee, 7 workplaces, 8 meeting kinds, 9–13 the report's five aggregates,
-    # 14 the meetings already planned per workplace.
-    with django_assert_num_queries(14):
+    # committee, 7 workplaces, 8 meeting kinds, 9–14 the report's six aggregates,
+    # 15 the meetings already planned per workplace.
+    with django_assert_num_queries(15):
         client.get(reverse("coverage:plan", args=[org.committee.slug]))
 
 

@@ -129,9 +129,9 @@ def exported(client, **params) -> dict[str, dict]:
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     header, body = rows[0], rows[1:]
     fixed = ("Workplace", "Status", "Days since", "Last contact", "Contacts")
-    fixed_end = ("Politicians met", "Committees met", "Kind", "Centre")
-    assert tuple(header[:5]) == fixed and tuple(header[-4:]) == fixed_end, header
-    kinds = header[5:-4]
+    fixed_end = ("Politicians met", "Challenges told", "Committees met", "Kind", "Centre")
+    assert tuple(header[:5]) == fixed and tuple(header[-5:]) == fixed_end, header
+    kinds = header[5:-5]
     result = {}
     for line in body:
         cells = dict(zip(header, line, strict=True))

@@ -93,6 +93,7 @@ FORMS_WITH_ERRORS = [
     ("anonymous", "/konto/login/"),
     ("anonymous", "/konto/password/reset/"),
     ("leader", "/gode-historier/ny/"),
+    ("employee", "/gode-historier/udfordringer/ny/"),
     ("leader", "/virksomheder/egeskovskolen/rediger/"),
     ("chair", "/moeder/ny/"),
 ]

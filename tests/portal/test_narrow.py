@@ -35,6 +35,7 @@ def _pages():
             "/udviklingsaftaler/",
             f"/udviklingsaftaler/{agreement.pk}/",
             "/gode-historier/",
+            "/gode-historier/udfordringer/",
             "/kodeks/",
         ],
         "leder@samspil.example": [

@@ -3,12 +3,14 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.db.models import F
 
 from agreements.models import Agreement, Goal, GoalComment
 from codex.models import Signature
 from codex.services import chain_verify
 from meetings.models import Meeting, Minutes, Participant, VisitSlot
 from organisation.models import Committee, Membership, Workplace
+from questions.models import Question
 from stories.models import Story
 from tests.codex.helpers import publish_version
 
@@ -27,6 +29,8 @@ def test_the_scale_generator_builds_every_kind_of_row_and_keeps_the_signature_ch
         visit_times=30,
         agreements=40,
         stories=50,
+        challenges=30,
+        questions=40,
         signatures=60,
         stdout=StringIO(),
         stderr=StringIO(),
@@ -44,6 +48,10 @@ def test_the_scale_generator_builds_every_kind_of_row_and_keeps_the_signature_ch
     assert Agreement.objects.filter(workplace__slug__startswith="skala-").count() == 40
     assert Goal.objects.filter(agreement__workplace__slug__startswith="skala-").count() == 120
     assert GoalComment.objects.filter(goal__agreement__workplace__slug__startswith="skala-").count() == 120
-    assert Story.objects.filter(workplace__slug__startswith="skala-").count() == 50
+    assert Story.objects.filter(workplace__slug__startswith="skala-", kind="story").count() == 50
+    assert Story.objects.filter(workplace__slug__startswith="skala-", kind="challenge").count() == 30
+    assert Question.objects.filter(workplace__slug__startswith="skala-").count() == 40
+    # Questions go to the workplaces their committee is responsible for.
+    assert not Question.objects.exclude(workplace__committees=F("committee")).exists()
     assert Signature.objects.filter(version=version, person__email__endswith="@skala.example").count() == 60
     assert chain_verify().intact

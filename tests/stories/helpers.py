@@ -66,3 +66,24 @@ def story_form_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def make_challenge(workplace, author, *, status: str = Story.Status.PUBLISHED, **fields) -> Story:
+    fields.setdefault("title", "For få pædagoger om morgenen")
+    fields.setdefault("summary", "Morgenerne er svære at dække.")
+    fields.setdefault("body", "Fra 6.30 til 8 er vi to voksne til 40 børn.")
+    fields.setdefault("tried", "Vi har flyttet mødetider.")
+    fields.setdefault("would_help", "En fælles vikarpulje.")
+    return make_story(workplace, author, status=status, kind=Story.Kind.CHALLENGE, **fields)
+
+
+def challenge_form_data(**overrides) -> dict:
+    data = {
+        "title": "Morgenerne",
+        "summary": "For få voksne om morgenen.",
+        "body": "To voksne til 40 børn.",
+        "tried": "Flyttet mødetider.",
+        "would_help": "En vikarpulje.",
+    }
+    data.update(overrides)
+    return data

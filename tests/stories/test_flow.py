@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from samspil.errors import ServiceError
 from stories.models import Story, StoryEvent
 from stories.services import StoryConflict, story_publish
 from tests.stories.helpers import make_story, png_bytes, story_form_data
@@ -165,8 +166,9 @@ def test_the_model_refuses_public_without_consent(org):
 
 def test_the_service_refuses_to_publish_publicly_without_consent(org):
     story = make_story(org.workplace, org.employee, status=Story.Status.SUBMITTED, shows_people=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError) as refused:
         story_publish(story=story, by=org.leader, visibility="public")
+    assert refused.value.field == "visibility"
     story.refresh_from_db()
     assert story.status == Story.Status.SUBMITTED
 

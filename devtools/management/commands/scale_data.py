@@ -6,7 +6,8 @@
 It loads the demo first (so every role has a login-capable demo account, password
 ``Samspil-demo-2026``) and then adds, with bulk inserts: workplaces, committees, people
 with their roles, ten years of meetings with participants and locked minutes, visit
-times, development agreements with goals and comments, stories and one signature per
+times, development agreements with goals and comments, stories, challenges with the
+committee's answers, questions from committee members (most answered) and one signature per
 person and published code version. The demo accounts take part in the generated
 meetings, so their pages show scale-sized data.
 
@@ -45,6 +46,8 @@ DEFAULTS = {
     "stories": 100000,
     "signatures": 60000,
     "cases": 20000,
+    "questions": 20000,
+    "challenges": 10000,
 }
 
 FIRST = ["Anne", "Mette", "Jens", "Peter", "Lars", "Hanne", "Søren", "Kirsten", "Mads", "Ida", "Emil", "Freja"]
@@ -148,6 +151,8 @@ class Builder:
         self.visit_times()
         self.agreements()
         self.stories()
+        self.challenges()
+        self.questions()
         self.signatures()
         self.committee_cases()
 
@@ -461,6 +466,94 @@ class Builder:
         if themes:
             Through = Story.themes.through
             bulk(Through, [Through(story_id=story.pk, theme_id=rng.choice(themes).pk) for story in stories], p)
+        p.close()
+
+    def challenges(self) -> None:
+        """Challenges told by the workplaces (stories.Story, kind challenge): most sent to the
+        committee, half of those answered by one of its politicians."""
+        from stories.models import ChallengeReply, Story
+
+        rng, s = self.rng, self.sizes
+        p = self.progress("challenges", s["challenges"] * 2)
+        rows = []
+        for i in range(s["challenges"]):
+            index = rng.randrange(len(self.workplaces))
+            workplace = self.workplaces[index]
+            sent = rng.random() < 0.8
+            when = self.now - dt.timedelta(minutes=rng.randint(60, 5 * 365 * 24 * 60))
+            rows.append(
+                Story(
+                    kind=Story.Kind.CHALLENGE,
+                    workplace=workplace,
+                    author=rng.choice(self.employees.get(workplace.pk) or [self.leaders[workplace.pk]]),
+                    title=f"Udfordring {i}: for få hænder i {workplace.name}"[:160],
+                    summary=LOREM[:200],
+                    body=LOREM * 2,
+                    tried=LOREM,
+                    would_help=LOREM[:150],
+                    status=Story.Status.PUBLISHED if sent else Story.Status.SUBMITTED,
+                    created_at=when,
+                    updated_at=when,
+                    published_at=when if sent else None,
+                    published_by=self.leaders[workplace.pk] if sent else None,
+                )
+            )
+        challenges = bulk(Story, rows, p)
+        committee_of = {w.pk: self.committees[i % len(self.committees)] for i, w in enumerate(self.workplaces)}
+        replies = [
+            ChallengeReply(
+                story_id=challenge.pk,
+                author=rng.choice(self.politicians[committee_of[challenge.workplace_id].pk]),
+                text="Tak. Vi vil gerne høre mere ved et besøg.",
+                wants_visit=rng.random() < 0.5,
+                created_at=challenge.published_at + dt.timedelta(days=rng.randint(1, 20)),
+            )
+            for challenge in challenges
+            if challenge.published_at is not None and rng.random() < 0.5
+        ]
+        bulk(ChallengeReply, replies, p)
+        p.close()
+
+    def questions(self) -> None:
+        """Questions from committee members to the workplaces their committee is responsible
+        for (questions.Question), over the last two years: most answered."""
+        import uuid
+
+        from questions.models import Question
+
+        rng, s = self.rng, self.sizes
+        p = self.progress("questions", s["questions"])
+        by_committee: dict[int, list] = {}
+        for i, workplace in enumerate(self.workplaces):
+            by_committee.setdefault(self.committees[i % len(self.committees)].pk, []).append(workplace)
+        buckets = 30  # asked_at is auto_now_add: spread afterwards, one UPDATE per bucket
+        rows = []
+        for i in range(s["questions"]):
+            committee = self.committees[i % len(self.committees)]
+            workplace = rng.choice(by_committee.get(committee.pk) or self.workplaces)
+            asked = self.now - dt.timedelta(days=(i % buckets) * 24)
+            answered = rng.random() < 0.7
+            leader = self.leaders[workplace.pk]
+            rows.append(
+                Question(
+                    asker=rng.choice(self.politicians[committee.pk]),
+                    committee=committee,
+                    workplace=workplace,
+                    group=uuid.UUID(int=rng.getrandbits(128)),
+                    text=f"Spørgsmål {i}: hvordan går det med {workplace.name}s morgenåbning? " + LOREM[:120],
+                    not_about_a_person=True,
+                    status=Question.Status.ANSWERED if answered else Question.Status.OPEN,
+                    deadline=(asked + dt.timedelta(days=14)).date(),
+                    answer=LOREM[:300] if answered else "",
+                    answered_by=leader if answered else None,
+                    answered_at=asked + dt.timedelta(days=rng.randint(1, 20)) if answered else None,
+                )
+            )
+        questions = bulk(Question, rows, p)
+        for bucket in range(buckets):
+            Question.objects.filter(pk__in=[q.pk for q in questions[bucket::buckets]]).update(
+                asked_at=self.now - dt.timedelta(days=bucket * 24)
+            )
         p.close()
 
     # --- Code of conduct signatures ------------------------------------------------------
