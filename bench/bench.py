@@ -296,7 +296,9 @@ def profile(targets_path: str, pages: list[str]) -> None:
         )
         if profiler:
             stats = pstats.Stats(profiler)
-            stats.sort_stats(os.environ.get("BENCH_CPROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_CPROFILE_LINES", "25")))
+            stats.sort_stats(os.environ.get("BENCH_CPROFILE_SORT", "cumulative")).print_stats(
+                int(os.environ.get("BENCH_CPROFILE_LINES", "25"))
+            )
     if out := os.environ.get("BENCH_PROFILE_OUT"):
         Path(out).write_text(json.dumps(rows, indent=2))
 
