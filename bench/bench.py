@@ -401,16 +401,35 @@ BARE = "bare floor: Django, 50 rows"
 OWN_FLOOR = FLOOR_TABLE
 
 
+_children: dict[int, list[int]] = {}
+
+
+def children_of(master_pid: int) -> list[int]:
+    """The gunicorn master's workers (its children), found once: /proc is walked again only
+    when one of them has gone (a restarted worker)."""
+    known = _children.get(master_pid)
+    if known and all(Path(f"/proc/{pid}").exists() for pid in known):
+        return known
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master_pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    _children[master_pid] = found
+    return found
+
+
 def cpu_ticks(master_pids: list[int]) -> int:
     """User + system CPU ticks of every gunicorn worker (the masters' children)."""
     total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for pid in (child for master in master_pids for child in children_of(master)):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
             continue
-        if int(fields[1]) in master_pids:  # field 4, ppid
-            total += int(fields[11]) + int(fields[12])  # fields 14 and 15, utime and stime
+        total += int(fields[11]) + int(fields[12])  # utime and stime (fields 14 and 15)
     return total
 
 
@@ -432,6 +451,7 @@ def load(targets_path: str, bases: list[str], master_pids: list[int], out_dir: s
     request, summed per page. Then concurrency 8, page by page (BENCH_REQUESTS_C8 each)."""
     import random
 
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
     targets = json.loads(Path(targets_path).read_text())
     if only := {name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()}:
         targets = [t for t in targets if t["page"] in only or t["page"].startswith("floor")]
@@ -516,7 +536,7 @@ def load(targets_path: str, bases: list[str], master_pids: list[int], out_dir: s
     report = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": machine(),
-        "load_before": Path("/proc/loadavg").read_text().split()[:3],
+        "load_before": load_before,
         "scale": os.environ.get("BENCH_SCALE", "1"),
         "windows": windows,
         "rounds": rounds,
