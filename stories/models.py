@@ -128,6 +128,9 @@ class Story(models.Model):
             *bounds.text_length_constraints(body=bounds.LONG_TEXT, return_comment=bounds.SHORT_TEXT),
         ]
         indexes = [
+            # Stories waiting for a leader (the start page's count, the leader's list): the
+            # few submitted rows, not a scan of every story.
+            models.Index(fields=["workplace"], name="story_waiting", condition=Q(status="submitted")),
             # The feed: published stories newest first, keyset on (published_at, id).
             models.Index(fields=["-published_at", "-id"], name="story_feed", condition=Q(status="published")),
             # The feed filtered by workplace (and the committee/followed filters, which
