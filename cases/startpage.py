@@ -3,6 +3,7 @@ representatives and MED contacts, invited employees, chairs and the secretariat 
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -109,7 +110,11 @@ def case_steps(user, roles) -> list[NextStep]:
         )
         if not roles.is_administrator:
             cases = cases.filter(committee_id__in=secretariat)
-        for case in cases.distinct().order_by("meeting__starts_at").only("pk", "title")[:5]:
+        # NULLS FIRST (starts_at is never null): the meetings index cannot give this order,
+        # so PostgreSQL sorts the few overdue cases instead of walking ten years of meetings
+        # from the oldest until it has found five (0.9 s at scale).
+        soonest = F("meeting__starts_at").asc(nulls_first=True)
+        for case in cases.distinct().order_by(soonest).only("pk", "title")[:5]:
             steps.append(
                 NextStep(
                     _("A hearing on “%(title)s” is overdue.") % {"title": case.title},

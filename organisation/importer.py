@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from audit.models import AuditEntry
 from audit.registry import record_bulk
@@ -293,6 +292,8 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
 
 
 def _too_wide(width: int, header_width: int) -> ImportFileError:
+    from openpyxl.utils.cell import get_column_letter
+
     return ImportFileError(
         _(
             "The sheet is wider than its header row: it reaches column %(column)s, but the header row "
@@ -304,6 +305,7 @@ def _too_wide(width: int, header_width: int) -> ImportFileError:
 
 
 def _stream_sheet(sheet) -> Iterator[tuple[int, list]]:
+    from openpyxl.utils.cell import range_boundaries
     from openpyxl.worksheet._reader import WorkSheetParser
 
     workbook = sheet.parent

@@ -168,6 +168,9 @@ class Story(models.Model):
                 name="story_challenges",
                 condition=Q(status="published", kind="challenge"),
             ),
+            # Stories waiting for a leader (the start page's count, the leader's list): the
+            # few submitted rows, not a scan of every story.
+            models.Index(fields=["workplace"], name="story_waiting", condition=Q(status="submitted")),
             # The feed: published stories newest first, keyset on (published_at, id).
             models.Index(fields=["-published_at", "-id"], name="story_feed", condition=Q(status="published")),
             # The feed filtered by workplace (and the committee/followed filters, which

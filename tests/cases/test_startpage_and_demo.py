@@ -68,3 +68,14 @@ def test_the_demo_shows_every_state_an_overdue_hearing_an_override_and_the_fagle
 
     assert Email.objects.filter(family="cases.hearing_opened", recipient=med).exists()
     assert "Næste dagsorden" in _home(client_for(User.objects.get(email="formand@samspil.example")))
+
+
+def test_the_administrator_sees_the_five_overdue_hearings_whose_meetings_come_first(org, client_for):
+    # The start page sorts the few overdue cases (cases/startpage.py), not every meeting.
+    for n, days in enumerate((3, 0.5, 2.5, 1, 2, 1.5)):
+        case = make_case(org, meeting=committee_meeting(org, days=days))
+        Case.objects.filter(pk=case.pk).update(title=f"Sag {n}")
+    page = _home(client_for(org.admin))
+    shown = [n for n in range(6) if f"En høring om “Sag {n}” har overskredet fristen." in page]
+    assert shown == [1, 2, 3, 4, 5]  # every one but the meeting three days ahead
+    assert page.index("“Sag 1”") < page.index("“Sag 3”") < page.index("“Sag 5”") < page.index("“Sag 4”")
