@@ -11,11 +11,11 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organisation.models import Committee, Workplace
+from organisation.models import Committee, Role, Workplace
 from samspil.errors import ServiceError
 
 from .models import Follow, Story, StoryEvent, Thanks, iso_week_label
@@ -42,6 +42,44 @@ def _save_pictures(story: Story, pictures) -> None:
         transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
 
 
+def _tell_reviewers(story: Story, by, event: StoryEvent) -> None:
+    """The leaders of the story's workplace review it (notifications/)."""
+    from notifications import kinds
+    from notifications.recipients import people_of_workplace
+    from notifications.services import notify
+
+    notify(
+        people_of_workplace(story.workplace, workplace_roles=(Role.WORKPLACE_LEADER,)),
+        kinds.STORY_SUBMITTED,
+        event=f"story:{story.pk}:submitted:{event.pk}",
+        link=story.get_absolute_url(),
+        params={"title": story.title, "workplace": story.workplace.name},
+        actor=by,
+        obj=story,
+    )
+
+
+def _tell_followers(story: Story, by, event: StoryEvent) -> None:
+    """Those who follow the workplace or one of its committees (as the feed and the
+    weekly digest define followers)."""
+    from django.contrib.auth import get_user_model
+
+    from notifications import kinds
+    from notifications.services import notify
+
+    follows = Follow.objects.filter(Q(workplace_id=story.workplace_id) | Q(committee__workplaces=story.workplace_id))
+    followers = get_user_model().objects.filter(pk__in=follows.values("person_id"), is_active=True).order_by("pk")
+    notify(
+        followers,
+        kinds.STORY_PUBLISHED,
+        event=f"story:{story.pk}:published:{event.pk}",
+        link=story.get_absolute_url(),
+        params={"title": story.title, "workplace": story.workplace.name},
+        actor=by,
+        obj=story,
+    )
+
+
 def story_submit(*, form, pictures, author, workplace: Workplace, publish: bool = False) -> Story:
     """An employee submits a story for the leader; a leader may publish it at once."""
     with transaction.atomic():
@@ -54,7 +92,9 @@ def story_submit(*, form, pictures, author, workplace: Workplace, publish: bool 
         story.save()
         form.save_m2m()
         _save_pictures(story, pictures)
-        _record(story, author, StoryEvent.Action.SUBMITTED)
+        event = _record(story, author, StoryEvent.Action.SUBMITTED)
+        if not publish:
+            _tell_reviewers(story, author, event)
     if publish:
         story = story_publish(story=story, by=author, visibility=story.visibility)
     return story
@@ -80,7 +120,9 @@ def story_update(*, form, pictures, editor, publish: bool = False) -> Story:
             action = StoryEvent.Action.RESUBMITTED
         form.save_m2m()
         _save_pictures(story, pictures)
-        _record(story, editor, action, visibility=story.visibility)
+        event = _record(story, editor, action, visibility=story.visibility)
+        if action == StoryEvent.Action.RESUBMITTED and not publish:
+            _tell_reviewers(story, editor, event)
     if publish and not story.is_published:
         story = story_publish(story=story, by=editor, visibility=story.visibility)
     return story
@@ -111,7 +153,9 @@ def story_publish(*, story: Story, by, visibility: str | None = None) -> Story:
         if current.published_at is None or step == "publish":
             fields["published_at"] = now
         STORY.apply(current, step, by, **fields)
-        _record(current, by, StoryEvent.Action.PUBLISHED, visibility=visibility)
+        event = _record(current, by, StoryEvent.Action.PUBLISHED, visibility=visibility)
+        if step == "publish":
+            _tell_followers(current, by, event)
     story.refresh_from_db()
     return story
 

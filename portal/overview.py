@@ -1,0 +1,99 @@
+"""The leadership's start page: an overview instead of an empty "what needs you".
+
+For the director and administrators (the whole municipality) and heads of area (their
+centre's workplaces, the scope the coverage dashboard gives them): the coverage trend,
+the development agreements per state, the committee cases' hearings and the questions,
+each linking to its page. A fixed number of queries, whatever the data's size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from organisation.roles import RoleSet
+
+
+@dataclass
+class Overview:
+    scope_label: str
+    coverage: object  # coverage.selectors.Report
+    chart: dict
+    month_rows: list
+    agreements: list[tuple[str, str, int, str]] = field(default_factory=list)  # status, label, count, url
+    hearings: dict = field(default_factory=dict)
+    questions: dict = field(default_factory=dict)
+
+
+def sees_overview(roles: RoleSet) -> bool:
+    return roles.is_leadership or bool(roles.headed_centre_ids)
+
+
+def _median_days(pairs) -> float | None:
+    durations = [(answered - asked).total_seconds() / 86400 for asked, answered in pairs if answered and asked]
+    return round(statistics.median(durations), 1) if durations else None
+
+
+def overview_for(user, roles: RoleSet) -> Overview | None:
+    if not sees_overview(roles):
+        return None
+    from agreements.models import Agreement
+    from cases.models import Case, Hearing
+    from coverage import charts
+    from coverage.selectors import cached_coverage_report, last_twelve_months, workplaces_in_scope
+    from questions.models import Question
+
+    today = timezone.localdate()
+    scope = workplaces_in_scope(user)
+    whole = roles.is_leadership
+    in_scope = Q() if whole else Q(workplace__centre_id__in=roles.headed_centre_ids)
+
+    report = cached_coverage_report(scope=scope, period=last_twelve_months(today), today=today)
+    chart = charts.monthly_chart(report.months, report.meetings_per_month, [])
+
+    counts = dict(
+        Agreement.objects.filter(in_scope).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    agreements_url = reverse("agreements:list")
+    agreements = [
+        (value, label, counts.get(value, 0), f"{agreements_url}?{urlencode({'status': value, 'period': ''})}")
+        for value, label in Agreement.Status.choices
+    ]
+
+    hearings = Hearing.objects.filter(in_scope).aggregate(
+        open=Count("pk", filter=Q(status=Hearing.Status.OPEN)),
+        overdue=Count("pk", filter=Q(status=Hearing.Status.OPEN, deadline__lt=today)),
+    )
+    cases = (
+        Case.objects.all() if whole else Case.objects.filter(hearings__workplace__centre_id__in=roles.headed_centre_ids)
+    )
+    hearings["overridden"] = cases.filter(override_at__isnull=False).values("pk").distinct().count()
+
+    answered = Question.Status.ANSWERED
+    questions = Question.objects.filter(in_scope).aggregate(
+        open=Count("pk", filter=~Q(status=answered)),
+        overdue=Count("pk", filter=~Q(status=answered) & Q(deadline__lt=today)),
+        answered=Count("pk", filter=Q(status=answered)),
+    )
+    # The median over the last year's answers: one query, the pairs only.
+    since = timezone.now() - dt.timedelta(days=365)
+    questions["median_days"] = _median_days(
+        Question.objects.filter(in_scope, status=answered, answered_at__gte=since).values_list(
+            "asked_at", "answered_at"
+        )
+    )
+    return Overview(
+        scope_label="",
+        coverage=report,
+        chart=chart,
+        month_rows=list(zip(report.months, report.meetings_per_month, strict=True)),
+        agreements=agreements,
+        hearings=hearings,
+        questions=questions,
+    )
