@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from organisation.roles import RoleSet
 
@@ -29,6 +29,47 @@ class Overview:
     agreements: list[tuple[str, str, int, str]] = field(default_factory=list)  # status, label, count, url
     hearings: dict = field(default_factory=dict)
     questions: dict = field(default_factory=dict)
+
+
+# Small enough to read unscaled at 320 px; at 1280 it scales up with the card.
+TREND_W, TREND_H = 360, 150
+TREND_L, TREND_R, TREND_T, TREND_B = 26, 6, 8, 22
+
+
+def trend_chart(months, counts: list[int], nice_max) -> dict:
+    """Bars of held meetings per month (the coverage dashboard's figure, drawn small)."""
+    axis_max = nice_max(max(counts, default=0))
+    n = max(len(months), 1)
+    plot_w, plot_h = TREND_W - TREND_L - TREND_R, TREND_H - TREND_T - TREND_B
+    slot = plot_w / n
+    bars = []
+    for index, (bucket, count) in enumerate(zip(months, counts, strict=True)):
+        height = plot_h * count / axis_max
+        bars.append(
+            {
+                "x": round(TREND_L + index * slot + slot * 0.15, 1),
+                "y": round(TREND_T + plot_h - height, 1),
+                "height": round(height, 1),
+                "count": count,
+                "label": bucket.label,
+                "tick": formats.date_format(bucket.start, "M") if index % 2 == 0 else "",
+                "tick_x": round(TREND_L + index * slot + slot / 2, 1),
+            }
+        )
+    return {
+        "bars": bars,
+        "bar_w": round(slot * 0.7, 1),
+        "grid": [
+            {"y": round(TREND_T + plot_h - plot_h * value / axis_max, 1), "value": value}
+            for value in (0, axis_max // 2, axis_max)
+        ],
+        "width": TREND_W,
+        "height": TREND_H,
+        "left": TREND_L,
+        "right": TREND_W - TREND_R,
+        "bottom": TREND_T + plot_h,
+        "tick_y": TREND_H - 6,
+    }
 
 
 def sees_overview(roles: RoleSet) -> bool:
@@ -55,7 +96,7 @@ def overview_for(user, roles: RoleSet) -> Overview | None:
     in_scope = Q() if whole else Q(workplace__centre_id__in=roles.headed_centre_ids)
 
     report = cached_coverage_report(scope=scope, period=last_twelve_months(today), today=today)
-    chart = charts.monthly_chart(report.months, report.meetings_per_month, [])
+    chart = trend_chart(report.months, report.meetings_per_month, charts.nice_max)
 
     counts = dict(
         Agreement.objects.filter(in_scope).values_list("status").annotate(n=Count("pk")).values_list("status", "n")

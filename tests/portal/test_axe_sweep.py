@@ -62,6 +62,7 @@ NOT_PAGES = {
 SAME_FOR_EVERY_ROLE = {
     "accounts:privacy",
     "accounts:sessions",
+    "notifications:settings",
     "account_email",
     "account_change_password",
     "account_reset_password",
@@ -74,7 +75,14 @@ SAME_FOR_EVERY_ROLE = {
 
 # Pages no menu links to, per role (None: every signed-in role).
 EXTRAS: dict[str | None, list[str]] = {
-    None: ["/privatliv/", "/konto/mine-data/", "/konto/2fa/", "/konto/email/", "/konto/password/change/"],
+    None: [
+        "/privatliv/",
+        "/konto/notifikationer/",
+        "/konto/mine-data/",
+        "/konto/2fa/",
+        "/konto/email/",
+        "/konto/password/change/",
+    ],
     "anonymous": [
         "/konto/login/",
         "/konto/password/reset/",

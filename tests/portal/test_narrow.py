@@ -36,6 +36,7 @@ def _pages():
             f"/udviklingsaftaler/{agreement.pk}/",
             "/gode-historier/",
             "/kodeks/",
+            "/konto/notifikationer/",
         ],
         "leder@samspil.example": [
             "/",
@@ -43,7 +44,7 @@ def _pages():
             f"/moeder/virksomhed/{workplace.slug}/besoegstider/",
             "/kodeks/register/",
         ],
-        "direktor@samspil.example": ["/kodeks/register/", "/daekning/"],
+        "direktor@samspil.example": ["/", "/kodeks/register/", "/daekning/"],
     }
 
 

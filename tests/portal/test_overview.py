@@ -24,7 +24,7 @@ def test_the_directors_start_page_shows_the_overview_with_links(org, client_for)
     for name in ("coverage:dashboard", "cases:figures", "questions:list"):
         assert f'href="{reverse(name)}"' in page, name
     assert f'href="{reverse("agreements:list")}?status=in_dialogue&amp;period="' in page
-    assert 'class="coverage-chart"' in page  # the trend as a chart (and its table)
+    assert 'id="trend-title"' in page  # the trend as a chart (and its table)
 
 
 def test_heads_of_area_see_their_centre_and_politicians_no_overview(org, client_for):
