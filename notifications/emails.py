@@ -25,7 +25,9 @@ def build_one(row):
     person = row.recipient
     if person is None or not person.email or not person.is_active:
         return "no email address"
-    notification = Notification.objects.filter(pk=row.params.get("notification"), recipient=person).first()
+    notification = (
+        Notification.objects.filter(pk=row.params.get("notification"), recipient=person).select_related("actor").first()
+    )
     if notification is None:
         return "the notification was deleted"
     if notification.read_at is not None:
@@ -47,9 +49,9 @@ def build_digest(row):
     if person is None or not person.email or not person.is_active:
         return "no email address"
     notifications = list(
-        Notification.objects.filter(pk__in=row.params.get("notifications", []), recipient=person).order_by(
-            "created_at", "pk"
-        )
+        Notification.objects.filter(pk__in=row.params.get("notifications", []), recipient=person)
+        .select_related("actor")
+        .order_by("created_at", "pk")
     )
     if not notifications:
         return "nothing left to summarise"

@@ -70,6 +70,8 @@ class Notification(models.Model):
         if kind is None:
             return ""
         values = defaultdict(lambda: "–", {key: str(value) for key, value in self.params.items()})
+        if self.actor_id is not None and self.actor is not None:
+            values["actor"] = self.actor.full_name or "–"
         return str(kind.message) % values
 
     @property

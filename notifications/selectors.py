@@ -10,7 +10,11 @@ START_PAGE_LIMIT = 10
 
 def unread_for(person, limit: int = START_PAGE_LIMIT) -> list[Notification]:
     """The newest unread notifications (one query)."""
-    return list(Notification.objects.filter(recipient=person, read_at=None).order_by("-created_at", "-pk")[:limit])
+    return list(
+        Notification.objects.filter(recipient=person, read_at=None)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def unread_count(person) -> int:

@@ -56,9 +56,8 @@ def notify(
         people[person.pk] = person
     if not people:
         return []
+    # Who acted is read from `actor` when shown (an erased account shows as erased).
     params = dict(params or {})
-    if actor is not None:
-        params.setdefault("actor", actor.full_name or actor.email)
     deliveries = deliveries_of(people, kind)
     object_type = f"{obj._meta.app_label}.{obj._meta.model_name}" if obj is not None else ""
     created = []
@@ -134,7 +133,7 @@ def digest_prepare_day(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     with transaction.atomic():
         waiting = list(
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(delivery=Delivery.DAILY, digested_on=None, created_at__lt=_start_of(today))
             .select_related("recipient")
             .order_by("recipient_id", "created_at")
