@@ -56,7 +56,7 @@ format: venv
 ## live in locale/; each capability app keeps its own in <app>/locale/. The .po files are
 ## the one source of the Danish text: write the new translations there; the last step
 ## lists every Danish string still missing (or fuzzy) and fails until there is none.
-APPS_WITH_LOCALE := meetings agreements codex stories coverage earlywords questions cases
+APPS_WITH_LOCALE := meetings agreements codex stories coverage earlywords questions cases notifications
 makemessages: venv
 	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=var --ignore=tests --ignore=static \
 	  $(foreach app,$(APPS_WITH_LOCALE),--ignore=$(app)/*)

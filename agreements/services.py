@@ -14,10 +14,14 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organisation.models import Workplace
+from notifications import kinds
+from notifications.recipients import POLITICIANS, people_of_workplace
+from notifications.services import notify
+from organisation.models import Role, Workplace
 from organisation.roles import roles_of
 from samspil.errors import Conflict, ServiceError
 
@@ -230,7 +234,47 @@ def milestone_delete(*, milestone: Milestone, by) -> None:
 def comment_add(*, goal: Goal, author, text: str, reply_to: GoalComment | None = None) -> GoalComment:
     if reply_to is not None and reply_to.goal_id != goal.pk:
         reply_to = None
-    return GoalComment.objects.create(goal=goal, author=author, text=text, reply_to=reply_to)
+    with transaction.atomic():
+        comment = GoalComment.objects.create(goal=goal, author=author, text=text, reply_to=reply_to)
+        _tell_about_comment(comment)
+    return comment
+
+
+# --- Telling the people each step concerns (notifications/) ----------------------------
+
+
+def _agreement_link(agreement: Agreement, anchor: str = "") -> str:
+    return reverse("agreements:detail", args=[agreement.pk]) + anchor
+
+
+def _tell(agreement: Agreement, kind: str, recipients, *, event: str, by, **params) -> None:
+    notify(
+        recipients,
+        kind,
+        event=f"agreement:{agreement.pk}:{event}",
+        link=_agreement_link(agreement, params.pop("anchor", "")),
+        params={"workplace": agreement.workplace.name, **params},
+        actor=by,
+        obj=agreement,
+    )
+
+
+def _tell_about_comment(comment: GoalComment) -> None:
+    """The workplace's leaders, and the author of the comment answered."""
+    goal = comment.goal
+    agreement = Agreement.objects.select_related("workplace").get(pk=goal.agreement_id)
+    recipients = list(people_of_workplace(agreement.workplace, workplace_roles=(Role.WORKPLACE_LEADER,)))
+    if comment.reply_to is not None and comment.reply_to.author is not None:
+        recipients.append(comment.reply_to.author)
+    _tell(
+        agreement,
+        kinds.AGREEMENT_COMMENT,
+        recipients,
+        event=f"comment:{comment.pk}",
+        by=comment.author,
+        goal=goal.title,
+        anchor=f"#goal-{goal.pk}",
+    )
 
 
 # --- Workflow ------------------------------------------------------------------------------
@@ -253,7 +297,9 @@ def _move(locked: Agreement, action: str, by, **changes) -> Agreement:
     before = locked.status
     AGREEMENT.apply(locked, action, by, updated_at=timezone.now(), **changes)
     if locked.status != before:
-        StatusChange.objects.create(agreement=locked, by=by, from_status=before, to_status=locked.status)
+        locked.last_change = StatusChange.objects.create(
+            agreement=locked, by=by, from_status=before, to_status=locked.status
+        )
     return locked
 
 
@@ -280,7 +326,16 @@ def agreement_send_to_dialogue(*, agreement: Agreement, by) -> Agreement:
         AGREEMENT.check(locked, "send_to_dialogue", by)
         if not locked.goals.exists():
             raise TransitionError(_("Add at least one goal before the dialogue."), code="no_goals")
-        return _move(locked, "send_to_dialogue", by)
+        _move(locked, "send_to_dialogue", by)
+        # The committee's politicians read and comment; the head of area follows it.
+        _tell(
+            locked,
+            kinds.AGREEMENT_DIALOGUE,
+            people_of_workplace(locked.workplace, committee_roles=POLITICIANS, centre_head=True),
+            event=f"dialogue:{locked.last_change.pk}",
+            by=by,
+        )
+        return locked
 
 
 def required_signatures(agreement: Agreement) -> list[str]:
@@ -297,10 +352,18 @@ def agreement_approve(*, agreement: Agreement, chair, text_sha256: str | None = 
         committees = [c for c in locked.workplace.committees.all() if c.pk in roles_of(chair).chaired_committee_ids]
         capacity = _("Chair, %(committee)s") % {"committee": committees[0].name}
         _move(locked, "approve", chair)
-        Approval.objects.create(
+        approval = Approval.objects.create(
             agreement=locked, kind=Approval.Kind.CHAIR, round=0, person=chair, capacity=capacity, text_sha256=digest
         )
         forget_approvals(locked)
+        # Those who sign next: the leader and the head of area.
+        _tell(
+            locked,
+            kinds.AGREEMENT_APPROVED,
+            people_of_workplace(locked.workplace, workplace_roles=(Role.WORKPLACE_LEADER,), centre_head=True),
+            event=f"approved:{approval.pk}",
+            by=chair,
+        )
         return locked
 
 
@@ -329,7 +392,7 @@ def agreement_sign(*, agreement: Agreement, signer, text_sha256: str | None = No
         else:
             capacity = _("Head of area, %(centre)s") % {"centre": locked.workplace.centre.name}
         AGREEMENT.apply(locked, "sign", signer)
-        Approval.objects.create(
+        signature = Approval.objects.create(
             agreement=locked, kind=kind, round=0, person=signer, capacity=capacity, text_sha256=digest
         )
         forget_approvals(locked)
@@ -348,6 +411,33 @@ def agreement_sign(*, agreement: Agreement, signer, text_sha256: str | None = No
                 created_by=signer,
                 note=REVISION_AGREED,
                 text_sha256=digest,
+            )
+            # The last signature: everyone the agreement concerns hears it is agreed.
+            _tell(
+                locked,
+                kinds.AGREEMENT_AGREED,
+                people_of_workplace(
+                    locked.workplace,
+                    committee_roles=POLITICIANS,
+                    workplace_roles=(Role.WORKPLACE_LEADER,),
+                    centre_head=True,
+                ),
+                event="agreed",
+                by=signer,
+            )
+        else:
+            # The chair who approved and the other signers.
+            _tell(
+                locked,
+                kinds.AGREEMENT_SIGNED,
+                people_of_workplace(
+                    locked.workplace,
+                    committee_roles=(Role.COMMITTEE_CHAIR,),
+                    workplace_roles=(Role.WORKPLACE_LEADER,),
+                    centre_head=True,
+                ),
+                event=f"signed:{signature.pk}",
+                by=signer,
             )
         locked.refresh_from_db()
         return locked

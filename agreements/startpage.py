@@ -21,6 +21,8 @@ def agreement_steps(user, roles) -> list[NextStep]:
     from .workflows import AGREEMENT
 
     steps: list[NextStep] = []
+    if roles.committee_ids - roles.chaired_committee_ids:
+        steps += _dialogue_steps(roles)
     if not (roles.led_workplace_ids or roles.headed_centre_ids or roles.chaired_committee_ids):
         return steps
     chaired = Agreement.objects.filter(workplace__committees__in=roles.chaired_committee_ids).values("pk")
@@ -62,3 +64,28 @@ def agreement_steps(user, roles) -> list[NextStep]:
                 NextStep(_("Approve the development agreement of %(name)s.") % {"name": name}, url, 25, "check2-square")
             )
     return steps
+
+
+def _dialogue_steps(roles) -> list[NextStep]:
+    """The politicians' part: the agreements of their committees' workplaces that are in
+    dialogue, to read and comment on (one query)."""
+    from .models import Agreement
+
+    # The chair's own step is to approve it (below): not twice.
+    member_of = roles.committee_ids - roles.chaired_committee_ids
+    in_dialogue = (
+        Agreement.objects.filter(status=Agreement.Status.IN_DIALOGUE, workplace__committees__in=member_of)
+        .select_related("workplace")
+        .distinct()
+        .order_by("workplace__name")[:10]
+    )
+    return [
+        NextStep(
+            _("Read and comment on the development agreement of %(name)s: it is in dialogue.")
+            % {"name": agreement.workplace.name},
+            reverse("agreements:detail", args=[agreement.pk]),
+            28,
+            "chat-square-text",
+        )
+        for agreement in in_dialogue
+    ]

@@ -9,12 +9,14 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from notifications.selectors import unread_for
 from organisation.models import ImportJob
 from organisation.roles import roles_of
 from organisation.selectors import workplaces_listed
 from samspil.cache import cache_available, cache_stats
 from samspil.celery import app as celery_app
 
+from .overview import overview_for
 from .startpage import next_steps
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ def home(request):
         "my_workplaces": workplaces_listed().filter(pk__in=roles.staff_workplace_ids),
         "my_centres": Centre.objects.filter(pk__in=roles.headed_centre_ids),
         "next_steps": next_steps(request.user, roles),
+        "notifications": unread_for(request.user),
+        "overview": overview_for(request.user, roles),
     }
     return render(request, "portal/home.html", context)
 

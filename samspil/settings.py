@@ -82,6 +82,7 @@ SAMSPIL_APPS = [
     "cases",
     "earlywords",
     "questions",
+    "notifications",
     "portal",
 ]
 INSTALLED_APPS += SAMSPIL_APPS
@@ -409,6 +410,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "stories-weekly-digest": {
         "task": "stories.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour="6-11", day_of_week="mon"),
+        "options": {"expires": 3000},
+    },
+    # Notifications: the daily summary of what each person chose to hear about once a day.
+    # Every hour of the morning, so a beat or worker that was down at 06:00 still sends;
+    # each notification goes in one summary and each summary is one outbox row.
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(minute=5, hour="6-11"),
         "options": {"expires": 3000},
     },
     # Code register: once a day, the chain head goes outside the database (an email to the

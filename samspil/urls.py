@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     # Before allauth's own page at the same address: no unverified primary address (issue 14).
     path("konto/email/", accounts_views.VerifiedOnlyEmailView.as_view(), name="account_email"),
     path("konto/", include("allauth.urls")),

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organisation.models import Committee, Workplace
+from organisation.models import Committee, Role, Workplace
 from samspil import bounds
 from samspil.errors import Conflict, ServiceError
 
@@ -157,6 +157,48 @@ def _checked(
     }
 
 
+def _tell_reviewers(story: Story, by, event: StoryEvent) -> None:
+    """The leaders of the story's workplace review it (notifications/)."""
+    from notifications import kinds
+    from notifications.recipients import people_of_workplace
+    from notifications.services import notify
+
+    notify(
+        people_of_workplace(story.workplace, workplace_roles=(Role.WORKPLACE_LEADER,)),
+        kinds.STORY_SUBMITTED,
+        event=f"story:{story.pk}:submitted:{event.pk}",
+        link=story.get_absolute_url(),
+        params={"title": story.title, "workplace": story.workplace.name},
+        actor=by,
+        obj=story,
+    )
+
+
+def _tell_followers(story: Story, by, event: StoryEvent) -> None:
+    """Those who follow the workplace or one of its committees (as the feed and the
+    weekly digest define followers)."""
+    from django.contrib.auth import get_user_model
+
+    from notifications import kinds
+    from notifications.services import notify
+
+    follows = Follow.objects.filter(Q(workplace_id=story.workplace_id) | Q(committee__workplaces=story.workplace_id))
+    followers = get_user_model().objects.filter(pk__in=follows.values("person_id"), is_active=True).order_by("pk")
+    if story.is_challenge:
+        # A challenge is read only by its committee, centre and workplace: a follower who may
+        # not read it is not told of it either.
+        followers = [person for person in followers if person.has_perm("stories.view_story", story)]
+    notify(
+        followers,
+        kinds.STORY_PUBLISHED,
+        event=f"story:{story.pk}:published:{event.pk}",
+        link=story.get_absolute_url(),
+        params={"title": story.title, "workplace": story.workplace.name},
+        actor=by,
+        obj=story,
+    )
+
+
 def story_submit(
     *,
     author,
@@ -199,7 +241,9 @@ def story_submit(
         story.save()
         story.themes.set(list(themes))
         _save_pictures(story, pictures)
-        _record(story, author, StoryEvent.Action.SUBMITTED)
+        event = _record(story, author, StoryEvent.Action.SUBMITTED)
+        if not publish:
+            _tell_reviewers(story, author, event)
     if publish:
         story = story_publish(story=story, by=author, visibility=story.visibility)
     return story
@@ -262,7 +306,9 @@ def story_update(
             action = StoryEvent.Action.RESUBMITTED
         current.themes.set(list(themes))
         _save_pictures(current, pictures)
-        _record(current, editor, action, visibility=current.visibility)
+        event = _record(current, editor, action, visibility=current.visibility)
+        if action == StoryEvent.Action.RESUBMITTED and not publish:
+            _tell_reviewers(current, editor, event)
     story.refresh_from_db()
     if publish and not story.is_published:
         story = story_publish(story=story, by=editor, visibility=story.visibility)
@@ -297,7 +343,9 @@ def story_publish(*, story: Story, by, visibility: str | None = None) -> Story:
         if current.published_at is None or step == "publish":
             fields["published_at"] = now
         STORY.apply(current, step, by, **fields)
-        _record(current, by, StoryEvent.Action.PUBLISHED, visibility=visibility)
+        event = _record(current, by, StoryEvent.Action.PUBLISHED, visibility=visibility)
+        if step == "publish":
+            _tell_followers(current, by, event)
     story.refresh_from_db()
     return story
 

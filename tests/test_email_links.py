@@ -276,6 +276,18 @@ def test_every_link_in_every_email_answers_its_reader(org, settings, django_capt
 
     step(lambda: send_weekly_digests.apply(args=[last_week]))
 
+    # --- Notifications: one email per event (the dialogue above, at once by default) and
+    # the next morning's summary for those who chose it (the leader, for comments) ------
+    from agreements.services import comment_add
+    from notifications.models import Preference
+    from notifications.tasks import send_daily_digests
+    from tests.agreements.helpers import own_goal
+
+    Preference.objects.create(person=org.leader, kind="agreement_comment", delivery="daily")
+    step(lambda: comment_add(goal=own_goal(agreement), author=org.member, text="Hvordan måler I det?"))
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1)), django_capture_on_commit_callbacks(execute=True):
+        send_daily_digests.apply()
+
     # --- Every link, as its reader --------------------------------------------------------
     site = urlsplit(settings.SITE_URL)
     people = {person.email: person for person in get_user_model().objects.all()}

@@ -145,12 +145,15 @@ def test_the_start_page_asks_each_party_for_their_next_step(org, client_for):
     assert "Continue the development agreement of Egeskovskolen" in steps(org.leader)
     client_for(org.leader).post(reverse("agreements:send_to_dialogue", args=[draft.pk]))
     assert "Approve the development agreement of Egeskovskolen" in steps(org.chair)
+    # The politicians read and comment while it is in dialogue (issue 16, point 1).
+    assert "Read and comment on the development agreement of Egeskovskolen" in steps(org.member)
     assert "Sign the development agreement" not in steps(org.centre_head)  # not before the approval
     client_for(org.chair).post(reverse("agreements:approve", args=[draft.pk]))
     assert "Approve the development agreement" not in steps(org.chair)
     assert "Sign the development agreement of Egeskovskolen" in steps(org.centre_head)
     assert "Sign the development agreement of Egeskovskolen" in steps(org.leader)
-    assert "development agreement" not in steps(org.member)
+    # Approved: nothing left for the member to do (the notifications above tell what happened).
+    assert "Read and comment on the development agreement" not in steps(org.member)
 
 
 def test_the_leader_answers_a_comment_in_its_thread(org, client_for):

@@ -63,6 +63,7 @@ NOT_PAGES = {
 SAME_FOR_EVERY_ROLE = {
     "accounts:privacy",
     "accounts:sessions",
+    "notifications:settings",
     "account_email",
     "account_change_password",
     "account_reset_password",
@@ -77,7 +78,14 @@ SAME_FOR_EVERY_ROLE = {
 EXTRAS: dict[str | None, list[str]] = {
     # The committee's meeting plan with its cases' hearing states and the chair's warning.
     "chair": ["/moeder/udvalg/born-og-unge/"],
-    None: ["/privatliv/", "/konto/mine-data/", "/konto/2fa/", "/konto/email/", "/konto/password/change/"],
+    None: [
+        "/privatliv/",
+        "/konto/notifikationer/",
+        "/konto/mine-data/",
+        "/konto/2fa/",
+        "/konto/email/",
+        "/konto/password/change/",
+    ],
     "anonymous": [
         "/konto/login/",
         "/konto/password/reset/",

@@ -37,6 +37,7 @@ def _pages():
             "/gode-historier/",
             "/gode-historier/udfordringer/",
             "/kodeks/",
+            "/konto/notifikationer/",
         ],
         "leder@samspil.example": [
             "/",
@@ -44,7 +45,7 @@ def _pages():
             f"/moeder/virksomhed/{workplace.slug}/besoegstider/",
             "/kodeks/register/",
         ],
-        "direktor@samspil.example": ["/kodeks/register/", "/daekning/"],
+        "direktor@samspil.example": ["/", "/kodeks/register/", "/daekning/"],
     }
 
 

@@ -1,0 +1,140 @@
+"""The leadership's start page: an overview instead of an empty "what needs you".
+
+For the director and administrators (the whole municipality) and heads of area (their
+centre's workplaces, the scope the coverage dashboard gives them): the coverage trend,
+the development agreements per state, the committee cases' hearings and the questions,
+each linking to its page. A fixed number of queries, whatever the data's size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import formats, timezone
+
+from organisation.roles import RoleSet
+
+
+@dataclass
+class Overview:
+    scope_label: str
+    coverage: object  # coverage.selectors.Report
+    chart: dict
+    month_rows: list
+    agreements: list[tuple[str, str, int, str]] = field(default_factory=list)  # status, label, count, url
+    hearings: dict = field(default_factory=dict)
+    questions: dict = field(default_factory=dict)
+
+
+# Small enough to read unscaled at 320 px; at 1280 it scales up with the card.
+TREND_W, TREND_H = 360, 150
+TREND_L, TREND_R, TREND_T, TREND_B = 26, 6, 8, 22
+
+
+def trend_chart(months, counts: list[int], nice_max) -> dict:
+    """Bars of held meetings per month (the coverage dashboard's figure, drawn small)."""
+    axis_max = nice_max(max(counts, default=0))
+    n = max(len(months), 1)
+    plot_w, plot_h = TREND_W - TREND_L - TREND_R, TREND_H - TREND_T - TREND_B
+    slot = plot_w / n
+    bars = []
+    for index, (bucket, count) in enumerate(zip(months, counts, strict=True)):
+        height = plot_h * count / axis_max
+        bars.append(
+            {
+                "x": round(TREND_L + index * slot + slot * 0.15, 1),
+                "y": round(TREND_T + plot_h - height, 1),
+                "height": round(height, 1),
+                "count": count,
+                "label": bucket.label,
+                "tick": formats.date_format(bucket.start, "M") if index % 2 == 0 else "",
+                "tick_x": round(TREND_L + index * slot + slot / 2, 1),
+            }
+        )
+    return {
+        "bars": bars,
+        "bar_w": round(slot * 0.7, 1),
+        "grid": [
+            {"y": round(TREND_T + plot_h - plot_h * value / axis_max, 1), "value": value}
+            for value in (0, axis_max // 2, axis_max)
+        ],
+        "width": TREND_W,
+        "height": TREND_H,
+        "left": TREND_L,
+        "right": TREND_W - TREND_R,
+        "bottom": TREND_T + plot_h,
+        "tick_y": TREND_H - 6,
+    }
+
+
+def sees_overview(roles: RoleSet) -> bool:
+    return roles.is_leadership or bool(roles.headed_centre_ids)
+
+
+def _median_days(pairs) -> float | None:
+    durations = [(answered - asked).total_seconds() / 86400 for asked, answered in pairs if answered and asked]
+    return round(statistics.median(durations), 1) if durations else None
+
+
+def overview_for(user, roles: RoleSet) -> Overview | None:
+    if not sees_overview(roles):
+        return None
+    from agreements.models import Agreement
+    from cases.models import Case, Hearing
+    from coverage import charts
+    from coverage.selectors import cached_coverage_report, last_twelve_months, workplaces_in_scope
+    from questions.models import Question
+
+    today = timezone.localdate()
+    scope = workplaces_in_scope(user)
+    whole = roles.is_leadership
+    in_scope = Q() if whole else Q(workplace__centre_id__in=roles.headed_centre_ids)
+
+    report = cached_coverage_report(scope=scope, period=last_twelve_months(today), today=today)
+    chart = trend_chart(report.months, report.meetings_per_month, charts.nice_max)
+
+    counts = dict(
+        Agreement.objects.filter(in_scope).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    agreements_url = reverse("agreements:list")
+    agreements = [
+        (value, label, counts.get(value, 0), f"{agreements_url}?{urlencode({'status': value, 'period': ''})}")
+        for value, label in Agreement.Status.choices
+    ]
+
+    hearings = Hearing.objects.filter(in_scope).aggregate(
+        open=Count("pk", filter=Q(status=Hearing.Status.OPEN)),
+        overdue=Count("pk", filter=Q(status=Hearing.Status.OPEN, deadline__lt=today)),
+    )
+    cases = (
+        Case.objects.all() if whole else Case.objects.filter(hearings__workplace__centre_id__in=roles.headed_centre_ids)
+    )
+    hearings["overridden"] = cases.filter(override_at__isnull=False).values("pk").distinct().count()
+
+    answered = Question.Status.ANSWERED
+    questions = Question.objects.filter(in_scope).aggregate(
+        open=Count("pk", filter=~Q(status=answered)),
+        overdue=Count("pk", filter=~Q(status=answered) & Q(deadline__lt=today)),
+        answered=Count("pk", filter=Q(status=answered)),
+    )
+    # The median over the last year's answers: one query, the pairs only.
+    since = timezone.now() - dt.timedelta(days=365)
+    questions["median_days"] = _median_days(
+        Question.objects.filter(in_scope, status=answered, answered_at__gte=since).values_list(
+            "asked_at", "answered_at"
+        )
+    )
+    return Overview(
+        scope_label="",
+        coverage=report,
+        chart=chart,
+        month_rows=list(zip(report.months, report.meetings_per_month, strict=True)),
+        agreements=agreements,
+        hearings=hearings,
+        questions=questions,
+    )
