@@ -179,10 +179,10 @@ def _agree(agreement) -> Agreement:
     chair = _chair(workplace)
     if chair:
         agreement = services.agreement_approve(agreement=agreement, chair=chair)
-    agreement = services.agreement_sign(agreement=agreement, signer=_leader(workplace))
+    agreement = services.agreement_sign(agreement=agreement, signer=_leader(workplace), consent=True)
     head = _centre_head(workplace)
     if head:
-        agreement = services.agreement_sign(agreement=agreement, signer=head)
+        agreement = services.agreement_sign(agreement=agreement, signer=head, consent=True)
     return agreement
 
 
