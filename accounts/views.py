@@ -3,6 +3,8 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from allauth.account.utils import perform_login
 from allauth.account.views import EmailView
+from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
+from allauth.mfa.totp.views import ActivateTOTPView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -12,7 +14,9 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -158,3 +162,41 @@ def my_sessions_end_others(request):
     ended = sessions_end(user=request.user, keep=request.session.session_key)
     messages.success(request, _("%(n)s other sessions ended.") % {"n": ended})
     return redirect("accounts:sessions")
+
+
+# --- Two-factor set-up on the way somewhere (issue 16.6) ---------------------------------------
+# RequireTwoFactorMiddleware sends a person whose role needs two-factor to set it up with
+# `?next=` the page they asked for. allauth's set-up ends on the recovery codes and forgets
+# where the person was going; these two views keep `next` through both steps.
+
+
+def _safe_next(request) -> str | None:
+    from allauth.account.utils import get_next_redirect_url
+
+    return get_next_redirect_url(request)
+
+
+class ActivateTOTPKeepingNextView(ActivateTOTPView):
+    def form_valid(self, form):
+        from allauth.account.internal.flows.login import record_authentication
+
+        response = super().form_valid(form)
+        # The code just typed proves the new authenticator in this session: the login with the
+        # password and this code are the two factors, so the person goes on to where they were
+        # heading instead of logging in once more (passed_second_factor reads this record).
+        record_authentication(self.request, self.request.user, method="mfa", type="totp")
+        return response
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        next_url = _safe_next(self.request)
+        if next_url and url == reverse("mfa_view_recovery_codes"):
+            return f"{url}?{urlencode({'next': next_url})}"
+        return next_url or url
+
+
+class RecoveryCodesWithNextView(ViewRecoveryCodesView):
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["next_url"] = _safe_next(self.request)
+        return context
