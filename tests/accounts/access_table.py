@@ -4,6 +4,16 @@ ROWS = [
     # An unknown token: the page says the invitation cannot be used, to anyone.
     Row("accounts:invitation_accept", kwargs={"token": "not-a-token"}, anonymous=404, others=404),
     Row("accounts:invitations", expect={"admin": 200}, others=403),
+    # Many invitations at once (issue 16.6): only administrators; a refused POST makes no round.
+    Row(
+        "accounts:invitation_round_start",
+        method="POST",
+        data=lambda o: {"scope": "selection", "people": [o.nobody.pk]},
+        expect={"admin": REDIRECT},
+        others=403,
+        unchanged=lambda o: _rounds(),
+    ),
+    Row("accounts:invitation_round", setup=lambda o: {"pk": _a_round(o)}, expect={"admin": 200}, others=403),
     Row(
         "accounts:invitation_resend",
         method="POST",
@@ -90,3 +100,15 @@ ROWS += [
     Row("openid_connect_login", kwargs={"provider_id": "x"}, anonymous=404, expect=everyone(404)),
     Row("openid_connect_callback", kwargs={"provider_id": "x"}, anonymous=404, expect=everyone(404)),
 ]
+
+
+def _rounds() -> int:
+    from accounts.models import InvitationRound
+
+    return InvitationRound.objects.count()
+
+
+def _a_round(org) -> int:
+    from accounts.models import InvitationRound
+
+    return InvitationRound.objects.create(scope="without_account", label="Alle", created_by=org.admin).pk
