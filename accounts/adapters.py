@@ -79,6 +79,20 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         path = urlsplit(super().get_reset_password_from_key_url(key)).path
         return settings.SITE_URL + path
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """No second password prompt for setting up two-factor right after logging in (issue
+        16.6): a login with the password less than ACCOUNT_REAUTHENTICATION_TIMEOUT ago is as
+        fresh as the reauthentication allauth would ask for. Only for adding a first factor
+        and reading its recovery codes; later in the session, and for removing or changing
+        anything, allauth asks as before."""
+        from allauth.core import context
+
+        request = self.request or context.request
+        setting_up = getattr(getattr(request, "resolver_match", None), "url_name", "") in SETTING_UP_TWO_FACTOR
+        if app == "allauth.mfa" and setting_up and logged_in_recently(request):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         """Failed logins count per account *and* client address (issue 14, point 8).
 
@@ -89,6 +103,29 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         from allauth.core.internal.ratelimit import get_ip
 
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{get_ip(request)}"
+
+
+# The set-up pages RequireTwoFactorMiddleware sends a person through after login.
+SETTING_UP_TWO_FACTOR = frozenset({"mfa_activate_totp", "mfa_view_recovery_codes", "mfa_add_webauthn"})
+
+
+def logged_in_recently(request) -> bool:
+    """Did this session log in with a password (or single sign-on) within the
+    reauthentication timeout? allauth's own records of the session (not a reauthentication)."""
+    import time
+
+    from allauth.account import app_settings as account_settings
+    from allauth.account.authentication import get_authentication_records
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    logins = [
+        record["at"]
+        for record in get_authentication_records(request, user)
+        if record.get("method") in ("password", "socialaccount") and not record.get("reauthenticated")
+    ]
+    return bool(logins) and time.time() - max(logins) < account_settings.REAUTHENTICATION_TIMEOUT
 
 
 def may_reset_password(user) -> bool:

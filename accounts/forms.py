@@ -48,3 +48,34 @@ class InvitedOnlyResetPasswordForm(ResetPasswordForm):
         email = super().clean_email()
         self.users = [user for user in self.users if user.email == email.lower() and may_reset_password(user)]
         return email
+
+
+class InvitationRoundForm(forms.Form):
+    """Whom a round of invitations reaches (issue 16.6); the people ticked in the list come as
+    `people` from the same form."""
+
+    scope = forms.ChoiceField(label=_("Invite"), widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+    committee = forms.ModelChoiceField(label=_("Committee"), queryset=None, required=False)
+    workplace = forms.ModelChoiceField(label=_("Workplace"), queryset=None, required=False)
+    people = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+
+    def __init__(self, *args, **kwargs):
+        from organisation.models import Committee, Workplace
+
+        from .models import InvitationRound
+
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = InvitationRound.Scope.choices
+        self.fields["committee"].queryset = Committee.objects.filter(is_active=True).order_by("name")
+        self.fields["workplace"].queryset = Workplace.objects.filter(is_active=True).order_by("name")
+        for name in ("committee", "workplace"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def clean_people(self):
+        # Any id is accepted here; the service keeps those that are people.
+        return [int(v) for v in self.data.getlist("people") if str(v).isdigit()][:20000]
+
+    def full_clean(self):
+        # `people` choices are open: take the posted ids as they are.
+        self.fields["people"].choices = [(v, v) for v in self.data.getlist("people")] if self.is_bound else []
+        super().full_clean()

@@ -193,3 +193,51 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class InvitationRound(models.Model):
+    """Many invitations at once (issue 16.6): a selection, a committee, a workplace or everyone
+    without an account. Sent by a Celery task that records its progress here; the report
+    says who was invited, who already had an account and who could not be, and why."""
+
+    class Scope(models.TextChoices):
+        SELECTION = "selection", _("The people ticked in the list")
+        COMMITTEE = "committee", _("Everyone in a committee")
+        WORKPLACE = "workplace", _("Everyone at a workplace")
+        WITHOUT_ACCOUNT = "without_account", _("Everyone without an account")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Sending")
+        DONE = "done", _("Done")
+
+    scope = models.CharField(_("who"), max_length=20, choices=Scope.choices)
+    label = models.CharField(_("description"), max_length=300, blank=True)
+    # The people chosen when the round was made, each once; the task reads them fresh.
+    person_ids = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    # {"invited": 12, "had_account": 3, "failed": [{"name": "…", "email": "…", "reason": "…"}]}
+    report = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation round")
+        verbose_name_plural = _("invitation rounds")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label or self.get_scope_display()
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, int(100 * self.processed / self.total)) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == self.Status.DONE

@@ -7,8 +7,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from outbox.services import enqueue
+from samspil.errors import ServiceError
 
 from .models import Invitation, UserSession
 
@@ -110,3 +112,116 @@ def person_deactivated(person) -> None:
     """A person who leaves: open invitations stop working and every session ends."""
     Invitation.objects.open().filter(person=person).update(revoked_at=timezone.now())
     sessions_end(user=person)
+
+
+# --- Many invitations at once (issue 16.6) -------------------------------------------------------
+
+# The progress is written every twentieth of a round, at most every this many people: a round
+# of 5,000 costs 100 small UPDATEs.
+ROUND_PROGRESS_EVERY = 50
+
+
+def invitation_round_people(*, scope: str, committee=None, workplace=None, person_ids=()) -> list[int]:
+    """The people a round reaches, each once, by name."""
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
+    from organisation.models import Membership
+
+    from .models import InvitationRound
+
+    Scope = InvitationRound.Scope
+    if scope == Scope.SELECTION:
+        people = User.objects.filter(pk__in=[int(pk) for pk in person_ids])
+    elif scope == Scope.COMMITTEE:
+        people = User.objects.filter(
+            pk__in=Membership.objects.current().filter(committee=committee).values("person_id")
+        )
+    elif scope == Scope.WORKPLACE:
+        people = User.objects.filter(
+            pk__in=Membership.objects.current().filter(workplace=workplace).values("person_id")
+        )
+    elif scope == Scope.WITHOUT_ACCOUNT:
+        people = User.objects.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    else:
+        raise ServiceError(_("Choose whom to invite."), field="scope")
+    return list(people.order_by("full_name", "pk").values_list("pk", flat=True))
+
+
+def invitation_round_create(*, scope: str, invited_by, committee=None, workplace=None, person_ids=()):
+    """Make a round and send it by a worker after the commit; the page follows its progress."""
+    from .models import InvitationRound
+    from .tasks import run_invitation_round
+
+    Scope = InvitationRound.Scope
+    if scope == Scope.COMMITTEE and committee is None:
+        raise ServiceError(_("Choose a committee."), field="committee")
+    if scope == Scope.WORKPLACE and workplace is None:
+        raise ServiceError(_("Choose a workplace."), field="workplace")
+    ids = invitation_round_people(scope=scope, committee=committee, workplace=workplace, person_ids=person_ids)
+    if not ids:
+        field = {"committee": "committee", "workplace": "workplace"}.get(
+            scope, "people" if scope == Scope.SELECTION else None
+        )
+        raise ServiceError(_("Nobody to invite: the choice holds no people."), field=field, code="empty")
+    label = {
+        Scope.SELECTION: _("%(n)s people ticked in the list") % {"n": len(ids)},
+        Scope.COMMITTEE: getattr(committee, "name", ""),
+        Scope.WORKPLACE: getattr(workplace, "name", ""),
+        Scope.WITHOUT_ACCOUNT: _("Everyone without an account"),
+    }[scope]
+    with transaction.atomic():
+        invitation_round = InvitationRound.objects.create(
+            scope=scope, label=str(label)[:300], person_ids=ids, total=len(ids), created_by=invited_by
+        )
+        run_invitation_round.delay_on_commit(invitation_round.pk)
+    return invitation_round
+
+
+def invitation_round_run(*, round_id: int):
+    """Send one round. A redelivered task finds the round claimed and does nothing; each person
+    gets one invitation (one outbox row) per round, in their own transaction, so a failure
+    for one is reported and the others go on."""
+    import logging
+
+    from .models import InvitationRound
+
+    claimed = InvitationRound.objects.filter(pk=round_id, status=InvitationRound.Status.PENDING).update(
+        status=InvitationRound.Status.RUNNING
+    )
+    if not claimed:
+        return None
+    invitation_round = InvitationRound.objects.select_related("created_by").get(pk=round_id)
+    people = User.objects.in_bulk(invitation_round.person_ids)
+    invited, had_account, failed = 0, 0, []
+    every = max(1, min(ROUND_PROGRESS_EVERY, invitation_round.total // 20))
+    for done, person_id in enumerate(dict.fromkeys(invitation_round.person_ids), start=1):
+        person = people.get(person_id)
+        if person is None:
+            failed.append({"name": "", "email": "", "reason": str(_("The person no longer exists."))})
+        elif person.has_usable_password():
+            had_account += 1
+        elif not person.is_active:
+            failed.append(_failure(person, _("The person is deactivated.")))
+        elif not person.email:
+            failed.append(_failure(person, _("No email address.")))
+        else:
+            try:
+                invitation_send(person=person, invited_by=invitation_round.created_by)
+            except Exception:  # reported in the round, logged for the operator; the others go on
+                logging.getLogger(__name__).exception("invitation round %s: person %s", round_id, person_id)
+                failed.append(_failure(person, _("The invitation could not be made. Try again.")))
+            else:
+                invited += 1
+        if done % every == 0:
+            InvitationRound.objects.filter(pk=round_id).update(processed=done)
+    InvitationRound.objects.filter(pk=round_id).update(
+        status=InvitationRound.Status.DONE,
+        processed=invitation_round.total,
+        report={"invited": invited, "had_account": had_account, "failed": failed},
+        finished_at=timezone.now(),
+    )
+    return InvitationRound.objects.get(pk=round_id)
+
+
+def _failure(person, reason) -> dict:
+    return {"name": person.full_name, "email": person.email, "reason": str(reason)}

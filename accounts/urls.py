@@ -13,6 +13,8 @@ urlpatterns = [
     path("konto/sessioner/afslut-andre/", views.my_sessions_end_others, name="sessions_end_others"),
     path("privatliv/", views.privacy_page, name="privacy"),
     path("administration/invitationer/", views.invitations, name="invitations"),
+    path("administration/invitationer/runde/", views.invitation_round_start, name="invitation_round_start"),
+    path("administration/invitationer/runde/<int:pk>/", views.invitation_round, name="invitation_round"),
     path(
         "administration/invitationer/<int:person_id>/send/",
         views.invitation_resend,

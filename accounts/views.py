@@ -3,6 +3,8 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from allauth.account.utils import perform_login
 from allauth.account.views import EmailView
+from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
+from allauth.mfa.totp.views import ActivateTOTPView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -11,15 +13,20 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import AcceptInvitationForm, InvitePersonForm
+from samspil.errors import ServiceError
+
+from .forms import AcceptInvitationForm, InvitationRoundForm, InvitePersonForm
 from .models import Invitation, UserSession
 from .services import (
     invitation_accept,
+    invitation_round_create,
     invitation_send,
     known_address_verified,
     person_invite,
@@ -94,7 +101,60 @@ def invitations(request):
     if query:
         people = people.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
     page = Paginator(people, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/invitations.html", {"form": form, "page": page, "query": query})
+    return _invitations_page(request, form=form, page=page, query=query)
+
+
+def _invitations_page(request, *, form, page, query, round_form=None, status=200):
+    from .models import InvitationRound
+
+    return render(
+        request,
+        "accounts/invitations.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "round_form": round_form or InvitationRoundForm(initial={"scope": InvitationRound.Scope.WITHOUT_ACCOUNT}),
+            "rounds": InvitationRound.objects.select_related("created_by")[:5],
+        },
+        status=status,
+    )
+
+
+@require_POST
+@permission_required("accounts.invite_people", raise_exception=True)
+def invitation_round_start(request):
+    """Many invitations at once: a worker sends them, the round's page shows the progress."""
+    round_form = InvitationRoundForm(request.POST)
+    if round_form.is_valid():
+        data = round_form.cleaned_data
+        try:
+            invitation_round = invitation_round_create(
+                scope=data["scope"],
+                committee=data["committee"],
+                workplace=data["workplace"],
+                person_ids=data["people"],
+                invited_by=request.user,
+            )
+        except ServiceError as error:
+            if error.field in round_form.fields:
+                round_form.add_error(error.field, error.message)
+            else:
+                round_form.add_error(None, error.message)
+        else:
+            return redirect("accounts:invitation_round", pk=invitation_round.pk)
+    people = User.objects.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX).order_by("full_name")
+    page = Paginator(people, 50).get_page(1)
+    return _invitations_page(request, form=InvitePersonForm(), page=page, query="", round_form=round_form, status=400)
+
+
+@permission_required("accounts.invite_people", raise_exception=True)
+def invitation_round(request, pk: int):
+    from .models import InvitationRound
+
+    invitation_round = get_object_or_404(InvitationRound.objects.select_related("created_by"), pk=pk)
+    template = "accounts/_invitation_round.html" if request.htmx else "accounts/invitation_round.html"
+    return render(request, template, {"round": invitation_round})
 
 
 @require_POST
@@ -158,3 +218,41 @@ def my_sessions_end_others(request):
     ended = sessions_end(user=request.user, keep=request.session.session_key)
     messages.success(request, _("%(n)s other sessions ended.") % {"n": ended})
     return redirect("accounts:sessions")
+
+
+# --- Two-factor set-up on the way somewhere (issue 16.6) ---------------------------------------
+# RequireTwoFactorMiddleware sends a person whose role needs two-factor to set it up with
+# `?next=` the page they asked for. allauth's set-up ends on the recovery codes and forgets
+# where the person was going; these two views keep `next` through both steps.
+
+
+def _safe_next(request) -> str | None:
+    from allauth.account.utils import get_next_redirect_url
+
+    return get_next_redirect_url(request)
+
+
+class ActivateTOTPKeepingNextView(ActivateTOTPView):
+    def form_valid(self, form):
+        from allauth.account.internal.flows.login import record_authentication
+
+        response = super().form_valid(form)
+        # The code just typed proves the new authenticator in this session: the login with the
+        # password and this code are the two factors, so the person goes on to where they were
+        # heading instead of logging in once more (passed_second_factor reads this record).
+        record_authentication(self.request, self.request.user, method="mfa", type="totp")
+        return response
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        next_url = _safe_next(self.request)
+        if next_url and url == reverse("mfa_view_recovery_codes"):
+            return f"{url}?{urlencode({'next': next_url})}"
+        return next_url or url
+
+
+class RecoveryCodesWithNextView(ViewRecoveryCodesView):
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["next_url"] = _safe_next(self.request)
+        return context

@@ -179,10 +179,10 @@ def _agree(agreement) -> Agreement:
     chair = _chair(workplace)
     if chair:
         agreement = services.agreement_approve(agreement=agreement, chair=chair)
-    agreement = services.agreement_sign(agreement=agreement, signer=_leader(workplace))
+    agreement = services.agreement_sign(agreement=agreement, signer=_leader(workplace), consent=True)
     head = _centre_head(workplace)
     if head:
-        agreement = services.agreement_sign(agreement=agreement, signer=head)
+        agreement = services.agreement_sign(agreement=agreement, signer=head, consent=True)
     return agreement
 
 
@@ -226,6 +226,14 @@ def _load(context: dict, *, stdout=None) -> None:
                 (accounts["centre_head"], "Godt mål. Overvej at dele det med PPR som et tværgående mål."),
             ],
         )
+        # One question nobody has answered yet: formand@ is warned before approving (issue 16.2).
+        second = dialogue.goals.filter(kind="own").order_by("order").last()
+        if second is not None and accounts.get("member"):
+            services.comment_add(
+                goal=second,
+                author=accounts["member"],
+                text="Hvornår kan udvalget se de første resultater – efter det første skoleår?",
+            )
     # A cross-cutting goal with PPR, which PPR's staff see on their side.
     lyng = _draft(current, workplaces["Lyngtoftskolen"], goals=1)
     if not lyng.goals.filter(kind="cross_cutting").exists():

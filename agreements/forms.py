@@ -282,3 +282,44 @@ class FollowUpForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class StepConfirmForm(forms.Form):
+    """The confirmation an irreversible step needs: a box ticked on its confirmation page.
+    A post without it (an old page, a script) is refused with the message at the box."""
+
+    confirm_label = _("I confirm.")
+    confirm_required = _("Tick the box to confirm.")
+
+    confirm = forms.BooleanField(required=True)
+    text_sha256 = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = self.confirm_label
+        self.fields["confirm"].error_messages["required"] = self.confirm_required
+
+
+class SendToDialogueForm(StepConfirmForm):
+    confirm_label = _("The draft is ready: send it to dialogue and tell the people named above.")
+    confirm_required = _("Tick the box to confirm that the draft goes to dialogue.")
+
+
+class ApproveForm(StepConfirmForm):
+    confirm_label = _("I approve this text for the committee. It is closed for changes while it is signed.")
+    confirm_required = _("Tick the box to confirm the approval.")
+
+    approve_anyway = forms.BooleanField(
+        required=False, label=_("Approve anyway, although these comments have not been answered.")
+    )
+
+
+class SignForm(forms.Form):
+    """The same explicit consent as signing the code of conduct (codex.forms.SignForm): the
+    box is required here and again by the service (`agreement_sign(consent=…)`)."""
+
+    text_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    consent = forms.BooleanField(
+        label=_("I have read the agreement above and sign it."),
+        error_messages={"required": _("Tick the box to confirm that you have read the agreement and sign it.")},
+    )

@@ -376,3 +376,90 @@ def compare_revisions(old: Revision, new: Revision) -> list[dict]:
                 for line in b[j1:j2]
             )
     return rows
+
+
+# --- Who a step concerns (the confirmation pages name them before the step is taken) -------------
+
+
+def _current_people(**filters) -> list:
+    """The people holding one of the roles now, by name, each once: one query."""
+    from django.contrib.auth import get_user_model
+
+    from organisation.models import Membership
+
+    person_ids = Membership.objects.current().filter(**filters).values("person_id")
+    return list(
+        get_user_model()
+        .objects.filter(pk__in=person_ids, is_active=True)
+        .only("id", "full_name", "email")
+        .order_by("full_name", "pk")
+    )
+
+
+def workplace_leaders(agreement: Agreement) -> list:
+    from organisation.models import Role
+
+    return _current_people(role=Role.WORKPLACE_LEADER, workplace_id=agreement.workplace_id)
+
+
+def centre_heads(agreement: Agreement) -> list:
+    from organisation.models import Role
+
+    if not agreement.workplace.centre_id:
+        return []
+    return _current_people(role=Role.CENTRE_HEAD, centre_id=agreement.workplace.centre_id)
+
+
+def committee_people(agreement: Agreement) -> list:
+    """The members and chairs of the workplace's responsible committees."""
+    from organisation.models import COMMITTEE_ROLES
+
+    committee_ids = [c.pk for c in agreement.workplace.committees.all()]
+    return _current_people(role__in=COMMITTEE_ROLES, committee_id__in=committee_ids)
+
+
+def dialogue_audience(agreement: Agreement) -> list:
+    """Who may comment once the draft is in dialogue: the committee and the head of area."""
+    people = {p.pk: p for p in committee_people(agreement)}
+    for person in centre_heads(agreement):
+        people.setdefault(person.pk, person)
+    return sorted(people.values(), key=lambda p: (p.full_name, p.pk))
+
+
+@dataclass
+class SignerGroup:
+    kind: str
+    label: str
+    people: list
+
+
+def pending_signers(agreement: Agreement, *, after=None) -> list[SignerGroup]:
+    """The signatures still missing on the approved text — each with the people who can
+    give it — counting `after` (a person about to sign) as having given theirs."""
+    from . import workflows
+
+    done = set(approvals_of(agreement))
+    if after is not None:
+        kind = workflows.signing_kind(after, agreement)
+        if kind:
+            done.add(kind)
+    labels = {Approval.Kind.LEADER: _("The workplace leader"), Approval.Kind.CENTRE_HEAD: _("The head of area")}
+    groups = []
+    for kind in workflows.required_signatures(agreement):
+        if kind in done or kind == Approval.Kind.CHAIR:
+            continue
+        people = workplace_leaders(agreement) if kind == Approval.Kind.LEADER else centre_heads(agreement)
+        groups.append(SignerGroup(kind=kind, label=labels[kind], people=people))
+    return groups
+
+
+def unanswered_comments(agreement: Agreement) -> list[GoalComment]:
+    """Comments in the dialogue nobody has answered yet: a comment without a reply, not
+    written by the workplace's own leader (the leader answers the others)."""
+    leader_ids = [p.pk for p in workplace_leaders(agreement)]
+    return list(
+        GoalComment.objects.filter(goal__agreement=agreement, reply_to=None, replies__isnull=True)
+        .exclude(author_id__in=leader_ids)
+        .select_related("author", "goal")
+        .order_by("goal__order", "goal_id", "created_at", "pk")
+    )

@@ -342,13 +342,28 @@ def required_signatures(agreement: Agreement) -> list[str]:
     return workflows.required_signatures(agreement)
 
 
-def agreement_approve(*, agreement: Agreement, chair, text_sha256: str | None = None) -> Agreement:
+def agreement_approve(
+    *, agreement: Agreement, chair, text_sha256: str | None = None, approve_anyway: bool = False
+) -> Agreement:
     """The chair approves the text as it is (optionally: as the chair saw it, by its hash).
-    From here the text is refused changes until the agreement is agreed."""
+    From here the text is refused changes until the agreement is agreed.
+
+    A comment in the dialogue that nobody answered holds the approval back unless the chair
+    says `approve_anyway` (the confirmation page lists those comments first)."""
+    from .selectors import unanswered_comments
+
     with transaction.atomic():
         locked = _lock(agreement)
         AGREEMENT.check(locked, "approve", chair)
         digest = _check_text(locked, text_sha256)
+        if not approve_anyway and unanswered_comments(locked):
+            raise ServiceError(
+                _(
+                    "Some comments have not been answered. Read them, and tick “Approve anyway” to approve all the same."
+                ),
+                field="approve_anyway",
+                code="unanswered_comments",
+            )
         committees = [c for c in locked.workplace.committees.all() if c.pk in roles_of(chair).chaired_committee_ids]
         capacity = _("Chair, %(committee)s") % {"committee": committees[0].name}
         _move(locked, "approve", chair)
@@ -379,9 +394,18 @@ def agreement_withdraw_approval(*, agreement: Agreement, chair) -> Agreement:
         return locked
 
 
-def agreement_sign(*, agreement: Agreement, signer, text_sha256: str | None = None) -> Agreement:
+def agreement_sign(*, agreement: Agreement, signer, consent: bool, text_sha256: str | None = None) -> Agreement:
     """One signature on the approved text; the last one makes the agreement agreed and
-    freezes that text as revision 1, with the hash every approval and signature names."""
+    freezes that text as revision 1, with the hash every approval and signature names.
+
+    `consent`: the signer ticked "I have read the agreement and sign it" — required, as
+    for the code of conduct (codex.services.signature_create)."""
+    if not consent:
+        raise ServiceError(
+            _("Tick the box to confirm that you have read the agreement and sign it."),
+            field="consent",
+            code="no_consent",
+        )
     with transaction.atomic():
         locked = _lock(agreement)
         AGREEMENT.check(locked, "sign", signer)

@@ -28,7 +28,17 @@ from organisation.roles import roles_of
 from samspil.errors import ServiceError
 
 from . import drafting, selectors, services
-from .forms import CommentForm, FollowUpForm, GoalForm, IntroductionForm, MilestoneForm, NewGoalForm
+from .forms import (
+    ApproveForm,
+    CommentForm,
+    FollowUpForm,
+    GoalForm,
+    IntroductionForm,
+    MilestoneForm,
+    NewGoalForm,
+    SendToDialogueForm,
+    SignForm,
+)
 from .models import Agreement, FollowUp, Goal, GoalComment, Milestone, Revision
 from .permissions import get_agreement_for_user, get_goal_for_user, partner_goals_visible_to
 from .services import TransitionError
@@ -430,31 +440,78 @@ def _step(request, pk: int, perm: str, action, success: str):
     return redirect("agreements:detail", pk=pk)
 
 
-def _seen_sha256(request) -> str | None:
-    """The text hash the person's page showed; absent only for old pages and scripts."""
-    return request.POST.get("text_sha256") or None
+# --- The irreversible steps: a confirmation page that names the people each step concerns -------
+# GET shows what will happen and to whom; the POST needs the page's box ticked (a post
+# without it is refused with the message at the box) and the services do the step.
 
 
-@require_POST
-def send_to_dialogue(request, pk: int):
-    return _step(
+def _posted(request):
+    """The POST to bind (an empty POST too: a post without the box is refused, not ignored)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _confirm_page(request, agreement: Agreement, step: str, form, context: dict, status: int = 200):
+    return render(
         request,
-        pk,
-        "agreements.send_to_dialogue",
-        lambda a: services.agreement_send_to_dialogue(agreement=a, by=request.user),
-        _("The agreement is sent to dialogue. The committee and the head of area can now comment."),
+        "agreements/confirm.html",
+        {"agreement": agreement, "step": step, "form": form, **context},
+        status=status,
     )
 
 
-@require_POST
+def _refused(request, agreement, step, form, context, error: ServiceError):
+    """A service's refusal at the field it names, or as a message when it names none."""
+    if error.field and error.field in form.fields:
+        form.add_error(error.field, error.message)
+        return _confirm_page(request, agreement, step, form, context, status=400)
+    messages.error(request, error.message)
+    return redirect("agreements:detail", pk=agreement.pk)
+
+
+def send_to_dialogue(request, pk: int):
+    agreement = get_agreement_for_user(request.user, pk, write=True, perm="agreements.send_to_dialogue")
+    form = SendToDialogueForm(_posted(request))
+    context = {"audience": selectors.dialogue_audience(agreement)}
+    if request.method != "POST":
+        return _confirm_page(request, agreement, "send_to_dialogue", form, context)
+    if not form.is_valid():
+        return _confirm_page(request, agreement, "send_to_dialogue", form, context, status=400)
+    try:
+        services.agreement_send_to_dialogue(agreement=agreement, by=request.user)
+    except ServiceError as error:
+        return _refused(request, agreement, "send_to_dialogue", form, context, error)
+    messages.success(
+        request, _("The agreement is sent to dialogue. The committee and the head of area can now comment.")
+    )
+    return redirect("agreements:detail", pk=pk)
+
+
 def approve(request, pk: int):
-    return _step(
+    agreement = get_agreement_for_user(request.user, pk, write=True, perm="agreements.approve_agreement")
+    goals = selectors.agreement_goals(agreement)
+    form = ApproveForm(_posted(request), initial={"text_sha256": services.current_text_sha256(agreement, goals)})
+    context = {
+        "unanswered": selectors.unanswered_comments(agreement),
+        "signers": selectors.pending_signers(agreement),
+    }
+    if request.method != "POST":
+        return _confirm_page(request, agreement, "approve", form, context)
+    if not form.is_valid():
+        return _confirm_page(request, agreement, "approve", form, context, status=400)
+    try:
+        services.agreement_approve(
+            agreement=agreement,
+            chair=request.user,
+            text_sha256=form.cleaned_data["text_sha256"] or None,
+            approve_anyway=form.cleaned_data["approve_anyway"],
+        )
+    except ServiceError as error:  # a Conflict too: someone moved it or changed the text first
+        return _refused(request, agreement, "approve", form, context, error)
+    messages.success(
         request,
-        pk,
-        "agreements.approve_agreement",
-        lambda a: services.agreement_approve(agreement=a, chair=request.user, text_sha256=_seen_sha256(request)),
         _("You have approved the agreement for the committee. Its text is now closed for changes while it is signed."),
     )
+    return redirect("agreements:detail", pk=pk)
 
 
 @require_POST
@@ -468,15 +525,37 @@ def withdraw_approval(request, pk: int):
     )
 
 
-@require_POST
 def sign(request, pk: int):
-    return _step(
-        request,
-        pk,
-        "agreements.sign_agreement",
-        lambda a: services.agreement_sign(agreement=a, signer=request.user, text_sha256=_seen_sha256(request)),
-        _("You have signed the agreement."),
-    )
+    """The signature, with the agreement's text on the page and the same explicit consent as
+    the code of conduct's: the box is required, by the form and by the service."""
+    agreement = get_agreement_for_user(request.user, pk, write=True, perm="agreements.sign_agreement")
+    goals = selectors.agreement_goals(agreement)
+    text_sha256 = services.current_text_sha256(agreement, goals)
+    form = SignForm(_posted(request), initial={"text_sha256": text_sha256})
+    context = {
+        "goals": goals,
+        "text_sha256": text_sha256,
+        "signers": selectors.pending_signers(agreement, after=request.user),
+        "approvals": selectors.agreement_approvals(agreement),
+    }
+    if request.method != "POST":
+        return _confirm_page(request, agreement, "sign", form, context)
+    if not form.is_valid():
+        return _confirm_page(request, agreement, "sign", form, context, status=400)
+    try:
+        signed = services.agreement_sign(
+            agreement=agreement,
+            signer=request.user,
+            consent=form.cleaned_data["consent"],
+            text_sha256=form.cleaned_data["text_sha256"],
+        )
+    except ServiceError as error:
+        return _refused(request, agreement, "sign", form, context, error)
+    if signed.status == Agreement.Status.AGREED:
+        messages.success(request, _("You have signed the agreement. All signatures are in: the agreement is agreed."))
+    else:
+        messages.success(request, _("You have signed the agreement."))
+    return redirect("agreements:detail", pk=pk)
 
 
 @require_POST

@@ -19,6 +19,11 @@ urlpatterns = [
     path("", include("notifications.urls")),
     # Before allauth's own page at the same address: no unverified primary address (issue 14).
     path("konto/email/", accounts_views.VerifiedOnlyEmailView.as_view(), name="account_email"),
+    # Two-factor set-up keeps where the person was heading (issue 16.6), before allauth's own.
+    path("konto/2fa/totp/activate/", accounts_views.ActivateTOTPKeepingNextView.as_view(), name="mfa_activate_totp"),
+    path(
+        "konto/2fa/recovery-codes/", accounts_views.RecoveryCodesWithNextView.as_view(), name="mfa_view_recovery_codes"
+    ),
     path("konto/", include("allauth.urls")),
     path("", include("organisation.urls")),
     path("moeder/", include("meetings.urls")),

@@ -4,6 +4,16 @@ ROWS = [
     # An unknown token: the page says the invitation cannot be used, to anyone.
     Row("accounts:invitation_accept", kwargs={"token": "not-a-token"}, anonymous=404, others=404),
     Row("accounts:invitations", expect={"admin": 200}, others=403),
+    # Many invitations at once (issue 16.6): only administrators; a refused POST makes no round.
+    Row(
+        "accounts:invitation_round_start",
+        method="POST",
+        data=lambda o: {"scope": "selection", "people": [o.nobody.pk]},
+        expect={"admin": REDIRECT},
+        others=403,
+        unchanged=lambda o: _rounds(),
+    ),
+    Row("accounts:invitation_round", setup=lambda o: {"pk": _a_round(o)}, expect={"admin": 200}, others=403),
     Row(
         "accounts:invitation_resend",
         method="POST",
@@ -67,7 +77,8 @@ ROWS += [
     Row("mfa_index", expect=everyone(200)),
     Row("mfa_authenticate", expect=everyone(REDIRECT)),  # only within a login
     Row("mfa_reauthenticate", expect=everyone(REDIRECT)),
-    Row("mfa_activate_totp", expect=everyone(REDIRECT)),  # after the password again
+    # Just after the login (as force_login's sessions are): no second password (issue 16.6).
+    Row("mfa_activate_totp", expect=everyone(200)),
     # Nobody in the cast has two-factor: nothing to deactivate or show.
     Row("mfa_deactivate_totp", expect=everyone(404)),
     Row("mfa_view_recovery_codes", expect=everyone(404)),
@@ -75,7 +86,7 @@ ROWS += [
     Row("mfa_download_recovery_codes", expect=everyone(404)),
     # Passkeys (allauth WebAuthn) as a second factor and for login (issue 14, point 3).
     Row("mfa_list_webauthn", expect=everyone(200)),
-    Row("mfa_add_webauthn", expect=everyone(REDIRECT)),  # after the password again
+    Row("mfa_add_webauthn", expect=everyone(200)),  # just after the login: no second password (16.6)
     Row("mfa_reauthenticate_webauthn", expect=everyone(REDIRECT)),
     Row("mfa_login_webauthn", anonymous=LOGIN, expect=everyone(REDIRECT)),  # a POST from the login page
     # The password again first, before the key is even looked up.
@@ -89,3 +100,15 @@ ROWS += [
     Row("openid_connect_login", kwargs={"provider_id": "x"}, anonymous=404, expect=everyone(404)),
     Row("openid_connect_callback", kwargs={"provider_id": "x"}, anonymous=404, expect=everyone(404)),
 ]
+
+
+def _rounds() -> int:
+    from accounts.models import InvitationRound
+
+    return InvitationRound.objects.count()
+
+
+def _a_round(org) -> int:
+    from accounts.models import InvitationRound
+
+    return InvitationRound.objects.create(scope="without_account", label="Alle", created_by=org.admin).pk

@@ -114,11 +114,11 @@ def test_enrolment_and_logout_stay_reachable_for_an_administrator_without_two_fa
     from tests.conftest import without_second_factor
 
     admin = without_second_factor(client_for(org.admin))
-    # allauth asks for the password again before security settings change; that page and
-    # the enrolment page answer, rather than bouncing back to the enrolment redirect.
+    # Just after the login the enrolment page answers at once (issue 16.6: no second password
+    # prompt); later in the session allauth asks for the password again
+    # (tests/accounts/test_mfa_continues.py). Neither bounces back to the enrolment redirect.
     response = admin.get(reverse("mfa_activate_totp"), follow=True)
-    assert response.status_code == 200
-    assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
+    assert response.status_code == 200 and response.redirect_chain == []
     assert admin.post(reverse("account_logout")).status_code == 302
 
 

@@ -50,6 +50,12 @@ def milestone_in(status):
     return setup
 
 
+def _text_sha256(org) -> str:
+    from agreements.services import current_text_sha256
+
+    return current_text_sha256(Agreement.objects.get(pk=org._agreement.pk))
+
+
 def agreement_state(org):
     return list(Agreement.objects.values_list("status", "introduction", "version", "revision_number"))
 
@@ -109,32 +115,73 @@ ROWS = [
         expect=writers(DRAFT_READERS),
         unchanged=goal_state,
     ),
+    # Send to dialogue, approve and sign: a confirmation page (GET) that only the person who
+    # may take the step sees; a POST without its box ticked is refused (400) and changes
+    # nothing; with the box ticked the step is taken (issue 16.2).
+    Row("agreements:send_to_dialogue", setup=agreement_in("draft"), expect=writers(DRAFT_READERS, 200)),
     Row(
         "agreements:send_to_dialogue",
         method="POST",
         setup=agreement_in("draft"),
+        expect=writers(DRAFT_READERS, 400),
+        unchanged=agreement_state,
+    ),
+    Row(
+        "agreements:send_to_dialogue",
+        method="POST",
+        setup=agreement_in("draft"),
+        data={"confirm": "on"},
         expect=writers(DRAFT_READERS),
         unchanged=agreement_state,
     ),
     Row(
         "agreements:approve",
+        setup=agreement_in("in_dialogue"),
+        expect=writers(DIALOGUE_READERS, 200, writers=("chair",)),
+    ),
+    Row(
+        "agreements:approve",
         method="POST",
         setup=agreement_in("in_dialogue"),
+        expect=writers(DIALOGUE_READERS, 400, writers=("chair",)),
+        unchanged=lambda o: Approval.objects.count(),
+    ),
+    Row(
+        "agreements:approve",
+        method="POST",
+        setup=agreement_in("in_dialogue"),
+        data={"confirm": "on"},
         expect=writers(DIALOGUE_READERS, writers=("chair",)),
         unchanged=lambda o: Approval.objects.count(),
     ),
     # Signing comes after the chair's approval; before it, nobody signs.
+    Row("agreements:sign", setup=agreement_in("in_dialogue"), expect=writers(DIALOGUE_READERS, writers=())),
     Row(
         "agreements:sign",
         method="POST",
         setup=agreement_in("in_dialogue"),
+        data={"consent": "on"},
         expect=writers(DIALOGUE_READERS, writers=()),
+        unchanged=lambda o: Approval.objects.count(),
+    ),
+    Row(
+        "agreements:sign",
+        setup=agreement_in("approved"),
+        expect=writers(DIALOGUE_READERS, 200, writers=("leader", "centre_head")),
+    ),
+    Row(
+        "agreements:sign",
+        method="POST",
+        setup=agreement_in("approved"),
+        data=lambda o: {"text_sha256": _text_sha256(o)},
+        expect=writers(DIALOGUE_READERS, 400, writers=("leader", "centre_head")),
         unchanged=lambda o: Approval.objects.count(),
     ),
     Row(
         "agreements:sign",
         method="POST",
         setup=agreement_in("approved"),
+        data=lambda o: {"consent": "on", "text_sha256": _text_sha256(o)},
         expect=writers(DIALOGUE_READERS, writers=("leader", "centre_head")),
         unchanged=lambda o: Approval.objects.count(),
     ),

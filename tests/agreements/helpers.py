@@ -45,8 +45,8 @@ def make_agreement(org, status: str = Agreement.Status.DRAFT, *, goals: int = 1,
     if target >= 2:
         agreement = services.agreement_approve(agreement=agreement, chair=org.chair)
     if target >= 3:
-        services.agreement_sign(agreement=agreement, signer=org.leader)
-        agreement = services.agreement_sign(agreement=agreement, signer=org.centre_head)
+        services.agreement_sign(agreement=agreement, signer=org.leader, consent=True)
+        agreement = services.agreement_sign(agreement=agreement, signer=org.centre_head, consent=True)
     if target >= 4:
         agreement = services.agreement_activate(agreement=agreement, by=org.leader)
     if target >= 5:
@@ -88,3 +88,13 @@ def goal_post(goal: Goal, **changes) -> dict:
     if partners:
         result[f"{prefix}-partners"] = partners
     return result
+
+
+def confirmed(agreement, step: str, **extra) -> dict:
+    """What a step's confirmation page posts when its box is ticked (issue 16.2): the box,
+    and for approving and signing the hash of the text the page showed."""
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    data = {"consent": "on"} if step == "sign" else {"confirm": "on"}
+    if step in ("approve", "sign"):
+        data["text_sha256"] = services.current_text_sha256(agreement)
+    return {**data, **extra}

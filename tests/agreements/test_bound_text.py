@@ -18,7 +18,7 @@ from agreements import services
 from agreements.models import Agreement, Approval, Revision
 from tests.organisation.test_import import _enrol_mfa
 
-from .helpers import goal_post, make_agreement, own_goal
+from .helpers import confirmed, goal_post, make_agreement, own_goal
 
 pytestmark = pytest.mark.django_db
 
@@ -99,13 +99,13 @@ def test_sign_shows_only_after_approval_and_disappears_for_whoever_signed(org, c
         return sign_url in client.get(agreement.get_absolute_url()).content.decode()
 
     assert not shows_sign(leader) and not shows_sign(head)
-    assert leader.post(sign_url).status_code == 403  # and the endpoint agrees with the page
+    assert leader.post(sign_url, confirmed(agreement, "sign")).status_code == 403  # the endpoint agrees
     assert not Approval.objects.filter(agreement=agreement).exists()
-    chair.post(reverse("agreements:approve", args=[agreement.pk]))
+    chair.post(reverse("agreements:approve", args=[agreement.pk]), confirmed(agreement, "approve"))
     assert shows_sign(leader) and shows_sign(head) and not shows_sign(chair)
-    assert leader.post(sign_url).status_code == 302
+    assert leader.post(sign_url, confirmed(agreement, "sign")).status_code == 302
     assert not shows_sign(leader) and shows_sign(head)
-    assert leader.post(sign_url).status_code == 403
+    assert leader.post(sign_url, confirmed(agreement, "sign")).status_code == 403
     assert Approval.objects.filter(agreement=agreement, kind="leader").count() == 1
 
 
@@ -117,9 +117,10 @@ def test_approval_and_each_signature_record_the_sha256_of_the_text_they_covered(
         (org.centre_head, "agreements:sign"),
     ):
         client = client_for(user)
-        page = client.get(agreement.get_absolute_url()).content.decode()
+        page = client.get(reverse(url, args=[agreement.pk])).content.decode()  # the confirmation page
         shown = page.split('name="text_sha256" value="', 1)[1][:64]
-        assert client.post(reverse(url, args=[agreement.pk]), {"text_sha256": shown}).status_code == 302
+        box = {"consent": "on"} if url == "agreements:sign" else {"confirm": "on"}
+        assert client.post(reverse(url, args=[agreement.pk]), {"text_sha256": shown, **box}).status_code == 302
     agreement.refresh_from_db()
     assert agreement.status == "agreed"
     revision = Revision.objects.get(agreement=agreement, number=1)
@@ -136,7 +137,7 @@ def test_a_signature_on_a_text_the_signer_did_not_see_is_refused(org, client_for
     agreement = _approved(org)
     stale = _sha({"introduction": "the text some hours ago"})
     response = _english(client_for(org.leader)).post(
-        reverse("agreements:sign", args=[agreement.pk]), {"text_sha256": stale}, follow=True
+        reverse("agreements:sign", args=[agreement.pk]), {"text_sha256": stale, "consent": "on"}, follow=True
     )
     assert "The text changed after you opened the agreement" in response.content.decode()
     assert not Approval.objects.filter(agreement=agreement, kind="leader").exists()
@@ -150,8 +151,8 @@ def test_the_chair_withdraws_the_approval_before_anyone_signed_and_the_text_open
     assert agreement.status == "in_dialogue" and not agreement.approvals.exists()
     assert leader.get(reverse("agreements:edit", args=[agreement.pk])).status_code == 200
     # Once someone signed, the approval stays: withdrawing would void a signature silently.
-    chair.post(reverse("agreements:approve", args=[agreement.pk]))
-    leader.post(reverse("agreements:sign", args=[agreement.pk]))
+    chair.post(reverse("agreements:approve", args=[agreement.pk]), confirmed(agreement, "approve"))
+    leader.post(reverse("agreements:sign", args=[agreement.pk]), confirmed(agreement, "sign"))
     assert chair.post(reverse("agreements:withdraw_approval", args=[agreement.pk])).status_code == 403
     assert Agreement.objects.get(pk=agreement.pk).status == "approved"
 

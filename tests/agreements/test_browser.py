@@ -87,7 +87,10 @@ def test_the_leader_drafts_sends_and_gets_it_agreed_and_downloads_the_pdf(page, 
         assert page.input_value(f"#id_goal-{goals[title].pk}-why") == text
         assert page.input_value(f"#id_goal-{goals[title].pk}-title") == title
 
-    page.click(f"form[action$='/udviklingsaftaler/{agreement.pk}/send-til-dialog/'] button")
+    page.click(f"a[href$='/udviklingsaftaler/{agreement.pk}/send-til-dialog/']")
+    page.wait_for_url(re.compile(rf"/udviklingsaftaler/{agreement.pk}/send-til-dialog/$"))
+    page.check("#id_confirm")
+    page.click("form.confirm-step button[type=submit]")
     page.wait_for_url(re.compile(rf"/udviklingsaftaler/{agreement.pk}/$"))
     agreement.refresh_from_db()
     assert agreement.status == "in_dialogue"
@@ -110,8 +113,14 @@ def test_the_leader_drafts_sends_and_gets_it_agreed_and_downloads_the_pdf(page, 
     for person, action in ((org.chair, "godkend"), (org.leader, "underskriv"), (org.centre_head, "underskriv")):
         _switch(page, person.email)
         page.goto(page.base_url + agreement.get_absolute_url())
-        page.click(f"form[action$='/{agreement.pk}/{action}/'] button")
-        page.wait_for_load_state("networkidle")
+        page.click(f"a[href$='/{agreement.pk}/{action}/']")
+        page.wait_for_url(re.compile(rf"/{agreement.pk}/{action}/$"))
+        page.check("#id_consent" if action == "underskriv" else "#id_confirm")
+        if action == "godkend":  # the member's question is unanswered: the chair approves anyway
+            assert "Hvordan måler I glæden ved at læse?" in page.inner_text(".alert-warning")
+            page.check("#id_approve_anyway")
+        page.click("form.confirm-step button[type=submit]")
+        page.wait_for_url(re.compile(rf"/udviklingsaftaler/{agreement.pk}/$"))
 
     assert page.locator(".agreement-status-agreed").first.is_visible()
     agreement.refresh_from_db()

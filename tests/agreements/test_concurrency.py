@@ -58,7 +58,7 @@ def test_concurrent_signatures_make_one_agreed_revision(org, postgres):
 
     def sign(index: int) -> str:
         try:
-            return services.agreement_sign(agreement=agreement, signer=signers[index]).status
+            return services.agreement_sign(agreement=agreement, signer=signers[index], consent=True).status
         except (ServiceError, PermissionDenied):  # the other signer's capacity is taken, or it is agreed
             return "refused"
 

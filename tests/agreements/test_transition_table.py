@@ -14,7 +14,7 @@ from agreements.models import Agreement, Approval, FollowUp, GoalComment
 from agreements.workflows import AGREEMENT
 from samspil.errors import ServiceError
 
-from .helpers import make_agreement, own_goal
+from .helpers import confirmed, make_agreement, own_goal
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def _build(org, state: str) -> Agreement:
         agreement = make_agreement(org, "in_dialogue")
         services.agreement_approve(agreement=agreement, chair=org.chair)
         if state == "approved_signed_by_leader":
-            services.agreement_sign(agreement=agreement, signer=org.leader)
+            services.agreement_sign(agreement=agreement, signer=org.leader, consent=True)
     else:
         agreement = make_agreement(org, state)
     if state == "active":  # every goal has its year-end status, so the evaluation can close
@@ -85,7 +85,7 @@ def _service(action: str, agreement: Agreement, user):
         "send_to_dialogue": lambda: services.agreement_send_to_dialogue(agreement=agreement, by=user),
         "approve": lambda: services.agreement_approve(agreement=agreement, chair=user),
         "withdraw_approval": lambda: services.agreement_withdraw_approval(agreement=agreement, chair=user),
-        "sign": lambda: services.agreement_sign(agreement=agreement, signer=user),
+        "sign": lambda: services.agreement_sign(agreement=agreement, signer=user, consent=True),
         "activate": lambda: services.agreement_activate(agreement=agreement, by=user),
         "evaluate": lambda: services.agreement_evaluate(agreement=agreement, by=user),
         "archive": lambda: services.agreement_archive(agreement=agreement, by=user),
@@ -111,6 +111,8 @@ def _http(action: str, client: Client, agreement: Agreement):
         )
     if action == "agree":
         return None  # no URL: the step belongs to the last signature
+    if action in ("send_to_dialogue", "approve", "sign"):  # each behind its confirmation (issue 16.2)
+        return client.post(reverse(f"agreements:{action}", args=[pk]), confirmed(agreement, action))
     return client.post(reverse(f"agreements:{action}", args=[pk]))
 
 

@@ -11,18 +11,18 @@ from django.urls import reverse
 from agreements.models import Agreement, Approval, FollowUp, Revision
 from agreements.services import TransitionError, agreement_approve, agreement_evaluate, agreement_sign
 
-from .helpers import goal_post, make_agreement, own_goal
+from .helpers import confirmed, goal_post, make_agreement, own_goal
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_chair_approves_and_both_signers_sign_before_it_is_agreed(org, client_for):
     agreement = make_agreement(org, "in_dialogue")
-    client_for(org.chair).post(reverse("agreements:approve", args=[agreement.pk]))
-    client_for(org.leader).post(reverse("agreements:sign", args=[agreement.pk]))
+    client_for(org.chair).post(reverse("agreements:approve", args=[agreement.pk]), confirmed(agreement, "approve"))
+    client_for(org.leader).post(reverse("agreements:sign", args=[agreement.pk]), confirmed(agreement, "sign"))
     agreement.refresh_from_db()
     assert agreement.status == "approved"
-    client_for(org.centre_head).post(reverse("agreements:sign", args=[agreement.pk]))
+    client_for(org.centre_head).post(reverse("agreements:sign", args=[agreement.pk]), confirmed(agreement, "sign"))
     agreement.refresh_from_db()
     assert agreement.status == "agreed" and agreement.agreed_at is not None
     signatures = {a.kind: a.person for a in Approval.objects.filter(agreement=agreement)}
@@ -40,15 +40,20 @@ def test_the_chair_approves_and_both_signers_sign_before_it_is_agreed(org, clien
 def test_signing_twice_makes_one_signature(org):
     agreement = make_agreement(org, "in_dialogue")
     agreement_approve(agreement=agreement, chair=org.chair)
-    agreement_sign(agreement=agreement, signer=org.leader)
+    agreement_sign(agreement=agreement, signer=org.leader, consent=True)
     with pytest.raises(PermissionDenied):  # signing is no longer an action for this person
-        agreement_sign(agreement=agreement, signer=org.leader)
+        agreement_sign(agreement=agreement, signer=org.leader, consent=True)
     assert Approval.objects.filter(agreement=agreement, kind="leader").count() == 1
 
 
 def test_an_administrator_cannot_approve_for_the_committee(org, client_for):
     agreement = make_agreement(org, "in_dialogue")
-    assert client_for(org.admin).post(reverse("agreements:approve", args=[agreement.pk])).status_code == 403
+    assert (
+        client_for(org.admin)
+        .post(reverse("agreements:approve", args=[agreement.pk]), confirmed(agreement, "approve"))
+        .status_code
+        == 403
+    )
 
 
 def test_a_change_after_agreement_makes_a_new_revision_and_the_signed_one_stays(org, client_for):
@@ -143,12 +148,14 @@ def test_the_start_page_asks_each_party_for_their_next_step(org, client_for):
         return client.get(home).content.decode()
 
     assert "Continue the development agreement of Egeskovskolen" in steps(org.leader)
-    client_for(org.leader).post(reverse("agreements:send_to_dialogue", args=[draft.pk]))
+    client_for(org.leader).post(
+        reverse("agreements:send_to_dialogue", args=[draft.pk]), confirmed(draft, "send_to_dialogue")
+    )
     assert "Approve the development agreement of Egeskovskolen" in steps(org.chair)
     # The politicians read and comment while it is in dialogue (issue 16, point 1).
     assert "Read and comment on the development agreement of Egeskovskolen" in steps(org.member)
     assert "Sign the development agreement" not in steps(org.centre_head)  # not before the approval
-    client_for(org.chair).post(reverse("agreements:approve", args=[draft.pk]))
+    client_for(org.chair).post(reverse("agreements:approve", args=[draft.pk]), confirmed(draft, "approve"))
     assert "Approve the development agreement" not in steps(org.chair)
     assert "Sign the development agreement of Egeskovskolen" in steps(org.centre_head)
     assert "Sign the development agreement of Egeskovskolen" in steps(org.leader)
