@@ -1,26 +1,19 @@
 """The hearing deadline: a set number of working days before the committee meeting.
 
-Working days are Monday to Friday except Danish public holidays, read from the maintained
-`holidays` package (Easter, Ascension, Whitsun and Christmas move or fall on different
-weekdays each year; a hand-written list would rot).
+Working days are Monday to Friday except Danish public holidays: the project's one calendar
+of days off (samspil/daysoff.py, read from the maintained `holidays` package), which the
+visit times use too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
-import holidays
 from django.conf import settings
 
+from samspil.daysoff import is_working_day
 
-@lru_cache(maxsize=64)
-def _danish_holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.Denmark(years=year))
-
-
-def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in _danish_holidays(day.year)
+__all__ = ["hearing_deadline", "is_working_day", "working_days_before", "working_days_between"]
 
 
 def working_days_before(day: dt.date, count: int) -> dt.date:

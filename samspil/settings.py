@@ -662,6 +662,10 @@ MEETING_FEED_CACHE_SECONDS = int(os.environ.get("MEETING_FEED_CACHE_SECONDS", "3
 # each committee's chair about their own workplaces below the target.
 # Committee cases: a hearing closes this many working days (Danish public holidays and
 # weekends not counted) before the committee meeting; reminders go this many days before it.
+# Days besides the public holidays when the municipality takes no visits (month-day; the
+# `holidays` package's optional Danish days: Christmas Eve, New Year's Eve, Constitution
+# Day; add 05-01 where Workers' Day is a day off). samspil/daysoff.py reads it.
+MUNICIPAL_DAYS_OFF = env_list("MUNICIPAL_DAYS_OFF", "12-24,12-31,06-05")
 CASES_HEARING_WORKING_DAYS = int(os.environ.get("CASES_HEARING_WORKING_DAYS", "10"))
 CASES_REMINDER_DAYS = [int(d) for d in env_list("CASES_REMINDER_DAYS", "5,1")]
 COVERAGE_TARGET_PER_YEAR = float(os.environ.get("COVERAGE_TARGET_PER_YEAR", "1"))
