@@ -258,6 +258,30 @@ def load(context: dict, *, stdout=None) -> None:
         nothing_at_stake=True,
         preparation_notes="Elevrådet viser rundt kl. 15.30. Kaffe i personalerummet bagefter.",
     )
+    # A kind the municipality added itself (the admin's *Meeting kinds*): the report's theme
+    # days, where a committee and the workplaces dig into one subject together.
+    theme_day, _created = MeetingKind.objects.get_or_create(
+        slug="temamoede",
+        defaults={
+            "name": "Temamøde",
+            "name_en": "Theme meeting",
+            "order": 50,
+            "description": "Udvalg og arbejdspladser fordyber sig sammen i ét emne.",
+        },
+    )
+    services.meeting_create(
+        kind=theme_day,
+        title="Temamøde: inklusion i dagtilbud og skole",
+        organiser=accounts["administrator"],
+        starts_at=services.local_datetime(today + dt.timedelta(days=23), dt.time(9, 0)),
+        ends_at=services.local_datetime(today + dt.timedelta(days=23), dt.time(14, 0)),
+        committee=children,
+        workplaces=[school],
+        place="Rådhuset, Byrådssalen",
+        purpose="Udvalget og lederne deler erfaringer med inklusion og hvad der virker.",
+        framing="Et temamøde: ingen beslutninger, kun viden og erfaringer.",
+        nothing_at_stake=True,
+    )
 
     # --- Visit times in the coming weeks at about two thirds of the workplaces --------
     slot_count = 0

@@ -61,6 +61,12 @@ class MeetingKind(BilingualName, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=bounds.TEXT)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
+    # A kind in use is never deleted (its meetings keep it); it is taken out of use instead.
+    is_active = models.BooleanField(
+        _("offered for new meetings"),
+        default=True,
+        help_text=_("Untick to stop offering the kind for new meetings. Its meetings keep it."),
+    )
 
     class Meta:
         verbose_name = _("meeting kind")

@@ -127,10 +127,11 @@ rules.add_perm("meetings.confirm_booking", is_administrator | leads_booking_work
 def creatable_kinds(user) -> list[MeetingKind]:
     roles = roles_of(user)
     # Most people may create nothing: they cost no query (my meetings asks on every view).
+    offered = MeetingKind.objects.filter(is_active=True)
     if roles.is_administrator or roles.led_workplace_ids:
-        return list(MeetingKind.objects.all())
+        return list(offered)
     if roles.chaired_committee_ids:
-        return [kind for kind in MeetingKind.objects.all() if kind.slug in COMMITTEE_KINDS]
+        return [kind for kind in offered if kind.slug in COMMITTEE_KINDS]
     return []
 
 

@@ -122,7 +122,9 @@ def check_meeting(
         errors.setdefault("starts_at", []).append(_("The meeting lies in the past. Choose a time from now on."))
     roles = roles_of(actor)
     if not roles.is_administrator:
-        kind_allowed = kind.pk in {k.pk for k in creatable_kinds(actor)}
+        # An edit may keep a kind that is no longer offered for new meetings.
+        kept = meeting is not None and kind.pk == meeting.kind_id
+        kind_allowed = kept or kind.pk in {k.pk for k in creatable_kinds(actor)}
         led = roles.led_workplace_ids
         chairs = committee is not None and kind.slug in COMMITTEE_KINDS and committee.pk in roles.chaired_committee_ids
         leads_host = host is not None and host.pk in led

@@ -610,6 +610,7 @@ AUDITED_MODELS = [
     "organisation.Membership",
     "organisation.ElectoralTerm",
     "meetings.Meeting",
+    "meetings.MeetingKind",
     "meetings.VisitSlot",
     "meetings.Booking",
     "agreements.Agreement",
