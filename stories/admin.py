@@ -11,8 +11,8 @@ class ThemeAdmin(admin.ModelAdmin):
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
-    list_display = ["title", "workplace", "status", "visibility", "published_at"]
-    list_filter = ["status", "visibility"]
+    list_display = ["title", "kind", "workplace", "status", "visibility", "published_at"]
+    list_filter = ["kind", "status", "visibility"]
     search_fields = ["title", "summary"]
     raw_id_fields = ["workplace", "author", "published_by", "consent_recorded_by"]
     readonly_fields = ["thanks_count", "published_at", "published_by"]

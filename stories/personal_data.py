@@ -6,13 +6,20 @@ from accounts import privacy
 
 
 def register() -> None:
-    from .models import Follow, Story, Thanks
+    from .models import ChallengeReply, Follow, Story, Thanks
 
     privacy.register(
         "stories",
         _("Stories you wrote"),
         export=lambda person: privacy.rows(
-            Story.objects.filter(author=person), "title", "status", "visibility", "created_at"
+            Story.objects.filter(author=person), "title", "kind", "status", "visibility", "created_at"
+        ),
+    )
+    privacy.register(
+        "challenge_replies",
+        _("Your answers to challenges"),
+        export=lambda person: privacy.rows(
+            ChallengeReply.objects.filter(author=person), "story__title", "text", "wants_visit", "created_at"
         ),
     )
     privacy.register(
