@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -39,17 +39,27 @@ from .workflows import MEETING, MINUTES
 CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "status", "title", "host")
 
 
+# What the other rooms do when something happens, registered by MeetingsConfig.ready(): the
+# visits room's booking emails (only for entries logged with notify=True) and the calendars
+# room's invitations (every entry). The meetings room imports neither room's code.
+_NOTIFIERS: list[Callable[[MeetingLogEntry], object]] = []
+_LISTENERS: list[Callable[[MeetingLogEntry], object]] = []
+
+
+def on_log(listener: Callable[[MeetingLogEntry], object], *, notify_only: bool = False) -> None:
+    """Call `listener(entry)` inside the service's transaction for each entry logged (with
+    `notify_only`, only for entries logged with notify=True)."""
+    listeners = _NOTIFIERS if notify_only else _LISTENERS
+    if listener not in listeners:
+        listeners.append(listener)
+
+
 def log(*, action: str, actor=None, meeting=None, booking=None, slot=None, notify: bool = False, **detail):
     entry = MeetingLogEntry.objects.create(
         action=action, actor=actor, meeting=meeting, booking=booking, slot=slot, detail=detail
     )
-    if notify:
-        from .visits.notifications import enqueue_notice
-
-        enqueue_notice(entry)  # booking emails to the leaders or the member (outbox rows)
-    from .calendars.invitations import calendar_mail_for
-
-    calendar_mail_for(entry)  # invitations, updates, cancellations with .ics (outbox rows)
+    for listener in [*(_NOTIFIERS if notify else ()), *_LISTENERS]:
+        listener(entry)  # outbox rows: booking emails first, then calendar invitations
     return entry
 
 
