@@ -16,6 +16,12 @@ class MeetingsConfig(AppConfig):
         from .visits import notifications
 
         register()
+        # What the rooms do when the meetings room logs an event (meetings/services.py, log):
+        # booking emails, then calendar invitations, as outbox rows in the same transaction.
+        from .services import on_log
+
+        on_log(notifications.enqueue_notice, notify_only=True)
+        on_log(invitations.calendar_mail_for)
         # The email families this app sends through the outbox (outbox/families.py).
         invitations.register()
         reminders.register()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Committee, Workplace
 from samspil import bounds, localtime
+from samspil.errors import ServiceError, refusals
 
 from .models import AgendaItem, Meeting, MeetingKind, MeetingSeries, Participant
 from .permissions import COMMITTEE_KINDS, creatable_kinds
@@ -28,16 +29,14 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationError on the form's fields, so the message sits where
-    the user typed and nothing typed is lost."""
+def apply_service_errors(form: forms.Form, error: ServiceError, field_map: dict[str, str] | None = None) -> None:
+    """Put a service's refusal (samspil.errors) on the form's fields, so the message sits
+    where the user typed and nothing typed is lost. `field_map` names the form field of a
+    service's value where they differ (the service's `starts_at` is the form's `date`)."""
     field_map = field_map or {}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            name = field_map.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+    for refusal in refusals(error):
+        name = field_map.get(refusal.field, refusal.field) if refusal.field else None
+        form.add_error(name if name in form.fields else None, refusal.message)
 
 
 class TimeRangeMixin:

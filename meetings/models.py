@@ -461,9 +461,6 @@ class MeetingLogEntry(models.Model):
     action = models.CharField(max_length=60)
     detail = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now)
-    # A log entry that someone must be told about (a booking, a cancellation) is
-    # claimed by setting this before its email goes: one event, one email.
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("log entry")

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from organisation.models import Membership, Role
 from samspil import localtime
-from samspil.errors import Conflict, ServiceError
+from samspil.errors import Conflict, ServiceError, ServiceErrors
 
 from .models import (
     AgendaItem,
@@ -40,17 +39,27 @@ from .workflows import MEETING, MINUTES
 CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "status", "title", "host")
 
 
+# What the other rooms do when something happens, registered by MeetingsConfig.ready(): the
+# visits room's booking emails (only for entries logged with notify=True) and the calendars
+# room's invitations (every entry). The meetings room imports neither room's code.
+_NOTIFIERS: list[Callable[[MeetingLogEntry], object]] = []
+_LISTENERS: list[Callable[[MeetingLogEntry], object]] = []
+
+
+def on_log(listener: Callable[[MeetingLogEntry], object], *, notify_only: bool = False) -> None:
+    """Call `listener(entry)` inside the service's transaction for each entry logged (with
+    `notify_only`, only for entries logged with notify=True)."""
+    listeners = _NOTIFIERS if notify_only else _LISTENERS
+    if listener not in listeners:
+        listeners.append(listener)
+
+
 def log(*, action: str, actor=None, meeting=None, booking=None, slot=None, notify: bool = False, **detail):
     entry = MeetingLogEntry.objects.create(
         action=action, actor=actor, meeting=meeting, booking=booking, slot=slot, detail=detail
     )
-    if notify:
-        from .visits.notifications import enqueue_notice
-
-        enqueue_notice(entry)  # booking emails to the leaders or the member (outbox rows)
-    from .calendars.invitations import calendar_mail_for
-
-    calendar_mail_for(entry)  # invitations, updates, cancellations with .ics (outbox rows)
+    for listener in [*(_NOTIFIERS if notify else ()), *_LISTENERS]:
+        listener(entry)  # outbox rows: booking emails first, then calendar invitations
     return entry
 
 
@@ -100,26 +109,26 @@ def check_meeting(
     chair, one their committee is responsible for); the committee one they chair or one
     responsible for the host they lead; every participating workplace within the same
     reach; and the start not in the past (an edit may keep the start it already has).
-    Administrators may plan anything, but not in the past. Raises ValidationError with
-    the errors per field, so nothing typed is lost and a meeting edited into another
+    Administrators may plan anything, but not in the past. Raises ServiceErrors with
+    every refusal on its field, so nothing typed is lost and a meeting edited into another
     centre, committee or month cannot make coverage count a dialogue that never was.
     """
     from organisation.roles import roles_of
 
     from .permissions import COMMITTEE_KINDS, creatable_kinds
 
-    errors: dict[str, list[str]] = {}
+    errors: list[ServiceError] = []
     workplaces = list(workplaces)
     if ends_at <= starts_at:
-        errors.setdefault("ends_at", []).append(_("The meeting must end after it starts."))
+        errors.append(ServiceError(_("The meeting must end after it starts."), field="ends_at"))
     if kind.slug in (MeetingKind.DIALOGUE, MeetingKind.COMMITTEE_AT_WORKPLACE) and committee is None:
-        errors.setdefault("committee", []).append(_("Choose the committee that holds the meeting."))
+        errors.append(ServiceError(_("Choose the committee that holds the meeting."), field="committee"))
     hosted = (MeetingKind.COMMITTEE_AT_WORKPLACE, MeetingKind.VISIT, MeetingKind.SCHOOL_DEVELOPMENT)
     if kind.slug in hosted and host is None:
-        errors.setdefault("host", []).append(_("Choose the workplace where the meeting is held."))
+        errors.append(ServiceError(_("Choose the workplace where the meeting is held."), field="host"))
     moved = meeting is None or starts_at != meeting.starts_at
     if moved and starts_at < timezone.now():
-        errors.setdefault("starts_at", []).append(_("The meeting lies in the past. Choose a time from now on."))
+        errors.append(ServiceError(_("The meeting lies in the past. Choose a time from now on."), field="starts_at"))
     roles = roles_of(actor)
     if not roles.is_administrator:
         # An edit may keep a kind that is no longer offered for new meetings.
@@ -135,25 +144,35 @@ def check_meeting(
             set(committee.workplaces.values_list("pk", flat=True)) if committee is not None and committee_ok else set()
         )
         if not kind_allowed or (host is None and not chairs):
-            errors.setdefault("kind", []).append(
-                _("You may create this kind of meeting only for a committee you chair or a workplace you lead.")
+            errors.append(
+                ServiceError(
+                    _("You may create this kind of meeting only for a committee you chair or a workplace you lead."),
+                    field="kind",
+                )
             )
         elif host is not None and not leads_host and host.pk not in committee_reach:
-            errors.setdefault("host", []).append(
-                _("Choose a workplace you lead or one your committee is responsible for.")
+            errors.append(
+                ServiceError(_("Choose a workplace you lead or one your committee is responsible for."), field="host")
             )
         if not committee_ok:
-            errors.setdefault("committee", []).append(
-                _("Choose a committee you chair or one responsible for the workplace you lead.")
+            errors.append(
+                ServiceError(
+                    _("Choose a committee you chair or one responsible for the workplace you lead."), field="committee"
+                )
             )
         outside = [w for w in workplaces if w.pk not in led and w.pk not in committee_reach]
         if outside:
-            errors.setdefault("workplaces", []).append(
-                _("Outside your reach: %(names)s. Invite workplaces you lead or that the committee is responsible for.")
-                % {"names": ", ".join(sorted(w.name for w in outside))}
+            errors.append(
+                ServiceError(
+                    _(
+                        "Outside your reach: %(names)s. Invite workplaces you lead or that the committee is responsible for."
+                    )
+                    % {"names": ", ".join(sorted(w.name for w in outside))},
+                    field="workplaces",
+                )
             )
     if errors:
-        raise ValidationError(errors)
+        raise ServiceErrors(errors)
 
 
 def meeting_create(
@@ -190,7 +209,7 @@ def meeting_create(
             ends_at=ends_at,
         )
     if localtime.utc(ends_at) <= localtime.utc(starts_at):  # UTC, as the database compares
-        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+        raise ServiceError(_("The meeting must end after it starts."), field="ends_at")
     with transaction.atomic():
         meeting = Meeting.objects.create(
             kind=kind,
@@ -277,7 +296,7 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().select_related("kind").get(pk=meeting.pk)
         if locked.status not in MEETING.sources_allowing("edit"):
-            raise ValidationError(_("A cancelled meeting cannot be changed."))
+            raise ServiceError(_("A cancelled meeting cannot be changed."))
         after = {
             name: changes.get(name, getattr(locked, name)) for name in ("committee", "host", "starts_at", "ends_at")
         }
@@ -291,13 +310,13 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
         if locked.visit_slot_id and {"starts_at", "ends_at"} & set(changed):
             # A booked visit follows its visit time; the politician moves the booking.
-            raise ValidationError({"starts_at": _("A booked visit keeps its visit time: move the booking instead.")})
+            raise ServiceError(_("A booked visit keeps its visit time: move the booking instead."), field="starts_at")
         if locked.visit_slot_id and "host" in changed:
-            raise ValidationError({"host": _("A booked visit is held at the workplace that offered the visit time.")})
+            raise ServiceError(_("A booked visit is held at the workplace that offered the visit time."), field="host")
         for name, value in changes.items():
             setattr(locked, name, value)
         if localtime.utc(locked.ends_at) <= localtime.utc(locked.starts_at):
-            raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+            raise ServiceError(_("The meeting must end after it starts."), field="ends_at")
         if any(name in CALENDAR_FIELDS for name in changed):
             locked.sequence = F("sequence") + 1
         locked.save()
@@ -317,13 +336,16 @@ def _set_status(*, meeting: Meeting, actor, action: str, **extra) -> Meeting:
             MEETING.apply(meeting, action, actor, sequence=F("sequence") + 1, updated_at=timezone.now(), **extra)
         except Conflict as error:
             current = error.current or meeting
-            raise ValidationError(
-                _("The meeting is already %(status)s.") % {"status": current.get_status_display()}
+            raise Conflict(
+                _("The meeting is already %(status)s.") % {"status": current.get_status_display()}, current=current
             ) from error
         except ServiceError as error:
-            if error.code == "not_available":
-                error = ServiceError(_("The meeting is already %(status)s.") % {"status": meeting.get_status_display()})
-            raise ValidationError(error.message) from error
+            if error.code != "not_available":
+                raise
+            raise ServiceError(
+                _("The meeting is already %(status)s.") % {"status": meeting.get_status_display()},
+                code="not_available",
+            ) from error
         meeting.refresh_from_db()
         log(action=f"meeting.{meeting.status}", actor=actor, meeting=meeting, **{k: str(v) for k, v in extra.items()})
     return meeting
@@ -331,7 +353,7 @@ def _set_status(*, meeting: Meeting, actor, action: str, **extra) -> Meeting:
 
 def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the meeting is cancelled; the participants are told.")})
+        raise ServiceError(_("Say why the meeting is cancelled; the participants are told."), field="reason")
     return _set_status(
         meeting=meeting,
         actor=actor,
@@ -352,12 +374,12 @@ def meeting_mark_held(*, meeting: Meeting, actor) -> Meeting:
 
 def participant_respond(*, meeting: Meeting, person, response: str) -> Participant:
     if response not in {Participant.Response.YES, Participant.Response.NO, Participant.Response.MAYBE}:
-        raise ValidationError({"response": _("Answer yes, no or maybe.")})
+        raise ServiceError(_("Answer yes, no or maybe."), field="response")
     updated = Participant.objects.filter(meeting=meeting, person=person).update(
         response=response, responded_at=timezone.now()
     )
     if not updated:
-        raise ValidationError(_("You are not invited to this meeting."))
+        raise ServiceError(_("You are not invited to this meeting."))
     return Participant.objects.get(meeting=meeting, person=person)
 
 
@@ -393,8 +415,9 @@ def agenda_save(*, meeting: Meeting, items: list[dict], delete_ids: Iterable[int
 # --- Minutes -----------------------------------------------------------------------------
 
 
-class MinutesConflict(Exception):
-    """Someone else saved the minutes since this editor loaded them."""
+class MinutesConflict(Conflict):
+    """Someone else saved the minutes since this editor loaded them; `current` is the
+    minutes as they were saved."""
 
 
 def minutes_save(*, meeting: Meeting, author, text: str, based_on_version: int) -> Minutes:
@@ -406,13 +429,17 @@ def minutes_save(*, meeting: Meeting, author, text: str, based_on_version: int) 
     with transaction.atomic():
         minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
         if minutes.is_locked:
-            raise ValidationError({"text": _("The minutes are locked and can no longer change.")})
+            raise ServiceError(_("The minutes are locked and can no longer change."), field="text")
         status = Minutes.Status.DRAFT if based_on_version == 0 else Minutes.Status.AMENDED
         updated = Minutes.objects.filter(
             pk=minutes.pk, version=based_on_version, status__in=MINUTES.sources_allowing("write", "amend")
         ).update(text=text, status=status, version=F("version") + 1, updated_at=timezone.now())
         if not updated:
-            raise MinutesConflict
+            raise MinutesConflict(
+                _("Someone else saved the minutes while you wrote. Your text is kept here; compare and save again."),
+                current=Minutes.objects.get(pk=minutes.pk),
+                field="text",
+            )
         minutes.refresh_from_db()
         MinutesVersion.objects.create(minutes=minutes, number=minutes.version, status=status, text=text, author=author)
     return minutes
@@ -422,16 +449,11 @@ def minutes_lock(*, meeting: Meeting, actor) -> Minutes:
     with transaction.atomic():
         minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
         if minutes is None or minutes.version == 0:
-            raise ValidationError(_("Write the minutes before you lock them."))
+            raise ServiceError(_("Write the minutes before you lock them."))
         if minutes.status not in MINUTES.sources_allowing("lock"):
-            raise ValidationError(_("The minutes are already locked."))
+            raise ServiceError(_("The minutes are already locked."))
         now = timezone.now()
-        try:
-            MINUTES.apply(
-                minutes, "lock", actor, locked_at=now, locked_by=actor, version=F("version") + 1, updated_at=now
-            )
-        except ServiceError as error:
-            raise ValidationError(error.message) from error
+        MINUTES.apply(minutes, "lock", actor, locked_at=now, locked_by=actor, version=F("version") + 1, updated_at=now)
         minutes.refresh_from_db()
         MinutesVersion.objects.create(
             minutes=minutes, number=minutes.version, status=Minutes.Status.LOCKED, text=minutes.text, author=actor
@@ -526,9 +548,9 @@ def series_create(
 ) -> tuple[MeetingSeries, list[Meeting]]:
     """A repeating meeting. Given `actor`, every occurrence passes `check_meeting` for them."""
     if ends_on < starts_on:
-        raise ValidationError({"ends_on": _("The last date must be on or after the first date.")})
+        raise ServiceError(_("The last date must be on or after the first date."), field="ends_on")
     if ends_on > starts_on + dt.timedelta(days=3 * 366):
-        raise ValidationError({"ends_on": _("A series can run for at most three years.")})
+        raise ServiceError(_("A series can run for at most three years."), field="ends_on")
     with transaction.atomic():
         series = MeetingSeries.objects.create(
             kind=kind,
@@ -570,5 +592,5 @@ def series_create(
                 )
             )
         if not meetings:
-            raise ValidationError({"starts_on": _("No date between the first and last date matches the rule.")})
+            raise ServiceError(_("No date between the first and last date matches the rule."), field="starts_on")
     return series, meetings

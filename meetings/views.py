@@ -8,7 +8,7 @@ import datetime as dt
 
 import rules
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,6 +21,7 @@ from cases.selectors import next_agenda_warnings, plan_cases
 from organisation.models import Committee, Workplace
 from organisation.permissions import get_committee_for_user, get_workplace_for_user
 from organisation.roles import roles_of
+from samspil.errors import ServiceError
 
 from . import selectors, services
 from .forms import (
@@ -229,7 +230,7 @@ def meeting_create(request):
             meeting = services.meeting_create(
                 kind=form.cleaned_data["kind"], organiser=request.user, actor=request.user, **form.meeting_values()
             )
-        except ValidationError as error:
+        except ServiceError as error:
             apply_service_errors(form, error, {"ends_at": "end", "starts_at": "date"})
         else:
             messages.success(request, _("The meeting is created and the participants are invited."))
@@ -246,7 +247,7 @@ def meeting_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_update(meeting=meeting, actor=request.user, **form.meeting_values())
-        except ValidationError as error:
+        except ServiceError as error:
             apply_service_errors(form, error, {"ends_at": "end", "starts_at": "date"})
         else:
             messages.success(request, _("The meeting is saved."))
@@ -289,7 +290,7 @@ def meeting_cancel(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_cancel(meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
+        except ServiceError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The meeting is cancelled."))
@@ -302,8 +303,8 @@ def meeting_held(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk, write=True)
     try:
         services.meeting_mark_held(meeting=meeting, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except ServiceError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The meeting is marked as held. Write the minutes next."))
     return redirect(meeting)
@@ -358,16 +359,13 @@ def minutes_edit(request, pk: int):
                 text=form.cleaned_data["text"],
                 based_on_version=form.cleaned_data["version"],
             )
-        except services.MinutesConflict:
-            form.add_error(
-                "text",
-                _("Someone else saved the minutes while you wrote. Your text is kept here; compare and save again."),
-            )
-            current = Minutes.objects.get(meeting=meeting)
+        except services.MinutesConflict as error:
+            form.add_error("text", error.message)
+            current = error.current
             form.data = form.data.copy()
             form.data["version"] = current.version
             return render(request, "meetings/minutes_edit.html", {"meeting": meeting, "form": form, "current": current})
-        except ValidationError as error:
+        except ServiceError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The minutes are saved as a new version."))
@@ -382,8 +380,8 @@ def minutes_lock(request, pk: int):
         raise PermissionDenied
     try:
         services.minutes_lock(meeting=meeting, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except ServiceError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The minutes are locked."))
     return redirect(meeting)
@@ -436,7 +434,7 @@ def series_create(request, slug: str):
             _series, meetings = services.series_create(
                 organiser=request.user, actor=request.user, committee=committee, **{k: v for k, v in data.items()}
             )
-        except ValidationError as error:
+        except ServiceError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("%(n)s meetings are planned.") % {"n": len(meetings)})

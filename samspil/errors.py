@@ -39,3 +39,21 @@ class Conflict(ServiceError):
     def __init__(self, message: str, *, current: Any = None, field: str | None = None, code: str | None = None) -> None:
         super().__init__(message, field=field, code=code)
         self.current = current
+
+
+class ServiceErrors(ServiceError):
+    """Several refusals at once, each on its own field: a form's values checked as a whole
+    (a meeting's kind, host, committee and time), so the person sees every problem in one
+    go. Its own message, field and code are the first refusal's."""
+
+    def __init__(self, errors: list[ServiceError]) -> None:
+        if not errors:
+            raise ValueError("ServiceErrors needs at least one refusal")
+        first = errors[0]
+        super().__init__(first.message, field=first.field, code=first.code)
+        self.errors = list(errors)
+
+
+def refusals(error: ServiceError) -> list[ServiceError]:
+    """Each refusal an error carries: the several of a ServiceErrors, else the error itself."""
+    return list(getattr(error, "errors", [error]))

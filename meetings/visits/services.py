@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from organisation.models import Membership, Role
 from samspil import localtime
-from samspil.errors import ServiceError
+from samspil.errors import Conflict, ServiceError, ServiceErrors
 
 from ..kinds import kind as meeting_kind
 from ..models import Meeting, MeetingKind, Participant
@@ -55,17 +54,17 @@ def visit_slots_publish(
     note: str = "",
 ) -> list[VisitSlot]:
     """Offer one visit time, or the same local time every week for `repeat_weeks` weeks."""
-    errors: dict[str, list[str]] = {}
+    errors: list[ServiceError] = []
     if localtime.utc(ends_at) <= localtime.utc(starts_at):
-        errors.setdefault("ends_at", []).append(_("The time must end after it starts."))
+        errors.append(ServiceError(_("The time must end after it starts."), field="ends_at"))
     if starts_at <= timezone.now():
-        errors.setdefault("starts_at", []).append(_("The time lies in the past. Choose a time from now on."))
+        errors.append(ServiceError(_("The time lies in the past. Choose a time from now on."), field="starts_at"))
     if capacity < 1:
-        errors.setdefault("capacity", []).append(_("At least one politician must fit."))
+        errors.append(ServiceError(_("At least one politician must fit."), field="capacity"))
     if not 1 <= repeat_weeks <= 52:
-        errors.setdefault("repeat_weeks", []).append(_("Repeat for 1 to 52 weeks."))
+        errors.append(ServiceError(_("Repeat for 1 to 52 weeks."), field="repeat_weeks"))
     if errors:
-        raise ValidationError(errors)
+        raise ServiceErrors(errors)
     local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
     # The same wall-clock time each week (samspil/localtime.py): a week whose time the
     # clocks skip gets no visit time (the form tells the person which), never a moved one.
@@ -85,28 +84,26 @@ def visit_slots_publish(
                 .first()
             )
             if clash:
-                raise ValidationError(
-                    {
-                        "starts_at": _("Overlaps the visit time %(start)s–%(end)s at this workplace.")
-                        % {
-                            "start": _local(clash.starts_at),
-                            "end": date_format(timezone.localtime(clash.ends_at), "TIME_FORMAT"),
-                        }
-                    }
+                raise ServiceError(
+                    _("Overlaps the visit time %(start)s–%(end)s at this workplace.")
+                    % {
+                        "start": _local(clash.starts_at),
+                        "end": date_format(timezone.localtime(clash.ends_at), "TIME_FORMAT"),
+                    },
+                    field="starts_at",
                 )
             blocked = BlockedPeriod.objects.filter(
                 workplace=workplace, starts_on__lte=end.date(), ends_on__gte=start.date()
             ).first()
             if blocked:
-                raise ValidationError(
-                    {
-                        "starts_at": _("Falls inside the blocked period %(start)s–%(end)s (%(reason)s).")
-                        % {
-                            "start": date_format(blocked.starts_on, "SHORT_DATE_FORMAT"),
-                            "end": date_format(blocked.ends_on, "SHORT_DATE_FORMAT"),
-                            "reason": blocked.reason,
-                        }
-                    }
+                raise ServiceError(
+                    _("Falls inside the blocked period %(start)s–%(end)s (%(reason)s).")
+                    % {
+                        "start": date_format(blocked.starts_on, "SHORT_DATE_FORMAT"),
+                        "end": date_format(blocked.ends_on, "SHORT_DATE_FORMAT"),
+                        "reason": blocked.reason,
+                    },
+                    field="starts_at",
                 )
         series = uuid.uuid4() if repeat_weeks > 1 else None
         slots = VisitSlot.objects.bulk_create(
@@ -132,7 +129,7 @@ def visit_slot_withdraw(*, slot: VisitSlot, actor) -> VisitSlot:
     with transaction.atomic():
         locked = VisitSlot.objects.select_for_update().get(pk=slot.pk)
         if locked.bookings.filter(status=Booking.Status.BOOKED).exists():
-            raise ValidationError(_("The time is booked; ask the politicians to move or cancel first."))
+            raise ServiceError(_("The time is booked; ask the politicians to move or cancel first."))
         locked.withdrawn_at = timezone.now()
         locked.save(update_fields=["withdrawn_at"])
         log(action="visit_time.withdrawn", actor=actor, slot=locked)
@@ -141,9 +138,9 @@ def visit_slot_withdraw(*, slot: VisitSlot, actor) -> VisitSlot:
 
 def blocked_period_create(*, workplace, created_by, starts_on: dt.date, ends_on: dt.date, reason: str) -> BlockedPeriod:
     if ends_on < starts_on:
-        raise ValidationError({"ends_on": _("The period must end on or after its first day.")})
+        raise ServiceError(_("The period must end on or after its first day."), field="ends_on")
     if ends_on < timezone.localdate():
-        raise ValidationError({"ends_on": _("The period lies in the past.")})
+        raise ServiceError(_("The period lies in the past."), field="ends_on")
     with transaction.atomic():
         _lock_workplace(workplace)
         period = BlockedPeriod.objects.create(
@@ -162,11 +159,13 @@ def blocked_period_delete(*, period: BlockedPeriod, actor) -> None:
 # --- Booking -----------------------------------------------------------------------------
 
 
-class SlotTaken(Exception):
-    """The visit time filled up before this request got its seat."""
+class SlotTaken(Conflict):
+    """The visit time filled up before this request got its seat; `current` is the time."""
 
     def __init__(self, slot: VisitSlot):
-        super().__init__(str(slot))
+        super().__init__(
+            _("Sorry, this time was just taken by someone else."), current=slot, field="slot", code="taken"
+        )
         self.slot = slot
 
 
@@ -174,41 +173,39 @@ def _check_bookable(slot: VisitSlot, member, *, ignore_booking: Booking | None =
     """Checks made under the locks on the slot and the member."""
     now = timezone.now()
     if slot.withdrawn_at is not None:
-        raise ValidationError({"slot": _("The workplace has withdrawn this time.")})
+        raise ServiceError(_("The workplace has withdrawn this time."), field="slot")
     if slot.starts_at <= now:
-        raise ValidationError({"slot": _("This time has already started.")})
+        raise ServiceError(_("This time has already started."), field="slot")
     if slot.starts_at - dt.timedelta(hours=slot.min_notice_hours) < now:
-        raise ValidationError(
-            {
-                "slot": _("The workplace needs %(hours)s hours' notice: this time could be booked until %(until)s.")
-                % {
-                    "hours": slot.min_notice_hours,
-                    "until": _local(slot.starts_at - dt.timedelta(hours=slot.min_notice_hours)),
-                }
-            }
+        raise ServiceError(
+            _("The workplace needs %(hours)s hours' notice: this time could be booked until %(until)s.")
+            % {
+                "hours": slot.min_notice_hours,
+                "until": _local(slot.starts_at - dt.timedelta(hours=slot.min_notice_hours)),
+            },
+            field="slot",
         )
     if BlockedPeriod.objects.filter(
         workplace_id=slot.workplace_id,
         starts_on__lte=timezone.localtime(slot.starts_at).date(),
         ends_on__gte=timezone.localtime(slot.starts_at).date(),
     ).exists():
-        raise ValidationError({"slot": _("The workplace takes no visits in this period.")})
+        raise ServiceError(_("The workplace takes no visits in this period."), field="slot")
     active = Booking.objects.filter(member=member, status=Booking.Status.BOOKED)
     if ignore_booking is not None:
         active = active.exclude(pk=ignore_booking.pk)
     if active.filter(slot=slot).exists():
-        raise ValidationError({"slot": _("You have already booked this time.")})
+        raise ServiceError(_("You have already booked this time."), field="slot")
     clash = (
         active.filter(slot__starts_at__lt=slot.ends_at, slot__ends_at__gt=slot.starts_at)
         .select_related("slot__workplace")
         .first()
     )
     if clash:
-        raise ValidationError(
-            {
-                "slot": _("You have another visit at that time: %(workplace)s, %(start)s.")
-                % {"workplace": clash.slot.workplace.name, "start": _local(clash.slot.starts_at)}
-            }
+        raise ServiceError(
+            _("You have another visit at that time: %(workplace)s, %(start)s.")
+            % {"workplace": clash.slot.workplace.name, "start": _local(clash.slot.starts_at)},
+            field="slot",
         )
     taken = Booking.objects.filter(slot=slot, status=Booking.Status.BOOKED).count()
     if taken >= slot.capacity:
@@ -291,13 +288,13 @@ def _lock(slot_ids: Iterable[int], member) -> dict[int, VisitSlot]:
 
 
 def visit_book(*, slot_id: int, member, reason: str = "") -> Booking:
-    """Book a seat on a visit time. Raises SlotTaken when it is full, ValidationError
-    (field "slot") when it cannot be booked for another reason."""
+    """Book a seat on a visit time. Raises SlotTaken (a Conflict) when it is full, a
+    ServiceError (field "slot") when it cannot be booked for another reason."""
     try:
         with transaction.atomic():
             slots = _lock([slot_id], member)
             if slot_id not in slots:
-                raise ValidationError({"slot": _("This visit time no longer exists.")})
+                raise ServiceError(_("This visit time no longer exists."), field="slot")
             slot = slots[slot_id]
             _check_bookable(slot, member)
             booking = Booking.objects.create(slot=slot, member=member, reason=reason)
@@ -305,19 +302,19 @@ def visit_book(*, slot_id: int, member, reason: str = "") -> Booking:
             log(action="booking.created", actor=member, booking=booking, slot=slot, meeting=meeting, notify=True)
     except IntegrityError as exc:
         # The partial unique constraint: a second active booking by the same member.
-        raise ValidationError({"slot": _("You have already booked this time.")}) from exc
+        raise ServiceError(_("You have already booked this time."), field="slot") from exc
     return booking
 
 
 def visit_cancel(*, booking: Booking, actor, reason: str) -> Booking:
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why you cancel; the workplace is told.")})
+        raise ServiceError(_("Say why you cancel; the workplace is told."), field="reason")
     with transaction.atomic():
         _lock([booking.slot_id], booking.member)
         try:
             BOOKING.apply(booking, "cancel", actor, reason=reason.strip(), ended_at=timezone.now())
         except ServiceError as error:
-            raise ValidationError(_("The booking is already cancelled or moved.")) from error
+            raise ServiceError(_("The booking is already cancelled or moved.")) from error
         booking.refresh_from_db()
         visit_meeting_leave(slot=booking.slot, member=booking.member, actor=actor, reason=reason.strip())
         log(action="booking.cancelled", actor=actor, booking=booking, slot=booking.slot, notify=True, reason=reason)
@@ -328,17 +325,17 @@ def visit_move(*, booking: Booking, new_slot_id: int, actor, reason: str) -> Boo
     """Move a booking to another visit time in one transaction: the old seat is freed
     only if the new one is had."""
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why you move the visit; the workplace is told.")})
+        raise ServiceError(_("Say why you move the visit; the workplace is told."), field="reason")
     if new_slot_id == booking.slot_id:
-        raise ValidationError({"slot": _("Choose another time than the one booked.")})
+        raise ServiceError(_("Choose another time than the one booked."), field="slot")
     try:
         with transaction.atomic():
             slots = _lock([booking.slot_id, new_slot_id], booking.member)
             if new_slot_id not in slots:
-                raise ValidationError({"slot": _("This visit time no longer exists.")})
+                raise ServiceError(_("This visit time no longer exists."), field="slot")
             current = Booking.objects.select_related("slot__workplace").get(pk=booking.pk)
             if current.status not in BOOKING.sources_allowing("move"):
-                raise ValidationError(_("The booking is already cancelled or moved."))
+                raise ServiceError(_("The booking is already cancelled or moved."))
             BOOKING.check(current, "move", actor)
             new_slot = slots[new_slot_id]
             _check_bookable(new_slot, booking.member, ignore_booking=current)
@@ -357,7 +354,7 @@ def visit_move(*, booking: Booking, new_slot_id: int, actor, reason: str) -> Boo
                 reason=reason,
             )
     except IntegrityError as exc:
-        raise ValidationError({"slot": _("You have already booked this time.")}) from exc
+        raise ServiceError(_("You have already booked this time."), field="slot") from exc
     return new_booking
 
 
@@ -373,7 +370,7 @@ def visit_confirm(*, booking: Booking, actor) -> Booking:
             ).update(confirmed_at=timezone.now(), confirmed_by=actor):
                 raise ServiceError(_("The booking is already confirmed, cancelled or moved."))
         except ServiceError as error:
-            raise ValidationError(_("The booking is already confirmed, cancelled or moved.")) from error
+            raise ServiceError(_("The booking is already confirmed, cancelled or moved.")) from error
         booking.refresh_from_db()
         # Always a new SEQUENCE: the member's calendar holds the event they booked, and the
         # confirmation email sends the updated one (STATUS:CONFIRMED).

@@ -7,7 +7,7 @@ import datetime as dt
 
 import rules
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organisation.permissions import get_workplace_for_user
+from samspil.errors import ServiceError
 
 from ..forms import ReasonForm, apply_service_errors
 from ..permissions import get_booking_for_user, get_slot_for_user
@@ -59,7 +60,7 @@ def visit_book(request, pk: int):
             alternatives = selectors.next_free_slots(slot.workplace_id, exclude=slot.pk)
             context = {"slot": slot, "form": form, "taken": True, "alternatives": alternatives}
             return render(request, "meetings/visit_book.html", context, status=409)
-        except ValidationError as error:
+        except ServiceError as error:
             apply_service_errors(form, error)
             status = 400
         else:
@@ -76,7 +77,7 @@ def booking_cancel(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_cancel(booking=booking, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
+        except ServiceError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The visit is cancelled and the workplace is told."))
@@ -100,7 +101,7 @@ def booking_move(request, pk: int):
         except services.SlotTaken:
             taken = True
             form.add_error("slot", _("Sorry, this time was just taken by someone else. Choose another."))
-        except ValidationError as error:
+        except ServiceError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The visit is moved and the workplace is told."))
@@ -118,8 +119,8 @@ def booking_confirm(request, pk: int):
     booking = get_booking_for_user(request.user, pk, confirm=True)
     try:
         services.visit_confirm(booking=booking, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except ServiceError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The visit is confirmed and the politician is told."))
     return redirect("meetings:workplace_visit_times", slug=booking.slot.workplace.slug)
@@ -144,7 +145,7 @@ def workplace_visit_times(request, slug: str):
                 repeat_weeks=data["repeat_weeks"],
                 note=data["note"],
             )
-        except ValidationError as error:
+        except ServiceError as error:
             apply_service_errors(slot_form, error, VisitSlotForm.FIELD_MAP)
         else:
             messages.success(request, _("%(n)s visit times are published.") % {"n": len(slots)})
@@ -154,7 +155,7 @@ def workplace_visit_times(request, slug: str):
     if request.method == "POST" and request.POST.get("form") == "blocked" and blocked_form.is_valid():
         try:
             services.blocked_period_create(workplace=workplace, created_by=request.user, **blocked_form.cleaned_data)
-        except ValidationError as error:
+        except ServiceError as error:
             apply_service_errors(blocked_form, error)
         else:
             messages.success(request, _("The period is blocked for visits."))
@@ -179,8 +180,8 @@ def visit_slot_withdraw(request, pk: int):
     slot = get_slot_for_user(request.user, pk, write=True)
     try:
         services.visit_slot_withdraw(slot=slot, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except ServiceError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The visit time is withdrawn."))
     return redirect("meetings:workplace_visit_times", slug=slot.workplace.slug)

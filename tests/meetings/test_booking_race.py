@@ -113,4 +113,4 @@ def test_a_member_cannot_double_book_two_overlapping_times_even_at_once(pg_org):
     assert sum(isinstance(r, Booking) for r in results) == 1, results
     assert Booking.objects.filter(member=member, status=Booking.Status.BOOKED).count() == 1
     refused = [r for r in results if not isinstance(r, Booking)]
-    assert all(type(r).__name__ == "ValidationError" for r in refused), refused
+    assert all(type(r).__name__ == "ServiceError" for r in refused), refused

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from meetings import services
 from meetings.models import Minutes, MinutesVersion
+from samspil.errors import ServiceError
 from tests.meetings import helpers
 
 
@@ -40,12 +40,12 @@ def test_a_stale_save_in_the_browser_keeps_the_text_and_shows_the_saved_version(
 
 def test_locked_minutes_cannot_change(org, client_for):
     meeting = helpers.locked_minutes(helpers.meeting(org, days=-1), org.chair)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.minutes_save(meeting=meeting, author=org.chair, text="Ændret", based_on_version=3)
     response = client_for(org.chair).post(f"/moeder/{meeting.pk}/referat/", {"text": "Ændret", "version": "3"})
     assert response.status_code == 302
     assert Minutes.objects.get().text == "Første udkast.\nRettet."
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.minutes_lock(meeting=meeting, actor=org.chair)
 
 
