@@ -98,9 +98,9 @@ def test_approval_tells_the_signers_and_signatures_tell_the_others(org):
     agreement = make_agreement(org, Agreement.Status.IN_DIALOGUE)
     agreement_services.agreement_approve(agreement=agreement, chair=org.chair)
     assert told(kinds.AGREEMENT_APPROVED) == {org.leader.email, org.centre_head.email}
-    agreement_services.agreement_sign(agreement=agreement, signer=org.leader)
+    agreement_services.agreement_sign(agreement=agreement, signer=org.leader, consent=True)
     assert told(kinds.AGREEMENT_SIGNED) == {org.chair.email, org.centre_head.email}
-    agreement_services.agreement_sign(agreement=agreement, signer=org.centre_head)
+    agreement_services.agreement_sign(agreement=agreement, signer=org.centre_head, consent=True)
     # The last signature: the agreement is agreed, and the committee hears it.
     assert told(kinds.AGREEMENT_AGREED) == {org.chair.email, org.member.email, org.leader.email}
     assert emailed(kinds.AGREEMENT_AGREED) == sorted([org.chair.email, org.member.email, org.leader.email])

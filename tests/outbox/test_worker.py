@@ -29,6 +29,7 @@ FAMILIES = {
     "codex.sign_reminder",
     "stories.digest",
     "coverage.digest",
+    "notifications.agreement_dialogue",  # the agreement sent to dialogue tells the committee
 }
 
 

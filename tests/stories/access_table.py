@@ -42,10 +42,21 @@ def challenge_picture(o):
 
 
 # A sent challenge: the committee (its chair and members), the centre (its head), the
-# workplace (leader, employee, union representative) and the leadership. Nobody else,
+# workplace (leader, employee, union representative, MED contact) and the leadership. Nobody else,
 # never anonymously.
 CHALLENGE_READERS = {
-    role: 200 for role in ("admin", "director", "chair", "member", "leader", "employee", "union_rep", "centre_head")
+    role: 200
+    for role in (
+        "admin",
+        "director",
+        "chair",
+        "member",
+        "leader",
+        "employee",
+        "union_rep",
+        "med_contact",
+        "centre_head",
+    )
 }
 
 

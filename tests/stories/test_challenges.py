@@ -26,7 +26,7 @@ from tests.stories.helpers import challenge_form_data, make_challenge, make_stor
 
 pytestmark = pytest.mark.django_db
 
-READERS = {"admin", "director", "chair", "member", "leader", "employee", "union_rep", "centre_head"}
+READERS = {"admin", "director", "chair", "member", "leader", "employee", "union_rep", "med_contact", "centre_head"}
 
 
 # --- Never public ------------------------------------------------------------------------
