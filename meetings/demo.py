@@ -11,11 +11,22 @@ from django.db.models import Q
 from django.utils import timezone
 
 from organisation.models import Membership, Role
+from samspil import daysoff
 
 from . import services
 from .kinds import ensure_meeting_kinds
 from .kinds import kind as meeting_kind
-from .models import BlockedPeriod, Booking, Meeting, MeetingKind, Minutes, MinutesVersion, Participant, VisitSlot
+from .models import (
+    BlockedPeriod,
+    Booking,
+    HolidayOpening,
+    Meeting,
+    MeetingKind,
+    Minutes,
+    MinutesVersion,
+    Participant,
+    VisitSlot,
+)
 from .visits import services as visit_services
 
 MINUTES = (
@@ -291,6 +302,8 @@ def load(context: dict, *, stdout=None) -> None:
     for workplace in offered:
         weekday_offset = rng.randrange(5)
         start_day = today + dt.timedelta(days=7 - today.weekday() + weekday_offset)
+        while daysoff.closed_day(start_day):  # the first time may not fall on a holiday
+            start_day += dt.timedelta(days=1)
         hour = rng.choice([8, 9, 10, 13, 14])
         slots = visit_services.visit_slots_publish(
             workplace=workplace,
@@ -354,7 +367,7 @@ def load(context: dict, *, stdout=None) -> None:
         .first()
     )
     if school_slot:
-        Booking.objects.create(slot=school_slot, member=accounts["member"], reason="Vil gerne se indskolingen.")
+        Booking.objects.create(slot=school_slot, member=accounts["member"], purpose="Vil gerne se indskolingen.")
         visit_services.visit_meeting_join(slot=school_slot, member=accounts["member"])
         booked += 1
 
@@ -381,6 +394,71 @@ def load(context: dict, *, stdout=None) -> None:
             status=Meeting.Status.CANCELLED,
             cancel_reason="Byrådsmødet blev flyttet til samme dag.",
             cancelled_at=now - dt.timedelta(days=2),
+        )
+
+    # --- The leader's answers (issue 16): a visit Egeskovskolen declined and one for which it
+    # proposed another time, both with reasons; the demo member answers the proposal (start
+    # page, the visit's page, Book besøg). Created directly, as above: no emails at load.
+    days, day = [], today + dt.timedelta(days=4)
+    while len(days) < 3:
+        blocked_school = christmas <= day <= christmas + dt.timedelta(days=13)
+        if day.weekday() < 5 and not daysoff.closed_day(day) and not blocked_school:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    answer_slots = [
+        VisitSlot.objects.create(
+            workplace=school,
+            starts_at=services.local_datetime(d, dt.time(15, 45)),
+            ends_at=services.local_datetime(d, dt.time(16, 45)),
+            capacity=1,
+            min_notice_hours=24,
+            created_by=leaders[school.pk],
+            note="Mød op på lærerværelset.",
+        )
+        for d in days
+    ]
+    declined_slot, proposed_from, proposed_to = answer_slots
+    for slot, values in (
+        (
+            declined_slot,
+            {
+                "status": Booking.Status.DECLINED,
+                "purpose": "Høre om skolens arbejde med trivselsmålingen.",
+                "reason": "Skolen holder temadag om trivsel den dag. Book gerne en anden dag.",
+                "ended_at": now - dt.timedelta(days=1),
+            },
+        ),
+        (
+            proposed_from,
+            {
+                "status": Booking.Status.PROPOSED,
+                "purpose": "Se indskolingens læsebånd.",
+                "reason": "2. klasse er på tur den dag. Vi foreslår i stedet dagen efter, hvor læsebåndet kører.",
+                "proposed_slot": proposed_to,
+            },
+        ),
+    ):
+        Booking.objects.create(slot=slot, member=accounts["member"], created_at=now - dt.timedelta(days=3), **values)
+        visit = visit_services.visit_meeting_join(slot=slot, member=accounts["member"])
+        visit.participants.filter(person=accounts["member"]).delete()
+        Meeting.objects.filter(pk=visit.pk).update(
+            status=Meeting.Status.CANCELLED, cancel_reason=values["reason"], cancelled_at=now - dt.timedelta(days=1)
+        )
+
+    # Holidays are closed for visits (samspil/daysoff.py): the week view shows 24–26 and 31
+    # December closed. One care centre opens Christmas Eve for a visit over the Christmas lunch.
+    care = next((w for w in offered if w.kind.slug == "plejecenter"), None)
+    christmas_eve = dt.date(today.year, 12, 24)
+    if care is not None and christmas_eve > today + dt.timedelta(days=2):
+        HolidayOpening.objects.create(workplace=care, day=christmas_eve, created_by=leaders[care.pk])
+        VisitSlot.objects.create(
+            workplace=care,
+            starts_at=services.local_datetime(christmas_eve, dt.time(11, 0)),
+            ends_at=services.local_datetime(christmas_eve, dt.time(12, 30)),
+            capacity=2,
+            min_notice_hours=48,
+            created_by=leaders[care.pk],
+            note="Julefrokost med beboerne: vi åbner juleaftensdag for besøg.",
         )
 
     from .calendars import demo as calendar_demo  # calendars and reminders: replies, feeds, a meeting tomorrow

@@ -27,13 +27,14 @@ from organisation.models import BilingualName, Committee, Workplace
 from samspil import bounds
 
 from .calendars.models import CalendarFeed, ReminderOptOut
-from .visits.models import BlockedPeriod, Booking, VisitSlot
+from .visits.models import BlockedPeriod, Booking, HolidayOpening, VisitSlot
 
 __all__ = [
     "AgendaItem",
     "BlockedPeriod",
     "Booking",
     "CalendarFeed",
+    "HolidayOpening",
     "Meeting",
     "MeetingKind",
     "MeetingLogEntry",

@@ -56,6 +56,23 @@ def meeting_steps(user, roles: RoleSet) -> list[NextStep]:
                     "calendar-check",
                 )
             )
+    if roles.is_politician:
+        # Another time proposed by a workplace: the member answers it (accept or decline).
+        proposals = (
+            Booking.objects.filter(member=user, status=Booking.Status.PROPOSED, proposed_slot__starts_at__gt=now)
+            .order_by("proposed_slot__starts_at")
+            .values_list("pk", "slot__workplace__name")[:3]
+        )
+        for pk, workplace in proposals:
+            steps.append(
+                NextStep(
+                    _("%(workplace)s proposes another time for your visit: accept or decline it.")
+                    % {"workplace": workplace},
+                    reverse("meetings:booking_proposal", args=[pk]),
+                    10,
+                    "calendar2-week",
+                )
+            )
     missing = list(
         Meeting.objects.filter(organiser=user, ends_at__lt=now, ends_at__gte=now - dt.timedelta(days=365))
         .exclude(status=Meeting.Status.CANCELLED)

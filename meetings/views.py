@@ -170,6 +170,9 @@ def _meeting_context(request, meeting: Meeting) -> dict:
         "me": me,
         # A visit the person cancelled or moved: the page says so instead of vanishing.
         "my_ended_booking": visit_selectors.my_ended_booking(user, meeting) if me is None else None,
+        # A visit: who is coming, their purposes, the leader's answers and the member's move
+        # and cancel (one query, only for visits).
+        "visit_bookings": visit_selectors.visit_bookings(meeting),
         "agenda": list(meeting.agenda_items.select_related("presenter").order_by("order", "pk")),
         "workplaces": workplaces,
         "minutes": minutes if can_read_minutes else None,

@@ -5,7 +5,10 @@
               planned | confirmed ──cancel──▶ cancelled
     minutes:  draft ──amend──▶ amended;  draft | amended ──lock──▶ locked
     booking:  booked (requested) ──confirm──▶ booked (confirmed);  booked ──cancel──▶ cancelled;
-              booked ──move──▶ moved (and a new booking at the new time)
+              booked ──move──▶ moved (and a new booking at the new time);
+              booked (requested) ──decline──▶ declined;  ──propose──▶ proposed (another time kept);
+              proposed ──accept──▶ moved (a confirmed booking at the proposed time)
+                       ──reject──▶ cancelled;  ──decline (the leader withdraws)──▶ declined
 
 Self-loops (target None) are what people do without moving the state: edit the meeting,
 answer an invitation. Services enforce the tables; templates show `available_actions`.
@@ -80,19 +83,26 @@ def _unconfirmed(booking: Booking) -> bool:
     return booking.confirmed_at is None
 
 
+_answers = is_administrator | leads_booking_workplace
+_owns = is_administrator | owns_booking
+_answered = _("The booking is already answered, cancelled or moved.")
+
 BOOKING = Workflow(
     name="booking",
     transitions=[
-        # Confirming keeps the booking booked; it is the leader's yes to the request.
+        # The leader's answer to a request, once: yes (confirm keeps it booked), no with a
+        # reason (decline), or another time with a reason (propose; the member answers).
+        # Confirm and decline of one booking at once: the services lock the booking row and
+        # re-read it, so the second sees the first and is refused.
+        Transition("confirm", (B.BOOKED,), None, allowed=_answers, when=_unconfirmed, refusal=_answered),
         Transition(
-            "confirm",
-            (B.BOOKED,),
-            None,
-            allowed=is_administrator | leads_booking_workplace,
-            when=_unconfirmed,
-            refusal=_("The booking is already confirmed, cancelled or moved."),
+            "decline", (B.BOOKED, B.PROPOSED), B.DECLINED, allowed=_answers, when=_unconfirmed, refusal=_answered
         ),
-        Transition("cancel", (B.BOOKED,), B.CANCELLED, allowed=is_administrator | owns_booking),
-        Transition("move", (B.BOOKED,), B.MOVED, allowed=is_administrator | owns_booking),
+        Transition("propose", (B.BOOKED,), B.PROPOSED, allowed=_answers, when=_unconfirmed, refusal=_answered),
+        Transition("cancel", (B.BOOKED,), B.CANCELLED, allowed=_owns),
+        Transition("move", (B.BOOKED,), B.MOVED, allowed=_owns),
+        # The member's answer to a proposed time: take it (a new, confirmed booking there) or not.
+        Transition("accept", (B.PROPOSED,), B.MOVED, allowed=_owns),
+        Transition("reject", (B.PROPOSED,), B.CANCELLED, allowed=_owns),
     ],
 )

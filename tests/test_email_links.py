@@ -136,12 +136,38 @@ def test_every_link_in_every_email_answers_its_reader(org, settings, django_capt
 
     # --- Visits: booked, confirmed, moved, cancelled ------------------------------------
     first, second = helpers.slot(org, days=10), helpers.slot(org, days=12)
-    step(lambda: member.post(reverse("meetings:visit_book", args=[first.pk]), {"reason": "Gerne"}))
+    step(lambda: member.post(reverse("meetings:visit_book", args=[first.pk]), {"purpose": "Se indskolingen"}))
     booking = Booking.objects.get(member=org.member, status="booked")
     step(lambda: leader.post(reverse("meetings:booking_confirm", args=[booking.pk])))
     step(lambda: member.post(reverse("meetings:booking_move", args=[booking.pk]), {"slot": second.pk, "reason": "Syg"}))
     moved = Booking.objects.get(member=org.member, status="booked")
     step(lambda: member.post(reverse("meetings:booking_cancel", args=[moved.pk]), {"reason": "Byrådsmøde"}))
+    # The leader's answers: declined; another time proposed and accepted; proposed and declined.
+    third, fourth, fifth = helpers.slot(org, days=13), helpers.slot(org, days=14), helpers.slot(org, days=15)
+    for slot in (third, fourth):
+        step(lambda slot=slot: member.post(reverse("meetings:visit_book", args=[slot.pk]), {"purpose": "Trivsel"}))
+    declined = Booking.objects.get(member=org.member, slot=third)
+    step(lambda: leader.post(reverse("meetings:booking_decline", args=[declined.pk]), {"reason": "Temadag"}))
+    proposed = Booking.objects.get(member=org.member, slot=fourth)
+    step(
+        lambda: leader.post(
+            reverse("meetings:booking_propose", args=[proposed.pk]), {"slot": fifth.pk, "reason": "Tur"}
+        )
+    )
+    step(lambda: member.post(reverse("meetings:booking_proposal", args=[proposed.pk]), {"answer": "accept"}))
+    sixth, seventh = helpers.slot(org, days=20), helpers.slot(org, days=22)
+    step(lambda: member.post(reverse("meetings:visit_book", args=[sixth.pk]), {"purpose": "Læsning"}))
+    rejected = Booking.objects.get(member=org.member, slot=sixth)
+    step(
+        lambda: leader.post(
+            reverse("meetings:booking_propose", args=[rejected.pk]), {"slot": seventh.pk, "reason": "Syg"}
+        )
+    )
+    step(
+        lambda: member.post(
+            reverse("meetings:booking_proposal", args=[rejected.pk]), {"answer": "decline", "reason": "Nej tak"}
+        )
+    )
 
     # --- Questions: asked (leader, copied to the centre head), deadline moved, handed over,
     # answered ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vText
 
-from samspil.bounds import summary
+from samspil.bounds import summary as shorten
 
 from ..models import Meeting, Participant
 
@@ -77,6 +77,8 @@ def build_event(
     cancelled: bool = False,
     alarms: Iterable[dt.timedelta] = (),
     location: str | None = None,
+    summary: str | None = None,
+    notes: str = "",
 ) -> Event:
     event = Event()
     event.add("uid", event_uid(meeting))
@@ -84,7 +86,7 @@ def build_event(
     event.add("sequence", meeting.sequence)
     event.add("dtstart", _local(meeting.starts_at))
     event.add("dtend", _local(meeting.ends_at))
-    event.add("summary", meeting.title)
+    event.add("summary", summary or meeting.title)
     where = meeting.location if location is None else location
     if where:
         event.add("location", where)
@@ -92,7 +94,11 @@ def build_event(
     description = "\n\n".join(
         part
         # A summary: the whole purpose is on the meeting page (samspil/bounds.py).
-        for part in (summary(meeting.purpose), _("The meeting page in Samspil: %(url)s") % {"url": url})
+        for part in (
+            shorten(meeting.purpose),
+            notes,
+            _("The meeting page in Samspil: %(url)s") % {"url": url},
+        )
         if part
     )
     event.add("description", description)
@@ -159,19 +165,20 @@ def meeting_ics(meeting: Meeting, participants: Iterable[Participant]) -> bytes:
     return _finish(cal)
 
 
-def invitation_ics(meeting: Meeting, participants: Iterable[Participant], *, method: str) -> bytes:
-    """An invitation or update (REQUEST) or a cancellation (CANCEL) for email."""
+def invitation_ics(meeting: Meeting, participants: Iterable[Participant], *, method: str, **event) -> bytes:
+    """An invitation or update (REQUEST) or a cancellation (CANCEL) for email; `event`: the
+    recipient's own summary and notes (build_event)."""
     cal = _calendar(method)
     cal.add_component(
-        build_event(meeting, attendees=participants, rsvp=method == "REQUEST", cancelled=method == "CANCEL")
+        build_event(meeting, attendees=participants, rsvp=method == "REQUEST", cancelled=method == "CANCEL", **event)
     )
     return _finish(cal)
 
 
-def attach_event(message, meeting: Meeting, participants: Iterable[Participant], *, method: str) -> None:
+def attach_event(message, meeting: Meeting, participants: Iterable[Participant], *, method: str, **event) -> None:
     """Put the event on an email: a text/calendar alternative with its METHOD (Outlook
     reads that) and an .ics attachment (Google and the others read that)."""
-    ics = invitation_ics(meeting, participants, method=method)
+    ics = invitation_ics(meeting, participants, method=method, **event)
     message.attach_alternative(ics.decode(), f"text/calendar; method={method}")
     message.attach("invite.ics" if method == "REQUEST" else "cancel.ics", ics, f"application/ics; method={method}")
 

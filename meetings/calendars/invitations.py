@@ -22,6 +22,7 @@ Meetings that have ended get no invitations. Reminder preferences do not apply h
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from outbox.models import Email
 from outbox.services import enqueue_many
@@ -34,6 +35,8 @@ FAMILY = "meetings.calendar"
 REQUEST, CANCEL = "REQUEST", "CANCEL"
 CALENDAR_FIELDS = {"starts_at", "ends_at", "place", "status", "title", "host"}
 EVERYONE = None  # all current participants
+LEAVING = {"booking.cancelled", "booking.declined", "booking.proposed"}
+BOOKING_ACTIONS = {"booking.created", "booking.moved", "booking.accepted", *LEAVING}
 
 
 def _plan(entry: MeetingLogEntry) -> list[tuple[int, str, list[int] | None]]:
@@ -54,10 +57,12 @@ def _plan(entry: MeetingLogEntry) -> list[tuple[int, str, list[int] | None]]:
         # The visit is confirmed (SEQUENCE up): the member's confirmation email carries the
         # updated event (meetings/visits/notifications.py); the other participants get it here.
         return [(entry.meeting_id, REQUEST, _everyone_but(entry.meeting_id, entry.booking.member_id))]
-    if action in {"booking.created", "booking.moved", "booking.cancelled"} and entry.booking_id:
+    if action in BOOKING_ACTIONS and entry.booking_id:
         plan = []
         member_id = entry.booking.member_id
-        if action == "booking.cancelled":
+        if action in LEAVING:
+            # Cancelled by the member, declined by the leader, or another time proposed: the
+            # member's event for this visit is cancelled (a proposal accepted sends the new one).
             left = Meeting.objects.filter(visit_slot_id=entry.slot_id).values_list("pk", flat=True).first()
             if left:
                 plan.append((left, CANCEL, [member_id]))
@@ -148,8 +153,43 @@ def build_calendar_email(row: Email):
             "is_organiser": person.pk == meeting.organiser_id,
         },
     )
-    attach_event(message, meeting, participants, method=method)
+    attach_event(
+        message,
+        meeting,
+        participants,
+        method=method,
+        summary=visit_summary(meeting, participants, person),
+        notes=visit_notes(meeting),
+    )
     return message
+
+
+def visit_summary(meeting: Meeting, participants, person) -> str | None:
+    """A visit's title in the host's calendar says who is coming ("Besøg: Anna Jensen");
+    the politicians' own events keep the meeting's title (the workplace they visit)."""
+    if meeting.visit_slot_id is None:
+        return None
+    politicians = [p for p in participants if p.role == Participant.MeetingRole.POLITICIAN]
+    if not politicians or any(p.person_id == person.pk for p in politicians):
+        return None
+    return _("Visit: %(names)s") % {"names": ", ".join(p.person.full_name or str(p.person) for p in politicians)}
+
+
+def visit_notes(meeting: Meeting) -> str:
+    """What each politician wrote as the purpose of their visit (the event's description)."""
+    if meeting.visit_slot_id is None:
+        return ""
+    from meetings.models import Booking
+
+    bookings = (
+        Booking.objects.filter(slot_id=meeting.visit_slot_id, status=Booking.Status.BOOKED)
+        .exclude(purpose="")
+        .select_related("member")
+        .order_by("created_at")
+    )
+    return "\n".join(
+        _("Purpose (%(name)s): %(purpose)s") % {"name": b.member.full_name, "purpose": b.purpose} for b in bookings
+    )
 
 
 def register() -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Centre, Committee, WorkplaceKind
 from organisation.roles import roles_of
-from samspil import localtime
+from samspil import bounds, localtime
 
 from ..forms import DateInput, TimeInput, TimeRangeMixin
 
@@ -108,8 +109,12 @@ class VisitFilterForm(forms.Form):
 class BookForm(forms.Form):
     # Carries the messages about the time itself (taken, too late, clashing).
     slot = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    reason = forms.CharField(
-        label=_("Note to the workplace (optional)"), required=False, max_length=500, widget=forms.Textarea({"rows": 2})
+    purpose = forms.CharField(
+        label=_("Purpose of the visit (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea({"rows": 3}),
+        help_text=_("What would you like to see or talk about? The leader reads it before the visit."),
     )
 
 
@@ -123,3 +128,45 @@ class MoveForm(forms.Form):
             (slot.pk, f"{timezone.localtime(slot.starts_at):%d.%m.%Y %H:%M}–{timezone.localtime(slot.ends_at):%H:%M}")
             for slot in slots
         ]
+
+
+class ProposeForm(forms.Form):
+    """The leader's other time: one of the workplace's free times, or a new one."""
+
+    slot = forms.TypedChoiceField(label=_("One of your free times"), coerce=int, required=False, empty_value=None)
+    date = forms.DateField(label=_("Date"), widget=DateInput, required=False)
+    start = forms.TimeField(label=_("From"), widget=TimeInput, required=False)
+    end = forms.TimeField(label=_("To"), widget=TimeInput, required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=bounds.SHORT_TEXT,
+        widget=forms.Textarea({"rows": 3}),
+        help_text=_("The politician reads it with your proposal."),
+    )
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [("", _("— a new time, below —"))] + [
+            (slot.pk, f"{timezone.localtime(slot.starts_at):%d.%m.%Y %H:%M}–{timezone.localtime(slot.ends_at):%H:%M}")
+            for slot in slots
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("slot"):
+            return cleaned
+        day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")
+        if not (day and start and end):
+            if not self.errors:
+                self.add_error("slot", _("Choose one of your free times, or give a date with a start and an end."))
+            return cleaned
+        try:
+            starts_at, ends_at, _notes = localtime.time_range(day, start, day, end)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name, messages)
+            return cleaned
+        if localtime.utc(ends_at) <= localtime.utc(starts_at):
+            self.add_error("end", _("The end must be after the start."))
+        cleaned["starts_at"], cleaned["ends_at"] = starts_at, ends_at
+        return cleaned

@@ -86,9 +86,36 @@ class BlockedPeriod(models.Model):
         return f"{self.workplace}: {self.starts_on}–{self.ends_on}"
 
 
+class HolidayOpening(models.Model):
+    """A closed day (a public holiday or a municipal day off, samspil/daysoff.py) on which a
+    workplace takes visits after all: without one, no visit time is offered or booked then."""
+
+    workplace = models.ForeignKey(
+        Workplace, on_delete=models.CASCADE, related_name="holiday_openings", verbose_name=_("workplace")
+    )
+    day = models.DateField(_("day"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("holiday opened for visits")
+        verbose_name_plural = _("holidays opened for visits")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["workplace", "day"], name="holidayopening_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workplace}: {self.day}"
+
+
 class Booking(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", _("booked")
+        # The leader proposed another time (`proposed_slot`, kept for the member): waiting
+        # for the member's answer.
+        PROPOSED = "proposed", _("another time proposed")
+        DECLINED = "declined", _("declined by the workplace")
         CANCELLED = "cancelled", _("cancelled")
         MOVED = "moved", _("moved")
 
@@ -97,7 +124,19 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="visit_bookings", verbose_name=_("member")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BOOKED)
+    # What the member wants to see or talk about: the leader reads it in the email, on the
+    # meeting page and in the calendar event.
+    purpose = models.TextField(_("purpose of the visit"), blank=True, max_length=bounds.SHORT_TEXT)
+    # Why it was cancelled, moved, declined or another time proposed.
     reason = models.TextField(_("reason"), blank=True, max_length=bounds.SHORT_TEXT)
+    proposed_slot = models.ForeignKey(
+        VisitSlot,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("proposed time"),
+    )
     moved_to = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("moved to")
     )
@@ -119,12 +158,14 @@ class Booking(models.Model):
             models.UniqueConstraint(
                 fields=["slot", "member"], condition=Q(status="booked"), name="booking_active_once_per_member"
             ),
-            *bounds.text_length_constraints(reason=bounds.SHORT_TEXT),
+            *bounds.text_length_constraints(reason=bounds.SHORT_TEXT, purpose=bounds.SHORT_TEXT),
         ]
         indexes = [
             # Seats taken on a slot; a member's active bookings (overlap check).
             models.Index(fields=["slot", "status"], name="booking_slot_status"),
             models.Index(fields=["member", "status"], name="booking_member_status"),
+            # Seats kept for a proposal on a slot (seats taken, free visit times).
+            models.Index(fields=["proposed_slot", "status"], name="booking_proposed_status"),
         ]
 
     def __str__(self) -> str:
@@ -133,3 +174,7 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.BOOKED
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == self.Status.DECLINED

@@ -8,7 +8,10 @@ redelivered task sends nothing twice, a rolled-back booking sends nothing.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.urls import reverse
 
 from outbox.models import Email
 from outbox.services import enqueue_many
@@ -20,7 +23,13 @@ TEMPLATES = {
     "booking.cancelled": "meetings/email/booking_cancelled",
     "booking.moved": "meetings/email/booking_moved",
     "booking.confirmed": "meetings/email/booking_confirmed",
+    "booking.declined": "meetings/email/booking_declined",
+    "booking.proposed": "meetings/email/booking_proposed",
+    "booking.accepted": "meetings/email/booking_accepted",
+    "booking.rejected": "meetings/email/booking_rejected",
 }
+# The leader's answers go to the member; everything else to the workplace's leaders.
+TO_MEMBER = {"booking.confirmed", "booking.declined", "booking.proposed"}
 
 
 def enqueue_notice(entry) -> int:
@@ -29,7 +38,7 @@ def enqueue_notice(entry) -> int:
 
     if entry.action not in TEMPLATES or entry.booking is None:
         return 0
-    if entry.action == "booking.confirmed":
+    if entry.action in TO_MEMBER:
         recipients = [entry.booking.member]
     else:
         recipients = workplace_leaders(entry.slot.workplace_id)
@@ -49,7 +58,9 @@ def build_notice(row: Email):
     from ..models import MeetingLogEntry
 
     entry = (
-        MeetingLogEntry.objects.select_related("booking__member", "slot__workplace", "actor", "meeting")
+        MeetingLogEntry.objects.select_related(
+            "booking__member", "booking__proposed_slot", "slot__workplace", "actor", "meeting"
+        )
         .filter(pk=row.params["entry"])
         .first()
     )
@@ -64,7 +75,12 @@ def build_notice(row: Email):
         "slot": entry.slot,
         "workplace": entry.slot.workplace,
         "member": entry.booking.member,
-        "reason": entry.detail.get("reason") or entry.booking.reason,
+        # The member's reason for declining a proposal may be empty: then there is none.
+        "reason": entry.detail.get("reason", entry.booking.reason),
+        "proposed_slot": entry.booking.proposed_slot,
+        "proposal_url": f"{settings.SITE_URL}{reverse('meetings:booking_proposal', args=[entry.booking.pk])}",
+        "visit_times_url": f"{settings.SITE_URL}{reverse('meetings:visit_times')}?"
+        + urlencode({"workplace": entry.slot.workplace.slug}),
         "manage_url": f"{settings.SITE_URL}/moeder/virksomhed/{entry.slot.workplace.slug}/besoegstider/",
         "meeting_url": f"{settings.SITE_URL}{entry.meeting.get_absolute_url()}" if entry.meeting else "",
         "person": person,

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from organisation.models import Membership, Role, Workplace
 from organisation.roles import roles_of
+from samspil import daysoff
 
 from ..models import Meeting
-from .models import BlockedPeriod, Booking, VisitSlot
+from .models import BlockedPeriod, Booking, HolidayOpening, VisitSlot
 
 
 def _open_slots(now: dt.datetime) -> QuerySet[VisitSlot]:
@@ -22,9 +23,26 @@ def _open_slots(now: dt.datetime) -> QuerySet[VisitSlot]:
         starts_on__lte=OuterRef("local_date"),
         ends_on__gte=OuterRef("local_date"),
     )
-    # Seats taken as a subquery, not a join with GROUP BY: grouping by every selected
-    # column of slot, workplace, kind and centre made PostgreSQL plan for longer than it
-    # ran (free visit times at scale).
+    # The municipality's closed days (samspil/daysoff.py) for the coming years, computed here:
+    # a slot on one is left out unless its workplace opened the day.
+    today = timezone.localtime(now).date()
+    closed = list(daysoff.closed_days(today, today + dt.timedelta(days=3 * 366)))
+    opened = HolidayOpening.objects.filter(workplace=OuterRef("workplace"), day=OuterRef("local_date"))
+    return (
+        VisitSlot.objects.filter(withdrawn_at=None, starts_at__gt=now)
+        .annotate(local_date=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(blocked=Exists(blocked))
+        .filter(blocked=False)
+        .filter(~Q(local_date__in=closed) | Exists(opened))
+        .annotate(booked=seats_taken())
+    )
+
+
+def seats_taken():
+    """Seats taken on a slot: its bookings and the seats kept for proposals to it.
+    Subqueries, not a join with GROUP BY: grouping by every selected column of slot,
+    workplace, kind and centre made PostgreSQL plan for longer than it ran (free visit
+    times at scale)."""
     booked = (
         Booking.objects.filter(slot=OuterRef("pk"), status=Booking.Status.BOOKED)
         .order_by()
@@ -32,12 +50,15 @@ def _open_slots(now: dt.datetime) -> QuerySet[VisitSlot]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
-        VisitSlot.objects.filter(withdrawn_at=None, starts_at__gt=now)
-        .annotate(local_date=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
-        .annotate(blocked=Exists(blocked))
-        .filter(blocked=False)
-        .annotate(booked=Coalesce(Subquery(booked, output_field=IntegerField()), Value(0)))
+    kept = (
+        Booking.objects.filter(proposed_slot=OuterRef("pk"), status=Booking.Status.PROPOSED)
+        .order_by()
+        .values("proposed_slot")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(booked, output_field=IntegerField()), Value(0)) + Coalesce(
+        Subquery(kept, output_field=IntegerField()), Value(0)
     )
 
 
@@ -121,13 +142,18 @@ def workplace_slots(workplace, *, now: dt.datetime | None = None) -> QuerySet[Vi
         VisitSlot.objects.filter(workplace=workplace, ends_at__gte=now, withdrawn_at=None)
         .annotate(local_date=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
         .annotate(blocked=Exists(blocked))
-        .annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED)))
+        .annotate(booked=seats_taken())
         .prefetch_related(
             Prefetch(
                 "bookings",
                 queryset=Booking.objects.filter(status=Booking.Status.BOOKED).select_related("member"),
                 to_attr="active_bookings",
-            )
+            ),
+            Prefetch(
+                "proposals",
+                queryset=Booking.objects.filter(status=Booking.Status.PROPOSED).select_related("member", "slot"),
+                to_attr="open_proposals",
+            ),
         )
         .order_by("starts_at")
     )
@@ -162,3 +188,37 @@ def my_ended_booking(user, meeting) -> Booking | None:
         .first()
     )
     return latest if latest is not None and latest.status != Booking.Status.BOOKED else None
+
+
+def move_options(booking: Booking, *, limit: int = 30) -> list[VisitSlot]:
+    """The times a booking can move to: the workplace's next free times, without the ones the
+    member already holds and those overlapping another of their visits (issue 16, point 3)."""
+    others = list(
+        Booking.objects.filter(member_id=booking.member_id, status=Booking.Status.BOOKED)
+        .exclude(pk=booking.pk)
+        .values_list("slot__starts_at", "slot__ends_at")
+    )
+    candidates = next_free_slots(booking.slot.workplace_id, exclude=booking.slot_id, limit=limit + len(others))
+    return [
+        slot for slot in candidates if not any(start < slot.ends_at and end > slot.starts_at for start, end in others)
+    ][:limit]
+
+
+def visit_bookings(meeting) -> list[Booking]:
+    """The active bookings of a visit meeting, with their members and purposes (the page)."""
+    if meeting.visit_slot_id is None:
+        return []
+    return list(
+        Booking.objects.filter(slot_id=meeting.visit_slot_id, status=Booking.Status.BOOKED)
+        .select_related("member", "slot__workplace")
+        .order_by("created_at")
+    )
+
+
+def coming_holidays(workplace, *, days: int = 365) -> list[dict]:
+    """The closed days of the coming year (samspil/daysoff.py) and whether the workplace
+    opened each for visits: the leader's list under Holidays."""
+    today = timezone.localdate()
+    closed = daysoff.closed_days(today, today + dt.timedelta(days=days))
+    opened = set(HolidayOpening.objects.filter(workplace=workplace, day__in=list(closed)).values_list("day", flat=True))
+    return [{"day": day, "name": name, "opened": day in opened} for day, name in closed.items()]

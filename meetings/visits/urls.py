@@ -13,4 +13,9 @@ urlpatterns = [
     path("bookinger/<int:pk>/aflys/", views.booking_cancel, name="booking_cancel"),
     path("bookinger/<int:pk>/flyt/", views.booking_move, name="booking_move"),
     path("bookinger/<int:pk>/bekraeft/", views.booking_confirm, name="booking_confirm"),
+    path("bookinger/<int:pk>/afvis/", views.booking_decline, name="booking_decline"),
+    path("bookinger/<int:pk>/foreslaa/", views.booking_propose, name="booking_propose"),
+    path("bookinger/<int:pk>/forslag/", views.booking_proposal, name="booking_proposal"),
+    path("besoeg/uge/", views.visit_week, name="visit_week"),
+    path("virksomhed/<slug:slug>/helligdage/", views.workplace_holiday, name="workplace_holiday"),
 ]

@@ -11,17 +11,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organisation.permissions import get_workplace_for_user
+from samspil import daysoff
 from samspil.errors import ServiceError
 
 from ..forms import ReasonForm, apply_service_errors
 from ..permissions import get_booking_for_user, get_slot_for_user
 from . import selectors, services
-from .forms import BlockedPeriodForm, BookForm, MoveForm, VisitFilterForm, VisitSlotForm
+from .forms import BlockedPeriodForm, BookForm, MoveForm, ProposeForm, VisitFilterForm, VisitSlotForm
 from .models import BlockedPeriod
 
 PAGE_SIZE = 20
@@ -53,7 +56,7 @@ def visit_book(request, pk: int):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            booking = services.visit_book(slot_id=slot.pk, member=request.user, reason=form.cleaned_data["reason"])
+            booking = services.visit_book(slot_id=slot.pk, member=request.user, purpose=form.cleaned_data["purpose"])
         except services.SlotTaken:
             # The loser of a race: a clear answer and the next free times at the workplace.
             form.add_error("slot", _("Sorry, this time was just taken by someone else."))
@@ -87,7 +90,8 @@ def booking_cancel(request, pk: int):
 
 def booking_move(request, pk: int):
     booking = get_booking_for_user(request.user, pk, write=True)
-    alternatives = selectors.next_free_slots(booking.slot.workplace_id, exclude=booking.slot_id, limit=30)
+    # Not a time the member already holds, nor one overlapping another of their visits.
+    alternatives = selectors.move_options(booking)
     form = MoveForm(request.POST or None, slots=alternatives)
     taken = False
     if request.method == "POST" and form.is_valid():
@@ -149,6 +153,14 @@ def workplace_visit_times(request, slug: str):
             apply_service_errors(slot_form, error, VisitSlotForm.FIELD_MAP)
         else:
             messages.success(request, _("%(n)s visit times are published.") % {"n": len(slots)})
+            first = timezone.localtime(data["starts_at"]).date()
+            weeks = [first + dt.timedelta(weeks=week) for week in range(data["repeat_weeks"])]
+            for day, name in services.closed_for_visits(workplace.pk, weeks).items():
+                messages.info(
+                    request,
+                    _("No visit time on %(date)s (%(name)s): the workplace is closed for visits that day.")
+                    % {"date": date_format(day, "SHORT_DATE_FORMAT"), "name": name},
+                )
             for note in slot_form.dst_notes:
                 messages.info(request, note)
             return redirect("meetings:workplace_visit_times", slug=workplace.slug)
@@ -168,6 +180,7 @@ def workplace_visit_times(request, slug: str):
             "workplace": workplace,
             "slots": selectors.workplace_slots(workplace),
             "blocked": BlockedPeriod.objects.filter(workplace=workplace, ends_on__gte=timezone.localdate()),
+            "holidays": selectors.coming_holidays(workplace),
             "slot_form": slot_form,
             "blocked_form": blocked_form,
         },
@@ -195,3 +208,166 @@ def blocked_period_delete(request, pk: int):
     services.blocked_period_delete(period=period, actor=request.user)
     messages.success(request, _("The blocked period is removed."))
     return redirect("meetings:workplace_visit_times", slug=period.workplace.slug)
+
+
+def _week_of(value: str | None) -> dt.date:
+    """The Monday of the week holding the date asked for (`?uge=2026-12-16`), else this week."""
+    today = timezone.localdate()
+    try:
+        day = dt.date.fromisoformat(value or "")
+    except ValueError:
+        day = today
+    if not dt.date(2000, 1, 3) <= day <= dt.date(2100, 12, 31):
+        day = today
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _query_with(request, **changes) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        query[name] = value
+    return query.urlencode()
+
+
+def visit_week(request):
+    """The week's free visit times, Monday to Friday, beside the list (issue 16, point 3)."""
+    if not rules.has_perm("meetings.view_visit_times", request.user):
+        raise PermissionDenied
+    monday = _week_of(request.GET.get("uge"))
+    friday = monday + dt.timedelta(days=4)
+    form = VisitFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {k: v for k, v in filters.items() if v and k not in ("date_from", "date_to")}
+    slots = list(
+        selectors.free_visit_times(request.user, date_from=monday, date_to=friday, **filters).order_by(
+            "starts_at", "workplace__name"
+        )
+    )
+    now, today = timezone.now(), timezone.localdate()
+    closed = daysoff.closed_days(monday, friday)
+    days = []
+    for offset in range(5):
+        day = monday + dt.timedelta(days=offset)
+        days.append(
+            {"date": day, "slots": [], "closed": closed.get(day), "past": day < today, "is_today": day == today}
+        )
+    for slot in slots:
+        slot.too_late = slot.starts_at - dt.timedelta(hours=slot.min_notice_hours) < now
+        days[timezone.localtime(slot.starts_at).weekday()]["slots"].append(slot)
+    this_monday = today - dt.timedelta(days=today.weekday())
+    return render(
+        request,
+        "meetings/visit_week.html",
+        {
+            "form": form,
+            "monday": monday,
+            "friday": friday,
+            "days": days,
+            "total": len(slots),
+            "is_this_week": monday == this_monday,
+            "previous_query": _query_with(request, uge=(monday - dt.timedelta(days=7)).isoformat()),
+            "next_query": _query_with(request, uge=(monday + dt.timedelta(days=7)).isoformat()),
+            "this_week_query": _query_with(request, uge=this_monday.isoformat()),
+            "query": _query_with(request),
+        },
+    )
+
+
+def booking_decline(request, pk: int):
+    booking = get_booking_for_user(request.user, pk, confirm=True)
+    form = ReasonForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_decline(booking=booking, actor=request.user, reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The visit is declined and the politician is told."))
+            return redirect("meetings:workplace_visit_times", slug=booking.slot.workplace.slug)
+    if request.method == "POST":
+        status = 400
+    return render(request, "meetings/booking_decline.html", {"booking": booking, "form": form}, status=status)
+
+
+def booking_propose(request, pk: int):
+    booking = get_booking_for_user(request.user, pk, confirm=True)
+    options = selectors.next_free_slots(booking.slot.workplace_id, exclude=booking.slot_id, limit=30)
+    form = ProposeForm(request.POST or None, slots=options)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_propose(
+                booking=booking,
+                actor=request.user,
+                reason=data["reason"],
+                slot_id=data.get("slot"),
+                starts_at=data.get("starts_at"),
+                ends_at=data.get("ends_at"),
+            )
+        except services.SlotTaken:
+            form.add_error("slot", _("Sorry, this time was just taken by someone else. Choose another."))
+        except ServiceError as error:
+            apply_service_errors(form, error, {"starts_at": "start", "ends_at": "end"})
+        else:
+            messages.success(request, _("Your proposal is sent. The politician accepts or declines it."))
+            return redirect("meetings:workplace_visit_times", slug=booking.slot.workplace.slug)
+    if request.method == "POST":
+        status = 400
+    return render(request, "meetings/booking_propose.html", {"booking": booking, "form": form}, status=status)
+
+
+def booking_proposal(request, pk: int):
+    """The member's answer to a proposed time: accept in one click, or decline."""
+    booking = get_booking_for_user(request.user, pk, write=True)
+    form = ReasonForm(request.POST or None)
+    form.fields["reason"].required = False
+    form.fields["reason"].label = _("Why not? (optional, the workplace is told)")
+    status = 200
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        try:
+            if answer == "accept":
+                new = services.visit_proposal_accept(booking=booking, actor=request.user)
+                messages.success(request, _("The new time is yours and confirmed. The workplace is told."))
+                return redirect("meetings:meeting", pk=new.slot.meeting.pk)
+            if answer == "decline" and form.is_valid():
+                services.visit_proposal_reject(booking=booking, actor=request.user, reason=form.cleaned_data["reason"])
+                messages.success(request, _("You declined the proposal. The workplace is told."))
+                return redirect("meetings:visit_times")
+        except services.SlotTaken:
+            form.add_error(None, _("Sorry, the proposed time was just taken. Ask the workplace for another."))
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        status = 400
+    booking = get_booking_for_user(request.user, pk, write=True)
+    return render(request, "meetings/booking_proposal.html", {"booking": booking, "form": form}, status=status)
+
+
+@require_POST
+def workplace_holiday(request, slug: str):
+    """Open a holiday for visits, or close it again."""
+    workplace = get_workplace_for_user(request.user, slug)
+    if not request.user.has_perm("meetings.manage_visit_times", workplace):
+        raise PermissionDenied
+    try:
+        day = dt.date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        messages.error(request, _("Choose a holiday."))
+        return redirect("meetings:workplace_visit_times", slug=workplace.slug)
+    try:
+        if request.POST.get("open") == "1":
+            services.holiday_open(workplace=workplace, day=day, actor=request.user)
+            messages.success(
+                request, _("%(date)s is open for visits.") % {"date": date_format(day, "SHORT_DATE_FORMAT")}
+            )
+        else:
+            services.holiday_close(workplace=workplace, day=day, actor=request.user)
+            messages.success(
+                request, _("%(date)s is closed for visits again.") % {"date": date_format(day, "SHORT_DATE_FORMAT")}
+            )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect(reverse("meetings:workplace_visit_times", args=[workplace.slug]) + "#holidays-heading")

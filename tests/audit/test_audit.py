@@ -94,7 +94,7 @@ def test_the_capabilities_records_leave_an_audit_trail(org, client_for):
     from tests.meetings import helpers as meeting_helpers
 
     slot = meeting_helpers.slot(org)
-    booking = visit_services.visit_book(slot_id=slot.pk, member=org.member, reason="Besøg")
+    booking = visit_services.visit_book(slot_id=slot.pk, member=org.member, purpose="Besøg")
     assert entries_for(Booking.objects.get(pk=booking.pk))[0].action == AuditEntry.Action.CREATE
     from meetings.models import Meeting
 

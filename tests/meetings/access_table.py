@@ -2,7 +2,7 @@
 the member's committee, hosted by the leader's workplace and organised by the chair;
 the chair, the member and the leader are invited (tests/meetings/helpers.py)."""
 
-from meetings.models import BlockedPeriod, Booking, Meeting, Participant, VisitSlot
+from meetings.models import BlockedPeriod, Booking, HolidayOpening, Meeting, Participant, VisitSlot
 from tests.access import Row, everyone
 from tests.meetings import helpers
 
@@ -37,6 +37,35 @@ def _slot(o):
 
 def _booking(o):
     return {"pk": helpers.booking(o).pk}
+
+
+def _booking_states(o):
+    return sorted(Booking.objects.values_list("status", "confirmed_at"))
+
+
+def _booking_and_spare(o):
+    values = _booking(o)
+    o.spare_slot = helpers.slot(o, days=12, hour=14).pk
+    return values
+
+
+def _proposal(o):
+    from meetings.visits import services as visits
+
+    booking = helpers.booking(o)
+    spare = helpers.slot(o, days=12, hour=14)
+    visits.visit_propose(booking=booking, actor=o.leader, reason="Tur", slot_id=spare.pk)
+    return {"pk": booking.pk}
+
+
+def _next_christmas_eve():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    day = dt.date(today.year, 12, 24)
+    return day if day > today else dt.date(today.year + 1, 12, 24)
 
 
 def _blocked(o):
@@ -168,6 +197,51 @@ ROWS = [
         setup=_booking,
         expect={"admin": 302, "leader": 302, "member": 403},
         unchanged=lambda o: list(Booking.objects.values_list("confirmed_at", flat=True)),
+    ),
+    # The leader's answers: the leader and administrators; the member who booked sees 403.
+    Row("meetings:booking_decline", setup=_booking, expect={"admin": 200, "leader": 200, "member": 403}),
+    Row(
+        "meetings:booking_decline",
+        method="POST",
+        setup=_booking,
+        data={"reason": "Temadag"},
+        expect={"admin": 302, "leader": 302, "member": 403},
+        unchanged=_booking_states,
+    ),
+    Row("meetings:booking_propose", setup=_booking, expect={"admin": 200, "leader": 200, "member": 403}),
+    Row(
+        "meetings:booking_propose",
+        method="POST",
+        setup=_booking_and_spare,
+        data=lambda o: {"slot": o.spare_slot, "reason": "Tur"},
+        expect={"admin": 302, "leader": 302, "member": 403},
+        unchanged=_booking_states,
+    ),
+    # The member's answer to a proposal: the member and administrators; the leader sees 403.
+    Row("meetings:booking_proposal", setup=_proposal, expect={"admin": 200, "member": 200, "leader": 403}),
+    Row(
+        "meetings:booking_proposal",
+        method="POST",
+        setup=_proposal,
+        data={"answer": "accept"},
+        expect={"admin": 302, "member": 302, "leader": 403},
+        unchanged=_booking_states,
+    ),
+    # The week of free times: whoever sees the list.
+    Row(
+        "meetings:visit_week",
+        expect={"admin": 200, "chair": 200, "member": 200, "other_member": 200},
+        others=403,
+    ),
+    # Opening a holiday for visits: the workplace's leader and administrators.
+    Row(
+        "meetings:workplace_holiday",
+        method="POST",
+        kwargs=lambda o: {"slug": o.workplace.slug},
+        data=lambda o: {"day": _next_christmas_eve().isoformat(), "open": "1"},
+        expect={"admin": 302, "leader": 302},
+        others=403,
+        unchanged=lambda o: HolidayOpening.objects.count(),
     ),
 ]
 

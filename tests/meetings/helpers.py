@@ -43,6 +43,12 @@ def meeting(org, *, days: float = 14, slug: str = MeetingKind.DIALOGUE, **extra)
 
 
 def slot(org, *, days: float = 10, hour: int = 10, capacity: int = 1, workplace=None, **extra) -> VisitSlot:
+    # On a day that takes visits: a public holiday or municipal day off moves it to the next
+    # day (samspil/daysoff.py), so a test run in December books as in any other month.
+    from samspil.daysoff import closed_day
+
+    while closed_day(timezone.localdate() + dt.timedelta(days=int(days))):
+        days = int(days) + 1
     return VisitSlot.objects.create(
         workplace=workplace or org.workplace,
         starts_at=at(days, hour),

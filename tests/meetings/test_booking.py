@@ -26,7 +26,7 @@ def notices() -> list:
 
 def test_a_member_books_a_visit_and_it_becomes_a_workplace_visit_meeting(org, client_for):
     slot = helpers.slot(org, capacity=2)
-    response = client_for(org.member).post(f"/moeder/besoeg/{slot.pk}/book/", {"reason": "Vil se indskolingen"})
+    response = client_for(org.member).post(f"/moeder/besoeg/{slot.pk}/book/", {"purpose": "Vil se indskolingen"})
     assert response.status_code == 302
     meeting = Meeting.objects.get(visit_slot=slot)
     assert response["Location"] == meeting.get_absolute_url()
@@ -61,7 +61,7 @@ def test_the_booking_email_goes_only_after_the_commit(org):
 
 def test_a_booking_inside_the_minimum_notice_gets_a_message_on_the_time(org, client_for):
     slot = helpers.slot(org, days=1, hour=20, min_notice_hours=72)
-    response = client_for(org.member).post(f"/moeder/besoeg/{slot.pk}/book/", {"reason": "Kort varsel"})
+    response = client_for(org.member).post(f"/moeder/besoeg/{slot.pk}/book/", {"purpose": "Kort varsel"})
     assert response.status_code == 400
     errors = response.context["form"].errors["slot"]
     assert any("72" in e for e in errors), errors

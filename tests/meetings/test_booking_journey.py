@@ -36,8 +36,11 @@ def test_a_committee_member_finds_a_free_visit_time_books_it_and_sees_it_under_m
     row = page.locator(".slot-row", has_text="Egeskovskolen")
     assert "Mød op i receptionen" in row.inner_text()
 
-    # One click books it; the meeting page opens.
-    row.get_by_role("button").click()
+    # Book leads to the booking page, where the purpose is written; booking opens the meeting page.
+    row.get_by_role("link", name=re.compile("^Book")).click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_label(re.compile("Formål|Purpose")).fill("Se indskolingen")
+    page.get_by_role("button", name=re.compile("Book besøget|Book the visit")).click()
     page.wait_for_load_state("networkidle")
     assert "/moeder/" in page.url
     assert "Egeskovskolen" in page.get_by_role("heading", level=1).inner_text()

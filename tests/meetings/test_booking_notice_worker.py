@@ -39,7 +39,7 @@ def test_the_leader_gets_one_email_per_booking_even_when_the_task_is_delivered_t
     celery_worker_process()
     slot = helpers.slot(org, capacity=2)
 
-    visit_services.visit_book(slot_id=slot.pk, member=org.member, reason="Vil gerne se indskolingen")
+    visit_services.visit_book(slot_id=slot.pk, member=org.member, purpose="Vil gerne se indskolingen")
     messages = notices(smtp_server, 1)
     assert [m["to"] for m in messages] == [["leader@test.example"]]
     body = messages[0]["message"].get_body(preferencelist=("plain",)).get_content()

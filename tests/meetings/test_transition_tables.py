@@ -143,11 +143,22 @@ def test_minutes_lock_once_and_only_by_those_the_table_names(org):
         services.minutes_lock(meeting=m, actor=org.chair)
 
 
+LEADER, MEMBER = {"admin", "leader"}, {"admin", "member"}
 BOOKING_EXPECTED = {
-    # (status, confirmed): the member booked; the leader leads the visited workplace.
-    ("booked", False): {"confirm": {"admin", "leader"}, "cancel": {"admin", "member"}, "move": {"admin", "member"}},
-    ("booked", True): {"cancel": {"admin", "member"}, "move": {"admin", "member"}},
+    # (status, confirmed): the member booked; the leader leads the visited workplace. The
+    # leader answers a request once (confirm, decline, propose); the member answers a proposal.
+    ("booked", False): {"confirm": LEADER, "decline": LEADER, "propose": LEADER, "cancel": MEMBER, "move": MEMBER},
+    ("booked", True): {"cancel": MEMBER, "move": MEMBER},
+    ("proposed", False): {"decline": LEADER, "accept": MEMBER, "reject": MEMBER},
+    ("declined", False): {},
     ("cancelled", False): {},
+}
+# The steps with a page of their own, as the person would post them.
+BOOKING_URLS = {
+    "decline": ("meetings:booking_decline", lambda spare: {"reason": "Test"}),
+    "propose": ("meetings:booking_propose", lambda spare: {"slot": spare.pk, "reason": "Test"}),
+    "accept": ("meetings:booking_proposal", lambda spare: {"answer": "accept"}),
+    "reject": ("meetings:booking_proposal", lambda spare: {"answer": "decline", "reason": "Test"}),
 }
 
 
@@ -157,13 +168,24 @@ def test_every_booking_action_and_role(org, status, confirmed):
     from meetings.workflows import BOOKING
 
     from .helpers import booking as make_booking
+    from .helpers import slot as make_slot
 
     b = make_booking(org)
+    proposed, spare = make_slot(org, days=11, hour=14), make_slot(org, days=12, hour=14)
     if confirmed:
         visit_services.visit_confirm(booking=b, actor=org.leader)
     if status == "cancelled":
         visit_services.visit_cancel(booking=b, actor=org.member, reason="Syg")
-    before = Booking.objects.filter(pk=b.pk).values_list("status", "confirmed_at").get()
+    if status in ("proposed", "declined"):
+        visit_services.visit_propose(booking=b, actor=org.leader, reason="Tur", slot_id=proposed.pk)
+    if status == "declined":
+        visit_services.visit_decline(booking=Booking.objects.get(pk=b.pk), actor=org.leader, reason="Nej")
+    assert Booking.objects.get(pk=b.pk).status == status
+
+    def state():
+        return Booking.objects.filter(pk=b.pk).values_list("status", "confirmed_at").get()
+
+    before = state()
     mismatches = []
     for action in BOOKING.actions:
         for role in ROLES:
@@ -172,23 +194,41 @@ def test_every_booking_action_and_role(org, status, confirmed):
             fresh = Booking.objects.select_related("slot__workplace").get(pk=b.pk)
             if BOOKING.is_available(user, fresh, action) != allowed:
                 mismatches.append((status, confirmed, action, role, "table"))
+
+            def current():
+                return Booking.objects.select_related("slot__workplace").get(pk=b.pk)
+
             call = {
-                "confirm": lambda u=user: visit_services.visit_confirm(booking=Booking.objects.get(pk=b.pk), actor=u),
-                "cancel": lambda u=user: visit_services.visit_cancel(
-                    booking=Booking.objects.select_related("slot__workplace").get(pk=b.pk), actor=u, reason="Test"
+                "confirm": lambda u=user: visit_services.visit_confirm(booking=current(), actor=u),
+                "cancel": lambda u=user: visit_services.visit_cancel(booking=current(), actor=u, reason="Test"),
+                "decline": lambda u=user: visit_services.visit_decline(booking=current(), actor=u, reason="Test"),
+                "propose": lambda u=user: visit_services.visit_propose(
+                    booking=current(), actor=u, reason="Test", slot_id=spare.pk
                 ),
+                "accept": lambda u=user: visit_services.visit_proposal_accept(booking=current(), actor=u),
+                "reject": lambda u=user: visit_services.visit_proposal_reject(booking=current(), actor=u),
             }.get(action)
-            if call is None:
-                continue
+            if call is not None:
 
-            def via_service(call=call):
-                try:
-                    call()
-                except (PermissionDenied, ServiceError):
-                    return "refused", Booking.objects.filter(pk=b.pk).values_list("status", "confirmed_at").get()
-                return "done", Booking.objects.filter(pk=b.pk).values_list("status", "confirmed_at").get()
+                def via_service(call=call):
+                    try:
+                        call()
+                    except (PermissionDenied, ServiceError):
+                        return "refused", state()
+                    return "done", state()
 
-            result, after = _attempt(via_service)
-            if (result == "done") != allowed or (after != before) != allowed:
-                mismatches.append((status, confirmed, action, role, "service", result))
+                result, after = _attempt(via_service)
+                if (result == "done") != allowed or (after != before) != allowed:
+                    mismatches.append((status, confirmed, action, role, "service", result))
+            if action in BOOKING_URLS:
+                name, data = BOOKING_URLS[action]
+                client = Client()
+                client.force_login(user)
+
+                def via_http(client=client, name=name, data=data):
+                    return client.post(reverse(name, args=[b.pk]), data(spare)).status_code, state()
+
+                code, after = _attempt(via_http)
+                if (after != before) != allowed or code not in ((302,) if allowed else (400, 403, 404)):
+                    mismatches.append((status, confirmed, action, role, "http", code))
     assert mismatches == []

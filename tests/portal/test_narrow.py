@@ -31,6 +31,7 @@ def _pages():
             "/",
             "/moeder/",
             "/moeder/besoeg/",
+            "/moeder/besoeg/uge/",
             f"/moeder/{member_meeting.pk}/",
             "/udviklingsaftaler/",
             f"/udviklingsaftaler/{agreement.pk}/",
