@@ -459,7 +459,29 @@ def minutes_lock(*, meeting: Meeting, actor) -> Minutes:
             minutes=minutes, number=minutes.version, status=Minutes.Status.LOCKED, text=minutes.text, author=actor
         )
         log(action="minutes.locked", actor=actor, meeting=meeting, version=minutes.version)
+        _tell_minutes_locked(meeting, minutes, actor)
     return minutes
+
+
+def _tell_minutes_locked(meeting: Meeting, minutes: Minutes, actor) -> None:
+    """The meeting's participants may read the locked minutes (notifications/)."""
+    from django.contrib.auth import get_user_model
+
+    from notifications import kinds
+    from notifications.services import notify
+
+    participants = (
+        get_user_model().objects.filter(pk__in=meeting.participants.values("person_id"), is_active=True).order_by("pk")
+    )
+    notify(
+        participants,
+        kinds.MINUTES_LOCKED,
+        event=f"minutes:{minutes.pk}:locked:{minutes.version}",
+        link=meeting.get_absolute_url(),
+        params={"meeting": meeting.title, "date": timezone.localtime(meeting.starts_at).date().isoformat()},
+        actor=actor,
+        obj=minutes,
+    )
 
 
 @dataclass(frozen=True)

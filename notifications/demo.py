@@ -1,7 +1,8 @@
 """Demo: the steps the other apps' demos took through their services have told people
 already (agreements in dialogue, approved, signed; questions aside). The stories' demo
 writes its rows directly, so here its newest submitted story tells the demo leader and
-its newest published one the followers. Each demo account keeps its five newest
+its newest published one the followers, and the member's latest locked minutes their
+meeting's participants. Each demo account keeps its five newest
 notifications unread, so the start page shows what waits without a long list, and the
 member has chosen to hear about published stories at once (the settings page shows it)."""
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from .kinds import STORY_PUBLISHED, STORY_SUBMITTED, Delivery
+from .kinds import MINUTES_LOCKED, STORY_PUBLISHED, STORY_SUBMITTED, Delivery
 from .models import Notification, Preference
 from .recipients import people_of_workplace
 from .services import notify
@@ -54,6 +55,27 @@ def load(context: dict, *, stdout=None) -> None:
             params={"title": story.title, "workplace": story.workplace.name},
             actor=story.published_by,
             obj=story,
+        )
+    # The meetings' demo writes its minutes directly: the member's latest locked minutes
+    # tell that meeting's participants, as the minutes service does.
+    from meetings.models import Minutes
+
+    minutes = (
+        Minutes.objects.filter(status=Minutes.Status.LOCKED, meeting__participants__person=accounts["member"])
+        .select_related("meeting", "locked_by")
+        .order_by("-meeting__starts_at")
+        .first()
+    )
+    if minutes is not None:
+        meeting = minutes.meeting
+        notify(
+            [participant.person for participant in meeting.participants.select_related("person")],
+            MINUTES_LOCKED,
+            event=f"minutes:{minutes.pk}:locked:demo",
+            link=meeting.get_absolute_url(),
+            params={"meeting": meeting.title, "date": timezone.localtime(meeting.starts_at).date().isoformat()},
+            actor=minutes.locked_by,
+            obj=minutes,
         )
     now = timezone.now()
     for person in accounts.values():

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .kinds import KIND_CHOICES, KINDS, Delivery
@@ -70,6 +73,9 @@ class Notification(models.Model):
         if kind is None:
             return ""
         values = defaultdict(lambda: "–", {key: str(value) for key, value in self.params.items()})
+        if "date" in self.params:  # an ISO date, shown in the reader's language
+            with contextlib.suppress(TypeError, ValueError):
+                values["date"] = date_format(dt.date.fromisoformat(self.params["date"]), "SHORT_DATE_FORMAT")
         if self.actor_id is not None and self.actor is not None:
             values["actor"] = self.actor.full_name or "–"
         return str(kind.message) % values

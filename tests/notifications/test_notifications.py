@@ -175,3 +175,17 @@ def test_an_agreement_in_dialogue_is_on_the_politicians_start_page(org, client_f
     member_page = client_for(org.member).get(reverse("portal:home")).content.decode()
     assert f'href="{link}"' in member_page
     assert f'href="{link}"' not in client_for(org.other_member).get(reverse("portal:home")).content.decode()
+
+
+def test_locking_minutes_tells_the_meetings_participants(org):
+    from meetings import services as meeting_services
+    from tests.meetings import helpers
+
+    meeting = helpers.meeting(org, days=-1)
+    meeting_services.minutes_save(meeting=meeting, author=org.chair, text="Referat.", based_on_version=0)
+    meeting_services.minutes_lock(meeting=meeting, actor=org.chair)
+    participants = set(meeting.participants.values_list("person__email", flat=True)) - {org.chair.email}
+    assert participants and told(kinds.MINUTES_LOCKED) == participants
+    assert emailed(kinds.MINUTES_LOCKED) == sorted(participants)
+    notification = Notification.objects.filter(kind=kinds.MINUTES_LOCKED).first()
+    assert notification.link == meeting.get_absolute_url() and meeting.title in notification.text
