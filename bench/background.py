@@ -282,7 +282,7 @@ def make_due_reminders(count: int, per_meeting: int = 4, mark: str = MARK) -> in
 def set_aside_waiting_emails() -> int:
     """What is due in the scale data itself (its own meetings of the coming week, minutes
     missing, invitations) is recorded first and set aside, so a measurement sends exactly ours."""
-    from meetings import reminders
+    from meetings.calendars import reminders
     from outbox.models import Email
 
     reminders.record_due()

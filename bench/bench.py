@@ -54,7 +54,8 @@ def prepare(out: str) -> None:
 
     from agreements.models import Agreement
     from agreements.workflows import AGREEMENT
-    from meetings import calendar
+    from meetings.calendars import selectors as calendar_selectors
+    from meetings.calendars import services as calendar_services
     from meetings.models import Meeting, Participant
     from organisation.models import Committee
 
@@ -81,8 +82,8 @@ def prepare(out: str) -> None:
         row = Case.objects.values("meeting_id").annotate(n=Count("pk")).order_by("-n").first()
         return row["meeting_id"] if row else meeting.pk
 
-    feed = calendar.feed_renew(person=member)
-    token = calendar.feed_token(feed)
+    feed = calendar_services.feed_renew(person=member)
+    token = calendar_selectors.feed_token(feed)
     pages = [
         ("start page", "medlem", reverse("portal:home")),
         ("my meetings", "medlem", reverse("meetings:mine")),

@@ -8,13 +8,12 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
-            invitations,
             navigation,  # noqa: F401  (menu items and start page steps)
-            notifications,
             permissions,  # noqa: F401  (registers the rules)
-            reminders,
         )
+        from .calendars import invitations, reminders
         from .personal_data import register
+        from .visits import notifications
 
         register()
         # The email families this app sends through the outbox (outbox/families.py).

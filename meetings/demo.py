@@ -16,6 +16,7 @@ from . import services
 from .kinds import ensure_meeting_kinds
 from .kinds import kind as meeting_kind
 from .models import BlockedPeriod, Booking, Meeting, MeetingKind, Minutes, MinutesVersion, Participant, VisitSlot
+from .visits import services as visit_services
 
 MINUTES = (
     "Til stede: se deltagerlisten.\n\n"
@@ -267,7 +268,7 @@ def load(context: dict, *, stdout=None) -> None:
         weekday_offset = rng.randrange(5)
         start_day = today + dt.timedelta(days=7 - today.weekday() + weekday_offset)
         hour = rng.choice([8, 9, 10, 13, 14])
-        slots = services.visit_slots_publish(
+        slots = visit_services.visit_slots_publish(
             workplace=workplace,
             created_by=leaders[workplace.pk],
             starts_at=services.local_datetime(start_day, dt.time(hour, 0)),
@@ -315,7 +316,7 @@ def load(context: dict, *, stdout=None) -> None:
             continue
         taken.add((slot.pk, member.pk))
         booking = Booking.objects.create(slot=slot, member=member, created_at=now - dt.timedelta(days=rng.randrange(5)))
-        services.visit_meeting_join(slot=slot, member=member)
+        visit_services.visit_meeting_join(slot=slot, member=member)
         if rng.random() < 0.6:
             Booking.objects.filter(pk=booking.pk).update(confirmed_at=now, confirmed_by=leaders[slot.workplace_id])
             Meeting.objects.filter(visit_slot=slot).update(status=Meeting.Status.CONFIRMED)
@@ -330,7 +331,7 @@ def load(context: dict, *, stdout=None) -> None:
     )
     if school_slot:
         Booking.objects.create(slot=school_slot, member=accounts["member"], reason="Vil gerne se indskolingen.")
-        services.visit_meeting_join(slot=school_slot, member=accounts["member"])
+        visit_services.visit_meeting_join(slot=school_slot, member=accounts["member"])
         booked += 1
 
     # And one visit the demo member cancelled: it stays in their history, its page says so.
@@ -349,7 +350,7 @@ def load(context: dict, *, stdout=None) -> None:
             created_at=now - dt.timedelta(days=6),
             ended_at=now - dt.timedelta(days=2),
         )
-        visit = services.visit_meeting_join(slot=cancelled_slot, member=accounts["member"])
+        visit = visit_services.visit_meeting_join(slot=cancelled_slot, member=accounts["member"])
         # What visit_cancel does, without its emails: the member leaves, the empty visit is off.
         visit.participants.filter(person=accounts["member"]).delete()
         Meeting.objects.filter(pk=visit.pk).update(
@@ -358,7 +359,7 @@ def load(context: dict, *, stdout=None) -> None:
             cancelled_at=now - dt.timedelta(days=2),
         )
 
-    from . import calendar_demo  # calendars and reminders: replies, feeds, a meeting tomorrow
+    from .calendars import demo as calendar_demo  # calendars and reminders: replies, feeds, a meeting tomorrow
 
     calendar_demo.load(context, stdout=stdout)
     if stdout:

@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organisation.models import Centre, Committee, Workplace, WorkplaceKind
-from organisation.roles import roles_of
+from organisation.models import Committee, Workplace
 from samspil import bounds, localtime
 
 from .models import AgendaItem, Meeting, MeetingKind, MeetingSeries, Participant
@@ -67,117 +66,8 @@ class TimeRangeMixin:
         return cleaned
 
 
-class VisitSlotForm(TimeRangeMixin, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput)
-    start = forms.TimeField(label=_("From"), widget=TimeInput)
-    end = forms.TimeField(label=_("To"), widget=TimeInput)
-    capacity = forms.IntegerField(
-        label=_("Politicians"), min_value=1, max_value=50, initial=2, help_text=_("How many can come.")
-    )
-    min_notice_hours = forms.IntegerField(
-        label=_("Minimum notice (hours)"),
-        min_value=0,
-        max_value=24 * 60,
-        initial=48,
-        help_text=_("Bookings close this many hours before the start."),
-    )
-    repeat_weeks = forms.IntegerField(
-        label=_("Repeat weekly for"),
-        min_value=1,
-        max_value=52,
-        initial=1,
-        help_text=_("Number of weeks; 1 means just this once."),
-    )
-    note = forms.CharField(label=_("Note for visitors"), max_length=300, required=False)
-
-    FIELD_MAP = {"starts_at": "start", "ends_at": "end"}
-
-    def clean(self):
-        cleaned = super().clean()
-        weeks = cleaned.get("repeat_weeks") or 1
-        if "starts_at" in cleaned and weeks > 1 and not self.errors:
-            # The same wall-clock time every week; a week whose time the clocks skip gets
-            # no visit time, and the person is told which (the service skips it too).
-            days = [cleaned["date"] + dt.timedelta(weeks=week) for week in range(1, weeks)]
-            repeats = localtime.occurrences(days, cleaned["start"], cleaned["end"])
-            self.dst_notes += repeats.notes(cleaned["start"])
-        return cleaned
-
-
-class BlockedPeriodForm(forms.Form):
-    starts_on = forms.DateField(label=_("From"), widget=DateInput)
-    ends_on = forms.DateField(label=_("To (included)"), widget=DateInput)
-    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("For example: summer holiday, exams."))
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("starts_on") and cleaned.get("ends_on") and cleaned["ends_on"] < cleaned["starts_on"]:
-            self.add_error("ends_on", _("The period must end on or after its first day."))
-        return cleaned
-
-
-class VisitFilterForm(forms.Form):
-    committee = forms.ChoiceField(label=_("Committee"), required=False)
-    kind = forms.ChoiceField(label=_("Kind of workplace"), required=False)
-    centre = forms.ChoiceField(label=_("Centre"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
-    # One workplace's times, when a link asks for them (the coverage plan, a workplace page).
-    workplace = forms.SlugField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        roles = roles_of(user)
-        committees = Committee.objects.filter(is_active=True)
-        if not roles.is_administrator:
-            committees = committees.filter(pk__in=roles.committee_ids)
-        everything = [("", _("All"))]
-        self.fields["committee"].choices = everything + list(committees.values_list("slug", "name"))
-        self.fields["kind"].choices = everything + [(k.slug, k.label) for k in WorkplaceKind.objects.all()]
-        self.fields["centre"].choices = everything + list(Centre.objects.values_list("slug", "name"))
-
-    def _bounded(self, name: str):
-        # 9999-12-31 + one day overflowed into a 500 (issue 14, point 8).
-        value = self.cleaned_data.get(name)
-        if value is not None and not (dt.date(2000, 1, 1) <= value <= dt.date(2100, 12, 31)):
-            raise forms.ValidationError(_("Choose a date between 2000 and 2100."))
-        return value
-
-    def clean_date_from(self):
-        return self._bounded("date_from")
-
-    def clean_date_to(self):
-        return self._bounded("date_to")
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_to"] < cleaned["date_from"]:
-            self.add_error("date_to", _("The end date must be on or after the start date."))
-        return cleaned
-
-
-class BookForm(forms.Form):
-    # Carries the messages about the time itself (taken, too late, clashing).
-    slot = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    reason = forms.CharField(
-        label=_("Note to the workplace (optional)"), required=False, max_length=500, widget=forms.Textarea({"rows": 2})
-    )
-
-
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea({"rows": 3}))
-
-
-class MoveForm(forms.Form):
-    slot = forms.TypedChoiceField(label=_("New time"), coerce=int)
-    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea({"rows": 3}))
-
-    def __init__(self, *args, slots, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = [
-            (slot.pk, f"{timezone.localtime(slot.starts_at):%d.%m.%Y %H:%M}–{timezone.localtime(slot.ends_at):%H:%M}")
-            for slot in slots
-        ]
 
 
 class MeetingForm(TimeRangeMixin, forms.ModelForm):
@@ -247,9 +137,6 @@ class MeetingForm(TimeRangeMixin, forms.ModelForm):
 
     def meeting_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
-
-    # What the person may plan (kind, host, committee, workplaces, not in the past) is
-    # checked by services.check_meeting, the one check for creating and editing.
 
 
 class AgendaItemForm(forms.ModelForm):

@@ -1,13 +1,14 @@
-"""Meetings between politicians and workplaces, and the visit times that become them.
+"""The meetings room's models: meetings, their agenda, participants, minutes and series,
+and the log of what happened to them. Every meeting kind shares one `Meeting`: coverage counts
+it, the calendars room (meetings/calendars/) exports it by its stable `uid` and bumps
+`sequence` on every change of time, place or status, and reminders are due relative to its
+`starts_at`.
 
-A `Meeting` is the one record every meeting kind shares: coverage counts it, the
-calendar feed (meetings/calendar.py) exports it by its stable `uid` and bumps
-`sequence` on every change of time, place or status, and reminders
-(meetings/reminders.py) are due relative to its `starts_at`.
-
-Visit booking: a leader publishes `VisitSlot`s; a committee member's `Booking` of a slot
-creates or joins the slot's workplace-visit `Meeting`. The database guarantees no
-slot is over-booked and no member double-booked (see meetings/services.py, visit_book).
+This module is also the app's models module (Django's documented way to split models): the
+other rooms' models are imported at the top, so `meetings.models.Booking` keeps working and
+Django registers every model of the app. Visit times, blocked periods and bookings live in
+meetings/visits/models.py; calendar feeds and reminder preferences in
+meetings/calendars/models.py.
 """
 
 from __future__ import annotations
@@ -24,6 +25,26 @@ from django.utils.translation import gettext_lazy as _
 from audit.registry import AuditedQuerySet
 from organisation.models import BilingualName, Committee, Workplace
 from samspil import bounds
+
+from .calendars.models import CalendarFeed, ReminderOptOut
+from .visits.models import BlockedPeriod, Booking, VisitSlot
+
+__all__ = [
+    "AgendaItem",
+    "BlockedPeriod",
+    "Booking",
+    "CalendarFeed",
+    "Meeting",
+    "MeetingKind",
+    "MeetingLogEntry",
+    "MeetingQuerySet",
+    "MeetingSeries",
+    "Minutes",
+    "MinutesVersion",
+    "Participant",
+    "ReminderOptOut",
+    "VisitSlot",
+]
 
 
 class MeetingKind(BilingualName, models.Model):
@@ -213,7 +234,7 @@ class Meeting(models.Model):
         related_name="meeting",
         verbose_name=_("visit time"),
     )
-    # Calendars (meetings/calendar.py): a stable UID, and SEQUENCE increased on each
+    # Calendars (meetings/calendars/ics.py): a stable UID, and SEQUENCE increased on each
     # change of time, place or status so Outlook and Google update the event.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
@@ -424,121 +445,6 @@ class MinutesVersion(models.Model):
         return f"{self.minutes.meeting} v{self.number}"
 
 
-class VisitSlot(models.Model):
-    """A time a workplace leader offers for visits, for up to `capacity` politicians."""
-
-    workplace = models.ForeignKey(
-        Workplace, on_delete=models.CASCADE, related_name="visit_slots", verbose_name=_("workplace")
-    )
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
-    capacity = models.PositiveSmallIntegerField(_("capacity"), default=1, help_text=_("How many politicians."))
-    min_notice_hours = models.PositiveIntegerField(
-        _("minimum notice (hours)"), default=48, help_text=_("Bookings close this many hours before the start.")
-    )
-    note = models.CharField(_("note for visitors"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    # Times published together ("every Tuesday for 6 weeks") share a series id.
-    series = models.UUIDField(_("series"), null=True, blank=True, db_index=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-
-    objects = AuditedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("visit time")
-        verbose_name_plural = _("visit times")
-        ordering = ["starts_at"]
-        constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="visitslot_ends_after_start"),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="visitslot_capacity_positive"),
-        ]
-        indexes = [
-            # Free times across workplaces: open slots from now on.
-            models.Index(fields=["starts_at"], name="visitslot_open_starts", condition=Q(withdrawn_at=None)),
-            # Overlap check for a workplace's times.
-            models.Index(fields=["workplace", "starts_at"], name="visitslot_workplace_starts"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.workplace} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
-
-
-class BlockedPeriod(models.Model):
-    """Days a workplace takes no visits (holidays, exams); both dates included."""
-
-    workplace = models.ForeignKey(
-        Workplace, on_delete=models.CASCADE, related_name="blocked_periods", verbose_name=_("workplace")
-    )
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"))
-    reason = models.CharField(_("reason"), max_length=200)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("blocked period")
-        verbose_name_plural = _("blocked periods")
-        ordering = ["starts_on"]
-        constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="blockedperiod_ends_after_start"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.workplace}: {self.starts_on}–{self.ends_on}"
-
-
-class Booking(models.Model):
-    class Status(models.TextChoices):
-        BOOKED = "booked", _("booked")
-        CANCELLED = "cancelled", _("cancelled")
-        MOVED = "moved", _("moved")
-
-    slot = models.ForeignKey(VisitSlot, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("visit time"))
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="visit_bookings", verbose_name=_("member")
-    )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BOOKED)
-    reason = models.TextField(_("reason"), blank=True, max_length=bounds.SHORT_TEXT)
-    moved_to = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("moved to")
-    )
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("booked"), default=timezone.now)
-    ended_at = models.DateTimeField(_("cancelled or moved"), null=True, blank=True)
-
-    objects = AuditedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("booking")
-        verbose_name_plural = _("bookings")
-        ordering = ["-created_at"]
-        constraints = [
-            # One active booking per member and slot, whatever the application does.
-            models.UniqueConstraint(
-                fields=["slot", "member"], condition=Q(status="booked"), name="booking_active_once_per_member"
-            ),
-            *bounds.text_length_constraints(reason=bounds.SHORT_TEXT),
-        ]
-        indexes = [
-            # Seats taken on a slot; a member's active bookings (overlap check).
-            models.Index(fields=["slot", "status"], name="booking_slot_status"),
-            models.Index(fields=["member", "status"], name="booking_member_status"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.member} – {self.slot}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status == self.Status.BOOKED
-
-
 class MeetingLogEntry(models.Model):
     """Who changed what and when: status changes, bookings, minutes locks."""
 
@@ -560,7 +466,3 @@ class MeetingLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-
-# Calendar invitations, reminders and feeds (meetings/models_calendar.py).
-from .models_calendar import CalendarFeed, ReminderOptOut  # noqa: E402, F401

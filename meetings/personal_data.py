@@ -6,8 +6,9 @@ from accounts import privacy
 
 
 def register() -> None:
-    from .models import Booking, MinutesVersion, Participant
-    from .models_calendar import CalendarFeed, ReminderOptOut
+    from .calendars.models import CalendarFeed, ReminderOptOut
+    from .models import MinutesVersion, Participant
+    from .visits.models import Booking
 
     privacy.register(
         "meetings",

@@ -1,24 +1,6 @@
-"""Celery task for reminders. Thin: the beat asks meetings/reminders.py what is due; the
-emails go through the one outbox (outbox/tasks.py), which claims every email before it goes.
-Invitations and booking notices are enqueued by the services' transactions themselves.
-"""
+"""The app's Celery tasks, where Celery's autodiscovery looks for them (`<app>.tasks`).
+Each room keeps its own: the reminders' scan is meetings/calendars/tasks.py."""
 
-from __future__ import annotations
+from .calendars.tasks import scan_reminders
 
-import logging
-
-from celery import shared_task
-
-from . import reminders
-
-logger = logging.getLogger(__name__)
-
-
-@shared_task(soft_time_limit=120, time_limit=180)
-def scan_reminders() -> int:
-    """The beat task (every minute, settings.CELERY_BEAT_SCHEDULE): enqueue the reminders
-    due now. Sending, retries and a dead worker's claims are the outbox's scan's work."""
-    recorded = reminders.record_due()
-    if recorded:
-        logger.info("Reminders: %s due", recorded)
-    return recorded
+__all__ = ["scan_reminders"]

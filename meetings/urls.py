@@ -1,6 +1,11 @@
+"""The app's URLconf (namespace "meetings"): the meetings room's pages, then the visits
+room's (meetings/visits/urls.py) and the calendars room's (meetings/calendars/urls.py)."""
+
 from django.urls import path
 
 from . import views
+from .calendars.urls import urlpatterns as calendar_urlpatterns
+from .visits.urls import urlpatterns as visit_urlpatterns
 
 app_name = "meetings"
 
@@ -21,17 +26,6 @@ urlpatterns = [
     path("udvalg/<slug:slug>/", views.committee_plan, name="committee_plan"),
     path("udvalg/<slug:slug>/gentagne/", views.series_create, name="series_create"),
     path("virksomhed/<slug:slug>/", views.workplace_meetings, name="workplace_meetings"),
-    path("virksomhed/<slug:slug>/besoegstider/", views.workplace_visit_times, name="workplace_visit_times"),
-    path("besoeg/", views.visit_times, name="visit_times"),
-    path("besoeg/<int:pk>/book/", views.visit_book, name="visit_book"),
-    path("besoeg/<int:pk>/tilbagetraek/", views.visit_slot_withdraw, name="visit_slot_withdraw"),
-    path("spaerret/<int:pk>/slet/", views.blocked_period_delete, name="blocked_period_delete"),
-    path("bookinger/<int:pk>/aflys/", views.booking_cancel, name="booking_cancel"),
-    path("bookinger/<int:pk>/flyt/", views.booking_move, name="booking_move"),
-    path("bookinger/<int:pk>/bekraeft/", views.booking_confirm, name="booking_confirm"),
+    *visit_urlpatterns,
+    *calendar_urlpatterns,
 ]
-
-# Calendars and reminders (meetings/calendar_views.py).
-from .calendar_urls import urlpatterns as calendar_urlpatterns  # noqa: E402
-
-urlpatterns += calendar_urlpatterns

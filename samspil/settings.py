@@ -444,7 +444,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=30),
         "options": {"expires": 1500},
     },
-    # Reminders and retries of calendar emails: what the database says is due (meetings/tasks.py).
+    # Reminders and retries of calendar emails: what the database says is due (meetings/calendars/tasks.py).
     "meetings-scan-reminders": {
         "task": "meetings.tasks.scan_reminders",
         "schedule": timedelta(minutes=1),
@@ -638,7 +638,7 @@ STORIES_PICTURE_MAX_BYTES = int(os.environ.get("STORIES_PICTURE_MAX_BYTES", str(
 STORIES_PICTURE_MAX_PIXELS = int(os.environ.get("STORIES_PICTURE_MAX_PIXELS", "40000000"))
 STORIES_PICTURE_MAX_WIDTH = int(os.environ.get("STORIES_PICTURE_MAX_WIDTH", "1600"))
 
-# --- Meetings: calendars and reminders (meetings/reminders.py; sent by outbox/) ---------
+# --- Meetings: calendars and reminders (meetings/calendars/; sent by outbox/) -----------
 # Reminders before a meeting's start; a person can turn each kind off.
 MEETING_REMINDERS = [timedelta(days=7), timedelta(days=1)]
 # "Minutes missing" to the organiser this long after a meeting without locked minutes.

@@ -89,12 +89,12 @@ def test_administrators_read_an_objects_history_in_the_admin(org, client_for):
 
 
 def test_the_capabilities_records_leave_an_audit_trail(org, client_for):
-    from meetings import services as meeting_services
     from meetings.models import Booking
+    from meetings.visits import services as visit_services
     from tests.meetings import helpers as meeting_helpers
 
     slot = meeting_helpers.slot(org)
-    booking = meeting_services.visit_book(slot_id=slot.pk, member=org.member, reason="Besøg")
+    booking = visit_services.visit_book(slot_id=slot.pk, member=org.member, reason="Besøg")
     assert entries_for(Booking.objects.get(pk=booking.pk))[0].action == AuditEntry.Action.CREATE
     from meetings.models import Meeting
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from meetings import services
 from meetings.models import Booking, VisitSlot
+from meetings.visits import services as visit_services
 from tests.factories import WorkplaceFactory
 from tests.meetings import helpers
 
@@ -62,7 +62,7 @@ def test_the_service_still_books_and_moves_to_an_overlapping_time(org, postgres)
     VisitSlot.objects.filter(pk=later.pk).update(
         starts_at=first.starts_at.replace(minute=30), ends_at=first.ends_at.replace(minute=30)
     )
-    booking = services.visit_book(slot_id=first.pk, member=org.member)
-    moved = services.visit_move(booking=booking, new_slot_id=later.pk, actor=org.member, reason="Bedre tid")
+    booking = visit_services.visit_book(slot_id=first.pk, member=org.member)
+    moved = visit_services.visit_move(booking=booking, new_slot_id=later.pk, actor=org.member, reason="Bedre tid")
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.MOVED
     assert Booking.objects.get(pk=moved.pk).status == Booking.Status.BOOKED

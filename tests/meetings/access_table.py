@@ -171,13 +171,14 @@ ROWS = [
 ]
 
 
-# --- Calendars and reminders (meetings/calendar_views.py) ---------------------------------
+# --- Calendars and reminders (meetings/calendars/views.py) --------------------------------
 
 
 def _feed_token(o):
-    from meetings import calendar
+    from meetings.calendars import selectors as calendar_selectors
+    from meetings.calendars import services as calendar_services
 
-    return {"token": calendar.feed_token(calendar.feed_renew(person=o.member))}
+    return {"token": calendar_selectors.feed_token(calendar_services.feed_renew(person=o.member))}
 
 
 def _feeds(o):

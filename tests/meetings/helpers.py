@@ -9,6 +9,7 @@ from django.utils import timezone
 from meetings import services
 from meetings.kinds import kind as meeting_kind
 from meetings.models import Booking, Meeting, MeetingKind, VisitSlot
+from meetings.visits import services as visit_services
 
 
 def kind(slug: str = MeetingKind.DIALOGUE) -> MeetingKind:
@@ -54,7 +55,7 @@ def slot(org, *, days: float = 10, hour: int = 10, capacity: int = 1, workplace=
 
 
 def booking(org, *, member=None, **slot_args) -> Booking:
-    return services.visit_book(slot_id=slot(org, **slot_args).pk, member=member or org.member)
+    return visit_services.visit_book(slot_id=slot(org, **slot_args).pk, member=member or org.member)
 
 
 def locked_minutes(meeting_, author) -> Meeting:

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import Booking, Meeting, MeetingLogEntry, Participant
-from meetings.notifications import enqueue_notice
+from meetings.visits import services as visit_services
+from meetings.visits.notifications import enqueue_notice
 from outbox.models import Email
 from outbox.tasks import send_batch
 from tests.meetings import helpers
@@ -32,7 +33,7 @@ def test_a_member_books_a_visit_and_it_becomes_a_workplace_visit_meeting(org, cl
     roles = dict(Participant.objects.filter(meeting=meeting).values_list("person__email", "role"))
     assert roles == {"leader@test.example": "organiser", "member@test.example": "politician"}
     # A second member joins the same meeting.
-    services.visit_book(slot_id=slot.pk, member=org.chair)
+    visit_services.visit_book(slot_id=slot.pk, member=org.chair)
     assert Meeting.objects.filter(visit_slot=slot).count() == 1
     assert Participant.objects.filter(meeting=meeting, role="politician").count() == 2
 
@@ -70,7 +71,7 @@ def test_a_booking_inside_the_minimum_notice_gets_a_message_on_the_time(org, cli
 def test_a_taken_time_answers_clearly_and_offers_the_next_free_times(org, client_for):
     slot = helpers.slot(org, capacity=1)
     next_one = helpers.slot(org, days=12)
-    services.visit_book(slot_id=slot.pk, member=org.chair)
+    visit_services.visit_book(slot_id=slot.pk, member=org.chair)
     response = client_for(org.member).post(f"/moeder/besoeg/{slot.pk}/book/")
     assert response.status_code == 409
     assert response.context["form"].errors["slot"]
@@ -84,7 +85,7 @@ def test_a_member_cannot_book_two_overlapping_visits(org):
     helpers.booking(org, hour=10)
     clash = helpers.slot(org, hour=10, workplace=other)
     with pytest.raises(services.ValidationError) as caught:
-        services.visit_book(slot_id=clash.pk, member=org.member)
+        visit_services.visit_book(slot_id=clash.pk, member=org.member)
     assert other.name not in str(caught.value) and org.workplace.name in str(caught.value)
 
 
@@ -106,7 +107,7 @@ def test_a_member_cancels_with_a_reason_and_the_visit_meeting_is_cancelled(
     assert meeting.status == "cancelled" and meeting.sequence == 1
     assert [m.to for m in notices()] == [["leader@test.example"]]
     # The seat is free again.
-    services.visit_book(slot_id=booking.slot_id, member=org.chair)
+    visit_services.visit_book(slot_id=booking.slot_id, member=org.chair)
 
 
 def test_a_member_moves_a_visit_to_another_time(org, client_for):
@@ -143,15 +144,15 @@ def test_the_start_page_tells_the_leader_about_unconfirmed_bookings(org, client_
 
 def test_a_withdrawn_time_cannot_be_booked(org):
     slot = helpers.slot(org)
-    services.visit_slot_withdraw(slot=slot, actor=org.leader)
+    visit_services.visit_slot_withdraw(slot=slot, actor=org.leader)
     with pytest.raises(services.ValidationError):
-        services.visit_book(slot_id=slot.pk, member=org.member)
+        visit_services.visit_book(slot_id=slot.pk, member=org.member)
 
 
 def test_a_booked_time_cannot_be_withdrawn(org):
     booking = helpers.booking(org)
     with pytest.raises(services.ValidationError):
-        services.visit_slot_withdraw(slot=booking.slot, actor=org.leader)
+        visit_services.visit_slot_withdraw(slot=booking.slot, actor=org.leader)
 
 
 def test_a_time_that_has_started_cannot_be_booked(org):
@@ -159,7 +160,7 @@ def test_a_time_that_has_started_cannot_be_booked(org):
     slot.starts_at = timezone.now() - dt.timedelta(minutes=5)
     slot.save()
     with pytest.raises(services.ValidationError):
-        services.visit_book(slot_id=slot.pk, member=org.member)
+        visit_services.visit_book(slot_id=slot.pk, member=org.member)
 
 
 def test_a_notice_that_could_not_be_sent_is_released_for_the_retry(org, settings):
@@ -180,7 +181,7 @@ def test_the_next_free_times_offered_can_still_be_booked(org, client_for):
     slot = helpers.slot(org, capacity=1)
     helpers.slot(org, days=1, hour=20, min_notice_hours=72)  # too late to book
     later = helpers.slot(org, days=12)
-    services.visit_book(slot_id=slot.pk, member=org.chair)
+    visit_services.visit_book(slot_id=slot.pk, member=org.chair)
     response = client_for(org.member).post(f"/moeder/besoeg/{slot.pk}/book/")
     assert [s.pk for s in response.context["alternatives"]] == [later.pk]
 

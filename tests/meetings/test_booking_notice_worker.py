@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from meetings import services
+from meetings.visits import services as visit_services
 from outbox.tasks import send_batch
 from tests import factories
 from tests.meetings import helpers
@@ -39,7 +39,7 @@ def test_the_leader_gets_one_email_per_booking_even_when_the_task_is_delivered_t
     celery_worker_process()
     slot = helpers.slot(org, capacity=2)
 
-    services.visit_book(slot_id=slot.pk, member=org.member, reason="Vil gerne se indskolingen")
+    visit_services.visit_book(slot_id=slot.pk, member=org.member, reason="Vil gerne se indskolingen")
     messages = notices(smtp_server, 1)
     assert [m["to"] for m in messages] == [["leader@test.example"]]
     body = messages[0]["message"].get_body(preferencelist=("plain",)).get_content()
@@ -48,7 +48,7 @@ def test_the_leader_gets_one_email_per_booking_even_when_the_task_is_delivered_t
     # Redelivered or duplicated batches find the notice sent and send nothing.
     send_batch.delay()
     send_batch.delay()
-    services.visit_book(slot_id=slot.pk, member=org.chair)
+    visit_services.visit_book(slot_id=slot.pk, member=org.chair)
     notices(smtp_server, 2)
     time.sleep(2)  # room for a duplicate to arrive, if one were sent
     messages = notices(smtp_server, 2)

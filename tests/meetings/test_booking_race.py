@@ -12,8 +12,8 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from meetings import services
 from meetings.models import Booking, Meeting, Participant
+from meetings.visits import services as visit_services
 from organisation.models import Role
 from tests import factories
 from tests.conftest import require
@@ -85,10 +85,10 @@ def test_twenty_simultaneous_requests_through_the_service_never_overbook_a_two_s
     slot = helpers.slot(pg_org, capacity=2)
     members = _members(pg_org, THREADS)
 
-    results = _run_together([lambda m=m: services.visit_book(slot_id=slot.pk, member=m) for m in members])
+    results = _run_together([lambda m=m: visit_services.visit_book(slot_id=slot.pk, member=m) for m in members])
 
     booked = [r for r in results if isinstance(r, Booking)]
-    taken = [r for r in results if isinstance(r, services.SlotTaken)]
+    taken = [r for r in results if isinstance(r, visit_services.SlotTaken)]
     assert len(booked) == 2 and len(taken) == THREADS - 2, results
     assert Booking.objects.filter(slot=slot, status=Booking.Status.BOOKED).count() == 2
 
@@ -105,7 +105,7 @@ def test_a_member_cannot_double_book_two_overlapping_times_even_at_once(pg_org):
     member = pg_org.member
 
     jobs = [
-        (lambda s=(first if n % 2 else second): services.visit_book(slot_id=s.pk, member=member))
+        (lambda s=(first if n % 2 else second): visit_services.visit_book(slot_id=s.pk, member=member))
         for n in range(THREADS)
     ]
     results = _run_together(jobs)

@@ -12,8 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
-from meetings import calendar, services
+from meetings import services
+from meetings.calendars import ics
+from meetings.calendars import selectors as calendar_selectors
+from meetings.calendars import services as calendar_services
 from meetings.models import Participant
+from meetings.visits import services as visit_services
 from outbox.models import Email
 from tests.meetings import helpers
 
@@ -171,7 +175,7 @@ def test_a_booked_visit_invites_the_member_and_the_leader(org, mailoutbox, djang
     assert {str(a) for a in event.get("ATTENDEE")} == {"mailto:leader@test.example", "mailto:member@test.example"}
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.visit_cancel(booking=booking, actor=org.member, reason="Syg")
+        visit_services.visit_cancel(booking=booking, actor=org.member, reason="Syg")
     cancels = [m for m in mailoutbox if m.attachments]
     assert sorted(m.to[0] for m in cancels) == ["leader@test.example", "member@test.example"]
     for message in cancels:
@@ -183,7 +187,7 @@ def test_a_moved_visit_cancels_the_old_time_and_invites_to_the_new(org, mailoutb
     booking = helpers.booking(org)
     new_slot = helpers.slot(org, days=12)
     with django_capture_on_commit_callbacks(execute=True):
-        services.visit_move(booking=booking, new_slot_id=new_slot.pk, actor=org.member, reason="Andet møde")
+        visit_services.visit_move(booking=booking, new_slot_id=new_slot.pk, actor=org.member, reason="Andet møde")
     methods = sorted(
         (m.to[0], str(Calendar.from_ical(m.attachments[0][1])["METHOD"])) for m in mailoutbox if m.attachments
     )
@@ -199,8 +203,8 @@ def test_a_moved_visit_cancels_the_old_time_and_invites_to_the_new(org, mailoutb
 
 
 def feed_url(person) -> str:
-    feed = calendar.feed_renew(person=person)
-    return reverse("meetings:calendar_feed", args=[calendar.feed_token(feed)])
+    feed = calendar_services.feed_renew(person=person)
+    return reverse("meetings:calendar_feed", args=[calendar_selectors.feed_token(feed)])
 
 
 def test_the_feed_lists_a_persons_meetings_with_alarms_and_needs_no_login(org, client):
@@ -230,11 +234,11 @@ def test_a_wrong_or_renewed_token_opens_no_feed(org, client):
 
 
 def test_only_a_hash_of_the_token_is_stored(org):
-    feed = calendar.feed_renew(person=org.member)
-    token = calendar.feed_token(feed)
+    feed = calendar_services.feed_renew(person=org.member)
+    token = calendar_selectors.feed_token(feed)
     feed.refresh_from_db()
     assert token not in (feed.token_hash, feed.nonce)
-    assert feed.token_hash == calendar.token_hash(token)
+    assert feed.token_hash == calendar_selectors.token_hash(token)
 
 
 def test_the_feed_runs_two_queries_with_3_or_60_meetings(org, client, settings):
@@ -261,11 +265,11 @@ def test_the_calendar_page_makes_renews_and_shows_the_feed_address(org, client_f
     assert b"/kalender/abonnement/" not in page.content
     assert client.post(reverse("meetings:calendar"), {"form": "feed"}).status_code == 302
     page = client.get(reverse("meetings:calendar"))
-    token = calendar.feed_token(org.member.calendar_feed)
+    token = calendar_selectors.feed_token(org.member.calendar_feed)
     assert token.encode() in page.content
     client.post(reverse("meetings:calendar"), {"form": "feed"})
     org.member.calendar_feed.refresh_from_db()
-    assert calendar.feed_token(org.member.calendar_feed) != token
+    assert calendar_selectors.feed_token(org.member.calendar_feed) != token
 
 
 def test_a_feed_built_a_moment_ago_is_served_from_the_cache_with_one_query(org, client, settings):
@@ -298,7 +302,7 @@ def test_a_meeting_without_an_organiser_names_samspil_as_organiser(org, settings
     settings.DEFAULT_FROM_EMAIL = "Samspil <samspil@127.0.0.1>"
     meeting = helpers.meeting(org)
     meeting.organiser = None
-    _cal, event = parse(calendar.invitation_ics(meeting, [], method="REQUEST"))
+    _cal, event = parse(ics.invitation_ics(meeting, [], method="REQUEST"))
     assert str(event["ORGANIZER"]) == "mailto:samspil@127.0.0.1"
 
 
@@ -317,7 +321,7 @@ def test_the_organiser_is_not_told_they_are_invited_to_their_own_meeting(
 def test_every_cancellation_names_the_attendee_it_cancels_for(org, mailoutbox, django_capture_on_commit_callbacks):
     booking = helpers.booking(org)
     with django_capture_on_commit_callbacks(execute=True):
-        services.visit_cancel(booking=booking, actor=org.member, reason="Syg")
+        visit_services.visit_cancel(booking=booking, actor=org.member, reason="Syg")
     cancels = [
         m for m in mailoutbox if m.attachments and "CANCEL" in str(Calendar.from_ical(m.attachments[0][1])["METHOD"])
     ]

@@ -14,7 +14,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import reminders, services
+from meetings import services
+from meetings.calendars import reminders
 from meetings.models import ReminderOptOut
 from meetings.tasks import scan_reminders as record_due_reminders
 from outbox import services as outbox

@@ -133,7 +133,7 @@ def test_moving_a_meeting_sends_reminders_for_the_new_time_not_the_old(cast, cel
     org = cast
     meeting = meeting_in(org, 20)
     quiet_invitations()
-    from meetings import reminders
+    from meetings.calendars import reminders
 
     reminders.record_due()  # the beat recorded the reminders for the old time …
     moved = meeting.starts_at + dt.timedelta(hours=3)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import Meeting, Minutes
+from meetings.visits import services as visit_services
 from meetings.workflows import MEETING, MINUTES
 from samspil.errors import ServiceError
 
@@ -159,9 +160,9 @@ def test_every_booking_action_and_role(org, status, confirmed):
 
     b = make_booking(org)
     if confirmed:
-        services.visit_confirm(booking=b, actor=org.leader)
+        visit_services.visit_confirm(booking=b, actor=org.leader)
     if status == "cancelled":
-        services.visit_cancel(booking=b, actor=org.member, reason="Syg")
+        visit_services.visit_cancel(booking=b, actor=org.member, reason="Syg")
     before = Booking.objects.filter(pk=b.pk).values_list("status", "confirmed_at").get()
     mismatches = []
     for action in BOOKING.actions:
@@ -172,8 +173,8 @@ def test_every_booking_action_and_role(org, status, confirmed):
             if BOOKING.is_available(user, fresh, action) != allowed:
                 mismatches.append((status, confirmed, action, role, "table"))
             call = {
-                "confirm": lambda u=user: services.visit_confirm(booking=Booking.objects.get(pk=b.pk), actor=u),
-                "cancel": lambda u=user: services.visit_cancel(
+                "confirm": lambda u=user: visit_services.visit_confirm(booking=Booking.objects.get(pk=b.pk), actor=u),
+                "cancel": lambda u=user: visit_services.visit_cancel(
                     booking=Booking.objects.select_related("slot__workplace").get(pk=b.pk), actor=u, reason="Test"
                 ),
             }.get(action)

@@ -130,9 +130,9 @@ def test_free_times_hide_blocked_full_and_past_times_and_show_least_visited_work
         ends_on=timezone.localtime(blocked.starts_at).date(),
         reason="Lejrskole",
     )
-    from meetings import services
+    from meetings.visits import services as visit_services
 
-    services.visit_book(slot_id=full.pk, member=org.chair)
+    visit_services.visit_book(slot_id=full.pk, member=org.chair)
     response = client_for(org.member).get("/moeder/besoeg/")
     slots = list(response.context["page"].object_list)
     assert [s.workplace.name for s in slots] == ["Egeskovskolen", "Travlskolen"]

@@ -1,11 +1,10 @@
-"""Calendar views: a meeting's .ics download, the private subscription feed, and the
+"""Pages of the calendars room: a meeting's .ics download, the private subscription feed, and the
 page where a person copies or renews their feed URL and chooses their reminders."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -15,12 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from . import calendar, reminders
-from .models import CalendarFeed, Participant
-from .permissions import get_meeting_for_user
+from ..models import Participant
+from ..permissions import get_meeting_for_user
+from . import ics, reminders, selectors, services
+from .forms import ReminderPreferencesForm
+from .models import CalendarFeed
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -29,7 +29,7 @@ def meeting_ics(request, pk: int):
     """One meeting as an .ics file (METHOD PUBLISH), for whoever may see the meeting."""
     meeting = get_meeting_for_user(request.user, pk)
     participants = Participant.objects.filter(meeting=meeting).select_related("person")
-    response = HttpResponse(calendar.meeting_ics(meeting, participants), content_type=ICS)
+    response = HttpResponse(ics.meeting_ics(meeting, participants), content_type=ICS)
     response["Content-Disposition"] = f'attachment; filename="samspil-meeting-{meeting.pk}.ics"'
     return response
 
@@ -41,7 +41,7 @@ def calendar_feed(request, token: str):
     The token is the only key: calendar programs cannot log in. Two queries: the feed
     by the token's hash, then the person's participations with their meetings (one when
     the feed was built in the last MEETING_FEED_CACHE_SECONDS)."""
-    feed = calendar.feed_for_token(token)
+    feed = selectors.feed_for_token(token)
     if feed is None or not feed.person.is_active:
         raise Http404
     # icalendar needs about 3 ms an event: calendar programs polling a long feed get
@@ -56,7 +56,7 @@ def calendar_feed(request, token: str):
             .select_related("meeting", "meeting__organiser", "meeting__host")
             .order_by("meeting__starts_at")
         )
-        data = calendar.feed_ics(feed.person, participations)
+        data = ics.feed_ics(feed.person, participations)
         if settings.MEETING_FEED_CACHE_SECONDS:
             cache.set(key, data, settings.MEETING_FEED_CACHE_SECONDS)
     response = HttpResponse(data, content_type=ICS)
@@ -65,31 +65,16 @@ def calendar_feed(request, token: str):
     return response
 
 
-class ReminderPreferencesForm(forms.Form):
-    kinds = forms.MultipleChoiceField(
-        label=gettext_lazy("Email me these reminders"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy(
-            "Invitations, changes and cancellations always come: they are part of the meeting, not reminders."
-        ),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kinds"].choices = [(kind.key, kind.label) for kind in reminders.all_kinds()]
-
-
 def my_calendar(request):
     """Copy or renew the feed URL; choose reminders."""
     feed = CalendarFeed.objects.filter(person=request.user).first()
-    off = reminders.turned_off(request.user)
+    off = selectors.turned_off(request.user)
     initial = {"kinds": [kind.key for kind in reminders.all_kinds() if kind.key not in off]}
     form = ReminderPreferencesForm(initial=initial)
     if request.method == "POST":
         if request.POST.get("form") == "feed":
             renewing = feed is not None
-            calendar.feed_renew(person=request.user)
+            services.feed_renew(person=request.user)
             if renewing:
                 messages.success(request, _("Your calendar has a new address. The old one no longer works."))
             else:
@@ -97,12 +82,12 @@ def my_calendar(request):
             return redirect("meetings:calendar")
         form = ReminderPreferencesForm(request.POST)
         if form.is_valid():
-            reminders.preferences_save(person=request.user, enabled=set(form.cleaned_data["kinds"]))
+            services.preferences_save(person=request.user, enabled=set(form.cleaned_data["kinds"]))
             messages.success(request, _("Your reminder choices are saved."))
             return redirect("meetings:calendar")
     feed_url = ""
     if feed is not None:
-        feed_url = settings.SITE_URL + reverse("meetings:calendar_feed", args=[calendar.feed_token(feed)])
+        feed_url = settings.SITE_URL + reverse("meetings:calendar_feed", args=[selectors.feed_token(feed)])
     return render(
         request,
         "meetings/calendar.html",

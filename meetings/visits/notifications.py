@@ -1,6 +1,6 @@
 """Booking emails to the workplace's leaders (and the member, when the leader confirms).
 
-Kept apart from meetings/invitations.py, which holds calendar invitations. `enqueue_notice`
+Kept apart from meetings/calendars/invitations.py, which holds calendar invitations. `enqueue_notice`
 runs inside the booking service's transaction and enqueues one email per recipient in the
 one outbox (family "meetings.booking", key per log entry and person): a retried or
 redelivered task sends nothing twice, a rolled-back booking sends nothing.
@@ -46,7 +46,7 @@ def enqueue_notice(entry) -> int:
 
 
 def build_notice(row: Email):
-    from .models import MeetingLogEntry
+    from ..models import MeetingLogEntry
 
     entry = (
         MeetingLogEntry.objects.select_related("booking__member", "slot__workplace", "actor", "meeting")
@@ -78,8 +78,8 @@ def build_notice(row: Email):
 def _attach_confirmed_event(message, meeting) -> None:
     """The confirmed visit as an updated calendar event (REQUEST, STATUS:CONFIRMED, the
     raised SEQUENCE), so the member's calendar entry stops being tentative."""
-    from .calendar import attach_event
-    from .models import Meeting, Participant
+    from ..calendars.ics import attach_event
+    from ..models import Meeting, Participant
 
     meeting = Meeting.objects.select_related("organiser", "host").get(pk=meeting.pk)
     participants = Participant.objects.filter(meeting=meeting).select_related("person").order_by("role")

@@ -9,9 +9,11 @@ import datetime as dt
 
 from django.utils import timezone
 
-from . import calendar, services
-from .kinds import kind as meeting_kind
-from .models import Meeting, MeetingKind, Participant, ReminderOptOut
+from .. import services
+from ..kinds import kind as meeting_kind
+from ..models import Meeting, MeetingKind, Participant
+from . import services as calendar_services
+from .models import ReminderOptOut
 
 
 def load(context: dict, *, stdout=None) -> None:
@@ -55,7 +57,7 @@ def load(context: dict, *, stdout=None) -> None:
     # Every demo account has a feed address on its calendar page (Meetings → Calendar).
     for person in accounts.values():
         if person is not None:
-            calendar.feed_renew(person=person)
+            calendar_services.feed_renew(person=person)
     # The director reads the 7-day reminders in the calendar instead.
     if accounts.get("director"):
         ReminderOptOut.objects.get_or_create(person=accounts["director"], kind="7d")

@@ -2,7 +2,7 @@
 "minutes missing" to the organiser (settings.MEETING_MINUTES_MISSING_AFTER, default 2 days
 after a meeting that took place without locked minutes).
 
-No reminder is a delayed broker message. The beat task (meetings.tasks.scan_reminders,
+No reminder is a delayed broker message. The beat task (meetings.tasks.scan_reminders, in meetings/calendars/tasks.py,
 every minute) asks the database what is due and enqueues each due reminder in the one
 outbox (outbox/services.py; family "meetings.reminder") under a key unique per (meeting,
 person, kind, start time it was for); the outbox claims each row before its email goes.
@@ -28,8 +28,9 @@ from outbox.models import Email
 from outbox.services import enqueue_many
 from samspil.mail import build_templated_mail
 
-from .calendar import meeting_url
-from .models import Meeting, Minutes, Participant, ReminderOptOut
+from ..models import Meeting, Minutes, Participant
+from .ics import meeting_url
+from .models import ReminderOptOut
 
 FAMILY = "meetings.reminder"
 MINUTES_MISSING = "minutes-missing"
@@ -222,20 +223,3 @@ def register() -> None:
     from outbox import families
 
     families.register(FAMILY, build_reminder_email, prepare=prepare_reminders)
-
-
-# --- Preferences --------------------------------------------------------------------------
-
-
-def turned_off(person) -> set[str]:
-    return set(ReminderOptOut.objects.filter(person=person).values_list("kind", flat=True))
-
-
-def preferences_save(*, person, enabled: set[str]) -> None:
-    """Turn reminder kinds on (`enabled`) and every other known kind off."""
-    known = {kind.key for kind in all_kinds()}
-    off = known - set(enabled)
-    ReminderOptOut.objects.filter(person=person).exclude(kind__in=off).delete()
-    ReminderOptOut.objects.bulk_create(
-        [ReminderOptOut(person=person, kind=kind) for kind in sorted(off)], ignore_conflicts=True
-    )

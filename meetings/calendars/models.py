@@ -1,8 +1,9 @@
-"""Calendar preferences and feeds.
+"""The calendars room's models: calendar preferences and feeds.
 
 The invitations and reminders themselves are rows of the one outbox (outbox/models.py,
-families "meetings.calendar" and "meetings.reminder"): meetings/invitations.py and
-meetings/reminders.py enqueue them under keys unique per event and person.
+families "meetings.calendar" and "meetings.reminder"): meetings/calendars/invitations.py and
+meetings/calendars/reminders.py enqueue them under keys unique per event and person. This
+module imports no other room: Django collects it through meetings/models.py.
 
 `CalendarFeed` holds a person's private feed: only a hash of the URL's token is stored.
 `ReminderOptOut` is one row per reminder kind a person has turned off.

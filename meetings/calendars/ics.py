@@ -9,20 +9,17 @@ without that block Outlook shifts events by an hour around daylight saving chang
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Iterable
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from samspil.bounds import summary
 
-from .models import CalendarFeed, Meeting, Participant
+from ..models import Meeting, Participant
 
 PRODID = "-//Samspil//Meetings//DA"
 
@@ -32,6 +29,7 @@ PARTSTAT = {
     Participant.Response.NO: "DECLINED",
     Participant.Response.MAYBE: "TENTATIVE",
 }
+
 STATUS = {
     Meeting.Status.PLANNED: "TENTATIVE",
     Meeting.Status.CONFIRMED: "CONFIRMED",
@@ -175,34 +173,3 @@ def feed_ics(person, participations: Iterable[Participant]) -> bytes:
             event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return _finish(cal)
-
-
-# --- The private feed's token ---------------------------------------------------------------
-
-
-def feed_token(feed: CalendarFeed) -> str:
-    return salted_hmac(
-        "samspil.meetings.calendar-feed", f"{feed.person_id}:{feed.nonce}", algorithm="sha256"
-    ).hexdigest()
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def feed_renew(*, person) -> CalendarFeed:
-    """Create the person's feed, or give it a new token: the old URL stops working.
-    update_or_create locks the row, and retries a lost create race (a double click)."""
-    nonce = secrets.token_hex(16)
-    values = {"nonce": nonce, "token_hash": token_hash(feed_token(CalendarFeed(person=person, nonce=nonce)))}
-    feed, _created = CalendarFeed.objects.update_or_create(
-        person=person, defaults={**values, "renewed_at": timezone.now()}, create_defaults=values
-    )
-    return feed
-
-
-def feed_for_token(token: str) -> CalendarFeed | None:
-    """The feed a URL's token opens (one query), or None."""
-    if not token or len(token) > 128:
-        return None
-    return CalendarFeed.objects.select_related("person").filter(token_hash=token_hash(token)).first()

@@ -27,8 +27,8 @@ from outbox.models import Email
 from outbox.services import enqueue_many
 from samspil.mail import build_templated_mail
 
-from .calendar import attach_event, meeting_url
-from .models import Meeting, MeetingLogEntry, Participant
+from ..models import Meeting, MeetingLogEntry, Participant
+from .ics import attach_event, meeting_url
 
 FAMILY = "meetings.calendar"
 REQUEST, CANCEL = "REQUEST", "CANCEL"
@@ -52,7 +52,7 @@ def _plan(entry: MeetingLogEntry) -> list[tuple[int, str, list[int] | None]]:
         return [(entry.meeting_id, REQUEST, [detail["person"]])]
     if action == "booking.confirmed" and entry.meeting_id:
         # The visit is confirmed (SEQUENCE up): the member's confirmation email carries the
-        # updated event (meetings/notifications.py); the other participants get it here.
+        # updated event (meetings/visits/notifications.py); the other participants get it here.
         return [(entry.meeting_id, REQUEST, _everyone_but(entry.meeting_id, entry.booking.member_id))]
     if action in {"booking.created", "booking.moved", "booking.cancelled"} and entry.booking_id:
         plan = []
