@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import rules
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.selectors import next_agenda_warnings, plan_cases
@@ -376,11 +378,30 @@ def minutes_edit(request, pk: int):
     return render(request, "meetings/minutes_edit.html", {"meeting": meeting, "form": form, "current": None})
 
 
-@require_POST
+class MinutesLockForm(forms.Form):
+    """Locking is final (issue 16.2): the confirmation page's box, required here."""
+
+    confirm = forms.BooleanField(
+        label=gettext_lazy("The minutes are final: lock them and tell the participants named above."),
+        error_messages={"required": gettext_lazy("Tick the box to confirm that the minutes are locked.")},
+    )
+
+
 def minutes_lock(request, pk: int):
+    """A confirmation page that says what locking does and names the participants; the POST
+    needs its box ticked (a post without it is refused at the box) and the service locks."""
     meeting = get_meeting_for_user(request.user, pk)
     if not request.user.has_perm("meetings.lock_minutes", meeting):
         raise PermissionDenied
+    form = MinutesLockForm(request.POST if request.method == "POST" else None)
+    participants = [
+        p.person for p in meeting.participants.select_related("person").order_by("person__full_name", "pk") if p.person
+    ]
+    context = {"meeting": meeting, "form": form, "participants": participants}
+    if request.method != "POST":
+        return render(request, "meetings/minutes_lock.html", context)
+    if not form.is_valid():
+        return render(request, "meetings/minutes_lock.html", context, status=400)
     try:
         services.minutes_lock(meeting=meeting, actor=request.user)
     except ServiceError as error:

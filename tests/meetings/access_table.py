@@ -120,9 +120,23 @@ ROWS = [
         setup=_meeting,
         expect={**{role: 403 for role in VIEWERS}, "admin": 200, "chair": 200, "member": 200, "leader": 200},
     ),
+    # Locking goes through a confirmation (issue 16.2): the page, a POST without its box
+    # (refused at the box, 400) and one with it.
+    Row(
+        "meetings:minutes_lock",
+        setup=_meeting,
+        expect={**{role: 403 for role in VIEWERS}, "admin": 200, "chair": 200, "leader": 200},
+    ),
     Row(
         "meetings:minutes_lock",
         method="POST",
+        setup=_meeting,
+        expect={**{role: 403 for role in VIEWERS}, "admin": 400, "chair": 400, "leader": 400},
+    ),
+    Row(
+        "meetings:minutes_lock",
+        method="POST",
+        data={"confirm": "on"},
         setup=_meeting,
         expect={**{role: 403 for role in VIEWERS}, "admin": 302, "chair": 302, "leader": 302},
     ),
