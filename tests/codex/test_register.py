@@ -141,7 +141,7 @@ def test_the_csv_export_neutralises_formulas(org, client_for):
     names = {row[0] for row in rows[1:]}
     assert '\'=HYPERLINK("http://x")' in names and "'+45 call me" in names
     assert not any(row[0][:1] in "=+-@" for row in rows[1:])
-    assert plus.pk and len(rows) == 1 + 5  # header + leader, employee, union rep, two new
+    assert plus.pk and len(rows) == 1 + 6  # header + leader, employee, union rep, MED contact, two new
 
 
 def test_the_public_page_shows_the_code_and_figures_without_names(org, client):
