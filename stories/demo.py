@@ -402,6 +402,19 @@ def load(context: dict, *, stdout=None) -> None:
             Thanks.objects.get_or_create(story=story, person=reader)
         Story.objects.filter(pk=story.pk).update(thanks_count=Thanks.objects.filter(story=story).count())
 
+    # Stories that tell about a goal of their workplace's development agreement link to it
+    # (the story page shows the goal, with a link for those who may read the agreement).
+    from agreements.models import Goal
+
+    for story in published:
+        goal = (
+            Goal.objects.filter(agreement__workplace_id=story.workplace_id)
+            .order_by("-agreement__template__period_start", "order", "pk")
+            .first()
+        )
+        if goal is not None:
+            Story.objects.filter(pk=story.pk).update(goal=goal)
+
     if stdout:
         stdout.write(
             f"  {len(created)} good stories, {Follow.objects.count()} follows, {Thanks.objects.count()} thanks"

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models import Goal
 from samspil import bounds
 
 from .images import PictureRejected, clean_picture
@@ -40,7 +41,7 @@ class StoryForm(forms.ModelForm):
             "summary",
             "body",
             "themes",
-            "related_goal",
+            "goal",
             "visibility",
             "shows_people",
             "consent_given_by",
@@ -55,10 +56,23 @@ class StoryForm(forms.ModelForm):
             "consent_given_by": _("For example the parents, the resident or a guardian."),
         }
 
-    def __init__(self, *args, workplaces=None, **kwargs):
+    def __init__(self, *args, workplaces=None, goal_workplaces=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["shows_people"] = "yes" if self.instance.shows_people else "no"
+        # The goals of the development agreements of the story's workplace (of the workplaces
+        # the writer may choose between, when creating); the service checks the match.
+        if "goal" in self.fields:
+            field = self.fields["goal"]
+            field.queryset = (
+                Goal.objects.filter(agreement__workplace__in=goal_workplaces or [])
+                .select_related("agreement__workplace", "agreement__template")
+                .order_by("-agreement__template__period_start", "agreement__workplace__name", "order", "pk")
+            )
+            field.label_from_instance = lambda goal: (
+                f"{goal.title} ({goal.agreement.template.period_label}, {goal.agreement.workplace.name})"
+            )
+            field.empty_label = _("No goal")
         if workplaces is not None:
             # Only when creating, and only if the person works in more than one place.
             self.fields["workplace"] = forms.ModelChoiceField(
@@ -74,7 +88,7 @@ class StoryForm(forms.ModelForm):
             "summary": data["summary"],
             "body": data["body"],
             "themes": list(data.get("themes") or []),
-            "related_goal": data.get("related_goal") or "",
+            "goal": data.get("goal"),
             "visibility": data["visibility"],
             "shows_people": bool(data.get("shows_people")),
             "consent_given_by": data.get("consent_given_by") or "",

@@ -104,12 +104,15 @@ class Story(models.Model):
         _("what would help"), blank=True, default="", db_default="", max_length=bounds.LONG_TEXT
     )
     themes = models.ManyToManyField(Theme, related_name="stories", blank=True, verbose_name=_("themes"))
-    # The agreements app is built in parallel: a plain text reference for now, which a
-    # later migration can turn into a foreign key to the goal.
-    related_goal = models.CharField(
-        _("agreement goal"),
-        max_length=200,
+    # The goal of the workplace's development agreement the story tells about: a link to
+    # the goal, so the story shows on the agreement's side too (goal.stories).
+    goal = models.ForeignKey(
+        "agreements.Goal",
+        on_delete=models.SET_NULL,
+        null=True,
         blank=True,
+        related_name="stories",
+        verbose_name=_("agreement goal"),
         help_text=_("Optional: the development agreement goal the story tells about."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)

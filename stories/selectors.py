@@ -232,7 +232,9 @@ def challenges_page(
 
 
 def story_detail(queryset: QuerySet[Story], user) -> QuerySet[Story]:
-    queryset = queryset.select_related("workplace", "workplace__kind", "author").prefetch_related("pictures", "themes")
+    queryset = queryset.select_related(
+        "workplace", "workplace__kind", "author", "goal__agreement__workplace", "goal__agreement__template"
+    ).prefetch_related("pictures", "themes")
     if user is not None and user.is_authenticated:
         queryset = queryset.annotate(thanked=Exists(Thanks.objects.filter(story=OuterRef("pk"), person=user)))
     return queryset

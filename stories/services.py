@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements.models import Goal
 from organisation.models import Committee, Role, Workplace
 from samspil import bounds
 from samspil.errors import Conflict, ServiceError
@@ -99,7 +100,6 @@ def _checked(
     body: str,
     tried: str,
     would_help: str,
-    related_goal: str,
     visibility: str,
     shows_people: bool,
     consent_given_by: str,
@@ -149,7 +149,6 @@ def _checked(
         "body": body,
         "tried": (tried or "").strip(),
         "would_help": (would_help or "").strip(),
-        "related_goal": (related_goal or "").strip()[:200],
         "visibility": visibility,
         "shows_people": bool(shows_people),
         "consent_given_by": consent_given_by,
@@ -199,6 +198,13 @@ def _tell_followers(story: Story, by, event: StoryEvent) -> None:
     )
 
 
+def _goal_of(workplace: Workplace, goal: Goal | None) -> Goal | None:
+    """A story links only to a goal of its own workplace's development agreements."""
+    if goal is not None and goal.agreement.workplace_id != workplace.pk:
+        raise ServiceError(_("Choose a goal of the workplace's own development agreement."), field="goal")
+    return goal
+
+
 def story_submit(
     *,
     author,
@@ -210,7 +216,7 @@ def story_submit(
     tried: str = "",
     would_help: str = "",
     themes: Iterable[Theme] = (),
-    related_goal: str = "",
+    goal: Goal | None = None,
     visibility: str = Story.Visibility.INTERNAL,
     shows_people: bool = False,
     consent_given_by: str = "",
@@ -228,12 +234,12 @@ def story_submit(
         body=body,
         tried=tried,
         would_help=would_help,
-        related_goal=related_goal,
         visibility=visibility,
         shows_people=shows_people,
         consent_given_by=consent_given_by,
         consent_date=consent_date,
     )
+    fields["goal"] = _goal_of(workplace, goal)
     with transaction.atomic():
         story = Story(workplace=workplace, author=author, status=Story.Status.SUBMITTED, **fields)
         if story.shows_people and story.has_consent:
@@ -259,7 +265,7 @@ def story_update(
     tried: str = "",
     would_help: str = "",
     themes: Iterable[Theme] = (),
-    related_goal: str = "",
+    goal: Goal | None = None,
     visibility: str = Story.Visibility.INTERNAL,
     shows_people: bool = False,
     consent_given_by: str = "",
@@ -279,12 +285,12 @@ def story_update(
             body=body,
             tried=tried,
             would_help=would_help,
-            related_goal=related_goal,
             visibility=visibility,
             shows_people=shows_people,
             consent_given_by=consent_given_by,
             consent_date=consent_date,
         )
+        fields["goal"] = _goal_of(current.workplace, goal)
         consent_changed = (current.consent_given_by, current.consent_date) != (
             fields["consent_given_by"],
             fields["consent_date"],

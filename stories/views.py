@@ -148,7 +148,11 @@ def _story_form_page(request, *, story: Story | None, kind: str = Story.Kind.STO
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     choose = workplaces if workplaces is not None and workplaces.count() > 1 else None
-    form = (ChallengeForm if challenge else StoryForm)(data, instance=story, workplaces=choose)
+    if challenge:
+        form = ChallengeForm(data, instance=story, workplaces=choose)
+    else:
+        goal_workplaces = [story.workplace_id] if story is not None else workplaces
+        form = StoryForm(data, instance=story, workplaces=choose, goal_workplaces=goal_workplaces)
     # As many empty picture slots as the six allowed leave room for (the formset caps at
     # max_num); a challenge has no pictures.
     pictures = (

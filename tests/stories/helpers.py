@@ -58,7 +58,7 @@ def story_form_data(**overrides) -> dict:
         "shows_people": "no",
         "consent_given_by": "",
         "consent_date": "",
-        "related_goal": "",
+        "goal": "",
         "pictures-TOTAL_FORMS": "0",
         "pictures-INITIAL_FORMS": "0",
         "pictures-MIN_NUM_FORMS": "0",

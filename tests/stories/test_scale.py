@@ -18,10 +18,10 @@ def insert_stories(org, count: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO stories_story (workplace_id, author_id, title, summary, body, related_goal, status,
+            INSERT INTO stories_story (workplace_id, author_id, title, summary, body, status,
                 visibility, shows_people, consent_given_by, return_comment, thanks_count, created_at,
                 updated_at, published_at)
-            SELECT CASE WHEN n %% 2 = 0 THEN %s ELSE %s END, %s, 'Historie ' || n, 'Kort', 'Lang', '',
+            SELECT CASE WHEN n %% 2 = 0 THEN %s ELSE %s END, %s, 'Historie ' || n, 'Kort', 'Lang',
                 CASE WHEN n %% 10 = 0 THEN 'submitted' ELSE 'published' END,
                 CASE WHEN n %% 3 = 0 THEN 'public' ELSE 'internal' END, false, '', '', n %% 7,
                 now(), now(), CASE WHEN n %% 10 = 0 THEN NULL ELSE now() - n * interval '1 minute' END

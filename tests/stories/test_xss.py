@@ -14,10 +14,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.models import Goal
 from outbox.tasks import send_batch
 from stories.models import Follow, Story
 from stories.rendering import render_story_body
 from stories.services import digest_prepare_week, iso_week_label
+from tests.agreements.helpers import make_agreement
 from tests.stories.helpers import make_story
 from tests.xss_payloads import PAYLOADS, assert_no_script_from_payload
 
@@ -27,6 +29,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def hostile_stories(org):
     stories = []
+    agreement = make_agreement(org, goals=0)
     for index, payload in enumerate(PAYLOADS):
         story = make_story(
             org.workplace,
@@ -35,7 +38,7 @@ def hostile_stories(org):
             title=f"T{index} {payload}"[:160],
             summary=f"S{index} {payload}"[:300],
             body=f"Start {index}\n\n{payload}\n\nInline {payload} end",
-            related_goal=payload[:200],
+            goal=Goal.objects.create(agreement=agreement, title=payload[:200], order=index),
             picture=True,
             shows_people=True,
             consent_given_by=payload[:200],
