@@ -158,10 +158,10 @@ def _finish(cal: Calendar) -> bytes:
     return ical[:first_component] + b"".join(blocks) + ical[first_component:]
 
 
-def meeting_ics(meeting: Meeting, participants: Iterable[Participant]) -> bytes:
-    """The download of one meeting (METHOD PUBLISH)."""
+def meeting_ics(meeting: Meeting, participants: Iterable[Participant], *, summary: str | None = None) -> bytes:
+    """The download of one meeting (METHOD PUBLISH); `summary`: the reader's own title."""
     cal = _calendar("PUBLISH")
-    cal.add_component(build_event(meeting, attendees=participants, cancelled=meeting.is_cancelled))
+    cal.add_component(build_event(meeting, attendees=participants, cancelled=meeting.is_cancelled, summary=summary))
     return _finish(cal)
 
 
@@ -183,6 +183,32 @@ def attach_event(message, meeting: Meeting, participants: Iterable[Participant],
     message.attach("invite.ics" if method == "REQUEST" else "cancel.ics", ics, f"application/ics; method={method}")
 
 
+def visit_title(names: Iterable[str]) -> str:
+    """A visit's title in its host's calendar says who is coming ("Besøg: Anna Jensen")."""
+    return _("Visit: %(names)s") % {"names": ", ".join(names)}
+
+
+def _visitors_of_hosted_visits(participations: list[Participant]) -> dict[int, list[str]]:
+    """The politicians coming to the visits in this feed that its owner hosts rather than
+    makes: one query, and none when the feed holds no such visit."""
+    hosted = [
+        p.meeting_id
+        for p in participations
+        if p.meeting.visit_slot_id is not None and p.role != Participant.MeetingRole.POLITICIAN
+    ]
+    if not hosted:
+        return {}
+    visitors: dict[int, list[str]] = {}
+    politicians = (
+        Participant.objects.filter(meeting_id__in=hosted, role=Participant.MeetingRole.POLITICIAN)
+        .select_related("person")
+        .order_by("meeting_id", "pk")
+    )
+    for politician in politicians:
+        visitors.setdefault(politician.meeting_id, []).append(politician.person.full_name or str(politician.person))
+    return visitors
+
+
 def feed_ics(person, participations: Iterable[Participant]) -> bytes:
     """A person's subscription feed (METHOD PUBLISH): their meetings with alarms.
     `participations` come with `meeting`, `meeting__organiser` and `meeting__host` loaded."""
@@ -190,13 +216,22 @@ def feed_ics(person, participations: Iterable[Participant]) -> bytes:
     cal.add("x-wr-calname", _("Samspil meetings"))
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     cal.add("x-published-ttl", "PT1H")
+    participations = list(participations)
+    visitors = _visitors_of_hosted_visits(participations)
     for participant in participations:
         participant.person = person  # the feed's owner, already loaded: no query per event
         meeting = participant.meeting
         cancelled = meeting.is_cancelled
         declined = participant.response == Participant.Response.NO
         alarms = () if cancelled or declined else settings.MEETING_FEED_ALARMS
-        event = build_event(meeting, attendees=[participant], cancelled=cancelled, alarms=alarms)
+        names = visitors.get(meeting.pk)
+        event = build_event(
+            meeting,
+            attendees=[participant],
+            cancelled=cancelled,
+            alarms=alarms,
+            summary=visit_title(names) if names else None,
+        )
         if declined:
             event.add("transp", "TRANSPARENT")
         cal.add_component(event)

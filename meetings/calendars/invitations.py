@@ -29,7 +29,7 @@ from outbox.services import enqueue_many
 from samspil.mail import build_templated_mail
 
 from ..models import Meeting, MeetingLogEntry, Participant
-from .ics import attach_event, meeting_url
+from .ics import attach_event, meeting_url, visit_title
 
 FAMILY = "meetings.calendar"
 REQUEST, CANCEL = "REQUEST", "CANCEL"
@@ -172,7 +172,7 @@ def visit_summary(meeting: Meeting, participants, person) -> str | None:
     politicians = [p for p in participants if p.role == Participant.MeetingRole.POLITICIAN]
     if not politicians or any(p.person_id == person.pk for p in politicians):
         return None
-    return _("Visit: %(names)s") % {"names": ", ".join(p.person.full_name or str(p.person) for p in politicians)}
+    return visit_title(p.person.full_name or str(p.person) for p in politicians)
 
 
 def visit_notes(meeting: Meeting) -> str:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from ..models import Participant
 from ..permissions import get_meeting_for_user
-from . import ics, reminders, selectors, services
+from . import ics, invitations, reminders, selectors, services
 from .forms import ReminderPreferencesForm
 from .models import CalendarFeed
 
@@ -28,8 +28,9 @@ ICS = "text/calendar; charset=utf-8"
 def meeting_ics(request, pk: int):
     """One meeting as an .ics file (METHOD PUBLISH), for whoever may see the meeting."""
     meeting = get_meeting_for_user(request.user, pk)
-    participants = Participant.objects.filter(meeting=meeting).select_related("person")
-    response = HttpResponse(ics.meeting_ics(meeting, participants), content_type=ICS)
+    participants = list(Participant.objects.filter(meeting=meeting).select_related("person"))
+    summary = invitations.visit_summary(meeting, participants, request.user)
+    response = HttpResponse(ics.meeting_ics(meeting, participants, summary=summary), content_type=ICS)
     response["Content-Disposition"] = f'attachment; filename="samspil-meeting-{meeting.pk}.ics"'
     return response
 

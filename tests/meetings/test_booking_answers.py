@@ -201,3 +201,25 @@ def test_only_the_leader_and_administrators_answer_a_booking(org, client_for, ro
     assert response.status_code in (403, 404)
     booking.refresh_from_db()
     assert booking.status == "booked"
+
+
+def test_the_leaders_feed_and_download_name_who_is_coming_the_members_name_the_workplace(org, client_for, client):
+    from django.urls import reverse
+
+    from meetings.calendars import selectors as calendar_selectors
+    from meetings.calendars import services as calendar_services
+
+    booking = helpers.booking(org)
+    meeting = Meeting.objects.get(visit_slot=booking.slot)
+    coming = f"SUMMARY:Besøg: {org.member.full_name}"
+
+    def feed(person) -> str:
+        token = calendar_selectors.feed_token(calendar_services.feed_renew(person=person))
+        return client.get(reverse("meetings:calendar_feed", args=[token])).content.decode()
+
+    def download(person) -> str:
+        return client_for(person).get(reverse("meetings:meeting_ics", args=[meeting.pk])).content.decode()
+
+    assert coming in feed(org.leader) and coming in download(org.leader)
+    assert coming not in feed(org.member) and coming not in download(org.member)
+    assert f"SUMMARY:{meeting.title}" in download(org.member).replace("\r\n ", "")
