@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
+from accounts.privacy import erased
 from samspil.bounds import summary
 
 from ..models import Meeting, Participant
@@ -106,7 +107,7 @@ def build_event(
         organizer.params["CN"] = vText(name or "Samspil")
         event.add("organizer", organizer)
     for participant in attendees:
-        if not participant.person.email:
+        if not participant.person.email or erased(participant.person):
             continue
         event.add(
             "attendee",
