@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -79,6 +80,24 @@ def retention_rules() -> list[tuple[Retention, int]]:
     ]
 
 
+# An erased account keeps its row with this address (person_erase below): the mark that
+# tells history ("Slettet person" in locked minutes and logs) from current lists, which
+# leave erased people out (meetings: participants, read requests, presenters).
+ERASED_EMAIL_PREFIX = "erased-"
+ERASED_EMAIL_DOMAIN = "@invalid.example"
+
+
+def erased(person) -> bool:
+    """True for an account person_erase anonymised."""
+    email = getattr(person, "email", "") or ""
+    return email.startswith(ERASED_EMAIL_PREFIX) and email.endswith(ERASED_EMAIL_DOMAIN)
+
+
+def erased_q(prefix: str = "") -> Q:
+    """The erased accounts as a filter; `prefix` reaches them through a relation ("person__")."""
+    return Q(**{f"{prefix}email__startswith": ERASED_EMAIL_PREFIX, f"{prefix}email__endswith": ERASED_EMAIL_DOMAIN})
+
+
 def person_erase(*, person, erased_by=None) -> None:
     """Erase a person: every app deletes or anonymises its part, then the account itself
     is anonymised (kept as a row so that what must stay — signatures, minutes authorship —
@@ -88,7 +107,7 @@ def person_erase(*, person, erased_by=None) -> None:
             if item.erase is not None:
                 item.erase(person)
         person.full_name = f"Slettet person {person.pk}"
-        person.email = f"erased-{person.pk}@invalid.example"
+        person.email = f"{ERASED_EMAIL_PREFIX}{person.pk}{ERASED_EMAIL_DOMAIN}"
         person.job_title = ""
         person.is_active = False
         person.set_unusable_password()

@@ -39,7 +39,7 @@ FUNCTION = "coverage_bump_data_version"
 WATCHED = [
     ("meetings", "Meeting", None, ["status", "starts_at", "host_id", "kind_id", "committee_id"]),
     ("meetings", "Meeting", "workplaces", None),
-    ("meetings", "Participant", None, ["meeting_id", "person_id", "role", "response"]),
+    ("meetings", "Participant", None, ["meeting_id", "person_id", "role", "response", "attendance"]),
     ("meetings", "MeetingKind", None, None),
     ("organisation", "Membership", None, None),  # also who sees what (organisation.roles)
     ("organisation", "Workplace", None, ["name", "slug", "kind_id", "centre_id", "is_active"]),

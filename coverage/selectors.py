@@ -336,8 +336,20 @@ class _Contacts:
             return cursor.fetchall()
 
 
+def _took_part() -> tuple[str, list]:
+    """A participant took part when the minutes say they were present; where the minutes
+    record no attendance for them, when they did not decline the invitation. (Absent and
+    excused, as the minutes record them, did not take part, whatever they answered.)"""
+    from meetings.models import Participant
+
+    return (
+        "(p.attendance = %s OR (p.attendance = %s AND p.response <> %s))",
+        [Participant.Attendance.PRESENT, Participant.Attendance.UNKNOWN, Participant.Response.NO],
+    )
+
+
 def _politician_condition() -> tuple[str, list]:
-    """A participant counts as a politician met when they took part (did not decline) and
+    """A participant counts as a politician met when they took part (`_took_part`) and
     came as a politician or sat on a committee when the meeting took place.
     (Dates compare to the meeting's timestamp: a membership ending on the meeting's own
     day is not counted, the same on PostgreSQL and SQLite.)"""
@@ -345,12 +357,13 @@ def _politician_condition() -> tuple[str, list]:
 
     membership = _table(Membership)
     roles = [role.value for role in COMMITTEE_ROLES]
+    took_part, took_part_params = _took_part()
     sql = (
-        "p.response <> %s AND (p.role = %s OR EXISTS ("  # noqa: S608 (table names and placeholders only)  # nosec B608
+        f"{took_part} AND (p.role = %s OR EXISTS ("  # noqa: S608 (table names and placeholders only)  # nosec B608
         f"SELECT 1 FROM {membership} ms WHERE ms.person_id = p.person_id AND ms.role IN (%s, %s)"
         " AND ms.starts_on <= c.starts_at AND (ms.ends_on IS NULL OR ms.ends_on >= c.starts_at)))"
     )
-    return sql, [Participant.Response.NO, Participant.MeetingRole.POLITICIAN, *roles]
+    return sql, [*took_part_params, Participant.MeetingRole.POLITICIAN, *roles]
 
 
 def coverage_report(
@@ -431,6 +444,7 @@ def coverage_report(
         #    the politicians present sat on (a visit has no committee of its own).
         membership = _table(Membership)
         committee_roles = [role.value for role in COMMITTEE_ROLES]
+        took_part, took_part_params = _took_part()
         pairs = contacts.run(
             "SELECT x.workplace_id, CASE WHEN co.short_name <> '' THEN co.short_name ELSE co.name END FROM ("  # noqa: S608 (table names and placeholders only)  # nosec B608
             " SELECT c.workplace_id, c.committee_id FROM contact c WHERE c.committee_id IS NOT NULL"
@@ -438,9 +452,9 @@ def coverage_report(
             f" SELECT c.workplace_id, ms.committee_id FROM contact c JOIN {participant} p ON p.meeting_id = c.meeting_id"
             f" JOIN {membership} ms ON ms.person_id = p.person_id AND ms.role IN (%s, %s)"
             " AND ms.starts_on <= c.starts_at AND (ms.ends_on IS NULL OR ms.ends_on >= c.starts_at)"
-            " WHERE p.response <> %s"
+            f" WHERE {took_part}"
             f") x JOIN {_table(Committee)} co ON co.id = x.committee_id",
-            [*committee_roles, Participant.Response.NO],
+            [*committee_roles, *took_part_params],
         )
         met: dict[int, set[str]] = defaultdict(set)
         for workplace_id, name in pairs:

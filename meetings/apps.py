@@ -26,3 +26,6 @@ class MeetingsConfig(AppConfig):
         invitations.register()
         reminders.register()
         notifications.register()
+        from . import minutes
+
+        minutes.register()  # reading before the lock: the request and its reminder

@@ -158,6 +158,79 @@ def _past_meeting(*, kind_slug, title, committee, host, starts_at, politicians, 
     return meeting
 
 
+def _minutes_people_can_use(accounts, committee, school, today: dt.date) -> None:
+    """Minutes people can use (issue 16, point 5): a dialogue meeting whose draft, started
+    from the agenda and with its attendance, waits to be read (deadline in three days:
+    `medlem@` is asked, `leder@` has read and proposed a correction, `formand@` sees who has
+    read and is warned when locking early); and one locked with its attendance."""
+    from . import minutes as minutes_services
+
+    chair, member, leader = accounts["chair"], accounts["member"], accounts["leader"]
+
+    def held_meeting(title: str, days_ago: int) -> Meeting:
+        day = today - dt.timedelta(days=days_ago)
+        meeting = services.meeting_create(
+            kind=meeting_kind(MeetingKind.DIALOGUE),
+            title=title,
+            organiser=chair,
+            starts_at=services.local_datetime(day, dt.time(15, 0)),
+            ends_at=services.local_datetime(day, dt.time(17, 0)),
+            committee=committee,
+            host=school,
+            purpose="Hvordan lykkes inklusionen i indskolingen, og hvad kan udvalget gøre?",
+            nothing_at_stake=True,
+            agenda=[
+                {"title": "Velkomst og formål", "presenter": chair},
+                {"title": "Indskolingens erfaringer med inklusion", "presenter": leader},
+                {"title": "Spørgsmål fra udvalget"},
+                {"title": "Hvad tager vi med os?"},
+            ],
+        )
+        Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD, held_at=meeting.ends_at)
+        participants = list(Participant.objects.filter(meeting=meeting).select_related("person"))
+        marks = {p.pk: Participant.Attendance.PRESENT for p in participants}
+        absent = next((p for p in participants if p.person_id not in (chair.pk, member.pk, leader.pk)), None)
+        if absent is not None:
+            marks[absent.pk] = Participant.Attendance.EXCUSED
+        minutes_services.attendance_save(
+            meeting=meeting, actor=chair, marks=marks, others="Mette Kjær, pædagog i indskolingen"
+        )
+        text = minutes_services.outline(meeting)
+        for heading, note in (
+            ("1. Velkomst og formål", "Formanden bød velkommen; intet er på spil i dag."),
+            ("2. Indskolingens erfaringer", "Skolen viste, hvordan to-voksen-timer bruges i 0.–2. klasse."),
+            ("3. Spørgsmål fra udvalget", "Udvalget spurgte til samarbejdet med PPR og forældrene."),
+            ("4. Hvad tager vi med os?", "Udvalget følger op i udviklingsaftalen for 2027–2028."),
+        ):
+            start = text.find(heading)
+            end = text.find("\n", start)
+            text = text[: end + 1] + note + "\n" + text[end + 1 :]
+        services.minutes_save(meeting=meeting, author=chair, text=text, based_on_version=0)
+        return meeting
+
+    reading = held_meeting("Dialogmøde om inklusion i indskolingen", 4)
+    readers = [
+        p.person
+        for p in Participant.objects.filter(meeting=reading, attendance=Participant.Attendance.PRESENT)
+        .exclude(person=chair)
+        .select_related("person")
+    ]
+    minutes_services.reading_ask(
+        meeting=reading,
+        actor=chair,
+        people=readers,
+        deadline=services.local_datetime(today + dt.timedelta(days=3), dt.time(12, 0)),
+    )
+    minutes_services.mark_read(meeting=reading, person=leader)
+    minutes_services.comment_add(
+        meeting=reading,
+        author=leader,
+        text="Punkt 2: det er 0.–3. klasse, ikke 0.–2. klasse.",
+    )
+    locked = held_meeting("Dialogmøde om overgangen fra børnehave til skole", 30)
+    services.minutes_lock(meeting=locked, actor=chair)
+
+
 def load(context: dict, *, stdout=None) -> None:
     ensure_meeting_kinds()
     rng = context["rng"]
@@ -237,6 +310,8 @@ def load(context: dict, *, stdout=None) -> None:
         text="Udkast: skolerne præsenterede målingen.\nDrøftelse af indsatser mod ensomhed.",
         based_on_version=0,
     )
+
+    _minutes_people_can_use(accounts, children, school, today)
 
     # --- The committee's repeating plan: third Wednesday of each month, 16:00 ----------
     first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)

@@ -152,7 +152,9 @@ def agenda_formset(meeting: Meeting, data=None):
     people = Participant.objects.filter(meeting=meeting).values("person_id")
     from django.contrib.auth import get_user_model
 
-    presenters = get_user_model().objects.filter(pk__in=people).order_by("full_name")
+    from accounts.privacy import erased_q
+
+    presenters = get_user_model().objects.filter(pk__in=people).exclude(erased_q()).order_by("full_name")
     for form in formset.forms:
         form.fields["presenter"].queryset = presenters
         form.fields["title"].required = False
@@ -255,3 +257,88 @@ class SeriesForm(forms.Form):
         if planned.skipped and not planned.times:
             self.add_error("time_of_day", localtime.skipped_message(planned.skipped[0], cleaned["time_of_day"]))
         self.dst_notes = planned.notes(cleaned["time_of_day"])
+
+
+class AttendanceForm(forms.Form):
+    """Who came: one choice per participant (present, absent, excused), and others present
+    without an account, one a line."""
+
+    others = forms.CharField(
+        label=_("Others present (without an account)"),
+        help_text=_("One a line, with what they came as, e.g. “Jens Holm, pedel”."),
+        required=False,
+        max_length=bounds.SHORT_TEXT,
+        widget=forms.Textarea({"rows": 3}),
+    )
+
+    def __init__(self, *args, participants, others: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participants = participants
+        self.fields["others"].initial = others
+        for participant in participants:
+            self.fields[f"p{participant.pk}"] = forms.ChoiceField(
+                label=str(participant.person),
+                choices=[
+                    (Participant.Attendance.PRESENT, _("present")),
+                    (Participant.Attendance.ABSENT, _("absent")),
+                    (Participant.Attendance.EXCUSED, _("excused")),
+                    (Participant.Attendance.UNKNOWN, _("not recorded")),
+                ],
+                widget=forms.RadioSelect,
+                required=False,
+                initial=participant.attendance or self.suggested(participant),
+            )
+
+    @staticmethod
+    def suggested(participant) -> str:
+        """Before anything is recorded: who said yes came, who said no sent apologies; the
+        writer ticks the exceptions."""
+        if participant.response == Participant.Response.YES:
+            return Participant.Attendance.PRESENT
+        if participant.response == Participant.Response.NO:
+            return Participant.Attendance.EXCUSED
+        return Participant.Attendance.UNKNOWN
+
+    def rows(self):
+        """(participant, bound field) for the template."""
+        return [(participant, self[f"p{participant.pk}"]) for participant in self.participants]
+
+    def marks(self) -> dict[int, str]:
+        return {p.pk: self.cleaned_data.get(f"p{p.pk}") or "" for p in self.participants}
+
+
+class ReadingForm(forms.Form):
+    """Ask participants to read the draft by a deadline (Copenhagen wall-clock time)."""
+
+    people = forms.TypedMultipleChoiceField(
+        label=_("Who should read the draft"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    deadline_date = forms.DateField(label=_("Read by (date)"), widget=DateInput)
+    deadline_time = forms.TimeField(label=_("Read by (time)"), widget=TimeInput, initial=dt.time(12, 0))
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {p.person_id: p for p in candidates}
+        self.fields["people"].choices = [(p.person_id, f"{p.person} ({p.get_role_display()})") for p in candidates]
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("deadline_date"), cleaned.get("deadline_time")
+        if day and time:
+            if localtime.is_skipped(day, time):
+                self.add_error("deadline_time", localtime.skipped_message(day, time))
+            else:
+                cleaned["deadline"] = localtime.local_datetime(day, time, 0)
+        return cleaned
+
+    def chosen_people(self) -> list:
+        return [self.candidates[pk].person for pk in self.cleaned_data["people"]]
+
+    def deadline(self):
+        return self.cleaned_data["deadline"]
+
+
+class MinutesCommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment or proposed correction"), max_length=bounds.SHORT_TEXT, widget=forms.Textarea({"rows": 3})
+    )

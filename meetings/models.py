@@ -346,7 +346,10 @@ class AgendaItem(models.Model):
 
     @property
     def presenter_name(self) -> str:
-        if self.presenter_id:
+        """The presenter; an erased one is no name on an agenda ("Slettet person" is for history)."""
+        from accounts.privacy import erased
+
+        if self.presenter_id and not erased(self.presenter):
             return str(self.presenter)
         return self.presenter_text
 
@@ -365,6 +368,13 @@ class Participant(models.Model):
         NO = "no", _("no")
         MAYBE = "maybe", _("maybe")
 
+    class Attendance(models.TextChoices):
+        # Recorded on the minutes: who came, not who answered (coverage counts it).
+        UNKNOWN = "", _("not recorded")
+        PRESENT = "present", _("present")
+        ABSENT = "absent", _("absent")
+        EXCUSED = "excused", _("excused")
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -374,6 +384,9 @@ class Participant(models.Model):
     )
     role = models.CharField(_("role in the meeting"), max_length=12, choices=MeetingRole.choices)
     response = models.CharField(_("reply"), max_length=8, choices=Response.choices, default=Response.NONE)
+    attendance = models.CharField(
+        _("attendance"), max_length=8, choices=Attendance.choices, default=Attendance.UNKNOWN, blank=True
+    )
     responded_at = models.DateTimeField(_("replied"), null=True, blank=True)
     invited_at = models.DateTimeField(_("invited"), default=timezone.now)
 
@@ -411,6 +424,13 @@ class Minutes(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    # Attendance (meetings/minutes.py): the participants' own marks are on Participant;
+    # people without an account who came are listed here, one a line.
+    other_attendees = models.TextField(_("others present"), blank=True, max_length=bounds.SHORT_TEXT)
+    attendance_recorded_at = models.DateTimeField(_("attendance recorded"), null=True, blank=True)
+    # Reading before the lock: the deadline the participants were asked to read by.
+    read_deadline = models.DateTimeField(_("read by"), null=True, blank=True)
+    read_requested_at = models.DateTimeField(_("asked to read"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("minutes")
@@ -419,7 +439,7 @@ class Minutes(models.Model):
             # Minutes missing: held meetings whose minutes are not locked.
             models.Index(fields=["status"], name="minutes_status"),
         ]
-        constraints = bounds.text_length_constraints(text=bounds.MINUTES_TEXT)
+        constraints = bounds.text_length_constraints(text=bounds.MINUTES_TEXT, other_attendees=bounds.SHORT_TEXT)
 
     def __str__(self) -> str:
         return f"{self.meeting} ({self.get_status_display()})"
@@ -450,6 +470,54 @@ class MinutesVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minutes.meeting} v{self.number}"
+
+
+class MinutesReadRequest(models.Model):
+    """A participant asked to read the draft minutes before they are locked
+    (meetings/minutes.py); `read_version` is the version they read."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="read_requests")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("asked by")
+    )
+    asked_at = models.DateTimeField(_("asked"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    read_version = models.PositiveIntegerField(_("version read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request to read the minutes")
+        verbose_name_plural = _("requests to read the minutes")
+        ordering = ["minutes", "person__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "person"], name="minutesreadrequest_once_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.minutes}"
+
+
+class MinutesComment(models.Model):
+    """A reader's comment on the draft minutes, or the correction they propose."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    text = models.TextField(_("comment or proposed correction"), max_length=bounds.SHORT_TEXT)
+    version = models.PositiveIntegerField(_("on version"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment on the minutes")
+        verbose_name_plural = _("comments on the minutes")
+        ordering = ["minutes", "created_at"]
+        constraints = bounds.text_length_constraints(text=bounds.SHORT_TEXT)
+
+    def __str__(self) -> str:
+        return f"{self.author} – {self.minutes}"
 
 
 class MeetingLogEntry(models.Model):

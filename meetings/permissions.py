@@ -30,7 +30,7 @@ from organisation.permissions import (
 from organisation.roles import roles_of
 from samspil.access import get_object_for_user
 
-from .models import Booking, Meeting, MeetingKind, VisitSlot
+from .models import Booking, Meeting, MeetingKind, MinutesReadRequest, VisitSlot
 
 COMMITTEE_KINDS = frozenset({MeetingKind.DIALOGUE, MeetingKind.COMMITTEE_AT_WORKPLACE, MeetingKind.SCHOOL_DEVELOPMENT})
 
@@ -65,6 +65,18 @@ def is_participant(user, meeting) -> bool:
         meeting,
         f"participant:{user.pk}",
         lambda: meeting.participants.filter(person=user).exists(),
+    )
+
+
+@rules.predicate
+def asked_to_read(user, minutes) -> bool:
+    """Asked to read these draft minutes (meetings/minutes.py); the meeting page fills the cache."""
+    if minutes is None or minutes.pk is None or not user.is_authenticated:
+        return False
+    return _cached(
+        minutes,
+        f"asked:{user.pk}",
+        lambda: MinutesReadRequest.objects.filter(minutes=minutes, person=user).exists(),
     )
 
 

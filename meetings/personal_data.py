@@ -41,6 +41,35 @@ def register() -> None:
             MinutesVersion.objects.filter(author=person), "minutes__meeting__title", "number", "status", "created_at"
         ),
     )
+    from .models import Minutes, MinutesComment, MinutesReadRequest
+
+    privacy.register(
+        "minutes_reading",
+        _("Minutes you were asked to read"),
+        export=lambda person: privacy.rows(
+            MinutesReadRequest.objects.filter(person=person).order_by("-asked_at"),
+            "minutes__meeting__title",
+            "asked_at",
+            "read_at",
+        ),
+        # Open requests go (nobody waits for an erased person); locked minutes keep theirs.
+        erase=lambda person: (
+            MinutesReadRequest.objects.filter(person=person).exclude(minutes__status=Minutes.Status.LOCKED).delete()
+        ),
+    )
+    privacy.register(
+        "minutes_comments",
+        _("Your comments on minutes"),
+        export=lambda person: privacy.rows(
+            MinutesComment.objects.filter(author=person).order_by("-created_at"),
+            "minutes__meeting__title",
+            "text",
+            "created_at",
+        ),
+        erase=lambda person: (
+            MinutesComment.objects.filter(author=person).exclude(minutes__status=Minutes.Status.LOCKED).delete()
+        ),
+    )
     privacy.register(
         "calendar",
         _("Calendar address and reminder choices"),

@@ -445,13 +445,19 @@ def minutes_save(*, meeting: Meeting, author, text: str, based_on_version: int) 
     return minutes
 
 
-def minutes_lock(*, meeting: Meeting, actor) -> Minutes:
+def minutes_lock(*, meeting: Meeting, actor, early: bool = False) -> Minutes:
+    """Lock the minutes. Before the reading deadline, while some of those asked have not
+    read, raises meetings.minutes.ReadingOpen (naming them) unless `early`."""
+    from .minutes import check_reading
+
     with transaction.atomic():
         minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
         if minutes is None or minutes.version == 0:
             raise ServiceError(_("Write the minutes before you lock them."))
         if minutes.status not in MINUTES.sources_allowing("lock"):
             raise ServiceError(_("The minutes are already locked."))
+        MINUTES.check(minutes, "lock", actor)
+        check_reading(minutes, early=early)
         now = timezone.now()
         MINUTES.apply(minutes, "lock", actor, locked_at=now, locked_by=actor, version=F("version") + 1, updated_at=now)
         minutes.refresh_from_db()

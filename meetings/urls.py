@@ -3,7 +3,7 @@ room's (meetings/visits/urls.py) and the calendars room's (meetings/calendars/ur
 
 from django.urls import path
 
-from . import views
+from . import minutes_views, views
 from .calendars.urls import urlpatterns as calendar_urlpatterns
 from .visits.urls import urlpatterns as visit_urlpatterns
 
@@ -23,6 +23,10 @@ urlpatterns = [
     path("<int:pk>/referat/", views.minutes_edit, name="minutes_edit"),
     path("<int:pk>/referat/laas/", views.minutes_lock, name="minutes_lock"),
     path("<int:pk>/referat/sammenlign/", views.minutes_compare, name="minutes_compare"),
+    path("<int:pk>/referat/fremmoede/", minutes_views.minutes_attendance, name="minutes_attendance"),
+    path("<int:pk>/referat/laesning/", minutes_views.minutes_reading, name="minutes_reading"),
+    path("<int:pk>/referat/laest/", minutes_views.minutes_read, name="minutes_read"),
+    path("<int:pk>/referat/kommentar/", minutes_views.minutes_comment, name="minutes_comment"),
     path("udvalg/<slug:slug>/", views.committee_plan, name="committee_plan"),
     path("udvalg/<slug:slug>/gentagne/", views.series_create, name="series_create"),
     path("virksomhed/<slug:slug>/", views.workplace_meetings, name="workplace_meetings"),

@@ -19,12 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.privacy import erased
 from cases.selectors import next_agenda_warnings, plan_cases
 from organisation.models import Committee, Workplace
 from organisation.permissions import get_committee_for_user, get_workplace_for_user
 from organisation.roles import roles_of
 from samspil.errors import ServiceError
 
+from . import minutes as minutes_services
 from . import selectors, services
 from .forms import (
     MeetingForm,
@@ -39,6 +41,7 @@ from .forms import (
 from .models import Meeting, MeetingKind, Minutes, MinutesVersion, Participant
 from .permissions import creatable_kinds, get_meeting_for_user
 from .visits import selectors as visit_selectors
+from .workflows import MINUTES
 
 PAGE_SIZE = 20
 
@@ -163,12 +166,21 @@ def _meeting_context(request, meeting: Meeting) -> dict:
     meeting.__dict__.setdefault("_perm_cache", {})[f"participant:{user.pk}"] = me is not None
     minutes = getattr(meeting, "minutes", None) if _has_minutes(meeting) else None
     can_read_minutes = minutes is not None and user.has_perm("meetings.view_minutes", meeting)
+    # "Slettet person" only where history needs it: locked minutes list everyone who took
+    # part; everywhere else erased people are left out.
+    history = minutes is not None and minutes.is_locked
+    listed = participants if history else [p for p in participants if not erased(p.person)]
+    sees_drafts = can_read_minutes and user.has_perm("meetings.view_draft_minutes", meeting)
     workplaces = list(meeting.workplaces.all())
     staff_ids = {w.pk for w in workplaces} | ({meeting.host_id} if meeting.host_id else set())
     return {
         "agreement": _agreement_to_discuss(user, meeting),
         "meeting": meeting,
-        "participants": participants,
+        "participants": listed,
+        "history": history,
+        "attendance": minutes_services.attendance_context(listed, minutes if can_read_minutes else None),
+        "reading": minutes_services.reading_context(user, minutes, sees_drafts=sees_drafts),
+        "minutes_actions": [] if history else MINUTES.available_actions(user, minutes or Minutes(meeting=meeting)),
         "me": me,
         # A visit the person cancelled or moved: the page says so instead of vanishing.
         "my_ended_booking": visit_selectors.my_ended_booking(user, meeting) if me is None else None,
@@ -187,9 +199,7 @@ def _meeting_context(request, meeting: Meeting) -> dict:
         or me is not None
         or meeting.organiser_id == user.pk,
         "respond_form": RespondForm(),
-        "counts": {
-            response: sum(1 for p in participants if p.response == response) for response in Participant.Response
-        },
+        "counts": {response: sum(1 for p in listed if p.response == response) for response in Participant.Response},
     }
 
 
@@ -354,7 +364,9 @@ def minutes_edit(request, pk: int):
     if minutes is not None and minutes.is_locked:
         messages.info(request, _("The minutes are locked and can no longer change."))
         return redirect(meeting)
-    initial = {"text": minutes.text if minutes else "", "version": minutes.version if minutes else 0}
+    # A new draft starts with one section per agenda item; saved minutes stay as they are.
+    text = minutes.text if minutes is not None and minutes.version else minutes_services.outline(meeting)
+    initial = {"text": text, "version": minutes.version if minutes else 0}
     form = MinutesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -403,7 +415,11 @@ def minutes_lock(request, pk: int):
     if not form.is_valid():
         return render(request, "meetings/minutes_lock.html", context, status=400)
     try:
-        services.minutes_lock(meeting=meeting, actor=request.user)
+        services.minutes_lock(meeting=meeting, actor=request.user, early=bool(request.POST.get("early")))
+    except minutes_services.ReadingOpen as refusal:
+        # Before the reading deadline: who has not read, and "lock anyway".
+        context = {"meeting": meeting, "refusal": refusal}
+        return render(request, "meetings/minutes_lock_early.html", context, status=409)
     except ServiceError as error:
         messages.error(request, error.message)
     else:

@@ -4,6 +4,8 @@
               planned | confirmed ──hold (once it has started)──▶ held
               planned | confirmed ──cancel──▶ cancelled
     minutes:  draft ──amend──▶ amended;  draft | amended ──lock──▶ locked
+              draft | amended: record_attendance, ask_to_read (the writer), read, comment
+              (who was asked to read) — self-loops; the lock warns before the reading deadline
     booking:  booked (requested) ──confirm──▶ booked (confirmed);  booked ──cancel──▶ cancelled;
               booked ──move──▶ moved (and a new booking at the new time);
               booked (requested) ──decline──▶ declined;  ──propose──▶ proposed (another time kept);
@@ -23,6 +25,7 @@ from samspil.workflow import Transition, Workflow
 
 from .models import Booking, Meeting, Minutes
 from .permissions import (
+    asked_to_read,
     changes_meeting,
     is_participant,
     leads_booking_workplace,
@@ -61,6 +64,15 @@ MEETING = Workflow(
     ],
 )
 
+
+def _meeting_started(minutes: Minutes) -> bool:
+    return minutes.meeting.has_started
+
+
+def _written(minutes: Minutes) -> bool:
+    return minutes.version > 0
+
+
 _of_meeting = {
     name: of(predicate, lambda minutes: minutes.meeting, f"minutes_{name}")
     for name, predicate in (("write", writes_minutes), ("lock", locks_minutes))
@@ -72,6 +84,25 @@ MINUTES = Workflow(
         # The first save keeps the draft; every later save amends it.
         Transition("write", (MS.DRAFT,), MS.DRAFT, allowed=_of_meeting["write"]),
         Transition("amend", (MS.DRAFT, MS.AMENDED), MS.AMENDED, allowed=_of_meeting["write"]),
+        # Minutes people can use (meetings/minutes.py): who came, and reading before the lock.
+        Transition(
+            "record_attendance",
+            (MS.DRAFT, MS.AMENDED),
+            None,
+            allowed=_of_meeting["lock"],
+            when=_meeting_started,
+            refusal=_("Attendance is recorded once the meeting has started."),
+        ),
+        Transition(
+            "ask_to_read",
+            (MS.DRAFT, MS.AMENDED),
+            None,
+            allowed=_of_meeting["lock"],
+            when=_written,
+            refusal=_("Write the minutes before you ask others to read them."),
+        ),
+        Transition("read", (MS.DRAFT, MS.AMENDED), None, allowed=asked_to_read),
+        Transition("comment", (MS.DRAFT, MS.AMENDED), None, allowed=asked_to_read),
         Transition("lock", (MS.DRAFT, MS.AMENDED), MS.LOCKED, allowed=_of_meeting["lock"]),
     ],
 )

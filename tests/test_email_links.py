@@ -134,6 +134,21 @@ def test_every_link_in_every_email_answers_its_reader(org, settings, django_capt
     # Minutes missing: a meeting that took place three days ago without minutes.
     step(lambda: helpers.meeting(org, days=-3, title="Afholdt uden referat"))
 
+    # --- Minutes: asked to read the draft by a deadline, reminded the day before -------
+    to_read = helpers.meeting(org, days=-1, title="Referat til læsning")
+    step(
+        lambda: chair.post(reverse("meetings:minutes_edit", args=[to_read.pk]), {"text": "1. Velkomst", "version": "0"})
+    )
+    read_by = timezone.localdate() + dt.timedelta(days=3)
+    step(
+        lambda: chair.post(
+            reverse("meetings:minutes_reading", args=[to_read.pk]),
+            {"people": [org.member.pk, org.leader.pk], "deadline_date": read_by.isoformat(), "deadline_time": "12:00"},
+        )
+    )
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2, hours=12)):
+        beat()
+
     # --- Visits: booked, confirmed, moved, cancelled ------------------------------------
     first, second = helpers.slot(org, days=10), helpers.slot(org, days=12)
     step(lambda: member.post(reverse("meetings:visit_book", args=[first.pk]), {"purpose": "Se indskolingen"}))

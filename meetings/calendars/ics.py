@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vText
 
+from accounts.privacy import erased
 from samspil.bounds import summary as shorten
 
 from ..models import Meeting, Participant
@@ -113,7 +114,7 @@ def build_event(
         organizer.params["CN"] = vText(name or "Samspil")
         event.add("organizer", organizer)
     for participant in attendees:
-        if not participant.person.email:
+        if not participant.person.email or erased(participant.person):
             continue
         event.add(
             "attendee",

@@ -31,6 +31,54 @@ def _meeting_with_locked_minutes(o):
     return {"pk": helpers.locked_minutes(helpers.meeting(o, days=-3), o.chair).pk}
 
 
+def _held(o):
+    return {"pk": helpers.meeting(o, days=-1).pk}
+
+
+def _written(o):
+    from meetings import services
+
+    meeting = helpers.meeting(o, days=-1)
+    services.minutes_save(meeting=meeting, author=o.chair, text="Udkast", based_on_version=0)
+    return {"pk": meeting.pk}
+
+
+def _asked(o):
+    from meetings import minutes
+
+    pk = _written(o)["pk"]
+    minutes.reading_ask(
+        meeting=Meeting.objects.get(pk=pk), actor=o.chair, people=[o.member], deadline=helpers.at(3, 12)
+    )
+    return {"pk": pk}
+
+
+def _attendance(o):
+    return sorted(Participant.objects.values_list("pk", "attendance"))
+
+
+def _reading(o):
+    from meetings.models import MinutesComment, MinutesReadRequest
+
+    return (
+        sorted(MinutesReadRequest.objects.values_list("person_id", "read_at")),
+        MinutesComment.objects.count(),
+        list(Meeting.objects.values_list("minutes__read_deadline", flat=True)),
+    )
+
+
+def _reading_form(o):
+    deadline = helpers.at(4, 12)
+    return {"people": [o.member.pk], "deadline_date": deadline.date().isoformat(), "deadline_time": "12:00"}
+
+
+# The minutes' writer: administrators, the organiser (chair) and the host's leader.
+RESPONSIBLE = {**{role: 403 for role in VIEWERS}, "admin": 200, "chair": 200, "leader": 200}
+RESPONSIBLE_POST = {role: (302 if status == 200 else status) for role, status in RESPONSIBLE.items()}
+# Asked to read: the member; every other viewer is refused.
+ASKED_POST = {**{role: 403 for role in VIEWERS}, "member": 302}
+
+
 def _slot(o):
     return {"pk": helpers.slot(o).pk}
 
@@ -139,6 +187,35 @@ ROWS = [
         data={"confirm": "on"},
         setup=_meeting,
         expect={**{role: 403 for role in VIEWERS}, "admin": 302, "chair": 302, "leader": 302},
+    ),
+    # Attendance and asking for reading: those responsible for the minutes (issue 16, point 5).
+    Row("meetings:minutes_attendance", setup=_held, expect=RESPONSIBLE),
+    Row(
+        "meetings:minutes_attendance",
+        method="POST",
+        setup=_held,
+        data=lambda o: {f"p{p.pk}": "present" for p in Participant.objects.all()},
+        expect=RESPONSIBLE_POST,
+        unchanged=_attendance,
+    ),
+    Row("meetings:minutes_reading", setup=_written, expect=RESPONSIBLE),
+    Row(
+        "meetings:minutes_reading",
+        method="POST",
+        setup=_written,
+        data=_reading_form,
+        expect=RESPONSIBLE_POST,
+        unchanged=_reading,
+    ),
+    # Marking read and commenting: only who was asked.
+    Row("meetings:minutes_read", method="POST", setup=_asked, expect=ASKED_POST, unchanged=_reading),
+    Row(
+        "meetings:minutes_comment",
+        method="POST",
+        setup=_asked,
+        data={"text": "Ret punkt 2."},
+        expect=ASKED_POST,
+        unchanged=_reading,
     ),
     # Locked minutes: whoever sees the meeting.
     Row("meetings:minutes_compare", setup=_meeting_with_locked_minutes, expect=VIEWERS),

@@ -76,7 +76,8 @@ def _build(org, state: str, when: str) -> Meeting:
 def test_the_tables_declare_these_actions_and_every_state():
     assert MEETING.actions == ["edit", "confirm", "hold", "cancel", "respond"]
     assert set(MEETING.states) == set(Meeting.Status.values)
-    assert MINUTES.actions == ["write", "amend", "lock"] and set(MINUTES.states) == set(Minutes.Status.values)
+    assert MINUTES.actions == ["write", "amend", "record_attendance", "ask_to_read", "read", "comment", "lock"]
+    assert set(MINUTES.states) == set(Minutes.Status.values)
 
 
 @pytest.mark.parametrize(("state", "when"), list(EXPECTED))
@@ -141,6 +142,102 @@ def test_minutes_lock_once_and_only_by_those_the_table_names(org):
     )
     with pytest.raises(ServiceError):
         services.minutes_lock(meeting=m, actor=org.chair)
+
+
+# The minutes of the helper's meeting (held yesterday), the member asked to read them.
+WRITERS = {"admin", "chair", "member", "leader"}  # administrators, organiser, participants, host's leader
+RESPONSIBLE = {"admin", "chair", "leader"}  # administrators, organiser, host's leader
+ASKED = {"member"}
+MINUTES_EXPECTED = {
+    "draft": {
+        "write": WRITERS,
+        "amend": WRITERS,
+        "record_attendance": RESPONSIBLE,
+        "ask_to_read": RESPONSIBLE,
+        "read": ASKED,
+        "comment": ASKED,
+        "lock": RESPONSIBLE,
+    },
+    "amended": {
+        "amend": WRITERS,
+        "record_attendance": RESPONSIBLE,
+        "ask_to_read": RESPONSIBLE,
+        "read": ASKED,
+        "comment": ASKED,
+        "lock": RESPONSIBLE,
+    },
+    "locked": {},
+}
+
+
+def _minutes_in(org, state: str) -> Meeting:
+    from meetings import minutes as minutes_services
+
+    m = meeting(org, days=-1)
+    services.minutes_save(meeting=m, author=org.chair, text="Udkast", based_on_version=0)
+    if state == "amended":
+        services.minutes_save(meeting=m, author=org.member, text="Udkast\nRettet", based_on_version=1)
+    minutes_services.reading_ask(
+        meeting=m, actor=org.chair, people=[org.member], deadline=timezone.now() + dt.timedelta(days=2)
+    )
+    if state == "locked":
+        services.minutes_lock(meeting=m, actor=org.chair, early=True)
+    return m
+
+
+@pytest.mark.parametrize("state", list(MINUTES_EXPECTED))
+def test_every_minutes_action_and_role(org, state):
+    """The table, and the service behind each new step, for every role in every state."""
+    from meetings import minutes as minutes_services
+    from meetings.models import MinutesComment, MinutesReadRequest, Participant
+
+    m = _minutes_in(org, state)
+
+    def snapshot():
+        minutes = Minutes.objects.get(meeting=m)
+        return (
+            minutes.status,
+            minutes.read_deadline,
+            minutes.attendance_recorded_at,
+            sorted(MinutesReadRequest.objects.values_list("person_id", "read_at")),
+            MinutesComment.objects.count(),
+            sorted(Participant.objects.filter(meeting=m).values_list("pk", "attendance")),
+        )
+
+    before = snapshot()
+    participant = Participant.objects.get(meeting=m, person=org.member)
+    calls = {
+        "record_attendance": lambda u: minutes_services.attendance_save(
+            meeting=m, actor=u, marks={participant.pk: "present"}
+        ),
+        "ask_to_read": lambda u: minutes_services.reading_ask(
+            meeting=m, actor=u, people=[org.leader], deadline=timezone.now() + dt.timedelta(days=3)
+        ),
+        "read": lambda u: minutes_services.mark_read(meeting=m, person=u),
+        "comment": lambda u: minutes_services.comment_add(meeting=m, author=u, text="Ret navnet i punkt 2."),
+    }
+    mismatches = []
+    for action in MINUTES.actions:
+        for role in ROLES:
+            user = getattr(org, role)
+            allowed = role in MINUTES_EXPECTED[state].get(action, set())
+            fresh = Minutes.objects.select_related("meeting").get(meeting=m)
+            if MINUTES.is_available(user, fresh, action) != allowed:
+                mismatches.append((state, action, role, "table"))
+            if action not in calls:
+                continue
+
+            def via_service(call=calls[action], user=user):
+                try:
+                    call(user)
+                except (PermissionDenied, ServiceError):
+                    return "refused", snapshot()
+                return "done", snapshot()
+
+            result, after = _attempt(via_service)
+            if (result == "done") != allowed or (after != before) != allowed:
+                mismatches.append((state, action, role, "service", result))
+    assert mismatches == []
 
 
 LEADER, MEMBER = {"admin", "leader"}, {"admin", "member"}
