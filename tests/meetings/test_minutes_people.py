@@ -185,13 +185,16 @@ def test_locking_before_the_deadline_warns_with_who_has_not_read(org, client_for
     chair = client_for(org.chair)
     _ask(chair, meeting, [org.member, org.leader], _deadline())
     minutes_services.mark_read(meeting=meeting, person=org.member)
-    response = chair.post(reverse("meetings:minutes_lock", args=[meeting.pk]))
+    response = chair.post(reverse("meetings:minutes_lock", args=[meeting.pk]), {"confirm": "on"})
     assert response.status_code == 409
     warning = response.content.decode()
     assert 'data-testid="unread-warning"' in warning and "Leader" in warning
     assert "Member" not in warning.split('data-testid="unread-warning"')[1].split("</ul>")[0]
     assert not Minutes.objects.get(meeting=meeting).is_locked
-    assert chair.post(reverse("meetings:minutes_lock", args=[meeting.pk]), {"early": "1"}).status_code == 302
+    assert (
+        chair.post(reverse("meetings:minutes_lock", args=[meeting.pk]), {"early": "1", "confirm": "on"}).status_code
+        == 302
+    )
     assert Minutes.objects.get(meeting=meeting).is_locked
 
 
@@ -201,12 +204,17 @@ def test_after_the_deadline_or_when_all_have_read_the_lock_does_not_warn(org, cl
     _ask(chair, meeting, [org.member], _deadline(1))
     with time_machine.travel(_deadline(1) + dt.timedelta(minutes=1)):
         # A new session: the first one lies idle more than a day back by then.
-        assert client_for(org.chair).post(reverse("meetings:minutes_lock", args=[meeting.pk])).status_code == 302
+        assert (
+            client_for(org.chair)
+            .post(reverse("meetings:minutes_lock", args=[meeting.pk]), {"confirm": "on"})
+            .status_code
+            == 302
+        )
     other = _written(org, title="Andet møde")
     _ask(chair, other, [org.member], _deadline())
     assert MinutesReadRequest.objects.filter(minutes__meeting=other).count() == 1
     minutes_services.mark_read(meeting=other, person=org.member)
-    assert chair.post(reverse("meetings:minutes_lock", args=[other.pk])).status_code == 302
+    assert chair.post(reverse("meetings:minutes_lock", args=[other.pk]), {"confirm": "on"}).status_code == 302
     assert Minutes.objects.filter(status="locked").count() == 2
 
 
