@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -67,8 +68,12 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         enqueued and sent by the outbox's batch (accounts/emails.py)."""
         from .emails import enqueue_allauth_mail
 
-        request = allauth_context.request
-        full = {"request": request, "email": email, "current_site": get_current_site(request)}
+        request = allauth_context.request or self.request
+        # allauth may send after the request (a security notice on commit): the site is then
+        # the one SITE_URL names, as in every other email.
+        host = urlsplit(settings.SITE_URL).netloc
+        site = get_current_site(request) if request is not None else SimpleNamespace(domain=host, name=host)
+        full = {"request": request, "email": email, "current_site": site}
         full.update(context)
         full.setdefault("site_url", settings.SITE_URL)
         enqueue_allauth_mail(template_prefix=template_prefix, message=self.render_mail(template_prefix, email, full))

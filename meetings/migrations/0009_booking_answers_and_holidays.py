@@ -14,6 +14,14 @@ def note_to_purpose(apps, schema_editor):
     Booking = apps.get_model("meetings", "Booking")
     for booking in Booking.objects.filter(status="booked").exclude(reason=""):
         Booking.objects.filter(pk=booking.pk).update(purpose=booking.reason, reason="")
+    _run_deferred_checks(schema_editor)
+
+
+def _run_deferred_checks(schema_editor):
+    """The booking guard's deferred triggers (0007) fire now, not at commit: PostgreSQL
+    refuses to ALTER a table with pending trigger events, and the steps after this one do."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def purpose_to_note(apps, schema_editor):
@@ -22,6 +30,7 @@ def purpose_to_note(apps, schema_editor):
         Booking.objects.filter(pk=booking.pk).update(reason=booking.purpose)
     # The statuses the previous release does not know: a proposal and a decline end the booking.
     Booking.objects.filter(status__in=["proposed", "declined"]).update(status="cancelled")
+    _run_deferred_checks(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -29,7 +29,8 @@ def test_a_member_books_a_visit_downloads_its_ics_and_the_leader_gets_the_invita
     org, slot = journey
     login(page, org.member.email)
     page.goto(page.base_url + "/moeder/besoeg/")
-    page.locator(".slot-row", has_text="Egeskovskolen").get_by_role("button").click()
+    page.locator(".slot-row", has_text="Egeskovskolen").get_by_role("link", name=re.compile("Book")).click()
+    page.locator("main form button[type=submit]").click()  # the booking page
     page.wait_for_load_state("networkidle")
     meeting = Meeting.objects.get(visit_slot=slot)
     assert page.url.endswith(meeting.get_absolute_url())

@@ -53,7 +53,12 @@ def test_a_committee_member_books_a_visit_from_the_free_times_with_the_keyboard_
     slot = meeting_helpers.slot(org, days=12, hour=9, capacity=2)
     keyboard_login(page, org.member.email)
     page.goto(page.base_url + "/moeder/besoeg/")
-    tab_to(page, f"form[action$='/besoeg/{slot.pk}/book/'] button[type=submit]")
+    tab_to(page, f"a[href$='/besoeg/{slot.pk}/book/']")
+    page.keyboard.press("Enter")  # the booking page, where the purpose is written
+    page.wait_for_url(re.compile(rf"/besoeg/{slot.pk}/book/$"))
+    tab_to(page, "textarea[name=purpose]")
+    page.keyboard.type("Se læsebåndet")
+    tab_to(page, "main form button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/moeder/\d+/$"))
     assert Booking.objects.filter(slot=slot, member=org.member, status="booked").count() == 1

@@ -64,7 +64,8 @@ def test_an_employee_tells_a_challenge_the_leader_sends_it_and_a_member_books_a_
     reply = ChallengeReply.objects.get()
     assert reply.author == org.member and reply.wants_visit
     assert "/moeder/besoeg/" in page.url and f"workplace={org.workplace.slug}" in page.url
-    page.click(f"form[action$='/besoeg/{visit_time.pk}/book/'] button[type=submit]")
+    page.click(f"a[href$='/besoeg/{visit_time.pk}/book/']")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
     booking = Booking.objects.get()
     assert booking.member == org.member and booking.slot == visit_time
