@@ -118,6 +118,9 @@ def test_publishing_to_60000_people_answers_in_under_a_second(transactional_db, 
     enrol_totp(org.admin)
     client = client_for(org.admin)
 
+    # The tasks the request and the fan-out queue go to a queue of this test's own on the
+    # real broker, which no worker reads (and which is deleted): the sending is measured by
+    # the worker tests, not here.
     queue = f"test-60k-{os.getpid()}-{time.monotonic_ns()}"
     saved = {key: celery_app.conf[key] for key in ("task_always_eager", "task_default_queue")}
     celery_app.conf.task_always_eager = False
@@ -126,20 +129,20 @@ def test_publishing_to_60000_people_answers_in_under_a_second(transactional_db, 
         started = time.perf_counter()
         response = client.post(reverse("codex:version_publish", args=[draft.pk]))
         request_seconds = time.perf_counter() - started
+        assert response.status_code == 302
+        assert CodeVersion.objects.get(pk=draft.pk).published_at is not None
+        assert request_seconds < 1.0, request_seconds
+
+        # What the worker then does, measured here in-process: the bulk outbox for everyone.
+        first = ReminderRound.objects.get(version=draft, number=0)
+        started = time.perf_counter()
+        total = services.reminder_round_fan_out(round_id=first.pk)
+        fan_out_seconds = time.perf_counter() - started
     finally:
         celery_app.conf.update(saved)
         import redis
 
         redis.Redis.from_url(os.environ["REDIS_URL"]).delete(queue)
-    assert response.status_code == 302
-    assert CodeVersion.objects.get(pk=draft.pk).published_at is not None
-    assert request_seconds < 1.0, request_seconds
-
-    # What the worker then does, measured here in-process: the bulk outbox for everyone.
-    first = ReminderRound.objects.get(version=draft, number=0)
-    started = time.perf_counter()
-    total = services.reminder_round_fan_out(round_id=first.pk)
-    fan_out_seconds = time.perf_counter() - started
     assert total == Email.objects.filter(topic=services.reminder_topic(first.pk)).count() == 60_000 + 11
     print(
         f"\n60k: setup {setup_seconds:.1f}s, publish request {request_seconds * 1000:.0f} ms, "
