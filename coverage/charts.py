@@ -124,7 +124,7 @@ def monthly_chart(months, counts: list[int], elections: list[tuple[dt.date, str]
                 height=height,
                 count=count,
                 label=bucket.label,
-                tick=formats.date_format(bucket.start, "M y") if index % every == 0 else "",
+                tick=formats.date_format(bucket.start, "b y") if index % every == 0 else "",
             )
         )
     markers = []

@@ -52,7 +52,7 @@ def trend_chart(months, counts: list[int], nice_max) -> dict:
                 "height": round(height, 1),
                 "count": count,
                 "label": bucket.label,
-                "tick": formats.date_format(bucket.start, "M") if index % 2 == 0 else "",
+                "tick": formats.date_format(bucket.start, "b") if index % 2 == 0 else "",
                 "tick_x": round(TREND_L + index * slot + slot / 2, 1),
             }
         )

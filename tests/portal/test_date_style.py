@@ -37,3 +37,26 @@ def test_the_locale_writes_numeric_dates_with_leading_zeros(settings):
 
     with translation.override("da"):
         assert formats.date_format(dt.date(2026, 12, 7), "SHORT_DATE_FORMAT") == "07.12.2026"
+
+
+def test_no_python_code_formats_a_month_as_dec_or_sept():
+    """Charts label their months in Python: "b" (dec), never "M" (Dec) or "N" (Sept.)."""
+    call = re.compile(r"""date_format\([^)]*?,\s*["']([^"']*)["']""")
+    offenders = []
+    for path in ROOT.glob("**/*.py"):
+        if ".venv" in path.parts or "tests" in path.parts:
+            continue
+        for fmt in call.findall(path.read_text(encoding="utf-8")):
+            if not NAMED.match(fmt) and re.search(r"(?<!\\)[MN]", fmt):
+                offenders.append(f"{path.relative_to(ROOT)}: {fmt}")
+    assert offenders == []
+
+
+def test_a_chart_month_is_a_danish_lower_case_abbreviation():
+    import datetime as dt
+
+    from django.utils import formats, translation
+
+    with translation.override("da"):
+        assert formats.date_format(dt.date(2026, 12, 7), "b y") == "dec 26"
+        assert formats.date_format(dt.date(2026, 9, 7), "b") == "sept"  # Danish, lower case
