@@ -102,7 +102,9 @@ def test_the_writer_starts_from_the_agenda_records_attendance_asks_for_reading_a
     # 5. The writer sees who has read, and locking before the deadline names who has not.
     page.reload()
     assert "1 af 2 har læst udkastet" in page.get_by_test_id("reading").inner_text()
-    page.get_by_role("button", name="Lås referatet").click()
+    page.get_by_role("link", name="Lås referatet").click()  # the confirmation page (issue 16.2)
+    page.check("#id_confirm")
+    page.locator("form.confirm-step button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     warning = page.get_by_test_id("unread-warning").inner_text()
     assert "Leader" in warning and "Member" not in warning
