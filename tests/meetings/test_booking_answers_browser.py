@@ -87,12 +87,12 @@ def test_the_week_view_by_keyboard_and_at_375_px(page, journey):
     # Tab to the next week, then on to its first free time, and open it with Enter.
     next_link = page.get_by_role("link", name="Næste uge")
     next_link.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # wait for the next week, not the page Enter was pressed on
+        page.keyboard.press("Enter")
     previous = page.get_by_role("link", name="Forrige uge")
     previous.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert f"uge={week - dt.timedelta(days=week.weekday())}" in page.url or "uge=" in page.url
     book = page.locator(f"a[href='/moeder/besoeg/{first.pk}/book/']")
     page.locator("#week-heading").focus()
@@ -101,8 +101,8 @@ def test_the_week_view_by_keyboard_and_at_375_px(page, journey):
         if book.evaluate("e => e === document.activeElement"):
             break
     assert book.evaluate("e => e === document.activeElement")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert f"/moeder/besoeg/{first.pk}/book/" in page.url
 
     page.set_viewport_size({"width": 375, "height": 800})
