@@ -245,6 +245,10 @@ MFA_ADAPTER = "accounts.adapters.EncryptingMFAAdapter"
 # pending address change from enrolling as MFA_REQUIRED_ROLES demands.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = "Samspil"
+# A code from the period just before counts too (RFC 6238's one step of drift): a phone whose
+# clock is a few seconds off, or a code typed as the 30 seconds turn, is not refused. A used
+# code is still refused for the whole window (allauth remembers it).
+MFA_TOTP_TOLERANCE = 1
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True

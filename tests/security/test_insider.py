@@ -443,3 +443,19 @@ def test_the_migration_encrypts_clear_secrets_and_decrypts_them_on_the_way_back(
     migration.decrypt(apps, None)
     rows = {row.type: row.data for row in Authenticator.objects.filter(user=org.admin)}
     assert rows == {"totp": {"secret": "JBSWY3DPEHPK3PXP"}, "recovery_codes": {"seed": "ab12", "used_mask": 0}}
+
+
+def test_a_totp_code_of_the_period_just_before_counts_but_not_older_and_not_twice(org):
+    """One step of clock drift (MFA_TOTP_TOLERANCE = 1), no more, and no replay."""
+    import time as _time
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+
+    secret = generate_totp_secret()
+    TOTP.activate(org.admin, secret)
+    totp = TOTP(Authenticator.objects.get(user=org.admin, type=Authenticator.Type.TOTP))
+    now = int(_time.time()) // 30
+    assert totp.validate_code(format_hotp_value(hotp_value(secret, now - 1)))
+    assert not totp.validate_code(format_hotp_value(hotp_value(secret, now - 1)))  # used once
+    assert not totp.validate_code(format_hotp_value(hotp_value(secret, now - 3)))
