@@ -276,3 +276,48 @@ class AgendaToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HearingFigure(models.Model):
+    """The hearing figures' table (cases/figures.py): one row per hearing on a case that is
+    not a draft, with what the figures read from the hearing, its case and its meeting
+    already worked out. Written only by database triggers (cases/figure_table.py) in the
+    same transaction as the change to the hearing, the case or the meeting's start, so it
+    is never stale and no code path can forget it; the figures then read one index range
+    (the period) instead of joining every case and meeting."""
+
+    hearing = models.OneToOneField(
+        Hearing, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    case = models.ForeignKey(Case, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # Read through the period's index (below), never looked up alone: no index of their own.
+    workplace = models.ForeignKey(
+        Workplace, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    committee = models.ForeignKey(
+        Committee, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    meeting_starts_at = models.DateTimeField()
+    # The case is treated or decided.
+    treated = models.BooleanField()
+    # ... and this hearing was closed (answered or "no comments") before the treatment.
+    heard_before = models.BooleanField()
+    # The case went on to the committee without this hearing closed (an override).
+    overridden = models.BooleanField()
+    # Days from the hearing's opening to its answer; null while open.
+    days = models.FloatField(null=True)
+    # The workplace spoke at the committee (its request to speak was accepted).
+    spoke = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            # The period's rows by an index-only scan: every column the figures count.
+            models.Index(
+                fields=["meeting_starts_at"],
+                include=["workplace", "committee", "case", "treated", "heard_before", "overridden", "days", "spoke"],
+                name="hearingfigure_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hearing_id}"

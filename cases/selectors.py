@@ -5,15 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
 
 from meetings.models import Meeting
 
-from .models import Case, Contribution, Hearing
+from .models import Case, Contribution, Hearing, HearingFigure
 from .permissions import cases_visible_to
 
 STATE_ORDER = ("overdue", "open", "overridden", "answered", "no_comments")
@@ -164,81 +176,173 @@ def speaking_requests(committee_ids) -> QuerySet[Hearing]:
 class FigureRow:
     name: str
     key: str
+    cases: int = 0
     treated: int = 0  # hearings of treated cases
     heard_before: int = 0  # of those, answered (or "no comments") before the treatment
+    # Cases that went on to the committee without this workplace's (or a) hearing closed.
+    overrides: int = 0
+    median_days: float | None = None
     spoke: int = 0
-    days: list[float] = field(default_factory=list)
-    case_ids: set[int] = field(default_factory=set)
-    override_ids: set[int] = field(default_factory=set)
-
-    @property
-    def cases(self) -> int:
-        return len(self.case_ids)
-
-    @property
-    def overrides(self) -> int:
-        """Cases that went on to the committee without this workplace's (or a) hearing closed."""
-        return len(self.override_ids)
 
     @property
     def heard_share(self) -> float | None:
         return None if not self.treated else self.heard_before / self.treated
 
-    @property
-    def median_days(self) -> float | None:
-        return statistics.median(self.days) if self.days else None
+
+class Median(Aggregate):
+    """The median of the non-null values: PostgreSQL's percentile_cont(0.5), which is
+    statistics.median's mean of the two middle values. SQLite has no such aggregate: it
+    gives the values as text and `_median` takes the median in Python."""
+
+    function = "percentile_cont"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, function="group_concat", template="%(function)s(%(expressions)s)", **extra_context
+        )
+
+
+def _median(value) -> float | None:
+    if isinstance(value, str):  # SQLite: the values, comma-separated
+        return statistics.median(float(v) for v in value.split(",")) if value else None
+    return value
+
+
+_COMMITTEE_FIGURES = {
+    "cases": Count("case_id", distinct=True),
+    "treated": Count("pk", filter=Q(treated=True)),
+    "heard_before": Count("pk", filter=Q(heard_before=True)),
+    "overrides": Count("case_id", distinct=True, filter=Q(overridden=True)),
+    "median_days": Median("days"),
+    "spoke": Count("pk", filter=Q(spoke=True)),
+}
+
+
+def _row(values: dict) -> FigureRow:
+    return FigureRow(
+        name=values["committee__name"],
+        key=str(values["committee_id"]),
+        cases=values["cases"],
+        treated=values["treated"],
+        heard_before=values["heard_before"],
+        overrides=values["overrides"],
+        median_days=_median(values["median_days"]),
+        spoke=values["spoke"],
+    )
+
+
+class WorkplaceFigures:
+    """The per-workplace rows in name order, for a Paginator. One query a page: it picks
+    the page's workplaces by name among those with a hearing in the period (with how many
+    there are, `count(*) OVER ()`), then aggregates only their rows. The page asked for is
+    read when the paginator asks for the count; iterating reads every workplace (CSV)."""
+
+    def __init__(self, *, scope, first, after, page_size: int, page=None):
+        self.scope, self.first, self.after = scope, first, after
+        self.page_size = page_size
+        try:
+            number = max(1, int(page or 1))
+        except (TypeError, ValueError):
+            number = 1
+        self.offset = (number - 1) * page_size
+        self._count: int | None = None
+        self._page: list[FigureRow] | None = None
+
+    def _read(self, offset: int, limit: int | None) -> tuple[list[FigureRow], int | None]:
+        ops = connection.ops
+        scope_sql, scope_params = self.scope.order_by().values("pk").query.sql_with_params()
+        period = [ops.adapt_datetimefield_value(self.first), ops.adapt_datetimefield_value(self.after)]
+        if connection.vendor == "postgresql":
+            collate, median = 'COLLATE "C"', "percentile_cont(0.5) WITHIN GROUP (ORDER BY f.days)"
+        else:  # SQLite: byte order is code point order; the median in Python (`_median`)
+            collate, median = "", "group_concat(f.days)"
+        table = HearingFigure._meta.db_table
+        sql = (
+            "WITH page AS (SELECT w.id, w.name, w.slug, count(*) OVER () AS total FROM organisation_workplace w"  # noqa: S608  # nosec B608 (constants, the scope's SQL)
+            f" WHERE w.id IN (SELECT workplace_id FROM {table}"
+            " WHERE meeting_starts_at >= %s AND meeting_starts_at < %s"
+            f" AND workplace_id IN ({scope_sql}))"
+            f" ORDER BY w.name {collate}, w.id LIMIT %s OFFSET %s)"
+            " SELECT page.name, page.slug, page.total, count(*), count(*) FILTER (WHERE f.treated),"
+            " count(*) FILTER (WHERE f.heard_before), count(*) FILTER (WHERE f.overridden),"
+            f" {median}, count(*) FILTER (WHERE f.spoke)"
+            f" FROM page JOIN {table} f ON f.workplace_id = page.id"
+            " AND f.meeting_starts_at >= %s AND f.meeting_starts_at < %s"
+            f" GROUP BY page.id, page.name, page.slug, page.total ORDER BY page.name {collate}, page.id"
+        )
+        # A workplace has one hearing per case: its hearings are its cases and its overrides.
+        limit = -1 if limit is None and connection.vendor == "sqlite" else limit
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*period, *scope_params, limit, offset, *period])
+            rows = cursor.fetchall()
+        figures = [
+            FigureRow(
+                name=name,
+                key=slug,
+                cases=cases,
+                treated=treated,
+                heard_before=heard_before,
+                overrides=overrides,
+                median_days=_median(median_days),
+                spoke=spoke,
+            )
+            for name, slug, _total, cases, treated, heard_before, overrides, median_days, spoke in rows
+        ]
+        return figures, (rows[0][2] if rows else None)
+
+    def count(self) -> int:
+        if self._count is None:
+            self._page, total = self._read(self.offset, self.page_size)
+            if total is None and self.offset:  # a page past the end: how many there are
+                total = self._read(0, 1)[1]
+            self._count = total or 0
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start = index.start or 0
+        stop = index.stop
+        # The paginator's slice of the page read with the count (it ends at the count).
+        if self._page is not None and start == self.offset and stop is not None and stop - start <= self.page_size:
+            return self._page[: stop - start]
+        return self._read(start, None if stop is None else stop - start)[0]
+
+    def __iter__(self):
+        return iter(self._read(0, None)[0])
 
 
 TREATED = (Case.Status.TREATED, Case.Status.DECIDED)
 
 
-def hearing_figures(*, scope, start: dt.date, end: dt.date) -> dict:
+def hearing_figures(*, scope, start: dt.date, end: dt.date, page_size: int = 50, page=None) -> dict:
     """Per workplace and per committee, over the hearings of the workplaces in `scope` (the
     coverage dashboard's filtered workplaces) on cases whose meeting falls in [start, end]:
     cases, the share of treated cases' hearings closed before treatment, overrides, median
-    days from hearing to answer, and how often the workplace spoke. One query, aggregated
-    in Python over value rows (no model instances)."""
+    days from hearing to answer, and how often the workplace spoke.
+
+    Read from the figure table (models.HearingFigure, kept by triggers), aggregated in the
+    database over the period's index range: the committees in one query, a page of
+    workplaces in another (`WorkplaceFigures`)."""
     # A range on the meeting's start (not `__date`, which casts every row and skips the index).
     first = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
-    hearings = Hearing.objects.filter(
-        workplace__in=scope.values("pk"),
-        case__meeting__starts_at__gte=first,
-        case__meeting__starts_at__lt=after,
-    ).exclude(case__status=Case.Status.DRAFT)
-    rows = hearings.values_list(
-        "case_id",
-        "workplace_id",
-        "workplace__name",
-        "workplace__slug",
-        "case__committee_id",
-        "case__committee__name",
-        "case__status",
-        "case__override_at",
-        "case__treated_at",
-        "opened_at",
-        "submitted_at",
-        "speaking",
-    )
-    by_workplace: dict[int, FigureRow] = {}
-    by_committee: dict[int, FigureRow] = {}
-    for case_id, wid, wname, wslug, cid, cname, cstatus, override_at, treated_at, opened, submitted, speaking in rows:
-        for table, key, name, slug in ((by_workplace, wid, wname, wslug), (by_committee, cid, cname, str(cid))):
-            row = table.get(key)
-            if row is None:
-                row = table[key] = FigureRow(name=name, key=slug)
-            row.case_ids.add(case_id)
-            if cstatus in TREATED:
-                row.treated += 1
-                if submitted is not None and (treated_at is None or submitted <= treated_at):
-                    row.heard_before += 1
-            if override_at is not None and (submitted is None or submitted > override_at):
-                row.override_ids.add(case_id)
-            if submitted is not None:
-                row.days.append((submitted - opened).total_seconds() / 86400)
-            if speaking == Hearing.Speaking.ACCEPTED:
-                row.spoke += 1
-    return {
-        "workplaces": sorted(by_workplace.values(), key=lambda r: r.name),
-        "committees": sorted(by_committee.values(), key=lambda r: r.name),
-    }
+    rows = HearingFigure.objects.filter(
+        workplace__in=scope.values("pk"), meeting_starts_at__gte=first, meeting_starts_at__lt=after
+    ).order_by()
+    # Names in Python's order (code points, as the rows were sorted before), then the id.
+    by_name = Collate("committee__name", "C") if connection.vendor == "postgresql" else F("committee__name")
+    committees = [
+        _row(values)
+        for values in rows.values("committee_id", "committee__name")
+        .annotate(**_COMMITTEE_FIGURES)
+        .order_by(by_name, "committee_id")
+    ]
+    workplaces = WorkplaceFigures(scope=scope, first=first, after=after, page_size=page_size, page=page)
+    return {"workplaces": workplaces, "committees": committees}
