@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import (
@@ -21,7 +22,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce, Collate
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from meetings.models import Meeting
 
@@ -187,6 +188,29 @@ class FigureRow:
     @property
     def heard_share(self) -> float | None:
         return None if not self.treated else self.heard_before / self.treated
+
+    @property
+    def heard_percent(self) -> int | None:
+        """The share in whole per cent, as `{% widthratio heard_before treated 100 %}` wrote it."""
+        return None if not self.treated else round(self.heard_before / self.treated * 100)
+
+    @property
+    def median_days_text(self) -> str:
+        """The median to one decimal, as `|floatformat:1` writes it ("" when there is none)."""
+        return "" if self.median_days is None else one_decimal(self.median_days)
+
+
+_TENTH = Decimal("0.1")
+
+
+def one_decimal(value: float) -> str:
+    """Django's `floatformat:1` for a float, without its general machinery (it is called
+    for every row of the figures): half away from zero on the shortest repr, the
+    language's decimal separator, no grouping (USE_THOUSAND_SEPARATOR is off)."""
+    rounded = Decimal(repr(value)).quantize(_TENTH, ROUND_HALF_UP)
+    if not rounded:
+        rounded = abs(rounded)  # no "-0,0"
+    return str(rounded).replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
 class Median(Aggregate):

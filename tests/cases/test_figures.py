@@ -165,3 +165,18 @@ def test_the_workplaces_are_paged_in_name_order(org, client_for):
     assert [row.name for row in response.context["page"].object_list] == names
     export = client_for(org.admin).get(reverse("cases:figures_export"), PERIOD).content.decode()
     assert all(name in export for name in names)
+
+
+def test_the_median_is_written_as_floatformat_writes_it():
+    import random
+
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    values = [0.0, 0.05, 0.15, 0.25, 1.45, 2.5, 2.25, 9.95, 10.05, 12.349999, 1 / 3, 2 / 3, 1e-9, 123.45, 999.95]
+    rng = random.Random(19)
+    values += [rng.uniform(0, 60) for _ in range(2000)] + [round(rng.uniform(0, 60), 2) for _ in range(2000)]
+    for language in ("da", "en"):
+        with translation.override(language):
+            for value in values:
+                assert selectors.one_decimal(value) == floatformat(value, 1), value
