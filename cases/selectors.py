@@ -88,25 +88,40 @@ def meeting_cases(meeting: Meeting, *, today: dt.date | None = None) -> list[Cas
     return _with_states(cases, today)
 
 
-def plan_cases(user, meeting_ids, *, today: dt.date | None = None) -> dict[int, list[Case]]:
+@dataclass
+class PlanCase:
+    pk: int
+    title: str
+    state_counts: list[tuple[str, int]]
+
+
+def plan_cases(user, meeting_ids, *, today: dt.date | None = None) -> dict[int, list[PlanCase]]:
     """The committee plan's cases per meeting (meetings/views.committee_plan): the cases of a
-    page of meetings that the person may see, in agenda order, each with its hearings' states
-    counted. Two queries whatever the page holds (the cases, their hearings); none for
-    someone who sees no case."""
+    page of meetings that the person may see, in agenda order, each with its hearings'
+    states counted (`Hearing.state`, in the database). One query whatever the page holds;
+    none for someone who sees no case."""
     if not meeting_ids:
         return {}
     visible = cases_visible_to(user)  # .none() for someone who sees no case: no query
     today = today or timezone.localdate()
-    cases = list(
+    is_open = Q(hearings__status=Hearing.Status.OPEN)
+    counts = {
+        "overdue": Count("hearings", filter=is_open & Q(override_at__isnull=True, hearings__deadline__lt=today)),
+        "open": Count("hearings", filter=is_open & Q(override_at__isnull=True, hearings__deadline__gte=today)),
+        "overridden": Count("hearings", filter=is_open & Q(override_at__isnull=False)),
+        "answered": Count("hearings", filter=Q(hearings__status=Hearing.Status.ANSWERED)),
+        "no_comments": Count("hearings", filter=Q(hearings__status=Hearing.Status.NO_COMMENTS)),
+    }
+    rows = (
         visible.filter(meeting_id__in=list(meeting_ids))
-        .only("pk", "title", "status", "meeting_id", "override_at", "agenda_item__order")
-        .select_related("agenda_item")
-        .prefetch_related(Prefetch("hearings", queryset=Hearing.objects.only("pk", "case_id", "status", "deadline")))
+        .values("pk", "title", "meeting_id")
+        .annotate(**{f"n_{state}": count for state, count in counts.items()})
         .order_by("meeting_id", "agenda_item__order", "pk")
     )
-    by_meeting: dict[int, list[Case]] = {}
-    for case in _with_states(cases, today):
-        by_meeting.setdefault(case.meeting_id, []).append(case)
+    by_meeting: dict[int, list[PlanCase]] = {}
+    for row in rows:
+        states = [(state, row[f"n_{state}"]) for state in STATE_ORDER if row[f"n_{state}"]]
+        by_meeting.setdefault(row["meeting_id"], []).append(PlanCase(row["pk"], row["title"], states))
     return by_meeting
 
 

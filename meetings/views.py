@@ -14,9 +14,10 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.privacy import erased
@@ -103,9 +104,8 @@ def committee_plan(request, slug: str):
     meetings = list(page.object_list)
     # Each meeting's committee cases with their hearings' states at a glance (the cases
     # this person may see), and the chair's warning about the next agenda.
-    cases = plan_cases(request.user, [meeting.pk for meeting in meetings])
-    for meeting in meetings:
-        meeting.plan_cases = cases.get(meeting.pk, [])
+    cases = plan_cases(request.user, [meeting["pk"] for meeting in meetings])
+    _plan_rows(meetings, cases)
     page.object_list = meetings
     is_chair = committee.pk in roles.chaired_committee_ids
     return render(
@@ -123,6 +123,26 @@ def committee_plan(request, slug: str):
             "sees_agenda": roles.is_leadership or committee.pk in (roles.committee_ids | roles.secretary_committee_ids),
         },
     )
+
+
+def _plan_rows(meetings: list[dict], cases: dict) -> None:
+    """What the plan's rows (meetings/_plan_meetings.jinja) print beside the values: the
+    labels a meeting list writes through the model (kind, status, participants, the past),
+    worked out once per value here rather than per row in the template."""
+    english = (translation.get_language() or "da").startswith("en")  # MeetingKind.label
+    statuses = {value: capfirst(label) for value, label in Meeting.Status.choices}
+    now = timezone.now()
+    for meeting in meetings:
+        meeting["kind_label"] = (english and meeting["kind__name_en"]) or meeting["kind__name"]
+        meeting["status_label"] = statuses.get(meeting["status"], meeting["status"])
+        meeting["is_past"] = meeting["ends_at"] < now
+        count = meeting["participant_count"]
+        meeting["participants"] = ngettext("%(counter)s participant", "%(counter)s participants", count) % {
+            "counter": count
+        }
+        meeting["plan_cases"] = cases.get(meeting["pk"], [])
+        if meeting["plan_cases"]:
+            meeting["cases_label"] = ngettext("Case:", "Cases:", len(meeting["plan_cases"]))
 
 
 def workplace_meetings(request, slug: str):
