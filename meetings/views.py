@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -131,8 +132,18 @@ def _plan_rows(meetings: list[dict], cases: dict) -> None:
     worked out once per value here rather than per row in the template."""
     english = (translation.get_language() or "da").startswith("en")  # MeetingKind.label
     statuses = {value: capfirst(label) for value, label in Meeting.Status.choices}
+    # The dates as |date:"F", "j. b", "Y", "l H:i" and |time:"H:i" write them (local time,
+    # the language's names), without a date_format() call per date.
+    months = {n: capfirst(str(name)) for n, name in MONTHS.items()}
+    short_months = {n: str(name) for n, name in MONTHS_3.items()}
+    weekdays = {n: str(name) for n, name in WEEKDAYS.items()}
     now = timezone.now()
     for meeting in meetings:
+        start, end = timezone.localtime(meeting["starts_at"]), timezone.localtime(meeting["ends_at"])
+        meeting["month_name"] = months[start.month]
+        meeting["day"] = f"{start.day}. {short_months[start.month]}"
+        meeting["year"] = f"{start.year:04d}"
+        meeting["times"] = f"{weekdays[start.weekday()]} {start:%H:%M}–{end:%H:%M}"
         meeting["kind_label"] = (english and meeting["kind__name_en"]) or meeting["kind__name"]
         meeting["status_label"] = statuses.get(meeting["status"], meeting["status"])
         meeting["is_past"] = meeting["ends_at"] < now
