@@ -16,7 +16,6 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -65,27 +64,83 @@ def hearing_contributions(hearing: Hearing) -> list[Contribution]:
     return list(Contribution.objects.filter(hearing=hearing).select_related("author"))
 
 
-def _with_states(cases: list[Case], today: dt.date) -> list[Case]:
-    for case in cases:
-        counts = dict.fromkeys(STATE_ORDER, 0)
-        for hearing in case.hearings.all():
-            hearing.case = case
-            counts[hearing.state(today)] += 1
-        case.state_counts = [(state, n) for state, n in counts.items() if n]
-        case.open_hearing_count = counts["open"] + counts["overdue"]
-    return cases
+@dataclass
+class AgendaItem:
+    order: int
+    presenter_text: str
+    duration_minutes: int | None
 
 
-def meeting_cases(meeting: Meeting, *, today: dt.date | None = None) -> list[Case]:
-    """The agenda view: the meeting's cases in agenda order, hearings prefetched (2 queries)."""
+@dataclass
+class AgendaCase:
+    """A case on the agenda view: what cases/agenda.html reads of a Case, and its states."""
+
+    pk: int
+    title: str
+    status: str
+    agenda_item: AgendaItem | None
+    state_counts: list[tuple[str, int]]
+
+    @property
+    def open_hearing_count(self) -> int:
+        return sum(n for state, n in self.state_counts if state in ("open", "overdue"))
+
+    def get_status_display(self) -> str:
+        return Case.Status(self.status).label
+
+
+def _state_counts(today: dt.date) -> dict:
+    """Each hearing state's count as `Hearing.state` decides it, over the case's hearings."""
+    is_open = Q(hearings__status=Hearing.Status.OPEN)
+    return {
+        f"n_{state}": count
+        for state, count in {
+            "overdue": Count("hearings", filter=is_open & Q(override_at__isnull=True, hearings__deadline__lt=today)),
+            "open": Count("hearings", filter=is_open & Q(override_at__isnull=True, hearings__deadline__gte=today)),
+            "overridden": Count("hearings", filter=is_open & Q(override_at__isnull=False)),
+            "answered": Count("hearings", filter=Q(hearings__status=Hearing.Status.ANSWERED)),
+            "no_comments": Count("hearings", filter=Q(hearings__status=Hearing.Status.NO_COMMENTS)),
+        }.items()
+    }
+
+
+def _states(row: dict) -> list[tuple[str, int]]:
+    return [(state, row[f"n_{state}"]) for state in STATE_ORDER if row[f"n_{state}"]]
+
+
+def meeting_cases(meeting: Meeting, user, *, today: dt.date | None = None) -> list[AgendaCase]:
+    """The agenda view: the meeting's cases that the person may see, in agenda order, each
+    with its agenda item and its hearings' states counted in the database (one query)."""
     today = today or timezone.localdate()
-    cases = list(
-        Case.objects.filter(meeting=meeting)
-        .select_related("agenda_item")
-        .prefetch_related(Prefetch("hearings", queryset=Hearing.objects.select_related("workplace")))
+    rows = (
+        cases_visible_to(user)
+        .filter(meeting=meeting)
+        .values(
+            "pk",
+            "title",
+            "status",
+            "agenda_item_id",
+            "agenda_item__order",
+            "agenda_item__presenter_text",
+            "agenda_item__duration_minutes",
+        )
+        .annotate(**_state_counts(today))
         .order_by("agenda_item__order", "pk")
     )
-    return _with_states(cases, today)
+    return [
+        AgendaCase(
+            pk=row["pk"],
+            title=row["title"],
+            status=row["status"],
+            agenda_item=None
+            if row["agenda_item_id"] is None
+            else AgendaItem(
+                row["agenda_item__order"], row["agenda_item__presenter_text"], row["agenda_item__duration_minutes"]
+            ),
+            state_counts=_states(row),
+        )
+        for row in rows
+    ]
 
 
 @dataclass
@@ -104,24 +159,15 @@ def plan_cases(user, meeting_ids, *, today: dt.date | None = None) -> dict[int, 
         return {}
     visible = cases_visible_to(user)  # .none() for someone who sees no case: no query
     today = today or timezone.localdate()
-    is_open = Q(hearings__status=Hearing.Status.OPEN)
-    counts = {
-        "overdue": Count("hearings", filter=is_open & Q(override_at__isnull=True, hearings__deadline__lt=today)),
-        "open": Count("hearings", filter=is_open & Q(override_at__isnull=True, hearings__deadline__gte=today)),
-        "overridden": Count("hearings", filter=is_open & Q(override_at__isnull=False)),
-        "answered": Count("hearings", filter=Q(hearings__status=Hearing.Status.ANSWERED)),
-        "no_comments": Count("hearings", filter=Q(hearings__status=Hearing.Status.NO_COMMENTS)),
-    }
     rows = (
         visible.filter(meeting_id__in=list(meeting_ids))
         .values("pk", "title", "meeting_id")
-        .annotate(**{f"n_{state}": count for state, count in counts.items()})
+        .annotate(**_state_counts(today))
         .order_by("meeting_id", "agenda_item__order", "pk")
     )
     by_meeting: dict[int, list[PlanCase]] = {}
     for row in rows:
-        states = [(state, row[f"n_{state}"]) for state in STATE_ORDER if row[f"n_{state}"]]
-        by_meeting.setdefault(row["meeting_id"], []).append(PlanCase(row["pk"], row["title"], states))
+        by_meeting.setdefault(row["meeting_id"], []).append(PlanCase(row["pk"], row["title"], _states(row)))
     return by_meeting
 
 

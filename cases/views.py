@@ -32,7 +32,7 @@ from .forms import (
     SpeakingDecisionForm,
 )
 from .models import Case, Hearing
-from .permissions import cases_visible_to, get_case_for_user, get_hearing_for_chair, get_hearing_for_user, has_perm
+from .permissions import get_case_for_user, get_hearing_for_chair, get_hearing_for_user, has_perm
 from .workflows import CASE_WORKFLOW
 
 logger = logging.getLogger(__name__)
@@ -229,10 +229,8 @@ def _agenda_meeting(user, pk: int):
 def meeting_agenda(request, pk: int):
     """The committee's agenda view: the meeting's cases with each hearing's state at a glance."""
     meeting = _agenda_meeting(request.user, pk)
-    cases = selectors.meeting_cases(meeting)
     # The same rule as the case page: a draft is the secretariat's and the chair's.
-    visible = set(cases_visible_to(request.user).filter(meeting=meeting).values_list("pk", flat=True))
-    cases = [case for case in cases if case.pk in visible]
+    cases = selectors.meeting_cases(meeting, request.user)
     roles = roles_of(request.user)
     return render(
         request,

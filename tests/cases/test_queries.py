@@ -70,9 +70,9 @@ def test_the_agenda_view_is_fixed_whatever_the_number_of_cases(org, client_for):
     client.get(reverse("cases:agenda", args=[small_meeting.pk]))
     small = _count(client, reverse("cases:agenda", args=[small_meeting.pk]))
     large = _count(client, reverse("cases:agenda", args=[large_meeting.pk]))
-    # user, the meeting with its committee, roles, the cases with their agenda items,
-    # their hearings with workplaces (prefetch), the visible cases' ids.
-    assert small == large == 6
+    # user, the meeting with its committee, roles, and the visible cases with their agenda
+    # items and their hearings' states counted (one query).
+    assert small == large == 4
 
 
 def test_the_figures_are_fixed_whatever_the_number_of_cases(org, client_for):
