@@ -10,17 +10,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     Count,
     F,
-    FloatField,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce, Collate
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 
 from meetings.models import Meeting
@@ -274,60 +272,17 @@ def one_decimal(value: float) -> str:
     return str(rounded).replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
-class Median(Aggregate):
-    """The median of the non-null values: PostgreSQL's percentile_cont(0.5), which is
-    statistics.median's mean of the two middle values. SQLite has no such aggregate: it
-    gives the values as text and `_median` takes the median in Python."""
-
-    function = "percentile_cont"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def get_db_converters(self, connection):
-        # SQLite's text is not a float: `_median` reads it.
-        return [] if connection.vendor == "sqlite" else super().get_db_converters(connection)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler, connection, function="group_concat", template="%(function)s(%(expressions)s)", **extra_context
-        )
-
-
 def _median(value) -> float | None:
     if isinstance(value, str):  # SQLite: the values, comma-separated
         return statistics.median(float(v) for v in value.split(",")) if value else None
     return value
 
 
-_COMMITTEE_FIGURES = {
-    "cases": Count("case_id", distinct=True),
-    "treated": Count("pk", filter=Q(treated=True)),
-    "heard_before": Count("pk", filter=Q(heard_before=True)),
-    "overrides": Count("case_id", distinct=True, filter=Q(overridden=True)),
-    "median_days": Median("days"),
-    "spoke": Count("pk", filter=Q(spoke=True)),
-}
-
-
-def _row(values: dict) -> FigureRow:
-    return FigureRow(
-        name=values["committee__name"],
-        key=str(values["committee_id"]),
-        cases=values["cases"],
-        treated=values["treated"],
-        heard_before=values["heard_before"],
-        overrides=values["overrides"],
-        median_days=_median(values["median_days"]),
-        spoke=values["spoke"],
-    )
-
-
 class WorkplaceFigures:
     """The per-workplace rows in name order, for a Paginator. One query a page: it picks
     the page's workplaces by name among those with a hearing in the period (with how many
-    there are, `count(*) OVER ()`), then aggregates only their rows. The page asked for is
-    read when the paginator asks for the count; iterating reads every workplace (CSV)."""
+    there are, `count(*) OVER ()`), then aggregates only their rows; `hearing_figures`
+    reads the committees' rows in the same query. Iterating reads every workplace (CSV)."""
 
     def __init__(self, *, scope, first, after, page_size: int, page=None):
         self.scope, self.first, self.after = scope, first, after
@@ -340,7 +295,9 @@ class WorkplaceFigures:
         self._count: int | None = None
         self._page: list[FigureRow] | None = None
 
-    def _read(self, offset: int, limit: int | None) -> tuple[list[FigureRow], int | None]:
+    def read(self, offset: int, limit: int | None, *, committees: bool = False):
+        """(workplace rows from `offset`, how many workplaces there are or None when no row
+        was read, and the committees' rows when asked for): one query."""
         ops = connection.ops
         scope_sql, scope_params = self.scope.order_by().values("pk").query.sql_with_params()
         period = [ops.adapt_datetimefield_value(self.first), ops.adapt_datetimefield_value(self.after)]
@@ -348,29 +305,37 @@ class WorkplaceFigures:
             collate, median = 'COLLATE "C"', "percentile_cont(0.5) WITHIN GROUP (ORDER BY f.days)"
         else:  # SQLite: byte order is code point order; the median in Python (`_median`)
             collate, median = "", "group_concat(f.days)"
-        table = HearingFigure._meta.db_table
-        sql = (
-            "WITH page AS (SELECT w.id, w.name, w.slug, count(*) OVER () AS total FROM organisation_workplace w"  # noqa: S608  # nosec B608 (constants, the scope's SQL)
-            f" WHERE w.id IN (SELECT workplace_id FROM {table}"
-            " WHERE meeting_starts_at >= %s AND meeting_starts_at < %s"
-            f" AND workplace_id IN ({scope_sql}))"
-            f" ORDER BY w.name {collate}, w.id LIMIT %s OFFSET %s)"
-            " SELECT page.name, page.slug, page.total, count(*), count(*) FILTER (WHERE f.treated),"
-            " count(*) FILTER (WHERE f.heard_before), count(*) FILTER (WHERE f.overridden),"
+        figures = (
+            " count(*) FILTER (WHERE f.treated), count(*) FILTER (WHERE f.heard_before), {overrides},"
             f" {median}, count(*) FILTER (WHERE f.spoke)"
-            f" FROM page JOIN {table} f ON f.workplace_id = page.id"
-            " AND f.meeting_starts_at >= %s AND f.meeting_starts_at < %s"
-            f" GROUP BY page.id, page.name, page.slug, page.total ORDER BY page.name {collate}, page.id"
         )
-        # A workplace has one hearing per case: its hearings are its cases and its overrides.
+        sql = (
+            "WITH f AS (SELECT workplace_id, committee_id, case_id, treated, heard_before, overridden, days, spoke"  # noqa: S608  # nosec B608 (constants, the scope's SQL)
+            f" FROM {HearingFigure._meta.db_table} WHERE meeting_starts_at >= %s AND meeting_starts_at < %s"
+            f" AND workplace_id IN ({scope_sql})),"
+            " page AS (SELECT w.id, w.name, w.slug, count(*) OVER () AS total FROM organisation_workplace w"
+            f" WHERE w.id IN (SELECT workplace_id FROM f) ORDER BY w.name {collate}, w.id LIMIT %s OFFSET %s)"
+            # A workplace has one hearing per case: its hearings are its cases and its overrides.
+            " SELECT 'w', page.id, page.name, page.slug, page.total, count(*),"
+            + figures.format(overrides="count(*) FILTER (WHERE f.overridden)")
+            + " FROM page JOIN f ON f.workplace_id = page.id GROUP BY page.id, page.name, page.slug, page.total"
+        )
+        if committees:
+            sql += (
+                " UNION ALL SELECT 'c', c.id, c.name, '', NULL, count(DISTINCT f.case_id),"  # noqa: S608  # nosec B608
+                + figures.format(overrides="count(DISTINCT f.case_id) FILTER (WHERE f.overridden)")
+                + " FROM f JOIN organisation_committee c ON c.id = f.committee_id GROUP BY c.id, c.name"
+            )
         limit = -1 if limit is None and connection.vendor == "sqlite" else limit
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*period, *scope_params, limit, offset, *period])
+            cursor.execute(sql, [*period, *scope_params, limit, offset])
             rows = cursor.fetchall()
-        figures = [
-            FigureRow(
+        tables: dict[str, list] = {"w": [], "c": []}
+        total = None
+        for kind, pk, name, slug, count, cases, treated, heard_before, overrides, median_days, spoke in rows:
+            row = FigureRow(
                 name=name,
-                key=slug,
+                key=slug if kind == "w" else str(pk),
                 cases=cases,
                 treated=treated,
                 heard_before=heard_before,
@@ -378,16 +343,24 @@ class WorkplaceFigures:
                 median_days=_median(median_days),
                 spoke=spoke,
             )
-            for name, slug, _total, cases, treated, heard_before, overrides, median_days, spoke in rows
-        ]
-        return figures, (rows[0][2] if rows else None)
+            tables[kind].append((name, pk, row))
+            if kind == "w":
+                total = count
+        # By name in code point order (the "C" collation's), then id: as they were sorted before.
+        workplaces, committee_rows = ([row for *_key, row in sorted(tables[k])] for k in ("w", "c"))
+        return workplaces, total, committee_rows
+
+    def read_page(self, *, committees: bool = False) -> list[FigureRow]:
+        """Reads the page asked for (and its count), with the committees' rows if asked."""
+        self._page, total, committee_rows = self.read(self.offset, self.page_size, committees=committees)
+        if total is None and self.offset:  # a page past the end: how many there are
+            total = self.read(0, 1)[1]
+        self._count = total or 0
+        return committee_rows
 
     def count(self) -> int:
         if self._count is None:
-            self._page, total = self._read(self.offset, self.page_size)
-            if total is None and self.offset:  # a page past the end: how many there are
-                total = self._read(0, 1)[1]
-            self._count = total or 0
+            self.read_page()
         return self._count
 
     def __len__(self) -> int:
@@ -401,10 +374,10 @@ class WorkplaceFigures:
         # The paginator's slice of the page read with the count (it ends at the count).
         if self._page is not None and start == self.offset and stop is not None and stop - start <= self.page_size:
             return self._page[: stop - start]
-        return self._read(start, None if stop is None else stop - start)[0]
+        return self.read(start, None if stop is None else stop - start)[0]
 
     def __iter__(self):
-        return iter(self._read(0, None)[0])
+        return iter(self.read(0, None)[0])
 
 
 TREATED = (Case.Status.TREATED, Case.Status.DECIDED)
@@ -417,21 +390,11 @@ def hearing_figures(*, scope, start: dt.date, end: dt.date, page_size: int = 50,
     days from hearing to answer, and how often the workplace spoke.
 
     Read from the figure table (models.HearingFigure, kept by triggers), aggregated in the
-    database over the period's index range: the committees in one query, a page of
-    workplaces in another (`WorkplaceFigures`)."""
+    database over the period's index range, in one query: the committees, and the page of
+    workplaces asked for (`WorkplaceFigures`; the others when iterated)."""
     # A range on the meeting's start (not `__date`, which casts every row and skips the index).
     first = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
-    rows = HearingFigure.objects.filter(
-        workplace__in=scope.values("pk"), meeting_starts_at__gte=first, meeting_starts_at__lt=after
-    ).order_by()
-    # Names in Python's order (code points, as the rows were sorted before), then the id.
-    by_name = Collate("committee__name", "C") if connection.vendor == "postgresql" else F("committee__name")
-    committees = [
-        _row(values)
-        for values in rows.values("committee_id", "committee__name")
-        .annotate(**_COMMITTEE_FIGURES)
-        .order_by(by_name, "committee_id")
-    ]
     workplaces = WorkplaceFigures(scope=scope, first=first, after=after, page_size=page_size, page=page)
+    committees = workplaces.read_page(committees=True)
     return {"workplaces": workplaces, "committees": committees}
