@@ -12,7 +12,9 @@ What moves a row, and the trigger that follows it:
   (`cases_hearing`: its row is rewritten; an autosaved draft changes no watched column);
 - its case's status, treatment, override, committee or meeting (`cases_case`: the case's
   rows are rewritten; a draft has none);
-- the meeting moved in time (`meetings_meeting`: the start is copied onto its cases' rows).
+- the meeting moved in time (`meetings_meeting`: the start is copied onto its cases' rows);
+- rows written out of order with the foreign keys deferred (a fixture: a hearing before its
+  case, a case before its meeting): the case's or the meeting's insert writes its rows.
 
 The row's columns follow cases/selectors.py's rules (`hearing_figures`). PostgreSQL: row
 triggers calling plpgsql functions; SQLite (the laptop default): row triggers. Installed and
@@ -56,22 +58,30 @@ def _postgresql() -> list[str]:
         f" IF TG_OP <> 'DELETE' THEN {_select('postgresql', 'h.id = NEW.id')}; END IF;"
         " RETURN NULL; END $$",
         "CREATE OR REPLACE FUNCTION cases_figure_case() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"  # nosec B608
-        f" DELETE FROM {TABLE} WHERE case_id = OLD.id;"
+        f" IF TG_OP <> 'INSERT' THEN DELETE FROM {TABLE} WHERE case_id = OLD.id; END IF;"
         f" IF TG_OP <> 'DELETE' THEN {_select('postgresql', 'c.id = NEW.id')}; END IF;"
         " RETURN NULL; END $$",
         "CREATE OR REPLACE FUNCTION cases_figure_meeting() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"  # nosec B608
         f" UPDATE {TABLE} SET meeting_starts_at = NEW.starts_at"
         " WHERE case_id IN (SELECT id FROM cases_case WHERE meeting_id = NEW.id);"
         " RETURN NULL; END $$",
+        # A meeting inserted after its cases (a fixture, with the foreign keys deferred).
+        "CREATE OR REPLACE FUNCTION cases_figure_new_meeting() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"  # nosec B608
+        f" DELETE FROM {TABLE} WHERE case_id IN (SELECT id FROM cases_case WHERE meeting_id = NEW.id);"
+        f" {_select('postgresql', 'c.meeting_id = NEW.id')};"
+        " RETURN NULL; END $$",
         "DROP TRIGGER IF EXISTS cases_figure ON cases_hearing",
         f"CREATE TRIGGER cases_figure AFTER INSERT OR DELETE OR UPDATE OF {hearing_cols} ON cases_hearing"
         " FOR EACH ROW EXECUTE FUNCTION cases_figure_hearing()",
         "DROP TRIGGER IF EXISTS cases_figure ON cases_case",
-        f"CREATE TRIGGER cases_figure AFTER DELETE OR UPDATE OF {case_cols} ON cases_case"
+        f"CREATE TRIGGER cases_figure AFTER INSERT OR DELETE OR UPDATE OF {case_cols} ON cases_case"
         " FOR EACH ROW EXECUTE FUNCTION cases_figure_case()",
         "DROP TRIGGER IF EXISTS cases_figure ON meetings_meeting",
         "CREATE TRIGGER cases_figure AFTER UPDATE OF starts_at ON meetings_meeting"
         " FOR EACH ROW WHEN (OLD.starts_at IS DISTINCT FROM NEW.starts_at) EXECUTE FUNCTION cases_figure_meeting()",
+        "DROP TRIGGER IF EXISTS cases_figure_new ON meetings_meeting",
+        "CREATE TRIGGER cases_figure_new AFTER INSERT ON meetings_meeting"
+        " FOR EACH ROW EXECUTE FUNCTION cases_figure_new_meeting()",
     ]
 
 
@@ -79,7 +89,16 @@ def _sqlite() -> list[str]:
     hearing_cols = ", ".join(HEARING_COLUMNS)
     case_cols = ", ".join(CASE_COLUMNS)
     statements = []
-    for name in ("hearing_ins", "hearing_upd", "hearing_del", "case_upd", "case_del", "meeting_upd"):
+    for name in (
+        "hearing_ins",
+        "hearing_upd",
+        "hearing_del",
+        "case_ins",
+        "case_upd",
+        "case_del",
+        "meeting_upd",
+        "meeting_ins",
+    ):
         statements.append(f"DROP TRIGGER IF EXISTS cases_figure_{name}")
     return [
         *statements,
@@ -89,6 +108,7 @@ def _sqlite() -> list[str]:
         f"DELETE FROM {TABLE} WHERE hearing_id = OLD.id; {_select('sqlite', 'h.id = NEW.id')}; END",
         f"CREATE TRIGGER cases_figure_hearing_del AFTER DELETE ON cases_hearing BEGIN "  # nosec B608
         f"DELETE FROM {TABLE} WHERE hearing_id = OLD.id; END",
+        f"CREATE TRIGGER cases_figure_case_ins AFTER INSERT ON cases_case BEGIN {_select('sqlite', 'c.id = NEW.id')}; END",
         f"CREATE TRIGGER cases_figure_case_upd AFTER UPDATE OF {case_cols} ON cases_case BEGIN "  # nosec B608
         f"DELETE FROM {TABLE} WHERE case_id = OLD.id; {_select('sqlite', 'c.id = NEW.id')}; END",
         f"CREATE TRIGGER cases_figure_case_del AFTER DELETE ON cases_case BEGIN "  # nosec B608
@@ -96,6 +116,9 @@ def _sqlite() -> list[str]:
         "CREATE TRIGGER cases_figure_meeting_upd AFTER UPDATE OF starts_at ON meetings_meeting BEGIN "  # nosec B608
         f"UPDATE {TABLE} SET meeting_starts_at = NEW.starts_at"
         " WHERE case_id IN (SELECT id FROM cases_case WHERE meeting_id = NEW.id); END",
+        "CREATE TRIGGER cases_figure_meeting_ins AFTER INSERT ON meetings_meeting BEGIN "  # nosec B608
+        f"DELETE FROM {TABLE} WHERE case_id IN (SELECT id FROM cases_case WHERE meeting_id = NEW.id);"
+        f" {_select('sqlite', 'c.meeting_id = NEW.id')}; END",
     ]
 
 
@@ -121,7 +144,13 @@ def uninstall(connection) -> None:
         if connection.vendor == "postgresql":
             for table in ("cases_hearing", "cases_case", "meetings_meeting"):
                 cursor.execute(f"DROP TRIGGER IF EXISTS cases_figure ON {table}")
-            for function in ("cases_figure_hearing", "cases_figure_case", "cases_figure_meeting"):
+            cursor.execute("DROP TRIGGER IF EXISTS cases_figure_new ON meetings_meeting")
+            for function in (
+                "cases_figure_hearing",
+                "cases_figure_case",
+                "cases_figure_meeting",
+                "cases_figure_new_meeting",
+            ):
                 cursor.execute(f"DROP FUNCTION IF EXISTS {function}()")
         elif connection.vendor == "sqlite":
             for statement in _sqlite():

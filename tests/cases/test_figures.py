@@ -180,3 +180,25 @@ def test_the_median_is_written_as_floatformat_writes_it():
         with translation.override(language):
             for value in values:
                 assert selectors.one_decimal(value) == floatformat(value, 1), value
+
+
+def test_rows_written_out_of_order_are_counted(org):
+    """A fixture may write a hearing before its case and a case before its meeting (the
+    foreign keys are checked at commit): the case's and the meeting's insert write the rows."""
+    import uuid
+
+    meeting = committee_meeting(org, days=20)
+    case = make_case(org, meeting=meeting)
+    meeting_pk = Meeting.objects.order_by("-pk").values_list("pk", flat=True)[0] + 100
+    case_pk = Case.objects.order_by("-pk").values_list("pk", flat=True)[0] + 100
+    hearing = Hearing.objects.get(case=case)
+    hearing.pk, hearing.case_id = None, case_pk
+    hearing.save()  # its case is not there yet
+    copy = Case.objects.get(pk=case.pk)
+    copy.pk, copy.meeting_id, copy.agenda_item_id = case_pk, meeting_pk, None
+    copy.save(force_insert=True)  # its meeting is not there yet
+    moved = Meeting.objects.get(pk=meeting.pk)
+    moved.pk, moved.uid = meeting_pk, uuid.uuid4()
+    moved.save(force_insert=True)
+    assert HearingFigure.objects.filter(case_id=case_pk).count() == 1
+    assert _check()["committees"][0][1] == 2
