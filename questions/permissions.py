@@ -24,13 +24,16 @@ def visibility(user) -> Q | None:
     roles = roles_of(user)
     if roles.is_leadership:
         return None
-    return (
-        Q(asker=user)
-        | Q(assignee=user)
-        | Q(committee_id__in=roles.committee_ids)
-        | Q(workplace_id__in=roles.staff_workplace_ids | roles.led_workplace_ids)
-        | Q(workplace__centre_id__in=roles.headed_centre_ids)
-    )
+    rule = Q(asker=user) | Q(assignee=user)
+    # Only the branches the person has: an empty centre branch would still join the
+    # workplace table into every list query.
+    if roles.committee_ids:
+        rule |= Q(committee_id__in=roles.committee_ids)
+    if roles.staff_workplace_ids or roles.led_workplace_ids:
+        rule |= Q(workplace_id__in=roles.staff_workplace_ids | roles.led_workplace_ids)
+    if roles.headed_centre_ids:
+        rule |= Q(workplace__centre_id__in=roles.headed_centre_ids)
+    return rule
 
 
 def questions_visible_to(user) -> QuerySet[Question]:
