@@ -16,6 +16,7 @@ from organisation.roles import roles_of
 from samspil.errors import ServiceError
 
 from . import services
+from .figures import cached as cached_figures
 from .forms import AnswerForm, AskForm, DeadlineForm, HandOverForm
 from .models import Question
 from .permissions import get_question_for_user, questions_visible_to
@@ -43,9 +44,13 @@ def question_list(request):
     visible = questions_visible_to(request.user)
     tab = "answered" if request.GET.get("status") == "answered" else "open"
     answered = Q(status=Question.Status.ANSWERED)
-    # Both tabs' counts and the median in one query; the paginator takes its count from
-    # them (no third COUNT).
-    figures = services.question_figures(visible)
+    # Both tabs' counts and the median in one query, for the leadership from the cache
+    # while no question changed (questions/figures.py); the paginator takes its count
+    # from them (no third COUNT).
+    if roles_of(request.user).is_leadership:  # every question (permissions.visibility)
+        figures = cached_figures(lambda: services.question_figures(visible))
+    else:
+        figures = services.question_figures(visible)
     shown = visible.filter(answered) if tab == "answered" else visible.exclude(answered)
     paginator = Paginator(
         # The order matches the indexes question_open_deadline and question_answered_recent.

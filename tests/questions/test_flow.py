@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from outbox.models import Email
+from questions import figures as figures_module
 from questions import services
 from questions.models import Question
 from stories.models import Story
@@ -152,13 +153,42 @@ def test_the_leadership_sees_every_question_open_by_deadline_and_answered_newest
     assert f"besvaret af {org.leader.full_name} " in response.content.decode()
 
 
+def test_the_leaderships_cached_figures_follow_every_change_to_the_questions(org, client_for):
+    """The leadership's figures are cached under a version the database's triggers bump
+    (questions/figures.py): a question asked, answered, changed by a queryset update or
+    deleted shows on the next request; moving a deadline keeps them."""
+    client = client_for(org.director)
+
+    def figures():
+        context = client.get(reverse("questions:list")).context
+        return context["open_count"], context["answered_count"], context["median_days"]
+
+    assert figures() == (0, 0, None)
+    first = ask(org)
+    assert figures() == (1, 0, None)
+    second = answered(org)
+    assert figures()[:2] == (1, 1)
+    Question.objects.filter(pk=second.pk).update(asked_at=second.answered_at - dt.timedelta(days=6))
+    assert figures() == (1, 1, 6.0)
+    version = figures_module.data_version()
+    services.question_move_deadline(
+        question=first, by=org.leader, deadline=first.deadline + dt.timedelta(days=7), reason="Ferie"
+    )
+    assert figures_module.data_version() == version  # not a figure's column
+    assert figures() == (1, 1, 6.0)
+    Question.objects.filter(pk=first.pk).delete()
+    assert figures() == (0, 1, 6.0)
+
+
+@pytest.mark.parametrize("role", ["chair", "director"])
 @pytest.mark.parametrize("size", [1, 40])
-def test_the_list_runs_a_fixed_number_of_queries(org, client_for, django_assert_max_num_queries, size):
+def test_the_list_runs_a_fixed_number_of_queries(org, client_for, django_assert_max_num_queries, size, role):
     for _ in range(size):
         ask(org)
-    client = client_for(org.chair)
+    client = client_for(getattr(org, role))
     client.get(reverse("questions:list"))
-    # user, roles, both counts and the median in one (the paginator's count too), the page
+    # user, roles, both counts and the median in one (the paginator's count too; for the
+    # director the data version, the figures cached), the page
     with django_assert_max_num_queries(4):
         assert client.get(reverse("questions:list")).status_code == 200
 
