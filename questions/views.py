@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -40,6 +44,25 @@ ROW_FIELDS = (
 )
 
 
+def _dated(rows: list[dict]) -> list[dict]:
+    """Each row's date as the list printed it (|date:"SHORT_DATE_FORMAT", local time): the
+    answer time of an answered question, the deadline of an open one. Made once per date:
+    the date filter costs ~15 µs a call and a page's deadlines are mostly a few days."""
+    labels: dict[dt.date, str] = {}
+    for row in rows:
+        when = row["answered_at"] if row["status"] == "answered" else row["deadline"]
+        if when is None:  # as the filter printed it
+            row["when"] = ""
+            continue
+        if isinstance(when, dt.datetime):
+            when = timezone.localdate(when)
+        label = labels.get(when)
+        if label is None:
+            label = labels[when] = date_format(when, "SHORT_DATE_FORMAT")
+        row["when"] = label
+    return rows
+
+
 def question_list(request):
     visible = questions_visible_to(request.user)
     tab = "answered" if request.GET.get("status") == "answered" else "open"
@@ -59,6 +82,7 @@ def question_list(request):
     )
     paginator.count = figures[tab]  # a cached_property: set, it is not computed again
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = _dated(list(page.object_list))
     user = request.user
     return render(
         request,

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Aggregate, CharField, Count, Exists, F, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, JSONObject
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
 from organisation.models import Workplace
@@ -114,6 +116,8 @@ class StoryCard:
     picture: dict | None  # the first picture: id, alt_text, width, height
     themes: list[str]  # the themes' labels, in the themes' order
     thanked: bool = False
+    published_iso: str = ""  # published_at|date:"c"
+    published_label: str = ""  # published_at|date:"j. F Y"
 
 
 @dataclass(slots=True)
@@ -127,6 +131,8 @@ class ChallengeCard:
     workplace_name: str
     answers: str  # "3 answers", the plural chosen here
     visit_wished: bool
+    published_iso: str = ""  # published_at|date:"c"
+    published_label: str = ""  # published_at|date:"j. F Y"
 
 
 class _JoinedIds(Aggregate):
@@ -170,6 +176,21 @@ def _story_cards(queryset: QuerySet[Story], user) -> QuerySet:
     return queryset.values(*fields, "theme_ids")
 
 
+def _dated(cards: list) -> list:
+    """Each card's publishing time as the templates printed it (|date:"c" and |date:"j. F Y",
+    local time): the date filter costs ~15 µs a call, and a page's stories are mostly of a
+    few days, so its long form is made once per local date."""
+    labels: dict[dt.date, str] = {}
+    for card in cards:
+        local = timezone.localtime(card.published_at)
+        card.published_iso = local.isoformat()  # what "c" is
+        label = labels.get(local.date())
+        if label is None:
+            label = labels[local.date()] = date_format(local, "j. F Y")
+        card.published_label = label
+    return cards
+
+
 def _to_story_cards(rows: list[dict], themes: list[Theme]) -> list[StoryCard]:
     order = {theme.pk: (position, theme.label) for position, theme in enumerate(themes)}
     cards = []
@@ -177,7 +198,7 @@ def _to_story_cards(rows: list[dict], themes: list[Theme]) -> list[StoryCard]:
         ids = row.pop("theme_ids")
         found = sorted(order[int(pk)] for pk in ids.split(",") if int(pk) in order) if ids else []
         cards.append(StoryCard(**row, themes=[label for _position, label in found]))
-    return cards
+    return _dated(cards)
 
 
 def _keyset_page(rows_query: QuerySet, cursor: str, size: int) -> tuple[list, FeedPage]:
@@ -304,6 +325,7 @@ def challenges_page(
         count, visits = row.pop("answer_count"), row.pop("visit_count")
         answers = ngettext("%(counter)s answer", "%(counter)s answers", count) % {"counter": count}
         page.stories.append(ChallengeCard(**row, answers=answers, visit_wished=visits > 0))
+    _dated(page.stories)
     return page
 
 
