@@ -153,6 +153,14 @@ def test_the_leadership_sees_every_question_open_by_deadline_and_answered_newest
     assert f"besvaret af {org.leader.full_name} " in response.content.decode()
 
 
+def test_the_centre_head_lists_the_questions_to_the_centres_workplaces_only(org, client_for):
+    mine = ask(org)
+    ask(org, asker=org.other_member, committee_id=org.other_committee.pk, workplace_ids=[org.other_workplace.pk])
+    response = client_for(org.centre_head).get(reverse("questions:list"))
+    assert [row["pk"] for row in response.context["page"].object_list] == [mine.pk]
+    assert (response.context["open_count"], response.context["answered_count"]) == (1, 0)
+
+
 def test_the_leaderships_cached_figures_follow_every_change_to_the_questions(org, client_for):
     """The leadership's figures are cached under a version the database's triggers bump
     (questions/figures.py): a question asked, answered, changed by a queryset update or
