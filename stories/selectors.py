@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Aggregate, CharField, Count, Exists, F, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, JSONObject
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -118,6 +119,9 @@ class StoryCard:
     thanked: bool = False
     published_iso: str = ""  # published_at|date:"c"
     published_label: str = ""  # published_at|date:"j. F Y"
+    url: str = ""  # the story's page (the public one on the public page)
+    thank_url: str = ""
+    picture_url: str = ""
 
 
 @dataclass(slots=True)
@@ -133,6 +137,7 @@ class ChallengeCard:
     visit_wished: bool
     published_iso: str = ""  # published_at|date:"c"
     published_label: str = ""  # published_at|date:"j. F Y"
+    url: str = ""
 
 
 class _JoinedIds(Aggregate):
@@ -191,13 +196,31 @@ def _dated(cards: list) -> list:
     return cards
 
 
-def _to_story_cards(rows: list[dict], themes: list[Theme]) -> list[StoryCard]:
+_MARKER = 987654321
+
+
+def _url_maker(name: str):
+    """reverse(name, args=[pk]) for a route with one int, reversed once per page: what
+    samspil.jinja2.row_url gives, without its look-ups on every call (~6 µs, four a card)."""
+    head, _, tail = reverse(name, args=[_MARKER]).rpartition(str(_MARKER))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _to_story_cards(rows: list[dict], themes: list[Theme], *, public: bool) -> list[StoryCard]:
     order = {theme.pk: (position, theme.label) for position, theme in enumerate(themes)}
+    story_url = _url_maker("stories:public_detail" if public else "stories:detail")
+    thank_url = _url_maker("stories:thank")
+    picture_url = _url_maker("stories:picture")
     cards = []
     for row in rows:
         ids = row.pop("theme_ids")
         found = sorted(order[int(pk)] for pk in ids.split(",") if int(pk) in order) if ids else []
-        cards.append(StoryCard(**row, themes=[label for _position, label in found]))
+        card = StoryCard(**row, themes=[label for _position, label in found], url=story_url(row["pk"]))
+        if not public:
+            card.thank_url = thank_url(card.pk)
+        if card.picture:
+            card.picture_url = picture_url(card.picture["id"])
+        cards.append(card)
     return _dated(cards)
 
 
@@ -279,14 +302,14 @@ def feed_page(
     if theme:
         stories = stories.filter(themes__id=theme)
     rows, page = _keyset_page(_story_cards(stories, user), cursor, size)
-    page.stories = _to_story_cards(rows, list(Theme.objects.all()) if themes is None else themes)
+    page.stories = _to_story_cards(rows, list(Theme.objects.all()) if themes is None else themes, public=False)
     return page
 
 
 def public_page(*, cursor: str = "", size: int = PAGE_SIZE) -> FeedPage:
     """Public stories, newest first: the stories (1) and the themes (2)."""
     rows, page = _keyset_page(_story_cards(Story.objects.public(), None), cursor, size)
-    page.stories = _to_story_cards(rows, list(Theme.objects.all()) if rows else [])
+    page.stories = _to_story_cards(rows, list(Theme.objects.all()) if rows else [], public=True)
     return page
 
 
@@ -321,10 +344,11 @@ def challenges_page(
         size,
     )
     page.stories = []
+    story_url = _url_maker("stories:detail")
     for row in rows:
         count, visits = row.pop("answer_count"), row.pop("visit_count")
         answers = ngettext("%(counter)s answer", "%(counter)s answers", count) % {"counter": count}
-        page.stories.append(ChallengeCard(**row, answers=answers, visit_wished=visits > 0))
+        page.stories.append(ChallengeCard(**row, answers=answers, visit_wished=visits > 0, url=story_url(row["pk"])))
     _dated(page.stories)
     return page
 
