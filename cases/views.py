@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -53,10 +54,27 @@ def _may_register(user) -> bool:
 # --- Cases -----------------------------------------------------------------------------------
 
 
+class _RowsPaginator(Paginator):
+    """Pages of value rows, counted from the plain queryset: the rows' joins (committee,
+    meeting) would otherwise stay in the COUNT(*) over every case."""
+
+    def __init__(self, rows, per_page, *, count_from):
+        super().__init__(rows, per_page)
+        self._count_from = count_from
+
+    @cached_property
+    def count(self) -> int:
+        return self._count_from.count()
+
+
 def case_list(request):
     form = CaseFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    page = Paginator(selectors.case_list(request.user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _RowsPaginator(
+        selectors.case_list_rows(request.user, status=status),
+        PAGE_SIZE,
+        count_from=selectors.case_list(request.user, status=status),
+    ).get_page(request.GET.get("page"))
     roles = roles_of(request.user)
     return render(
         request,
@@ -65,6 +83,7 @@ def case_list(request):
             "form": form,
             "page": page,
             "cases": page.object_list,
+            "status_labels": {value: str(label) for value, label in Case.Status.choices},
             "may_register": _may_register(request.user),
             "hearings": list(selectors.hearings_to_answer(roles.led_workplace_ids)[:20])
             if roles.led_workplace_ids
