@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -87,22 +87,48 @@ class AnswerForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+INVITABLE_ROLES = WORKPLACE_ROLES - {Role.WORKPLACE_LEADER}
+
+
+def workplace_people(workplace_id: int) -> list:
+    """The workplace's active people with a current role there, by name, each marked
+    `invitable` (a staff role other than the leader's): the choices of both forms of the
+    hearing page in one query (InviteForm and SpeakForm take them as `people`)."""
+    current = Membership.objects.current().filter(workplace_id=workplace_id)
+    return list(
+        get_user_model()
+        .objects.filter(pk__in=current.values("person_id"), is_active=True)
+        .annotate(
+            invitable=Exists(current.filter(person_id=OuterRef("pk"), role__in=sorted(INVITABLE_ROLES))),
+        )
+        .order_by("full_name")
+    )
+
+
+def _choose_from(field: forms.ModelChoiceField, people) -> None:
+    # The choices the field's queryset would list, from rows already read; the queryset
+    # stays and still checks what is posted.
+    choice = field.iterator(field).choice
+    field.choices = [*([("", field.empty_label)] if field.empty_label is not None else []), *map(choice, people)]
+
+
 class InviteForm(forms.Form):
     people = forms.ModelMultipleChoiceField(
         label=_("Employees to invite"), queryset=get_user_model().objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, workplace_id: int, exclude=(), **kwargs):
+    def __init__(self, *args, workplace_id: int, exclude=(), people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = Membership.objects.current().filter(
-            workplace_id=workplace_id, role__in=WORKPLACE_ROLES - {Role.WORKPLACE_LEADER}
-        )
+        staff = Membership.objects.current().filter(workplace_id=workplace_id, role__in=INVITABLE_ROLES)
         self.fields["people"].queryset = (
             get_user_model()
             .objects.filter(pk__in=staff.values("person_id"), is_active=True)
             .exclude(pk__in=exclude)
             .order_by("full_name")
         )
+        if people is not None:  # workplace_people(workplace_id)
+            excluded = set(exclude)
+            _choose_from(self.fields["people"], [p for p in people if p.invitable and p.pk not in excluded])
 
 
 class ContributionForm(forms.Form):
@@ -119,12 +145,14 @@ class SpeakForm(forms.Form):
     presenter_name = forms.CharField(label=_("Presenter's name"), max_length=200, required=False)
     presenter_title = forms.CharField(label=_("Presenter's title"), max_length=200)
 
-    def __init__(self, *args, workplace_id: int, **kwargs):
+    def __init__(self, *args, workplace_id: int, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         staff = Membership.objects.current().filter(workplace_id=workplace_id, role__in=sorted(Role.values))
         self.fields["presenter"].queryset = (
             get_user_model().objects.filter(pk__in=staff.values("person_id"), is_active=True).order_by("full_name")
         )
+        if people is not None:  # workplace_people(workplace_id)
+            _choose_from(self.fields["presenter"], people)
 
     def clean(self):
         data = super().clean()

@@ -31,6 +31,7 @@ from .forms import (
     OverrideForm,
     SpeakForm,
     SpeakingDecisionForm,
+    workplace_people,
 )
 from .models import Case, Hearing
 from .permissions import cases_visible_to, get_case_for_user, get_hearing_for_chair, get_hearing_for_user, has_perm
@@ -272,31 +273,43 @@ def meeting_agenda(request, pk: int):
 
 def _hearing_context(request, hearing: Hearing, **bound) -> dict:
     user = request.user
+    invitees = list(hearing.invitees.select_related("person"))
+    invited_ids = [invitee.person_id for invitee in invitees]
+    # The rules' is_invited reads its answer from here instead of asking again.
+    hearing.__dict__.setdefault("_invited", {}).setdefault(user.pk, user.pk in invited_ids)
     may_answer = has_perm(user, "cases.answer_hearing", hearing)
-    invited_ids = list(hearing.invitees.values_list("person_id", flat=True))
+    needs_invite = may_answer and "invite_form" not in bound
+    needs_speak = (
+        "speak_form" not in bound
+        and hearing.speaking != Hearing.Speaking.ACCEPTED
+        and has_perm(user, "cases.view_hearing", hearing)
+    )
+    # Both forms choose among the workplace's people: one query for the two.
+    people = workplace_people(hearing.workplace_id) if needs_invite or needs_speak else None
     return {
         "hearing": hearing,
         "case": hearing.case,
         "may_answer": may_answer,
         "may_contribute": has_perm(user, "cases.contribute_hearing", hearing),
         "contributions": selectors.hearing_contributions(hearing),
-        "invitees": list(hearing.invitees.select_related("person")),
+        "invitees": invitees,
         "answer_form": bound.get("answer_form")
         or AnswerForm(initial={"answer": hearing.answer, "version": hearing.version}),
         "invite_form": bound.get("invite_form")
-        or (InviteForm(workplace_id=hearing.workplace_id, exclude=invited_ids) if may_answer else None),
+        or (InviteForm(workplace_id=hearing.workplace_id, exclude=invited_ids, people=people) if may_answer else None),
         "contribution_form": bound.get("contribution_form") or ContributionForm(),
         "speak_form": bound.get("speak_form")
         or (
             SpeakForm(
                 workplace_id=hearing.workplace_id,
+                people=people,
                 initial={
                     "presenter": hearing.presenter_id,
                     "presenter_name": hearing.presenter_name,
                     "presenter_title": hearing.presenter_title,
                 },
             )
-            if hearing.speaking != Hearing.Speaking.ACCEPTED and has_perm(user, "cases.view_hearing", hearing)
+            if needs_speak
             else None
         ),
         "may_ask_to_speak": hearing.workplace_id in roles_of(user).led_workplace_ids
