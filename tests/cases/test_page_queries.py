@@ -124,3 +124,28 @@ def test_the_hearing_page_offers_the_workplaces_people(org, client_for):
     for person in (org.leader, org.employee, org.union_rep, org.med_contact):
         assert f'<option value="{person.pk}"' in speak
     assert f'value="{org.other_leader.pk}"' not in speak
+
+
+@pytest.mark.parametrize(
+    "initial",
+    [
+        {"presenter": None, "presenter_name": "", "presenter_title": ""},
+        {"presenter": "leader", "presenter_name": 'Lis "Lærer" <b>', "presenter_title": "Skoleleder & lærer"},
+        {"presenter": 10**9, "presenter_name": "Udefra", "presenter_title": ""},  # no longer there
+    ],
+)
+def test_the_unbound_forms_jinja_writes_what_crispy_writes(org, initial):
+    from django.template import engines
+
+    from cases.forms import InviteForm, SpeakForm, workplace_people
+
+    crispy = engines["django"].from_string("{% load crispy_forms_tags %}{{ form|crispy }}")
+    jinja = engines["jinja2"]
+    people = workplace_people(org.workplace.pk)
+    if initial["presenter"] == "leader":
+        initial = {**initial, "presenter": org.leader.pk}
+    for exclude in ([], [org.employee.pk]):
+        form = InviteForm(workplace_id=org.workplace.pk, exclude=exclude, people=people)
+        assert jinja.get_template("cases/_invite_fields.jinja").render({"form": form}) == crispy.render({"form": form})
+    form = SpeakForm(workplace_id=org.workplace.pk, people=people, initial=initial)
+    assert jinja.get_template("cases/_speak_fields.jinja").render({"form": form}) == crispy.render({"form": form})
