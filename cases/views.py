@@ -11,8 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,7 +59,7 @@ def _may_register(user) -> bool:
 
 class _RowsPaginator(Paginator):
     """Pages of value rows, counted from the plain queryset: the rows' joins (committee,
-    meeting) would otherwise stay in the COUNT(*) over every case."""
+    meeting) and counts would otherwise be built into the COUNT(*) over every case."""
 
     def __init__(self, rows, per_page, *, count_from):
         super().__init__(rows, per_page)
@@ -76,6 +78,16 @@ def case_list(request):
         PAGE_SIZE,
         count_from=selectors.case_list(request.user, status=status),
     ).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    dates: dict = {}
+    for row in rows:
+        # What {{ starts_at|date:"j. F Y" }} and {{ n }} print, once per meeting time (the
+        # rows of a page share a few meetings) and as plain digits (no thousands separator).
+        when = row["starts_at"]
+        if when not in dates:
+            dates[when] = date_filter(template_localtime(when), "j. F Y")
+        row["meeting_date"] = dates[when]
+        row["hearings"] = f"{row['open_hearings']} / {row['hearing_count']}"
     roles = roles_of(request.user)
     return render(
         request,
@@ -83,7 +95,7 @@ def case_list(request):
         {
             "form": form,
             "page": page,
-            "cases": page.object_list,
+            "cases": rows,
             "status_labels": {value: str(label) for value, label in Case.Status.choices},
             "may_register": _may_register(request.user),
             "hearings": list(selectors.hearings_to_answer(roles.led_workplace_ids)[:20])
