@@ -162,7 +162,8 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 
 def _case_queryset():
-    return Case.objects.select_related("committee", "meeting", "override_by")
+    # Not the override's author: read only for an overridden case (its page names them).
+    return Case.objects.select_related("committee", "meeting")
 
 
 def get_case_for_user(user, pk: int, *, write: bool = False, perm: str = "cases.change_case") -> Case:
@@ -178,7 +179,7 @@ def get_hearing_for_user(user, pk: int, *, write: bool = False, perm: str = "cas
     from django.core.exceptions import PermissionDenied
 
     hearing = get_object_or_404(
-        Hearing.objects.select_related("case__committee", "case__meeting", "workplace", "presenter"),
+        Hearing.objects.select_related("case__committee", "case__meeting", "workplace"),
         pk=pk,
     )
     if not has_perm(user, "cases.view_hearing", hearing):

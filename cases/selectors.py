@@ -61,10 +61,10 @@ def case_list_rows(user, *, status: str = "", committee_id: int | None = None) -
 
 
 def case_hearings(case: Case) -> list[Hearing]:
-    """The case page's hearings, each with its workplace; `case` set so `state()` reads no more."""
-    hearings = list(
-        Hearing.objects.filter(case=case).select_related("workplace", "presenter").order_by("workplace__name")
-    )
+    """The case page's hearings, each with its workplace; `case` set so `state()` reads no more.
+    Not the presenter's account: the page shows the name and title written on the hearing
+    (each joined table costs the planner more than the row costs to read)."""
+    hearings = list(Hearing.objects.filter(case=case).select_related("workplace").order_by("workplace__name"))
     for hearing in hearings:
         hearing.case = case
     return hearings

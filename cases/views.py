@@ -81,12 +81,12 @@ def case_list(request):
     rows = list(page.object_list)
     dates: dict = {}
     for row in rows:
-        # What {{ starts_at|date:"j. F Y" }} and {{ n }} print, once per meeting time (the
-        # rows of a page share a few meetings) and as plain digits (no thousands separator).
-        when = row["starts_at"]
-        if when not in dates:
-            dates[when] = date_filter(template_localtime(when), "j. F Y")
-        row["meeting_date"] = dates[when]
+        # What {{ starts_at|date:"j. F Y" }} and {{ n }} print, once per local day (the rows
+        # of a page share a few days) and as plain digits (no thousands separator).
+        day = template_localtime(row["starts_at"]).date()
+        if day not in dates:
+            dates[day] = date_filter(day, "j. F Y")
+        row["meeting_date"] = dates[day]
         row["hearings"] = f"{row['open_hearings']} / {row['hearing_count']}"
     roles = roles_of(request.user)
     return render(
