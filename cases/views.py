@@ -151,17 +151,19 @@ def _case_context(request, case: Case, **bound) -> dict:
         hearing.may_decide = has_perm(user, "cases.decide_speaking", hearing)
         hearing.may_open = hearing.workplace_id in roles_of(user).led_workplace_ids
         hearing.decision_form = bound.get("speaking_errors", {}).get(hearing.pk)
+    may_override, may_decide = "override" in actions, "decide" in actions
+    # Each form only where the page shows it (a form costs its fields' copies to build).
     return {
         "case": case,
         "hearings": hearings,
         "actions": [(a, CASE_WORKFLOW.transition(a).label) for a in actions if a in SIMPLE_ACTIONS],
-        "may_override": "override" in actions,
-        "may_decide": "decide" in actions,
+        "may_override": may_override,
+        "may_decide": may_decide,
         "gate_closed": case.status == Case.Status.IN_HEARING and any(h.is_open for h in hearings),
         "sees_agenda": _sees_agenda(user, case.committee_id),
-        "override_form": bound.get("override_form") or OverrideForm(),
-        "decision_form": bound.get("decision_form") or DecisionForm(),
-        "speaking_form": SpeakingDecisionForm(),
+        "override_form": bound.get("override_form") or (OverrideForm() if may_override else None),
+        "decision_form": bound.get("decision_form") or (DecisionForm() if may_decide else None),
+        "speaking_form": SpeakingDecisionForm() if any(h.may_decide for h in hearings) else None,
     }
 
 
@@ -290,6 +292,7 @@ def _hearing_context(request, hearing: Hearing, **bound) -> dict:
     # The rules' is_invited reads its answer from here instead of asking again.
     hearing.__dict__.setdefault("_invited", {}).setdefault(user.pk, user.pk in invited_ids)
     may_answer = has_perm(user, "cases.answer_hearing", hearing)
+    may_contribute = has_perm(user, "cases.contribute_hearing", hearing)
     needs_invite = may_answer and "invite_form" not in bound
     needs_speak = (
         "speak_form" not in bound
@@ -302,14 +305,14 @@ def _hearing_context(request, hearing: Hearing, **bound) -> dict:
         "hearing": hearing,
         "case": hearing.case,
         "may_answer": may_answer,
-        "may_contribute": has_perm(user, "cases.contribute_hearing", hearing),
+        "may_contribute": may_contribute,
         "contributions": selectors.hearing_contributions(hearing),
         "invitees": invitees,
         "answer_form": bound.get("answer_form")
-        or AnswerForm(initial={"answer": hearing.answer, "version": hearing.version}),
+        or (AnswerForm(initial={"answer": hearing.answer, "version": hearing.version}) if may_answer else None),
         "invite_form": bound.get("invite_form")
         or (InviteForm(workplace_id=hearing.workplace_id, exclude=invited_ids, people=people) if may_answer else None),
-        "contribution_form": bound.get("contribution_form") or ContributionForm(),
+        "contribution_form": bound.get("contribution_form") or (ContributionForm() if may_contribute else None),
         "speak_form": bound.get("speak_form")
         or (
             SpeakForm(
