@@ -106,8 +106,8 @@ def workplace_people(workplace_id: int) -> list:
 
 
 def _choose_from(field: forms.ModelChoiceField, people) -> None:
-    # The choices the field's queryset would list, from rows already read; the queryset
-    # stays and still checks what is posted.
+    # The choices the field's queryset would list, from rows already read, for a form that
+    # is only shown; a posted form is built with its queryset, which checks the choice.
     choice = field.iterator(field).choice
     field.choices = [*([("", field.empty_label)] if field.empty_label is not None else []), *map(choice, people)]
 
@@ -119,6 +119,10 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, workplace_id: int, exclude=(), people=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if people is not None and not self.is_bound:  # shown only: workplace_people(workplace_id)
+            excluded = set(exclude)
+            _choose_from(self.fields["people"], [p for p in people if p.invitable and p.pk not in excluded])
+            return
         staff = Membership.objects.current().filter(workplace_id=workplace_id, role__in=INVITABLE_ROLES)
         self.fields["people"].queryset = (
             get_user_model()
@@ -126,9 +130,6 @@ class InviteForm(forms.Form):
             .exclude(pk__in=exclude)
             .order_by("full_name")
         )
-        if people is not None:  # workplace_people(workplace_id)
-            excluded = set(exclude)
-            _choose_from(self.fields["people"], [p for p in people if p.invitable and p.pk not in excluded])
 
 
 class ContributionForm(forms.Form):
@@ -147,12 +148,13 @@ class SpeakForm(forms.Form):
 
     def __init__(self, *args, workplace_id: int, people=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if people is not None and not self.is_bound:  # shown only: workplace_people(workplace_id)
+            _choose_from(self.fields["presenter"], people)
+            return
         staff = Membership.objects.current().filter(workplace_id=workplace_id, role__in=sorted(Role.values))
         self.fields["presenter"].queryset = (
             get_user_model().objects.filter(pk__in=staff.values("person_id"), is_active=True).order_by("full_name")
         )
-        if people is not None:  # workplace_people(workplace_id)
-            _choose_from(self.fields["presenter"], people)
 
     def clean(self):
         data = super().clean()
