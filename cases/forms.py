@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -90,26 +93,34 @@ class AnswerForm(forms.Form):
 INVITABLE_ROLES = WORKPLACE_ROLES - {Role.WORKPLACE_LEADER}
 
 
-def workplace_people(workplace_id: int) -> list:
-    """The workplace's active people with a current role there, by name, each marked
-    `invitable` (a staff role other than the leader's): the choices of both forms of the
-    hearing page in one query (InviteForm and SpeakForm take them as `people`)."""
-    current = Membership.objects.current().filter(workplace_id=workplace_id)
-    return list(
-        get_user_model()
-        .objects.filter(pk__in=current.values("person_id"), is_active=True)
-        .annotate(
-            invitable=Exists(current.filter(person_id=OuterRef("pk"), role__in=sorted(INVITABLE_ROLES))),
-        )
-        .order_by("full_name")
+class WorkplacePerson(NamedTuple):
+    pk: int
+    label: str  # what the forms' choices show: str(user), the name or else the email
+    invitable: bool  # a staff role other than the leader's
+
+
+def workplace_people(workplace_id: int) -> list[WorkplacePerson]:
+    """The workplace's active people with a current role there, by name: the choices of
+    both forms of the hearing page from one plain query of value rows (InviteForm and
+    SpeakForm take them as `people`). The querysets of the forms took ≈1.5 ms to build."""
+    people: dict[int, WorkplacePerson] = {}
+    rows = (
+        Membership.objects.current()
+        .filter(workplace_id=workplace_id, person__is_active=True)
+        .order_by("person__full_name", "person_id")
+        .values_list("person_id", "person__full_name", "person__email", "role")
     )
+    for pk, name, email, role in rows:
+        invitable = role in INVITABLE_ROLES or (pk in people and people[pk].invitable)
+        people[pk] = WorkplacePerson(pk, name or email, invitable)
+    return list(people.values())
 
 
 def _choose_from(field: forms.ModelChoiceField, people) -> None:
     # The choices the field's queryset would list, from rows already read, for a form that
     # is only shown; a posted form is built with its queryset, which checks the choice.
-    choice = field.iterator(field).choice
-    field.choices = [*([("", field.empty_label)] if field.empty_label is not None else []), *map(choice, people)]
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = [*empty, *((ModelChoiceIteratorValue(p.pk, p), p.label) for p in people)]
 
 
 class InviteForm(forms.Form):
