@@ -5,13 +5,17 @@ and whether the broker answers (`/healthz`). Tasks are sent through samspil/cele
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from django.conf import settings
 
 
 def broker_url() -> str:
-    # As Celery reads it (celery.app.utils.Settings.broker_url): the environment first.
+    """The Celery app's broker when the app is loaded (it may have been pointed elsewhere),
+    else as Celery will read it (celery.app.utils.Settings.broker_url: the environment first)."""
+    if celery := sys.modules.get("samspil.celery"):
+        return celery.app.conf.broker_url
     return os.environ.get("CELERY_BROKER_URL") or settings.CELERY_BROKER_URL
 
 
