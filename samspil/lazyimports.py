@@ -21,6 +21,9 @@ Not `requests` (≈5 MB, allauth's OpenID Connect provider): allauth's OAuth2 vi
 Only modules that nothing reads at import time belong here (`from x import name` loads the
 module then and gains nothing). One read is answered without loading: `__spec__`, which
 every later `import x` of an already imported module reads (is it still initialising?).
+The first access runs the module's code in whichever thread touches it; Python 3.11's
+LazyLoader does not lock that, which is fine for gunicorn's sync workers and Celery's
+prefork pool (one request or task at a time per process).
 tests/core/test_memory.py checks that a web worker's start leaves them unloaded, and that
 they still work when used. `install()` runs from samspil/__init__.py, before Django or
 Celery import anything.
