@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
+import subprocess  # nosec B404 - only to read the holidays package in a child (below)
 import sys
 from functools import lru_cache
 
@@ -54,7 +54,7 @@ def _language() -> str:
 def _block(first_year: int) -> dict[str, dict[dt.date, str]]:
     """The package's days for `_BLOCK_YEARS` years from `first_year`, by "category language"."""
     args = [str(first_year), str(first_year + _BLOCK_YEARS - 1), ",".join(_CATEGORIES), ",".join(_LANGUAGES)]
-    child = subprocess.run(  # noqa: S603 - our own interpreter, our own code, numbers and names we chose
+    child = subprocess.run(  # noqa: S603  # nosec B603 - our own interpreter, our own code, numbers and names we chose
         [sys.executable, "-c", _READ_HOLIDAYS, *args], capture_output=True, text=True, check=True, timeout=120
     )
     return {
