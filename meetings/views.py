@@ -9,8 +9,10 @@ import datetime as dt
 import rules
 from django import forms
 from django.contrib import messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -149,10 +151,30 @@ def _agreement_to_discuss(user, meeting: Meeting):
     """The host's current development agreement, which its dialogue meetings follow up."""
     if meeting.host_id is None or meeting.kind.slug == MeetingKind.VISIT:
         return None
-    from agreements.selectors import agreement_of_workplace
+    from agreements.models import Agreement
 
-    agreement = agreement_of_workplace(meeting.host_id, on=timezone.localtime(meeting.starts_at).date())
-    if agreement is None or not rules.has_perm("agreements.view_agreement", user, agreement):
+    # agreements.selectors.agreement_of_workplace, with the host's responsible committees
+    # (the agreement's rule asks for them) in the same query; the host is already read.
+    on = timezone.localtime(meeting.starts_at).date()
+    agreement = (
+        Agreement.objects.filter(
+            workplace_id=meeting.host_id, template__period_start__lte=on, template__period_end__gte=on
+        )
+        .select_related("template")
+        .annotate(
+            workplace_committee_ids=ArraySubquery(
+                Workplace.committees.through.objects.filter(workplace_id=OuterRef("workplace_id")).values(
+                    "committee_id"
+                )
+            )
+        )
+        .first()
+    )
+    if agreement is None:
+        return None
+    agreement.workplace = meeting.host
+    meeting.host.__dict__.setdefault("_committee_ids", set(agreement.workplace_committee_ids))
+    if not rules.has_perm("agreements.view_agreement", user, agreement):
         return None
     return agreement
 
@@ -219,12 +241,12 @@ def _has_minutes(meeting: Meeting) -> bool:
 
 
 def meeting_detail(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk, sees_in_query=True)
     return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
 
 
 def meeting_print(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk, sees_in_query=True)
     return render(request, "meetings/meeting_print.html", _meeting_context(request, meeting))
 
 
