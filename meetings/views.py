@@ -41,6 +41,7 @@ from .forms import (
     apply_service_errors,
 )
 from .models import Meeting, MeetingKind, Minutes, MinutesVersion, Participant
+from .paging import page_of
 from .permissions import creatable_kinds, get_meeting_for_user
 from .visits import selectors as visit_selectors
 from .workflows import MINUTES
@@ -55,7 +56,7 @@ PLAN_PAGE_SIZE = 40
 
 def my_meetings(request):
     past = request.GET.get("when") == "past"
-    page = Paginator(selectors.my_meetings(request.user, past=past), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(selectors.my_meetings(request.user, past=past), PAGE_SIZE, request.GET.get("page"))
     roles = roles_of(request.user)
     return render(
         request,
@@ -131,7 +132,7 @@ def workplace_meetings(request, slug: str):
     workplace = get_workplace_for_user(request.user, slug)
     past = request.GET.get("when") == "past"
     meetings = selectors.workplace_meetings(workplace, user=request.user, past=past)
-    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(meetings, PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "meetings/workplace_meetings.html",

@@ -8,7 +8,6 @@ import datetime as dt
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from samspil import daysoff
 from samspil.errors import ServiceError
 
 from ..forms import ReasonForm, apply_service_errors
+from ..paging import page_of
 from ..permissions import get_booking_for_user, get_slot_for_user
 from . import selectors, services
 from .forms import BlockedPeriodForm, BookForm, MoveForm, ProposeForm, VisitFilterForm, VisitSlotForm
@@ -37,14 +37,12 @@ def visit_times(request):
     form = VisitFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     slots = selectors.free_visit_times(request.user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(slots, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(slots, PAGE_SIZE, request.GET.get("page"))
     now = timezone.now()
     for slot in page.object_list:
         slot.too_late = slot.starts_at - dt.timedelta(hours=slot.min_notice_hours) < now
     status = 400 if form.is_bound and form.errors else 200
-    return render(
-        request, "meetings/visit_times.html", {"form": form, "page": page, "book_form": BookForm()}, status=status
-    )
+    return render(request, "meetings/visit_times.html", {"form": form, "page": page}, status=status)
 
 
 def visit_book(request, pk: int):
