@@ -18,8 +18,11 @@ Booking: current members (and chairs) of a committee responsible for the workpla
 from __future__ import annotations
 
 import rules
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import JSONObject
 
+from organisation.models import Workplace
 from organisation.permissions import (
     chairs_committee,
     is_administrator,
@@ -152,13 +155,23 @@ def creatable_kinds(user) -> list[MeetingKind]:
     return []
 
 
-def get_meeting_for_user(user, pk: int, *, write: bool = False, sees_in_query: bool = False) -> Meeting:
-    """`sees_in_query`: the visibility rule is read in the meeting's own query (one round
-    trip instead of two) for whoever is not leadership (they see everything anyway)."""
+def get_meeting_for_user(user, pk: int, *, write: bool = False, page: bool = False) -> Meeting:
+    """`page`: what the meeting page needs besides is read in the meeting's own query (one
+    round trip instead of three): the other workplaces (`other_workplaces`, see
+    `other_workplaces()`), and whether the person may see the meeting, for whoever is not
+    leadership (they see everything anyway)."""
     meetings = Meeting.objects.select_related(
         "kind", "committee", "host", "host__centre", "organiser", "minutes", "minutes__locked_by"
     )
-    if sees_in_query and user.is_authenticated and not roles_of(user).is_leadership:
+    if page:
+        meetings = meetings.annotate(
+            other_workplaces=ArraySubquery(
+                Meeting.workplaces.through.objects.filter(meeting_id=OuterRef("pk"))
+                .order_by("workplace__name", "workplace_id")
+                .values(json=JSONObject(id="workplace_id", name="workplace__name", slug="workplace__slug"))
+            )
+        )
+    if page and user.is_authenticated and not roles_of(user).is_leadership:
         from .selectors import meetings_visible_to
 
         rule = meetings_visible_to(user, Meeting.objects.filter(pk=OuterRef("pk")))
@@ -171,6 +184,16 @@ def get_meeting_for_user(user, pk: int, *, write: bool = False, sees_in_query: b
         write=write,
         pk=pk,
     )
+
+
+def other_workplaces(meeting: Meeting) -> list[Workplace]:
+    """meeting.workplaces.all(), from the query of get_meeting_for_user(..., page=True)
+    when it read them: instances with only id, name and slug."""
+    rows = meeting.__dict__.get("other_workplaces")
+    if rows is None:
+        return list(meeting.workplaces.all())
+    names = ["id", "name", "slug"]
+    return [Workplace.from_db(None, names, [row[name] for name in names]) for row in rows]
 
 
 def get_slot_for_user(user, pk: int, *, write: bool = False) -> VisitSlot:

@@ -41,8 +41,8 @@ from .forms import (
     apply_service_errors,
 )
 from .models import Meeting, MeetingKind, Minutes, MinutesVersion, Participant
-from .paging import page_of
-from .permissions import creatable_kinds, get_meeting_for_user
+from .permissions import creatable_kinds, get_meeting_for_user, other_workplaces
+from .selectors import page_of
 from .visits import selectors as visit_selectors
 from .workflows import MINUTES
 
@@ -194,7 +194,7 @@ def _meeting_context(request, meeting: Meeting) -> dict:
     history = minutes is not None and minutes.is_locked
     listed = participants if history else [p for p in participants if not erased(p.person)]
     sees_drafts = can_read_minutes and user.has_perm("meetings.view_draft_minutes", meeting)
-    workplaces = list(meeting.workplaces.all())
+    workplaces = other_workplaces(meeting)
     staff_ids = {w.pk for w in workplaces} | ({meeting.host_id} if meeting.host_id else set())
     return {
         "agreement": _agreement_to_discuss(user, meeting),
@@ -228,7 +228,8 @@ def _meeting_context(request, meeting: Meeting) -> dict:
 
 def _readable_versions(user, meeting: Meeting, minutes: Minutes) -> list[MinutesVersion]:
     """Drafts for those who write the minutes; the locked version for everyone else."""
-    versions = minutes.versions.select_related("author").order_by("-number")
+    # The page counts them: not their texts, nor their authors.
+    versions = minutes.versions.only("minutes_id", "number", "status").order_by("-number")
     if not user.has_perm("meetings.view_draft_minutes", meeting):
         versions = versions.filter(status=Minutes.Status.LOCKED)
     return list(versions)
@@ -242,12 +243,12 @@ def _has_minutes(meeting: Meeting) -> bool:
 
 
 def meeting_detail(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk, sees_in_query=True)
+    meeting = get_meeting_for_user(request.user, pk, page=True)
     return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
 
 
 def meeting_print(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk, sees_in_query=True)
+    meeting = get_meeting_for_user(request.user, pk, page=True)
     return render(request, "meetings/meeting_print.html", _meeting_context(request, meeting))
 
 

@@ -21,8 +21,8 @@ from samspil import daysoff
 from samspil.errors import ServiceError
 
 from ..forms import ReasonForm, apply_service_errors
-from ..paging import page_of
 from ..permissions import get_booking_for_user, get_slot_for_user
+from ..selectors import page_of
 from . import selectors, services
 from .forms import BlockedPeriodForm, BookForm, MoveForm, ProposeForm, VisitFilterForm, VisitSlotForm
 from .models import BlockedPeriod

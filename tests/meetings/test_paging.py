@@ -1,4 +1,4 @@
-"""meetings/paging.page_of gives the page Paginator.get_page gives, the count with the rows."""
+"""meetings.selectors.page_of gives the page Paginator.get_page gives, the count with the rows."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 
 from meetings.models import Meeting
-from meetings.paging import page_of
+from meetings.selectors import page_of
 from tests.meetings import helpers
 
 
