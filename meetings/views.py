@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.privacy import erased
@@ -54,6 +54,11 @@ PLAN_PAGE_SIZE = 40
 # --- Lists -------------------------------------------------------------------------------
 
 
+def participants_label(count: int) -> str:
+    """ "3 participants" on a meeting list's row (meetings/_meeting_list.jinja)."""
+    return ngettext("%(counter)s participant", "%(counter)s participants", count) % {"counter": count}
+
+
 def my_meetings(request):
     past = request.GET.get("when") == "past"
     page = page_of(selectors.my_meetings(request.user, past=past), PAGE_SIZE, request.GET.get("page"))
@@ -63,6 +68,7 @@ def my_meetings(request):
         "meetings/my_meetings.html",
         {
             "page": page,
+            "participants_label": participants_label,
             "past": past,
             "can_create": bool(creatable_kinds(request.user)),
             "is_politician": roles.is_politician,
@@ -139,6 +145,7 @@ def workplace_meetings(request, slug: str):
         {
             "workplace": workplace,
             "page": page,
+            "participants_label": participants_label,
             "past": past,
             "can_manage": request.user.has_perm("meetings.manage_visit_times", workplace),
         },

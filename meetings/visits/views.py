@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from organisation.permissions import get_workplace_for_user
@@ -42,7 +43,24 @@ def visit_times(request):
     for slot in page.object_list:
         slot.too_late = slot.starts_at - dt.timedelta(hours=slot.min_notice_hours) < now
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "meetings/visit_times.html", {"form": form, "page": page}, status=status)
+    context = {
+        "form": form,
+        "page": page,
+        "free_times_label": free_times_label,
+        "recent_meetings_label": recent_meetings_label,
+    }
+    return render(request, "meetings/visit_times.html", context, status=status)
+
+
+def free_times_label(count: int) -> str:
+    """The plurals of meetings/_free_times.jinja."""
+    return ngettext("%(counter)s free time", "%(counter)s free times", count) % {"counter": count}
+
+
+def recent_meetings_label(count: int) -> str:
+    return ngettext(
+        "%(counter)s meeting in the last 12 months", "%(counter)s meetings in the last 12 months", count
+    ) % {"counter": count}
 
 
 def visit_book(request, pk: int):
