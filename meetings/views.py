@@ -51,6 +51,22 @@ PAGE_SIZE = 20
 
 PLAN_PAGE_SIZE = 40
 
+# What a row of meetings/_meeting_list.jinja shows (with the annotations of
+# selectors._listed): narrower rows, fewer attributes to set per row.
+LIST_COLUMNS = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "status",
+    "cancelled_at",
+    "kind__name",
+    "kind__name_en",
+    "host__name",
+    "committee__name",
+)
+# What "My booked visits" shows of each booking.
+BOOKING_COLUMNS = ("confirmed_at", "slot__starts_at", "slot__workplace__name", "slot__meeting__id")
+
 
 # --- Lists -------------------------------------------------------------------------------
 
@@ -81,7 +97,9 @@ def participants_label(count: int) -> str:
 
 def my_meetings(request):
     past = request.GET.get("when") == "past"
-    page = page_of(selectors.my_meetings(request.user, past=past), PAGE_SIZE, request.GET.get("page"))
+    page = page_of(
+        selectors.my_meetings(request.user, past=past).only(*LIST_COLUMNS), PAGE_SIZE, request.GET.get("page")
+    )
     list_times(page.object_list)
     roles = roles_of(request.user)
     return render(
@@ -94,7 +112,9 @@ def my_meetings(request):
             "can_create": bool(creatable_kinds(request.user)),
             "is_politician": roles.is_politician,
             "led_workplaces": roles.led_workplace_ids,
-            "bookings": list(visit_selectors.my_bookings(request.user)[:10]) if roles.is_politician else [],
+            "bookings": list(visit_selectors.my_bookings(request.user).only(*BOOKING_COLUMNS)[:10])
+            if roles.is_politician
+            else [],
             # Where else meetings live: my committees' plans, my workplaces' meetings.
             "my_committees": list(Committee.objects.filter(pk__in=roles.committee_ids).only("name", "slug"))
             if roles.committee_ids
@@ -158,7 +178,7 @@ def committee_plan(request, slug: str):
 def workplace_meetings(request, slug: str):
     workplace = get_workplace_for_user(request.user, slug)
     past = request.GET.get("when") == "past"
-    meetings = selectors.workplace_meetings(workplace, user=request.user, past=past)
+    meetings = selectors.workplace_meetings(workplace, user=request.user, past=past).only(*LIST_COLUMNS)
     page = page_of(meetings, PAGE_SIZE, request.GET.get("page"))
     list_times(page.object_list)
     return render(

@@ -32,6 +32,20 @@ from .models import BlockedPeriod
 
 PAGE_SIZE = 20
 
+# What a row of meetings/_free_times.jinja shows (with the selector's annotations).
+FREE_TIME_COLUMNS = (
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "min_notice_hours",
+    "note",
+    "workplace__name",
+    "workplace__slug",
+    "workplace__kind__name",
+    "workplace__kind__name_en",
+    "workplace__centre__name",
+)
+
 
 def visit_times(request):
     # rules.has_perm: a perm without an object would also cost ModelBackend two queries.
@@ -40,7 +54,7 @@ def visit_times(request):
     form = VisitFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     slots = selectors.free_visit_times(request.user, **{k: v for k, v in filters.items() if v})
-    page = page_of(slots, PAGE_SIZE, request.GET.get("page"))
+    page = page_of(slots.only(*FREE_TIME_COLUMNS), PAGE_SIZE, request.GET.get("page"))
     now = timezone.now()
     for slot in page.object_list:
         slot.too_late = slot.starts_at - dt.timedelta(hours=slot.min_notice_hours) < now
