@@ -34,7 +34,7 @@ from organisation.permissions import (
 from organisation.roles import roles_of
 from samspil.access import get_object_for_user
 
-from .models import Booking, Meeting, MeetingKind, MinutesReadRequest, VisitSlot
+from .models import Booking, Meeting, MeetingKind, MinutesReadRequest, MinutesVersion, VisitSlot
 
 COMMITTEE_KINDS = frozenset({MeetingKind.DIALOGUE, MeetingKind.COMMITTEE_AT_WORKPLACE, MeetingKind.SCHOOL_DEVELOPMENT})
 
@@ -169,7 +169,12 @@ def get_meeting_for_user(user, pk: int, *, write: bool = False, page: bool = Fal
                 Meeting.workplaces.through.objects.filter(meeting_id=OuterRef("pk"))
                 .order_by("workplace__name", "workplace_id")
                 .values(json=JSONObject(id="workplace_id", name="workplace__name", slug="workplace__slug"))
-            )
+            ),
+            minutes_versions=ArraySubquery(
+                MinutesVersion.objects.filter(minutes__meeting_id=OuterRef("pk"))
+                .order_by("-number")
+                .values(json=JSONObject(id="id", minutes_id="minutes_id", number="number", status="status"))
+            ),
         )
     if page and user.is_authenticated and not roles_of(user).is_leadership:
         from .selectors import meetings_visible_to
@@ -194,6 +199,17 @@ def other_workplaces(meeting: Meeting) -> list[Workplace]:
         return list(meeting.workplaces.all())
     names = ["id", "name", "slug"]
     return [Workplace.from_db(None, names, [row[name] for name in names]) for row in rows]
+
+
+def minutes_versions(meeting: Meeting) -> list[MinutesVersion] | None:
+    """The versions of the meeting's minutes, newest first, from the query of
+    get_meeting_for_user(..., page=True): instances with only id, minutes, number and
+    status (the page counts them). None when that query did not read them."""
+    rows = meeting.__dict__.get("minutes_versions")
+    if rows is None:
+        return None
+    names = ["id", "minutes_id", "number", "status"]
+    return [MinutesVersion.from_db(None, names, [row[name] for name in names]) for row in rows]
 
 
 def get_slot_for_user(user, pk: int, *, write: bool = False) -> VisitSlot:

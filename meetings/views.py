@@ -42,7 +42,7 @@ from .forms import (
     apply_service_errors,
 )
 from .models import Meeting, MeetingKind, Minutes, MinutesVersion, Participant
-from .permissions import creatable_kinds, get_meeting_for_user, other_workplaces
+from .permissions import creatable_kinds, get_meeting_for_user, minutes_versions, other_workplaces
 from .selectors import page_of
 from .visits import selectors as visit_selectors
 from .workflows import MINUTES
@@ -277,9 +277,13 @@ def _meeting_context(request, meeting: Meeting) -> dict:
 
 def _readable_versions(user, meeting: Meeting, minutes: Minutes) -> list[MinutesVersion]:
     """Drafts for those who write the minutes; the locked version for everyone else."""
+    drafts = user.has_perm("meetings.view_draft_minutes", meeting)
+    read = minutes_versions(meeting)
+    if read is not None:
+        return read if drafts else [version for version in read if version.status == Minutes.Status.LOCKED]
     # The page counts them: not their texts, nor their authors.
     versions = minutes.versions.only("minutes_id", "number", "status").order_by("-number")
-    if not user.has_perm("meetings.view_draft_minutes", meeting):
+    if not drafts:
         versions = versions.filter(status=Minutes.Status.LOCKED)
     return list(versions)
 

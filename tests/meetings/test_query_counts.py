@@ -69,11 +69,11 @@ def _participants_for(meeting, count: int):
 
 
 # The meeting page (sessions are cached): the user (1), roles (1), the meeting with kind,
-# committee, host, centre, organiser, minutes, who locked them, the other workplaces and
-# whether I may see it (1), participants with people (1), agenda with presenters (1),
-# minutes versions (1), the host's development agreement to follow up with the host's
+# committee, host, centre, organiser, minutes, who locked them, the minutes' versions, the
+# other workplaces and whether I may see it (1), participants with people (1), agenda with
+# presenters (1), the host's development agreement to follow up with the host's
 # committees for its rule (1).
-MEETING_PAGE_QUERIES = 7
+MEETING_PAGE_QUERIES = 6
 
 
 @pytest.mark.parametrize("size", [10, 1000])
