@@ -18,7 +18,11 @@ Booking: current members (and chairs) of a committee responsible for the workpla
 from __future__ import annotations
 
 import rules
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import JSONObject
 
+from organisation.models import Workplace
 from organisation.permissions import (
     chairs_committee,
     is_administrator,
@@ -30,7 +34,7 @@ from organisation.permissions import (
 from organisation.roles import roles_of
 from samspil.access import get_object_for_user
 
-from .models import Booking, Meeting, MeetingKind, MinutesReadRequest, VisitSlot
+from .models import Booking, Meeting, MeetingKind, MinutesReadRequest, MinutesVersion, VisitSlot
 
 COMMITTEE_KINDS = frozenset({MeetingKind.DIALOGUE, MeetingKind.COMMITTEE_AT_WORKPLACE, MeetingKind.SCHOOL_DEVELOPMENT})
 
@@ -50,11 +54,15 @@ def sees_meeting(user, meeting) -> bool:
         return True
     from .selectors import meetings_visible_to
 
-    return _cached(
-        meeting,
-        f"sees:{user.pk}",
-        lambda: meetings_visible_to(user).filter(pk=meeting.pk).exists(),
-    )
+    # Read with the meeting when get_meeting_for_user(..., sees_in_query=True) asked.
+    key = f"sees:{user.pk}"
+    if (answer := meeting.__dict__.get(_sees_annotation(user))) is not None:
+        meeting.__dict__.setdefault("_perm_cache", {}).setdefault(key, answer)
+    return _cached(meeting, key, lambda: meetings_visible_to(user).filter(pk=meeting.pk).exists())
+
+
+def _sees_annotation(user) -> str:
+    return f"sees_meeting_{user.pk}"
 
 
 @rules.predicate
@@ -147,17 +155,61 @@ def creatable_kinds(user) -> list[MeetingKind]:
     return []
 
 
-def get_meeting_for_user(user, pk: int, *, write: bool = False) -> Meeting:
+def get_meeting_for_user(user, pk: int, *, write: bool = False, page: bool = False) -> Meeting:
+    """`page`: what the meeting page needs besides is read in the meeting's own query (one
+    round trip instead of three): the other workplaces (`other_workplaces`, see
+    `other_workplaces()`), and whether the person may see the meeting, for whoever is not
+    leadership (they see everything anyway)."""
+    meetings = Meeting.objects.select_related(
+        "kind", "committee", "host", "host__centre", "organiser", "minutes", "minutes__locked_by"
+    )
+    if page:
+        meetings = meetings.annotate(
+            other_workplaces=ArraySubquery(
+                Meeting.workplaces.through.objects.filter(meeting_id=OuterRef("pk"))
+                .order_by("workplace__name", "workplace_id")
+                .values(json=JSONObject(id="workplace_id", name="workplace__name", slug="workplace__slug"))
+            ),
+            minutes_versions=ArraySubquery(
+                MinutesVersion.objects.filter(minutes__meeting_id=OuterRef("pk"))
+                .order_by("-number")
+                .values(json=JSONObject(id="id", minutes_id="minutes_id", number="number", status="status"))
+            ),
+        )
+    if page and user.is_authenticated and not roles_of(user).is_leadership:
+        from .selectors import meetings_visible_to
+
+        rule = meetings_visible_to(user, Meeting.objects.filter(pk=OuterRef("pk")))
+        meetings = meetings.annotate(**{_sees_annotation(user): Exists(rule)})
     return get_object_for_user(
         user,
-        Meeting.objects.select_related(
-            "kind", "committee", "host", "host__centre", "organiser", "minutes", "minutes__locked_by"
-        ),
+        meetings,
         view_perm="meetings.view_meeting",
         change_perm="meetings.change_meeting",
         write=write,
         pk=pk,
     )
+
+
+def other_workplaces(meeting: Meeting) -> list[Workplace]:
+    """meeting.workplaces.all(), from the query of get_meeting_for_user(..., page=True)
+    when it read them: instances with only id, name and slug."""
+    rows = meeting.__dict__.get("other_workplaces")
+    if rows is None:
+        return list(meeting.workplaces.all())
+    names = ["id", "name", "slug"]
+    return [Workplace.from_db(None, names, [row[name] for name in names]) for row in rows]
+
+
+def minutes_versions(meeting: Meeting) -> list[MinutesVersion] | None:
+    """The versions of the meeting's minutes, newest first, from the query of
+    get_meeting_for_user(..., page=True): instances with only id, minutes, number and
+    status (the page counts them). None when that query did not read them."""
+    rows = meeting.__dict__.get("minutes_versions")
+    if rows is None:
+        return None
+    names = ["id", "minutes_id", "number", "status"]
+    return [MinutesVersion.from_db(None, names, [row[name] for name in names]) for row in rows]
 
 
 def get_slot_for_user(user, pk: int, *, write: bool = False) -> VisitSlot:

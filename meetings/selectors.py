@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
@@ -175,3 +176,37 @@ def workplace_meetings(workplace, *, user, past: bool = False) -> QuerySet[Meeti
 
 def meeting_participants(meeting) -> QuerySet[Participant]:
     return meeting.participants.select_related("person").order_by("role", "person__full_name")
+
+
+# --- Pages of lists --------------------------------------------------------------------
+
+# A page of a list and the list's length in one query.
+#
+# Django's Paginator asks COUNT(*) first and then the page's rows: two round trips, and
+# PostgreSQL plans and runs the list's filters twice. Here the rows carry the length
+# (`COUNT(*) OVER ()`, computed before the LIMIT), so a page in range costs one query.
+# A page past the end (or below 1) falls back to the Paginator's own answer: the last page,
+# as Paginator.get_page gives, for one more query.
+_TOTAL = "paging_total"
+
+
+def page_of(queryset: QuerySet, per_page: int, number) -> Page:
+    """What Paginator(queryset, per_page).get_page(number) gives, in one query when the
+    page is in range."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    if number >= 1:
+        bottom = (number - 1) * per_page
+        rows = list(queryset.annotate(**{_TOTAL: Window(Count("*"))})[bottom : bottom + per_page])
+        if rows:
+            paginator.count = getattr(rows[0], _TOTAL)
+            return Page(rows, number, paginator)
+        if number == 1:
+            paginator.count = 0
+            return Page(rows, number, paginator)
+    return paginator.get_page(number)

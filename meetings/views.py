@@ -9,8 +9,10 @@ import datetime as dt
 import rules
 from django import forms
 from django.contrib import messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,7 +43,8 @@ from .forms import (
     apply_service_errors,
 )
 from .models import Meeting, MeetingKind, Minutes, MinutesVersion, Participant
-from .permissions import creatable_kinds, get_meeting_for_user
+from .permissions import creatable_kinds, get_meeting_for_user, minutes_versions, other_workplaces
+from .selectors import page_of
 from .visits import selectors as visit_selectors
 from .workflows import MINUTES
 
@@ -49,24 +52,80 @@ PAGE_SIZE = 20
 
 PLAN_PAGE_SIZE = 40
 
+# What a row of meetings/_meeting_list.jinja shows (with the annotations of
+# selectors._listed): narrower rows, fewer attributes to set per row.
+LIST_COLUMNS = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "status",
+    "cancelled_at",
+    "kind__name",
+    "kind__name_en",
+    "host__name",
+    "committee__name",
+)
+# What "My booked visits" shows of each booking.
+BOOKING_COLUMNS = ("confirmed_at", "slot__starts_at", "slot__workplace__name", "slot__meeting__id")
+
 
 # --- Lists -------------------------------------------------------------------------------
 
 
+class _ListDates:
+    """A list row's dates as Django's date filter writes them ("7. dec", "2026", "mandag
+    16:00–18:00"), from one local time per row, the month and weekday names looked up once
+    per list: four date filters per row were half of a list's rendering."""
+
+    def __init__(self) -> None:
+        self.months: dict[int, str] = {}
+        self.weekdays: dict[int, str] = {}
+
+    def __call__(self, starts_at, ends_at) -> tuple[str, str, str]:
+        start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+        if start.month not in self.months:
+            self.months[start.month] = str(MONTHS_3[start.month])
+        if start.weekday() not in self.weekdays:
+            self.weekdays[start.weekday()] = str(WEEKDAYS[start.weekday()])
+        return (
+            f"{start.day}. {self.months[start.month]}",
+            f"{start.year:04d}",
+            f"{self.weekdays[start.weekday()]} {start:%H:%M}–{end:%H:%M}",
+        )
+
+
+def list_times(meetings) -> None:
+    """Each row's day, year and time labels (meetings/_meeting_list.jinja)."""
+    dates = _ListDates()
+    for meeting in meetings:
+        meeting.day_label, meeting.year_label, meeting.time_label = dates(meeting.starts_at, meeting.ends_at)
+
+
+def participants_label(count: int) -> str:
+    """ "3 participants" on a meeting list's row (meetings/_meeting_list.jinja)."""
+    return ngettext("%(counter)s participant", "%(counter)s participants", count) % {"counter": count}
+
+
 def my_meetings(request):
     past = request.GET.get("when") == "past"
-    page = Paginator(selectors.my_meetings(request.user, past=past), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(
+        selectors.my_meetings(request.user, past=past).only(*LIST_COLUMNS), PAGE_SIZE, request.GET.get("page")
+    )
+    list_times(page.object_list)
     roles = roles_of(request.user)
     return render(
         request,
         "meetings/my_meetings.html",
         {
             "page": page,
+            "participants_label": participants_label,
             "past": past,
             "can_create": bool(creatable_kinds(request.user)),
             "is_politician": roles.is_politician,
             "led_workplaces": roles.led_workplace_ids,
-            "bookings": list(visit_selectors.my_bookings(request.user)[:10]) if roles.is_politician else [],
+            "bookings": list(visit_selectors.my_bookings(request.user).only(*BOOKING_COLUMNS)[:10])
+            if roles.is_politician
+            else [],
             # Where else meetings live: my committees' plans, my workplaces' meetings.
             "my_committees": list(Committee.objects.filter(pk__in=roles.committee_ids).only("name", "slug"))
             if roles.committee_ids
@@ -132,25 +191,17 @@ def _plan_rows(meetings: list[dict], cases: dict) -> None:
     worked out once per value here rather than per row in the template."""
     english = (translation.get_language() or "da").startswith("en")  # MeetingKind.label
     statuses = {value: capfirst(label) for value, label in Meeting.Status.choices}
-    # The dates as |date:"F", "j. b", "Y", "l H:i" and |time:"H:i" write them (local time,
-    # the language's names), without a date_format() call per date.
+    # The month headings as |date:"F" writes them, the rows' dates as a list's (_ListDates).
     months = {n: capfirst(str(name)) for n, name in MONTHS.items()}
-    short_months = {n: str(name) for n, name in MONTHS_3.items()}
-    weekdays = {n: str(name) for n, name in WEEKDAYS.items()}
+    dates = _ListDates()
     now = timezone.now()
     for meeting in meetings:
-        start, end = timezone.localtime(meeting["starts_at"]), timezone.localtime(meeting["ends_at"])
-        meeting["month_name"] = months[start.month]
-        meeting["day"] = f"{start.day}. {short_months[start.month]}"
-        meeting["year"] = f"{start.year:04d}"
-        meeting["times"] = f"{weekdays[start.weekday()]} {start:%H:%M}–{end:%H:%M}"
+        meeting["month_name"] = months[timezone.localtime(meeting["starts_at"]).month]
+        meeting["day"], meeting["year"], meeting["times"] = dates(meeting["starts_at"], meeting["ends_at"])
         meeting["kind_label"] = (english and meeting["kind__name_en"]) or meeting["kind__name"]
         meeting["status_label"] = statuses.get(meeting["status"], meeting["status"])
         meeting["is_past"] = meeting["ends_at"] < now
-        count = meeting["participant_count"]
-        meeting["participants"] = ngettext("%(counter)s participant", "%(counter)s participants", count) % {
-            "counter": count
-        }
+        meeting["participants"] = participants_label(meeting["participant_count"])
         meeting["plan_cases"] = cases.get(meeting["pk"], [])
         if meeting["plan_cases"]:
             meeting["cases_label"] = ngettext("Case:", "Cases:", len(meeting["plan_cases"]))
@@ -159,14 +210,16 @@ def _plan_rows(meetings: list[dict], cases: dict) -> None:
 def workplace_meetings(request, slug: str):
     workplace = get_workplace_for_user(request.user, slug)
     past = request.GET.get("when") == "past"
-    meetings = selectors.workplace_meetings(workplace, user=request.user, past=past)
-    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    meetings = selectors.workplace_meetings(workplace, user=request.user, past=past).only(*LIST_COLUMNS)
+    page = page_of(meetings, PAGE_SIZE, request.GET.get("page"))
+    list_times(page.object_list)
     return render(
         request,
         "meetings/workplace_meetings.html",
         {
             "workplace": workplace,
             "page": page,
+            "participants_label": participants_label,
             "past": past,
             "can_manage": request.user.has_perm("meetings.manage_visit_times", workplace),
         },
@@ -180,10 +233,30 @@ def _agreement_to_discuss(user, meeting: Meeting):
     """The host's current development agreement, which its dialogue meetings follow up."""
     if meeting.host_id is None or meeting.kind.slug == MeetingKind.VISIT:
         return None
-    from agreements.selectors import agreement_of_workplace
+    from agreements.models import Agreement
 
-    agreement = agreement_of_workplace(meeting.host_id, on=timezone.localtime(meeting.starts_at).date())
-    if agreement is None or not rules.has_perm("agreements.view_agreement", user, agreement):
+    # agreements.selectors.agreement_of_workplace, with the host's responsible committees
+    # (the agreement's rule asks for them) in the same query; the host is already read.
+    on = timezone.localtime(meeting.starts_at).date()
+    agreement = (
+        Agreement.objects.filter(
+            workplace_id=meeting.host_id, template__period_start__lte=on, template__period_end__gte=on
+        )
+        .select_related("template")
+        .annotate(
+            workplace_committee_ids=ArraySubquery(
+                Workplace.committees.through.objects.filter(workplace_id=OuterRef("workplace_id")).values(
+                    "committee_id"
+                )
+            )
+        )
+        .first()
+    )
+    if agreement is None:
+        return None
+    agreement.workplace = meeting.host
+    meeting.host.__dict__.setdefault("_committee_ids", set(agreement.workplace_committee_ids))
+    if not rules.has_perm("agreements.view_agreement", user, agreement):
         return None
     return agreement
 
@@ -202,7 +275,7 @@ def _meeting_context(request, meeting: Meeting) -> dict:
     history = minutes is not None and minutes.is_locked
     listed = participants if history else [p for p in participants if not erased(p.person)]
     sees_drafts = can_read_minutes and user.has_perm("meetings.view_draft_minutes", meeting)
-    workplaces = list(meeting.workplaces.all())
+    workplaces = other_workplaces(meeting)
     staff_ids = {w.pk for w in workplaces} | ({meeting.host_id} if meeting.host_id else set())
     return {
         "agreement": _agreement_to_discuss(user, meeting),
@@ -236,8 +309,13 @@ def _meeting_context(request, meeting: Meeting) -> dict:
 
 def _readable_versions(user, meeting: Meeting, minutes: Minutes) -> list[MinutesVersion]:
     """Drafts for those who write the minutes; the locked version for everyone else."""
-    versions = minutes.versions.select_related("author").order_by("-number")
-    if not user.has_perm("meetings.view_draft_minutes", meeting):
+    drafts = user.has_perm("meetings.view_draft_minutes", meeting)
+    read = minutes_versions(meeting)
+    if read is not None:
+        return read if drafts else [version for version in read if version.status == Minutes.Status.LOCKED]
+    # The page counts them: not their texts, nor their authors.
+    versions = minutes.versions.only("minutes_id", "number", "status").order_by("-number")
+    if not drafts:
         versions = versions.filter(status=Minutes.Status.LOCKED)
     return list(versions)
 
@@ -250,12 +328,12 @@ def _has_minutes(meeting: Meeting) -> bool:
 
 
 def meeting_detail(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk, page=True)
     return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
 
 
 def meeting_print(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk, page=True)
     return render(request, "meetings/meeting_print.html", _meeting_context(request, meeting))
 
 

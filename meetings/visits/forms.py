@@ -7,7 +7,9 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, F, Value
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Centre, Committee, WorkplaceKind
@@ -66,6 +68,39 @@ class BlockedPeriodForm(forms.Form):
         return cleaned
 
 
+def _filter_choices(user) -> tuple[list, list, list]:
+    """(slug, name) of the committees (the person's, or all for an administrator),
+    workplace kinds (in the active language) and centres to filter by, each by name: one
+    query (UNION ALL) instead of three."""
+    roles = roles_of(user)
+    committees = Committee.objects.filter(is_active=True)
+    if not roles.is_administrator:
+        committees = committees.filter(pk__in=roles.committee_ids)
+    no_english = Value("", output_field=CharField())
+
+    def choices(queryset, source: int, english):
+        return (
+            queryset.order_by()
+            .annotate(source=Value(source), english=english)
+            .values_list("source", "slug", "name", "english")
+        )
+
+    rows = (
+        choices(committees, 0, no_english)
+        .union(
+            choices(WorkplaceKind.objects.all(), 1, F("name_en")),
+            choices(Centre.objects.all(), 2, no_english),
+            all=True,
+        )
+        .order_by("source", "name")
+    )
+    english = (get_language() or "da").startswith("en")
+    found: tuple[list, list, list] = ([], [], [])
+    for source, slug, name, name_en in rows:
+        found[source].append((slug, name_en if english and name_en else name))
+    return found
+
+
 class VisitFilterForm(forms.Form):
     committee = forms.ChoiceField(label=_("Committee"), required=False)
     kind = forms.ChoiceField(label=_("Kind of workplace"), required=False)
@@ -77,14 +112,11 @@ class VisitFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        roles = roles_of(user)
-        committees = Committee.objects.filter(is_active=True)
-        if not roles.is_administrator:
-            committees = committees.filter(pk__in=roles.committee_ids)
+        committees, kinds, centres = _filter_choices(user)
         everything = [("", _("All"))]
-        self.fields["committee"].choices = everything + list(committees.values_list("slug", "name"))
-        self.fields["kind"].choices = everything + [(k.slug, k.label) for k in WorkplaceKind.objects.all()]
-        self.fields["centre"].choices = everything + list(Centre.objects.values_list("slug", "name"))
+        self.fields["committee"].choices = everything + committees
+        self.fields["kind"].choices = everything + kinds
+        self.fields["centre"].choices = everything + centres
 
     def _bounded(self, name: str):
         # 9999-12-31 + one day overflowed into a 500 (issue 14, point 8).
