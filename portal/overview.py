@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, F, Q
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 
 from organisation.roles import RoleSet
 
@@ -41,6 +41,18 @@ class Overview:
     agreements: list[tuple[str, str, int, str]] = field(default_factory=list)  # status, label, count, url
     hearings: dict = field(default_factory=dict)
     questions: dict = field(default_factory=dict)
+
+    @property
+    def coverage_text(self) -> str:
+        """The plural form chosen here: the page body is Jinja2 (samspil/jinja2.py)."""
+        n = self.coverage.without_contact
+        return ngettext(
+            "%(n)s of %(total)s workplaces had no contact.", "%(n)s of %(total)s workplaces had no contact.", n
+        ) % {"n": n, "total": self.coverage.count}
+
+    @property
+    def median_days_text(self) -> str:
+        return formats.localize(self.questions.get("median_days"))
 
 
 # Small enough to read unscaled at 320 px; at 1280 it scales up with the card.
