@@ -15,10 +15,12 @@ from __future__ import annotations
 from hashlib import sha256
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from . import freshness
 
 _VERSIONS_ATTR = "_samspil_figure_versions"
+_ADMINISTRATOR_ATTR = "_samspil_administrator_counts"
 
 
 def versions_for(user) -> tuple[str, str] | None:
@@ -50,3 +52,33 @@ def cached(user, namespace: str, identity, compute):
         value = compute()
         cache.set(key, value, cache_seconds())
     return value
+
+
+def administrator_counts(user) -> dict:
+    """The municipal figures under the administrator's "what needs you next", computed
+    together and read in one cache read (kept on the user for the request's three steps):
+    people without an account (portal), stories waiting (stories), the five overdue
+    hearings' cases (cases)."""
+    counts = getattr(user, _ADMINISTRATOR_ATTR, None)
+    if counts is None:
+        today = timezone.localdate()
+        counts = cached(user, "administrator", today, lambda: _administrator_counts(today))
+        setattr(user, _ADMINISTRATOR_ATTR, counts)
+    return counts
+
+
+def _administrator_counts(today) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
+    from cases.startpage import overdue_cases
+    from stories.models import Story
+
+    people = get_user_model().objects.filter(
+        is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX, invitations__isnull=True
+    )
+    return {
+        "never_invited": people.count(),
+        "stories_waiting": Story.objects.filter(status=Story.Status.SUBMITTED).count(),
+        "overdue_cases": list(overdue_cases(today)),
+    }

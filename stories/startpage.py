@@ -19,14 +19,15 @@ def _story_steps(user, roles: RoleSet) -> list[startpage.NextStep]:
     steps = []
     if roles.led_workplace_ids or roles.is_administrator:
         # One query: stories waiting for this leader.
-        waiting = Story.objects.filter(status=Story.Status.SUBMITTED)
         if roles.is_administrator:
-            # Every workplace's: cached until a story's status changes (portal/figures.py).
-            from portal.figures import cached
+            # Every workplace's: from the cache until a story's status changes (portal/figures.py).
+            from portal.figures import administrator_counts
 
-            count = cached(user, "stories-waiting", (), waiting.count)
+            count = administrator_counts(user)["stories_waiting"]
         else:
-            count = waiting.filter(workplace_id__in=roles.led_workplace_ids).count()
+            count = Story.objects.filter(
+                status=Story.Status.SUBMITTED, workplace_id__in=roles.led_workplace_ids
+            ).count()
         if count:
             steps.append(
                 startpage.NextStep(

@@ -102,3 +102,27 @@ def test_the_administrators_counts_follow_every_change(org, client_for):
     assert not step(case.title)
     Hearing.objects.filter(case=case).update(deadline=timezone.localdate() - dt.timedelta(days=1))
     assert step(case.title)
+
+
+def test_every_roles_start_page_stays_within_its_query_budget(org, client_for):
+    """Warm (the figures cached): user, roles, memberships, the steps (one query for the
+    meetings' steps, one for the code of conduct, a few more per role), the notifications;
+    the leadership also the data versions. Before issue 19's work: member 12, leader 21,
+    director 17, administrator 20."""
+    people = {
+        "member": (org.member, 7),
+        "chair": (org.chair, 10),
+        "leader": (org.leader, 13),
+        "employee": (org.employee, 9),
+        "centre head": (org.centre_head, 8),
+        "director": (org.director, 8),
+        "administrator": (org.admin, 8),
+    }
+    counts = {}
+    for name, (person, _budget) in people.items():
+        client = client_for(person)
+        _get(client)  # the first request after login writes the session; the figures cached
+        with CaptureQueriesContext(connection) as queries:
+            _get(client)
+        counts[name] = len(queries)
+    assert all(counts[name] <= budget for name, (_person, budget) in people.items()), counts
