@@ -21,6 +21,9 @@ from . import freshness
 
 _VERSIONS_ATTR = "_samspil_figure_versions"
 _ADMINISTRATOR_ATTR = "_samspil_administrator_counts"
+# The shape of administrator_counts' entry: a new number when it changes (a deploy never
+# reads an entry an older version wrote).
+ADMINISTRATOR_FORMAT = 1
 
 
 def versions_for(user) -> tuple[str, str] | None:
@@ -62,7 +65,7 @@ def administrator_counts(user) -> dict:
     counts = getattr(user, _ADMINISTRATOR_ATTR, None)
     if counts is None:
         today = timezone.localdate()
-        counts = cached(user, "administrator", today, lambda: _administrator_counts(today))
+        counts = cached(user, "administrator", (ADMINISTRATOR_FORMAT, today), lambda: _administrator_counts(today))
         setattr(user, _ADMINISTRATOR_ATTR, counts)
     return counts
 

@@ -55,6 +55,10 @@ class Overview:
         return formats.localize(self.questions.get("median_days"))
 
 
+# The shape of the cached figures (_compute): a new number when it changes, so that a
+# deploy never reads an entry an older version of this code wrote.
+CACHE_FORMAT = 2
+
 # Small enough to read unscaled at 320 px; at 1280 it scales up with the card.
 TREND_W, TREND_H = 360, 150
 TREND_L, TREND_R, TREND_T, TREND_B = 26, 6, 8, 22
@@ -128,7 +132,7 @@ def overview_for(user, roles: RoleSet) -> Overview | None:
     # What workplaces_in_scope(user) reads: the whole municipality, or the headed
     # centres' and chaired committees' workplaces.
     scope = "whole" if whole else (sorted(roles.headed_centre_ids), sorted(roles.chaired_committee_ids))
-    identity = (scope, today, get_language(), target_from_settings())
+    identity = (CACHE_FORMAT, scope, today, get_language(), target_from_settings())
     data = figures.cached(user, "overview", identity, lambda: _compute(user, roles, today))
 
     agreements_url = reverse("agreements:list")
@@ -204,7 +208,11 @@ def _compute(user, roles: RoleSet, today: dt.date) -> dict:
             count=report.count, without_contact=report.without_contact, met=report.met, missed=report.missed
         ),
         "chart": chart,
-        "month_rows": list(zip(report.months, report.meetings_per_month, strict=True)),
+        # The month's name in the request's language (part of the cache key), as |date:"F Y".
+        "month_rows": [
+            (formats.date_format(bucket.start, "F Y"), count)
+            for bucket, count in zip(report.months, report.meetings_per_month, strict=True)
+        ],
         "agreements": counts,
         "hearings": hearings,
         "questions": questions,
