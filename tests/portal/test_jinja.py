@@ -91,3 +91,11 @@ def test_row_url_is_the_reversed_url_of_each_row():
     meeting_routes = [("meetings:meeting", 7), ("meetings:meeting_print", 123456)]
     for name, value in meeting_routes:
         assert row_url(name, value) == reverse(name, args=[value])
+
+
+def test_whole_numbers_print_as_django_prints_them(settings):
+    for value in (0, 7, -12, 1234567):
+        assert jinja("{{ n }}", n=value) == django("{{ n }}", n=value)
+    settings.USE_THOUSAND_SEPARATOR = True
+    with translation.override("da"):
+        assert jinja("{{ n }}", n=1234567) == django("{{ n }}", n=1234567) == "1.234.567"
