@@ -1,7 +1,7 @@
 """The "please sign (again)" prompt: a banner right after login and a first item under
-"what needs you next" on the start page. Both cost a fixed number of queries: the
-current codes, the electoral term and this person's signatures of them (3), plus the
-roles query that every page already runs (cached on the user)."""
+"what needs you next" on the start page. Both cost one query (the current codes with the
+electoral term's start and this person's latest signature of each), plus the roles query
+that every page already runs (cached on the user)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.startpage import NextStep
 
-from .selectors import signing_status
+from .selectors import signing_status_at_once
 
 
 def _text(due) -> str:
@@ -28,7 +28,7 @@ def _text(due) -> str:
 
 
 def pending(user) -> list:
-    return [due for due in signing_status(user) if not due.signed]
+    return [due for due in signing_status_at_once(user) if not due.signed]
 
 
 def next_steps(user, roles) -> list[NextStep]:

@@ -269,6 +269,9 @@ class Meeting(models.Model):
             models.Index(fields=["committee", "starts_at"], name="meeting_committee_starts"),
             # Minutes missing: held meetings by organiser.
             models.Index(fields=["organiser", "status"], name="meeting_organiser_status"),
+            # The start page's "write the minutes": the organiser's meetings of the last year
+            # (without it PostgreSQL ANDs the organiser's index with a year of every meeting).
+            models.Index(fields=["organiser", "ends_at"], name="meeting_organiser_ends"),
             # Added (0005) for my meetings' count, WHERE ends_at >= now AND (id IN (my
             # participations) OR organiser_id = me). selectors.my_meetings now reads the
             # person's meetings by id (a UNION, 2 ms at scale) and no longer needs it; the other
@@ -400,6 +403,8 @@ class Participant(models.Model):
         indexes = [
             # My meetings: a person's participations.
             models.Index(fields=["person", "meeting"], name="participant_person_meeting"),
+            # The start page's unanswered invitations: a few rows, not all ten years' of them.
+            models.Index(fields=["person", "meeting"], name="participant_unanswered", condition=Q(response="none")),
         ]
 
     def __str__(self) -> str:

@@ -23,3 +23,10 @@ class PortalConfig(AppConfig):
         from samspil.migration_safety import check_backward_plan
 
         pre_migrate.connect(check_backward_plan, dispatch_uid="samspil-check-backward-plan")
+        # The start page figures' triggers: off during `migrate`, back after it (portal/freshness.py).
+        from django.db.models.signals import post_migrate
+
+        from . import freshness
+
+        pre_migrate.connect(freshness.before_migrate, sender=self, dispatch_uid="portal_data_version_off")
+        post_migrate.connect(freshness.after_migrate, sender=self, dispatch_uid="portal_data_version")

@@ -12,7 +12,6 @@ from django.views.decorators.cache import never_cache
 from notifications.selectors import unread_for
 from organisation.models import ImportJob
 from organisation.roles import roles_of
-from organisation.selectors import workplaces_listed
 from samspil.broker import ensure_broker_connection
 from samspil.cache import cache_available, cache_stats
 
@@ -24,19 +23,33 @@ logger = logging.getLogger(__name__)
 
 def home(request):
     roles = roles_of(request.user)
-    from organisation.models import Centre, Committee, Membership
+    from organisation.models import Membership
 
-    memberships = (
+    # One query for the greeting's roles and the side cards: the committees, workplaces
+    # and centres are those of the current memberships (as organisation.roles reads them).
+    memberships = list(
         Membership.objects.current()
         .filter(person=request.user)
         .select_related("committee", "workplace", "workplace__kind", "centre")
         .order_by("role")
     )
+    committees, workplaces, centres = {}, {}, {}
+    for membership in memberships:
+        if membership.committee_id in roles.committee_ids:
+            committees[membership.committee_id] = membership.committee
+        if membership.workplace_id in roles.staff_workplace_ids and membership.workplace.is_active:
+            workplaces[membership.workplace_id] = membership.workplace
+        if membership.centre_id in roles.headed_centre_ids:
+            centres[membership.centre_id] = membership.centre
+
+    def by_name(units: dict) -> list:
+        return sorted(units.values(), key=lambda unit: (unit.name, unit.pk))
+
     context = {
         "memberships": memberships,
-        "my_committees": Committee.objects.filter(pk__in=roles.committee_ids),
-        "my_workplaces": workplaces_listed().filter(pk__in=roles.staff_workplace_ids),
-        "my_centres": Centre.objects.filter(pk__in=roles.headed_centre_ids),
+        "my_committees": by_name(committees),
+        "my_workplaces": by_name(workplaces),
+        "my_centres": by_name(centres),
         "next_steps": next_steps(request.user, roles),
         "notifications": unread_for(request.user),
         "overview": overview_for(request.user, roles),

@@ -138,8 +138,8 @@ def test_a_new_electoral_term_asks_politicians_to_sign_again(org):
 def test_the_sign_again_prompt_costs_a_fixed_number_of_queries(org, django_assert_num_queries):
     publish_version(org.admin)
     roles = roles_of(org.member)
-    # 1 current codes, 2 electoral term, 3 this person's signatures of them.
-    with django_assert_num_queries(3):
+    # One: the current codes with the term's start and this person's latest signature of each.
+    with django_assert_num_queries(1):
         steps = next_steps(org.member, roles)
     assert len(steps) == 1
     for _ in range(30):
@@ -147,8 +147,35 @@ def test_the_sign_again_prompt_costs_a_fixed_number_of_queries(org, django_asser
             grant(UserFactory(), "committee_member", committee=org.committee).person,
             services.code_state().versions["politicians"],
         )
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1):
         assert len(next_steps(org.member, roles)) == 1
+
+
+def test_the_one_query_signing_status_answers_as_the_register_does(org):
+    from codex.selectors import signing_status_at_once
+
+    def same(person):
+        expected = services.signing_status(person, services.code_state())
+        assert signing_status_at_once(person) == expected
+        return expected
+
+    today = timezone.localdate()
+    assert same(org.member) == []  # nothing published yet
+    ElectoralTerm.objects.create(
+        name="old", starts_on=today - dt.timedelta(days=900), ends_on=today - dt.timedelta(days=10)
+    )
+    version = publish_version(org.admin)
+    for person in (org.member, org.leader, org.director, org.employee):
+        assert not same(person)[0].signed
+    sign(org.member, version, now=timezone.now() - dt.timedelta(days=20))
+    sign(org.leader, version, now=timezone.now() - dt.timedelta(days=20))
+    assert same(org.member)[0].signed and same(org.leader)[0].signed
+    ElectoralTerm.objects.create(
+        name="new", starts_on=today - dt.timedelta(days=9), ends_on=today + dt.timedelta(days=1400)
+    )
+    assert same(org.member)[0].signed_before_term and same(org.leader)[0].signed
+    sign(org.member, version)
+    assert same(org.member)[0].signed
 
 
 def test_two_people_signing_at_once_do_not_fork_the_chain(transactional_db, postgres):

@@ -106,7 +106,10 @@ def test_the_start_page_runs_a_fixed_number_of_queries(org, client_for):
         with CaptureQueriesContext(connection) as queries:
             client.get(reverse("portal:home"))
         counts.append(len(queries))
-    assert counts[0] == counts[1], counts
+    # The first request after the data changed computes the coverage report, the overview
+    # and the administrator's counts afresh (portal/figures.py): the same number either
+    # way. Warm it is 8 (test_start_figures.py).
+    assert counts[0] == counts[1] <= 24, counts
 
 
 def test_pages_that_do_not_exist_get_the_portals_404(org, client_for):
