@@ -159,10 +159,13 @@ def agreement_detail(request, pk: int):
     )
 
 
-def _render_edit(request, agreement: Agreement, *, bound: dict | None = None, status: int = 200):
-    """The drafting page; `bound` holds forms that failed, so what was typed stays."""
+def _render_edit(
+    request, agreement: Agreement, *, bound: dict | None = None, status: int = 200, present: list[str] | None = None
+):
+    """The drafting page; `bound` holds forms that failed, so what was typed stays.
+    `present`: the others in the editor, when the caller has just asked (presence_touch)."""
     bound = bound or {}
-    goals = selectors.agreement_goals(agreement)
+    goals = selectors.agreement_goals(agreement, discussion=False)
     goal_forms = []
     for goal in goals:
         form = bound.get(("goal", goal.pk)) or GoalForm(
@@ -187,7 +190,9 @@ def _render_edit(request, agreement: Agreement, *, bound: dict | None = None, st
             "new_goal_form": bound.get("new_goal") or NewGoalForm(),
             "own_count": own_count,
             "over_limit": own_count > agreement.template.own_goal_limit,
-            "present": drafting.presence_others(agreement_id=agreement.pk, user=request.user),
+            "present": present
+            if present is not None
+            else drafting.presence_others(agreement_id=agreement.pk, user=request.user),
             "heartbeat_ms": HEARTBEAT_MS,
         },
         status=status,
@@ -200,9 +205,9 @@ HEARTBEAT_MS = 5000
 
 
 def agreement_edit(request, pk: int):
-    agreement = get_agreement_for_user(request.user, pk, write=True)
-    drafting.presence_touch(agreement_id=agreement.pk, user=request.user)
-    return _render_edit(request, agreement)
+    agreement = get_agreement_for_user(request.user, pk, write=True, committees=False)
+    present = drafting.presence_touch(agreement_id=agreement.pk, user=request.user)
+    return _render_edit(request, agreement, present=present)
 
 
 def _save_fields(request, agreement: Agreement, form, changes: list[tuple[str, str, object, int]]) -> dict:
