@@ -23,8 +23,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from organisation.models import Centre, Committee, Workplace
+from organisation.models import Workplace
 from organisation.roles import roles_of
+from organisation.selectors import filter_units
 from samspil.errors import ServiceError
 
 from . import drafting, selectors, services
@@ -54,7 +55,7 @@ def agreement_list(request):
     filters = {name: request.GET.get(name, "").strip() for name in ("status", "committee", "centre", "period")}
     if filters["period"] and not (filters["period"].isdigit() or filters["period"] == selectors.CONCERNING_ME):
         filters["period"] = ""
-    templates = list(selectors.templates_published().prefetch_related("deadlines"))
+    templates = selectors.published_periods()
     if "period" not in request.GET:
         # The list opens on what concerns the viewer — their workplace's draft for the next
         # period, the committee's agreements in dialogue — for everyone with such ties; the
@@ -66,16 +67,14 @@ def agreement_list(request):
             current = selectors.current_template(templates)
             filters["period"] = str(current.pk) if current else ""
     page = Paginator(selectors.agreements_listed(request.user, **filters), 50).get_page(request.GET.get("page"))
-    # Each status's label translated once, not once a row (get_status_display per row was a
-    # sixth of the page's render time at 50 rows).
-    labels = dict(Agreement.Status.choices)
-    page.object_list = list(page.object_list)
-    for agreement in page.object_list:
-        agreement.status_label = labels[agreement.status]
+    # Plain rows, not model instances: each status's label translated once, each date
+    # formatted once (get_status_display per row was a sixth of the render time at 50 rows).
+    page.object_list = selectors.listed_rows(page.object_list)
     wheel_template = next((t for t in templates if str(t.pk) == filters["period"]), None) or selectors.current_template(
         templates
     )
     roles = roles_of(request.user)
+    committees, centres = filter_units()
     return render(
         request,
         "agreements/list.html",
@@ -83,8 +82,8 @@ def agreement_list(request):
             "page": page,
             "filters": filters,
             "statuses": Agreement.Status.choices,
-            "committees": Committee.objects.filter(is_active=True).only("name", "slug"),
-            "centres": Centre.objects.only("name", "slug"),
+            "committees": committees,
+            "centres": centres,
             "templates": templates,
             "wheel_template": wheel_template,
             "wheel": selectors.yearly_wheel(wheel_template),

@@ -14,8 +14,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organisation.models import Centre, Committee, Workplace
+from organisation.models import Committee, Workplace
 from organisation.roles import roles_of
+from organisation.selectors import filter_units
 
 from . import selectors, services
 from .forms import DilemmaFormSet, EvaluationForm, PointFormSet, SignForm, VersionForm
@@ -207,6 +208,7 @@ def register(request):
     unsigned_query = request.GET.copy()
     unsigned_query.pop("page", None)
     unsigned_query["status"] = "unsigned"
+    committees, centres = filter_units()
     return render(
         request,
         "codex/register.html",
@@ -220,8 +222,8 @@ def register(request):
             "unsigned_querystring": unsigned_query.urlencode(),
             "page": page,
             "querystring": query.urlencode(),
-            "committees": Committee.objects.filter(is_active=True).only("name", "slug"),
-            "centres": Centre.objects.only("name", "slug"),
+            "committees": committees,
+            "centres": centres,
             "workplaces": _workplace_choices(filters),
             "role_choices": list(selectors.ROLE_LABELS.items()),
         },
