@@ -136,6 +136,13 @@ TEMPLATES = [
             ],
         },
     },
+    # The heavy parts of pages (samspil/jinja2.py): `.jinja` files beside the Django
+    # templates, rendered by `{% jinja %}` (portal/templatetags/jinja.py).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates", *(BASE_DIR / app / "templates" for app in SAMSPIL_APPS)],
+        "OPTIONS": {"environment": "samspil.jinja2.environment"},
+    },
 ]
 
 # --- Database --------------------------------------------------------------------------
