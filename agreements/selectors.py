@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.formats import date_format
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from organisation.models import Workplace
 from organisation.roles import roles_of
+from samspil.jinja2 import row_url
 
 from .models import (
     Agreement,
@@ -194,8 +194,6 @@ def listed_rows(values) -> list[ListedAgreement]:
     """The list's rows from `agreements_listed`'s values: no model instances, each status's
     label translated once, each date formatted once, the links from one reverse()."""
     labels = {value: str(label) for value, label in Agreement.Status.choices}
-    # /udviklingsaftaler/0/ → /udviklingsaftaler/<pk>/ (the detail URL is the list's plus the pk).
-    detail_prefix = reverse("agreements:list")
     dates: dict[dt.date, str] = {}
     rows = []
     for pk, status, updated_at, workplace, centre, start, end, goal_count in values:
@@ -206,7 +204,7 @@ def listed_rows(values) -> list[ListedAgreement]:
         rows.append(
             ListedAgreement(
                 pk=pk,
-                url=f"{detail_prefix}{pk}/",
+                url=row_url("agreements:detail", pk),
                 workplace=workplace,
                 centre=centre,
                 period_label=period_label(start, end),
@@ -372,12 +370,13 @@ def _wheel_months() -> list[dict]:
             f"L {inner_a[0]} {inner_a[1]} A 100 100 0 0 0 {inner_b[0]} {inner_b[1]} Z"
         )
         label = _point(start + 15, 82)
+        # Coordinates as text: a number with a decimal point whatever the language.
         months.append(
             {
                 "path": path,
                 "label": dt.date(2000, index + 1, 1).strftime("%m"),
-                "x": label[0],
-                "y": label[1],
+                "x": str(label[0]),
+                "y": str(label[1]),
                 "shade": index % 2,
             }
         )
@@ -402,7 +401,7 @@ def yearly_wheel(template: Period | None) -> dict:
                 radius -= 19
             placed.append((angle, radius))
             x, y = _point(angle, radius)
-            markers.append({"number": number, "deadline": deadline, "x": x, "y": y, "kind": deadline.kind})
+            markers.append({"number": number, "deadline": deadline, "x": str(x), "y": str(y), "kind": deadline.kind})
     return {"months": months, "markers": markers}
 
 
