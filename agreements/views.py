@@ -17,9 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -193,8 +195,23 @@ def _render_edit(
             if present is not None
             else drafting.presence_others(agreement_id=agreement.pk, user=request.user),
             "heartbeat_ms": HEARTBEAT_MS,
+            "detail_url": agreement.get_absolute_url(),
+            "may_send_to_dialogue": AGREEMENT.is_available(request.user, agreement, "send_to_dialogue"),
+            "partner_results": _partner_results,
         },
         status=status,
+    )
+
+
+def _partner_results(form: GoalForm) -> SafeString:
+    """The matches a saved partner search left on the goal form (none on a fresh page)."""
+    if not form.partner_suggestions:
+        return mark_safe("\n")  # nosec B308 B703 - a newline, as the template wrote
+    return mark_safe(  # noqa: S308  # nosec B308 B703 - rendered (and escaped) by the Django template
+        render_to_string(
+            "agreements/_partner_results.html",
+            {"matches": form.partner_suggestions, "more": form.more_suggestions, "prefix": form.prefix},
+        )
     )
 
 
