@@ -321,13 +321,13 @@ def register_page_values(queryset: QuerySet) -> QuerySet:
     return queryset.order_by("person__full_name", "person_id", "role", "pk").values_list(*REGISTER_ROW_FIELDS)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RegisterPerson:
     full_name: str
     email: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RegisterRow:
     """One row of the register page: a person in one role, and whether they have signed."""
 
@@ -350,13 +350,14 @@ def register_page_list(values) -> list[RegisterRow]:
     from django.utils.formats import date_format
     from django.utils.text import capfirst
 
+    role_names = dict(Role.choices)
     labels: dict[str, str] = {}
     days: dict[dt.date, str] = {}
     rows = []
     for person_id, full_name, email, role, committee, workplace, centre, signed_at in values:
         label = labels.get(role)
         if label is None:
-            label = labels[role] = capfirst(str(dict(Role.choices).get(role, role)))
+            label = labels[role] = capfirst(str(role_names.get(role, role)))
         signed_on = ""
         if signed_at is not None:
             day = timezone.localtime(signed_at).date()
