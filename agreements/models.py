@@ -29,6 +29,13 @@ from organisation.models import Committee, Workplace, WorkplaceKind
 from samspil import bounds
 
 
+def period_label(start, end) -> str:
+    """A period by its years, "2027" or "2027–2028" (lists build it from plain values)."""
+    if start.year == end.year:
+        return str(start.year)
+    return f"{start.year}–{end.year}"
+
+
 class AgreementTemplate(models.Model):
     """The administrators' frame for one period: guidance, shared goals and the cycle."""
 
@@ -66,9 +73,7 @@ class AgreementTemplate(models.Model):
 
     @property
     def period_label(self) -> str:
-        if self.period_start.year == self.period_end.year:
-            return str(self.period_start.year)
-        return f"{self.period_start.year}–{self.period_end.year}"
+        return period_label(self.period_start, self.period_end)
 
 
 class CycleDeadline(models.Model):

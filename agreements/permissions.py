@@ -85,16 +85,25 @@ def partner_goals_visible_to(user) -> QuerySet[Goal]:
     )
 
 
-def _agreement_queryset():
-    return Agreement.objects.select_related("workplace__centre", "workplace__kind", "template").prefetch_related(
-        "workplace__committees"
-    )
+def _agreement_queryset(*, committees: bool = True):
+    queryset = Agreement.objects.select_related("workplace__centre", "workplace__kind", "template")
+    # The committees for the pages that list them; the rules alone ask for their ids
+    # only when the person sits on a committee (organisation.permissions.committee_ids_of).
+    return queryset.prefetch_related("workplace__committees") if committees else queryset
 
 
-def get_agreement_for_user(user, pk: int, *, write: bool = False, perm: str = "agreements.change_agreement"):
-    """Stranger → 404; a reader who tries to write (or act) → 403."""
+def get_agreement_for_user(
+    user, pk: int, *, write: bool = False, perm: str = "agreements.change_agreement", committees: bool = True
+):
+    """Stranger → 404; a reader who tries to write (or act) → 403. `committees=False` for a
+    page that does not show the workplace's committees."""
     return get_object_for_user(
-        user, _agreement_queryset(), view_perm="agreements.view_agreement", change_perm=perm, write=write, pk=pk
+        user,
+        _agreement_queryset(committees=committees),
+        view_perm="agreements.view_agreement",
+        change_perm=perm,
+        write=write,
+        pk=pk,
     )
 
 

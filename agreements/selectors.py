@@ -12,33 +12,44 @@ from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from organisation.models import Workplace
 from organisation.roles import roles_of
+from samspil.jinja2 import row_url
 
-from .models import Agreement, AgreementTemplate, Approval, FollowUp, Goal, GoalComment, Revision
+from .models import (
+    Agreement,
+    AgreementTemplate,
+    Approval,
+    CycleDeadline,
+    FollowUp,
+    Goal,
+    GoalComment,
+    Revision,
+    period_label,
+)
 from .permissions import agreements_visible_to
 from .workflows import approvals_of
 
 
-def agreement_goals(agreement: Agreement, *, only_ids: set[int] | None = None) -> list[Goal]:
-    """The goals with milestones, partners, comments (with authors) and follow-ups: 5 queries."""
-    goals = (
-        Goal.objects.filter(agreement=agreement)
-        .prefetch_related(
-            "milestones",
-            Prefetch("partners", queryset=Workplace.objects.only("id", "name", "slug")),
-            Prefetch("comments", queryset=GoalComment.objects.select_related("author")),
-            "follow_ups",
-        )
-        .order_by("order", "pk")
-    )
+def agreement_goals(agreement: Agreement, *, only_ids: set[int] | None = None, discussion: bool = True) -> list[Goal]:
+    """The goals with milestones, partners, comments (with authors) and follow-ups: 5 queries.
+
+    `discussion=False` (the editor, which shows neither) leaves out the comments and the
+    follow-ups: 3 queries; the goals then have no `threads` or follow-up attributes."""
+    lookups = ["milestones", Prefetch("partners", queryset=Workplace.objects.only("id", "name", "slug"))]
+    if discussion:
+        lookups += [Prefetch("comments", queryset=GoalComment.objects.select_related("author")), "follow_ups"]
+    goals = Goal.objects.filter(agreement=agreement).prefetch_related(*lookups).order_by("order", "pk")
     if only_ids is not None:
         goals = goals.filter(pk__in=only_ids)
     result = list(goals)
+    if not discussion:
+        return result
     for goal in result:
         by_point = {f.point: f for f in goal.follow_ups.all()}
         goal.mid_year = by_point.get(FollowUp.Point.MID_YEAR)
@@ -146,10 +157,12 @@ def agreements_listed(user, *, status: str = "", committee: str = "", centre: st
     goal_count = (
         Goal.objects.filter(agreement=OuterRef("pk")).order_by().values("agreement").annotate(n=Count("pk")).values("n")
     )
-    # Only the columns the table shows: the sort carries every joined row (10,000), and the
-    # texts (introduction, descriptions) made them 800 bytes wide.
+    # Only the columns the table shows (the sort carries every joined row, 10,000, and the
+    # texts made them 800 bytes wide), as plain values: `listed_rows` makes the page's rows.
     return (
-        queryset.only(
+        queryset.annotate(goal_count=Coalesce(Subquery(goal_count), 0))
+        .order_by("template__period_start", "workplace__name", "pk")
+        .values_list(
             "id",
             "status",
             "updated_at",
@@ -157,10 +170,51 @@ def agreements_listed(user, *, status: str = "", committee: str = "", centre: st
             "workplace__centre__name",
             "template__period_start",
             "template__period_end",
+            "goal_count",
         )
-        .annotate(goal_count=Coalesce(Subquery(goal_count), 0))
-        .order_by("template__period_start", "workplace__name", "pk")
     )
+
+
+@dataclass(slots=True)
+class ListedAgreement:
+    """One row of the agreement list."""
+
+    pk: int
+    url: str
+    workplace: str
+    centre: str | None
+    period_label: str
+    status: str
+    status_label: str
+    goal_count: int
+    updated_on: str
+
+
+def listed_rows(values) -> list[ListedAgreement]:
+    """The list's rows from `agreements_listed`'s values: no model instances, each status's
+    label translated once, each date formatted once, the links from one reverse()."""
+    labels = {value: str(label) for value, label in Agreement.Status.choices}
+    dates: dict[dt.date, str] = {}
+    rows = []
+    for pk, status, updated_at, workplace, centre, start, end, goal_count in values:
+        day = timezone.localtime(updated_at).date()
+        updated_on = dates.get(day)
+        if updated_on is None:
+            updated_on = dates[day] = date_format(day, "SHORT_DATE_FORMAT")
+        rows.append(
+            ListedAgreement(
+                pk=pk,
+                url=row_url("agreements:detail", pk),
+                workplace=workplace,
+                centre=centre,
+                period_label=period_label(start, end),
+                status=status,
+                status_label=labels.get(status, status),
+                goal_count=goal_count,
+                updated_on=updated_on,
+            )
+        )
+    return rows
 
 
 def agreement_of_workplace(workplace_id: int, on=None) -> Agreement | None:
@@ -192,7 +246,47 @@ def templates_published() -> QuerySet[AgreementTemplate]:
     return AgreementTemplate.objects.filter(is_published=True).order_by("-period_start")
 
 
-def current_template(templates: list[AgreementTemplate]) -> AgreementTemplate | None:
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    kind: str
+    due_on: dt.date
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A published template as the list shows it: its period and its cycle's deadlines."""
+
+    pk: int
+    period_start: dt.date
+    period_end: dt.date
+    deadlines: list[Deadline]
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period_start, self.period_end)
+
+
+def published_periods() -> list[Period]:
+    """The published templates, newest first, each with its deadlines by date: one query
+    (a handful of templates with a handful of deadlines each)."""
+    kinds = dict(CycleDeadline.Kind.choices)
+    periods: dict[int, Period] = {}
+    rows = (
+        AgreementTemplate.objects.filter(is_published=True)
+        .order_by("-period_start", "-pk", "deadlines__due_on", "deadlines__pk")
+        .values_list("pk", "period_start", "period_end", "deadlines__kind", "deadlines__due_on", "deadlines__label")
+    )
+    for pk, start, end, kind, due_on, label in rows:
+        period = periods.get(pk)
+        if period is None:
+            period = periods[pk] = Period(pk, start, end, [])
+        if due_on is not None:
+            period.deadlines.append(Deadline(kind, due_on, label or str(kinds.get(kind, kind))))
+    return list(periods.values())
+
+
+def current_template(templates: list[AgreementTemplate] | list[Period]) -> AgreementTemplate | Period | None:
     """The published template whose period holds today, else the next one, else the newest."""
     today = timezone.localdate()
     for template in templates:
@@ -264,8 +358,8 @@ def _point(angle_deg: float, radius: float, centre: float = 160) -> tuple[float,
     return round(centre + radius * math.cos(angle), 2), round(centre + radius * math.sin(angle), 2)
 
 
-def yearly_wheel(template: AgreementTemplate | None) -> dict:
-    """Twelve month segments (January at the top) and a numbered marker per deadline."""
+def _wheel_months() -> list[dict]:
+    """The twelve month segments' geometry (January at the top): the same for every wheel."""
     months = []
     for index in range(12):
         start, end = index * 30, (index + 1) * 30
@@ -276,20 +370,29 @@ def yearly_wheel(template: AgreementTemplate | None) -> dict:
             f"L {inner_a[0]} {inner_a[1]} A 100 100 0 0 0 {inner_b[0]} {inner_b[1]} Z"
         )
         label = _point(start + 15, 82)
+        # Coordinates as text: a number with a decimal point whatever the language.
         months.append(
             {
                 "path": path,
                 "label": dt.date(2000, index + 1, 1).strftime("%m"),
-                "name": MONTHS_3[index + 1],
-                "x": label[0],
-                "y": label[1],
+                "x": str(label[0]),
+                "y": str(label[1]),
                 "shade": index % 2,
             }
         )
+    return months
+
+
+_WHEEL_MONTHS = _wheel_months()
+
+
+def yearly_wheel(template: Period | None) -> dict:
+    """Twelve month segments (January at the top) and a numbered marker per deadline."""
+    months = [{**month, "name": MONTHS_3[index + 1]} for index, month in enumerate(_WHEEL_MONTHS)]
     markers = []
     if template is not None:
         placed: list[tuple[float, float]] = []
-        for number, deadline in enumerate(template.deadlines.all(), start=1):
+        for number, deadline in enumerate(template.deadlines, start=1):
             days = calendar.monthrange(deadline.due_on.year, deadline.due_on.month)[1]
             angle = (deadline.due_on.month - 1 + (deadline.due_on.day - 1) / days) * 30
             # Deadlines on the same day of different years would hide each other: step inwards.
@@ -298,7 +401,7 @@ def yearly_wheel(template: AgreementTemplate | None) -> dict:
                 radius -= 19
             placed.append((angle, radius))
             x, y = _point(angle, radius)
-            markers.append({"number": number, "deadline": deadline, "x": x, "y": y, "kind": deadline.kind})
+            markers.append({"number": number, "deadline": deadline, "x": str(x), "y": str(y), "kind": deadline.kind})
     return {"months": months, "markers": markers}
 
 

@@ -17,14 +17,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from organisation.models import Centre, Committee, Workplace
+from organisation.models import Workplace
 from organisation.roles import roles_of
+from organisation.selectors import filter_units
 from samspil.errors import ServiceError
 
 from . import drafting, selectors, services
@@ -54,7 +57,7 @@ def agreement_list(request):
     filters = {name: request.GET.get(name, "").strip() for name in ("status", "committee", "centre", "period")}
     if filters["period"] and not (filters["period"].isdigit() or filters["period"] == selectors.CONCERNING_ME):
         filters["period"] = ""
-    templates = list(selectors.templates_published().prefetch_related("deadlines"))
+    templates = selectors.published_periods()
     if "period" not in request.GET:
         # The list opens on what concerns the viewer — their workplace's draft for the next
         # period, the committee's agreements in dialogue — for everyone with such ties; the
@@ -66,16 +69,14 @@ def agreement_list(request):
             current = selectors.current_template(templates)
             filters["period"] = str(current.pk) if current else ""
     page = Paginator(selectors.agreements_listed(request.user, **filters), 50).get_page(request.GET.get("page"))
-    # Each status's label translated once, not once a row (get_status_display per row was a
-    # sixth of the page's render time at 50 rows).
-    labels = dict(Agreement.Status.choices)
-    page.object_list = list(page.object_list)
-    for agreement in page.object_list:
-        agreement.status_label = labels[agreement.status]
+    # Plain rows, not model instances: each status's label translated once, each date
+    # formatted once (get_status_display per row was a sixth of the render time at 50 rows).
+    page.object_list = selectors.listed_rows(page.object_list)
     wheel_template = next((t for t in templates if str(t.pk) == filters["period"]), None) or selectors.current_template(
         templates
     )
     roles = roles_of(request.user)
+    committees, centres = filter_units()
     return render(
         request,
         "agreements/list.html",
@@ -83,8 +84,8 @@ def agreement_list(request):
             "page": page,
             "filters": filters,
             "statuses": Agreement.Status.choices,
-            "committees": Committee.objects.filter(is_active=True).only("name", "slug"),
-            "centres": Centre.objects.only("name", "slug"),
+            "committees": committees,
+            "centres": centres,
             "templates": templates,
             "wheel_template": wheel_template,
             "wheel": selectors.yearly_wheel(wheel_template),
@@ -159,10 +160,13 @@ def agreement_detail(request, pk: int):
     )
 
 
-def _render_edit(request, agreement: Agreement, *, bound: dict | None = None, status: int = 200):
-    """The drafting page; `bound` holds forms that failed, so what was typed stays."""
+def _render_edit(
+    request, agreement: Agreement, *, bound: dict | None = None, status: int = 200, present: list[str] | None = None
+):
+    """The drafting page; `bound` holds forms that failed, so what was typed stays.
+    `present`: the others in the editor, when the caller has just asked (presence_touch)."""
     bound = bound or {}
-    goals = selectors.agreement_goals(agreement)
+    goals = selectors.agreement_goals(agreement, discussion=False)
     goal_forms = []
     for goal in goals:
         form = bound.get(("goal", goal.pk)) or GoalForm(
@@ -187,10 +191,27 @@ def _render_edit(request, agreement: Agreement, *, bound: dict | None = None, st
             "new_goal_form": bound.get("new_goal") or NewGoalForm(),
             "own_count": own_count,
             "over_limit": own_count > agreement.template.own_goal_limit,
-            "present": drafting.presence_others(agreement_id=agreement.pk, user=request.user),
+            "present": present
+            if present is not None
+            else drafting.presence_others(agreement_id=agreement.pk, user=request.user),
             "heartbeat_ms": HEARTBEAT_MS,
+            "detail_url": agreement.get_absolute_url(),
+            "may_send_to_dialogue": AGREEMENT.is_available(request.user, agreement, "send_to_dialogue"),
+            "partner_results": _partner_results,
         },
         status=status,
+    )
+
+
+def _partner_results(form: GoalForm) -> SafeString:
+    """The matches a saved partner search left on the goal form (none on a fresh page)."""
+    if not form.partner_suggestions:
+        return mark_safe("\n")  # nosec B308 B703 - a newline, as the template wrote
+    return mark_safe(  # noqa: S308  # nosec B308 B703 - rendered (and escaped) by the Django template
+        render_to_string(
+            "agreements/_partner_results.html",
+            {"matches": form.partner_suggestions, "more": form.more_suggestions, "prefix": form.prefix},
+        )
     )
 
 
@@ -200,9 +221,9 @@ HEARTBEAT_MS = 5000
 
 
 def agreement_edit(request, pk: int):
-    agreement = get_agreement_for_user(request.user, pk, write=True)
-    drafting.presence_touch(agreement_id=agreement.pk, user=request.user)
-    return _render_edit(request, agreement)
+    agreement = get_agreement_for_user(request.user, pk, write=True, committees=False)
+    present = drafting.presence_touch(agreement_id=agreement.pk, user=request.user)
+    return _render_edit(request, agreement, present=present)
 
 
 def _save_fields(request, agreement: Agreement, form, changes: list[tuple[str, str, object, int]]) -> dict:

@@ -335,6 +335,71 @@ def register_page_rows(queryset: QuerySet, state: CodeState | None = None) -> Qu
     )
 
 
+# The register page's columns, in register_page_rows' order.
+REGISTER_ROW_FIELDS = (
+    "person_id",
+    "person__full_name",
+    "person__email",
+    "role",
+    "committee__name",
+    "workplace__name",
+    "centre__name",
+    "signed_at",
+)
+
+
+def register_page_values(queryset: QuerySet) -> QuerySet:
+    """register_rows in the page's order as plain values (REGISTER_ROW_FIELDS): no five model
+    instances a row, no workplace texts read, one "signed at" probe a row."""
+    return queryset.order_by("person__full_name", "person_id", "role", "pk").values_list(*REGISTER_ROW_FIELDS)
+
+
+@dataclass(slots=True)
+class RegisterPerson:
+    full_name: str
+    email: str
+
+
+@dataclass(slots=True)
+class RegisterRow:
+    """One row of the register page: a person in one role, and whether they have signed."""
+
+    person_id: int
+    person: RegisterPerson
+    role: str
+    role_label: str
+    unit: str | None
+    signed_at: dt.datetime | None
+    signed_on: str
+
+    @property
+    def has_signed(self) -> bool:
+        return self.signed_at is not None
+
+
+def register_page_list(values) -> list[RegisterRow]:
+    """The page's rows from register_page_values: each role's label and each day's date
+    written once for the page."""
+    from django.utils.formats import date_format
+    from django.utils.text import capfirst
+
+    role_names = dict(Role.choices)
+    labels: dict[str, str] = {}
+    days: dict[dt.date, str] = {}
+    rows = []
+    for person_id, full_name, email, role, committee, workplace, centre, signed_at in values:
+        label = labels.get(role)
+        if label is None:
+            label = labels[role] = capfirst(str(role_names.get(role, role)))
+        signed_on = ""
+        if signed_at is not None:
+            day = timezone.localtime(signed_at).date()
+            signed_on = days.get(day) or days.setdefault(day, date_format(day, "SHORT_DATE_FORMAT"))
+        unit = committee if committee is not None else workplace if workplace is not None else centre
+        rows.append(RegisterRow(person_id, RegisterPerson(full_name, email), role, label, unit, signed_at, signed_on))
+    return rows
+
+
 def group_shares(queryset: QuerySet) -> list[dict]:
     """Signed and total people per role: one GROUP BY query. Also the number of rows
     (memberships) per role, signed and in all, which the register's pages count from."""

@@ -12,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from organisation.models import Centre, Committee, Workplace
+from organisation.models import Committee, Workplace
 from organisation.roles import roles_of
+from organisation.selectors import filter_units
 
 from . import selectors, services
 from .forms import DilemmaFormSet, EvaluationForm, PointFormSet, SignForm, VersionForm
@@ -197,16 +199,23 @@ def register(request):
         named = {status: counts.rows(status) for status in ("", "signed", "unsigned")}
     else:
         named = selectors.named_row_counts(request.user, state, filters)
-    page = None
+    page, rows_caption = None, ""
     if sees_names:
-        rows = selectors.register_page_rows(selectors.register_rows(request.user, state, filters), state)
+        rows = selectors.register_page_values(selectors.register_rows(request.user, state, filters))
         paginator = _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=named[filters.get("status", "")])
         page = paginator.get_page(request.GET.get("page"))
+        page.object_list = selectors.register_page_list(page.object_list)
+        rows_caption = ngettext(
+            "%(counter)s role concerned by the current code",
+            "%(counter)s roles concerned by the current code",
+            page.paginator.count,
+        ) % {"counter": page.paginator.count}
     query = request.GET.copy()
     query.pop("page", None)
     unsigned_query = request.GET.copy()
     unsigned_query.pop("page", None)
     unsigned_query["status"] = "unsigned"
+    committees, centres = filter_units()
     return render(
         request,
         "codex/register.html",
@@ -219,9 +228,10 @@ def register(request):
             "unsigned_count": named["unsigned"],
             "unsigned_querystring": unsigned_query.urlencode(),
             "page": page,
+            "rows_caption": rows_caption,
             "querystring": query.urlencode(),
-            "committees": Committee.objects.filter(is_active=True).only("name", "slug"),
-            "centres": Centre.objects.only("name", "slug"),
+            "committees": committees,
+            "centres": centres,
             "workplaces": _workplace_choices(filters),
             "role_choices": list(selectors.ROLE_LABELS.items()),
         },
@@ -231,10 +241,12 @@ def register(request):
 def _workplace_choices(filters: dict[str, str]):
     # All 2,000 workplaces in one <select> were most of the page (150 KB) and of its
     # rendering time: the list holds the chosen centre's workplaces, or just the chosen one.
-    workplaces = Workplace.objects.filter(is_active=True).only("name", "slug").order_by("name")
+    workplaces = Workplace.objects.filter(is_active=True).order_by("name").values_list("name", "slug", named=True)
     if filters.get("centre"):
         return workplaces.filter(centre__slug=filters["centre"])
-    return workplaces.filter(slug=filters.get("workplace") or None)
+    if not filters.get("workplace"):
+        return []  # no query for an empty list
+    return workplaces.filter(slug=filters["workplace"])
 
 
 def _csv_safe(value) -> str:

@@ -44,7 +44,10 @@ rules.add_perm("coverage.plan_committee", is_leadership | chairs_committee)
 
 
 def require_dashboard(user) -> None:
-    if not user.has_perm("coverage.view_dashboard"):
+    # The rule itself rather than user.has_perm(): Django's model backend, asked first,
+    # reads every permission of the person and of their groups (two queries a request)
+    # and holds none for this rule. An active superuser passes, as has_perm() lets them.
+    if not (user.is_active and user.is_superuser) and not rules.has_perm("coverage.view_dashboard", user):
         raise Http404
 
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
-from .models import Committee, Membership, Workplace
+from .models import Centre, Committee, Membership, Workplace
 
 
 def workplaces_listed(*, query: str = "", kind: str = "", centre: str = "", committee: str = "") -> QuerySet[Workplace]:
@@ -46,3 +48,25 @@ def current_members(*, committee: Committee | None = None, workplace: Workplace 
     if workplace is not None:
         memberships = memberships.filter(workplace=workplace)
     return memberships
+
+
+@dataclass(frozen=True, slots=True)
+class UnitChoice:
+    name: str
+    slug: str
+
+
+def filter_units() -> tuple[list[UnitChoice], list[UnitChoice]]:
+    """The active committees and every centre, each by name, for a list's filter
+    selects: one query (UNION ALL) and plain values, not 90 model instances."""
+    committees = Committee.objects.filter(is_active=True).order_by().annotate(unit=Value(0))
+    centres = Centre.objects.order_by().annotate(unit=Value(1))
+    rows = (
+        committees.values_list("unit", "name", "slug")
+        .union(centres.values_list("unit", "name", "slug"), all=True)
+        .order_by("unit", "name", "slug")
+    )
+    units: tuple[list[UnitChoice], list[UnitChoice]] = ([], [])
+    for unit, name, slug in rows:
+        units[unit].append(UnitChoice(name, slug))
+    return units

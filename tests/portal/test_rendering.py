@@ -37,3 +37,65 @@ def test_the_markup_is_the_django_engines_up_to_blank_lines_and_entity_spelling(
     for name in ("name", "kind", "when", "agree"):
         assert squeeze(str(fast[name])) == squeeze(str(plain[name]))
     assert "<script>" not in str(fast["name"])
+
+
+class _Every(forms.Form):
+    """Every widget samspil/widget_html.py writes, with awkward values."""
+
+    text = forms.CharField(max_length=20, widget=forms.TextInput(attrs={"class": "a&b", "data-x": True, "off": False}))
+    hidden = forms.IntegerField(widget=forms.HiddenInput)
+    number = forms.IntegerField(min_value=0)
+    email = forms.EmailField(required=False)
+    url = forms.URLField(required=False, assume_scheme="https")
+    password = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    search = forms.CharField(widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+    when = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    clock = forms.TimeField(required=False)
+    agree = forms.BooleanField(required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=50)
+    empty_note = forms.CharField(widget=forms.Textarea, required=False)
+    kind = forms.ChoiceField(choices=[("", "—"), ("a", "A <b> & 'c'"), ("b", '"B"')])
+    grouped = forms.ChoiceField(choices=[("Gruppe <1>", [("x", "X"), ("y", "Y")]), ("z", "Z")], required=False)
+    many = forms.MultipleChoiceField(choices=[("1", "En"), ("2", "To")], required=False)
+
+
+def test_the_widgets_written_in_python_are_the_jinja2_templates_character_for_character():
+    from django.forms.renderers import Jinja2
+
+    from samspil import widget_html
+
+    awkward = "\"><script>x</script> & 'q'"
+    data = {
+        "text": awkward,
+        "hidden": "7",
+        "number": "-3",
+        "email": "a@b.dk",
+        "url": "",
+        "password": awkward,
+        "search": " ",
+        "when": "2026-12-07",
+        "clock": "10:30",
+        "agree": "on",
+        "note": "\nfirst line\n<b>second</b>",
+        "empty_note": "",
+        "kind": "a",
+        "grouped": "y",
+        "many": ["1", "2"],
+    }
+    written = [widget_html.WRITERS[field.widget.template_name] for field in _Every.base_fields.values()]
+    assert len(written) == len(_Every.base_fields)
+    for bound in (data, None):
+        fast = _Every(bound, initial={"hidden": 3, "agree": True, "note": "<i>x</i>"}, renderer=FormRenderer())
+        slow = _Every(bound, initial={"hidden": 3, "agree": True, "note": "<i>x</i>"}, renderer=Jinja2())
+        fast.is_valid(), slow.is_valid()
+        for name in _Every.base_fields:
+            assert str(fast[name]) == str(slow[name]), name
+    assert "<script>" not in str(_Every(data, renderer=FormRenderer())["text"])
+
+
+def test_a_widget_with_a_context_of_its_own_still_renders_its_template():
+    class Clearable(forms.Form):
+        file = forms.FileField(required=False)
+
+    html = str(Clearable(renderer=FormRenderer())["file"])
+    assert html.startswith('<input type="file" name="file"')
