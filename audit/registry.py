@@ -81,9 +81,7 @@ def _plan(model: type[models.Model]) -> tuple[str, tuple[str, ...]]:
         mutable = tuple(
             field.attname
             for field in model._meta.concrete_fields
-            if not isinstance(field, _IMMUTABLE_FIELDS)
-            and field.attname not in excluded
-            and field.name not in excluded
+            if not isinstance(field, _IMMUTABLE_FIELDS) and field.attname not in excluded and field.name not in excluded
         )
         plan = _load_plan[model] = (model._meta.pk.attname, mutable)
     return plan
