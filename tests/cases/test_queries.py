@@ -56,10 +56,10 @@ def test_the_case_page_is_fixed_whatever_the_number_of_hearings(org, client_for,
     large = _grow(org, meeting, cases=1, workplaces=12)[0]
     client = client_for(getattr(org, reader))
     client.get(reverse("cases:detail", args=[small.pk]))  # the session's first request
-    # user, the case (with committee and meeting), its workplaces (prefetch), roles,
+    # user with their roles, the case (with committee and meeting), its workplaces (prefetch),
     # its hearings with their workplaces and presenters.
-    assert _count(client, reverse("cases:detail", args=[small.pk])) == 5
-    assert _count(client, reverse("cases:detail", args=[large.pk])) == 5
+    assert _count(client, reverse("cases:detail", args=[small.pk])) == 4
+    assert _count(client, reverse("cases:detail", args=[large.pk])) == 4
 
 
 def test_the_agenda_view_is_fixed_whatever_the_number_of_cases(org, client_for):
@@ -70,9 +70,9 @@ def test_the_agenda_view_is_fixed_whatever_the_number_of_cases(org, client_for):
     client.get(reverse("cases:agenda", args=[small_meeting.pk]))
     small = _count(client, reverse("cases:agenda", args=[small_meeting.pk]))
     large = _count(client, reverse("cases:agenda", args=[large_meeting.pk]))
-    # user, the meeting with its committee, roles, the cases with their agenda items,
+    # user with their roles, the meeting with its committee, the cases with their agenda items,
     # their hearings with workplaces (prefetch), the visible cases' ids.
-    assert small == large == 6
+    assert small == large == 5
 
 
 def test_the_figures_are_fixed_whatever_the_number_of_cases(org, client_for):
@@ -83,7 +83,7 @@ def test_the_figures_are_fixed_whatever_the_number_of_cases(org, client_for):
     small = _count(client, reverse("cases:figures"), PERIOD)
     _grow(org, meeting, cases=6, workplaces=8)
     large = _count(client, reverse("cases:figures"), PERIOD)
-    # user, the dashboard permission (2: AdministratorBackend's permission sets), roles;
+    # user with their roles, the dashboard permission (2: ModelBackend's permission sets);
     # the dashboard's filter form (terms, committees, centres, workplace and meeting kinds);
     # one query for every hearing row of the period, as values.
-    assert small == large == 10
+    assert small == large == 9

@@ -64,13 +64,13 @@ def test_the_feed_runs_the_same_queries_with_10_and_with_1000_stories(org, clien
     bulk_stories(org, 990, start=timezone.now() - dt.timedelta(days=30))
     assert Story.objects.count() == 1000 and Thanks.objects.count() == 2000
     large = feed_queries(client)
-    # 1 user (the session is in the cache), 2 follows, 3 stories (the reader's thanks are
-    # an EXISTS column), 4 their pictures, 5 their themes, 6 roles_of (menu and rules),
-    # 7 committees, 8 workplaces (own, followed, the chosen committee's) and 9 themes for the filters.
-    assert small == large == 9
+    # 1 user with their roles (the session is in the cache), 2 follows, 3 stories (the reader's
+    # thanks are an EXISTS column), 4 their pictures, 5 their themes, 6 committees,
+    # 7 workplaces (own, followed, the chosen committee's) and 8 themes for the filters.
+    assert small == large == 8
     # More workplaces do not add queries either.
     WorkplaceFactory.create_batch(20)
-    assert feed_queries(client) == 9
+    assert feed_queries(client) == 8
 
 
 def test_the_workplace_filter_lists_own_followed_and_the_committees_workplaces_not_all(org, client_for):
