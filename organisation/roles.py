@@ -78,11 +78,11 @@ class _Rows(Aggregate):
 FOLDS_ROLES = frozenset({"postgresql", "sqlite"})
 
 
-def with_current_roles(users: QuerySet) -> QuerySet:
-    """`users` with each one's memberships current today in the same query (PostgreSQL,
-    SQLite: see FOLDS_ROLES); roles_of() reads them instead of querying."""
+def with_current_roles(users: QuerySet, on=None) -> QuerySet:
+    """`users` with each one's memberships current today (or `on`) in the same query
+    (PostgreSQL, SQLite: see FOLDS_ROLES); roles_of() reads them instead of querying."""
     rows = (
-        Membership.objects.current(timezone.localdate())
+        Membership.objects.current(on or timezone.localdate())
         .filter(person=OuterRef("pk"))
         .order_by()
         .values("person")

@@ -69,3 +69,26 @@ def test_a_page_reads_no_membership_query_of_its_own(org, client_for):
     assert not [
         q["sql"] for q in queries.captured_queries if 'FROM "organisation_membership"' in q["sql"].split("(")[0]
     ]
+
+
+def test_django_permissions_cost_no_query_for_someone_who_holds_none_and_still_count_for_those_who_do(
+    org, django_assert_num_queries
+):
+    from django.contrib.auth.models import Group, Permission
+
+    backend = AuthenticationBackend()
+    user = backend.get_user(org.director.pk)
+    with django_assert_num_queries(0):
+        assert not user.has_perm("organisation.change_workplace")
+    permission = Permission.objects.get(codename="change_workplace")
+    org.director.user_permissions.add(permission)
+    assert backend.get_user(org.director.pk).has_perm("organisation.change_workplace")
+    org.director.user_permissions.clear()
+    group = Group.objects.create(name="Redaktører")
+    group.permissions.add(permission)
+    org.nobody.groups.add(group)
+    assert backend.get_user(org.nobody.pk).has_perm("organisation.change_workplace")
+    assert not backend.get_user(org.director.pk).has_perm("organisation.change_workplace")
+    org.director.is_superuser = True
+    org.director.save()
+    assert backend.get_user(org.director.pk).has_perm("organisation.change_workplace")
