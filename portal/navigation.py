@@ -1,10 +1,10 @@
 """The main menu: each app registers the items it brings; each role sees what it can use.
 
 Every page shows the menu: the items a set of roles sees, with their URLs reversed, are
-worked out once per process (per script prefix and URLconf) and kept; a request only
-asks which items its roles see and marks the current one. The labels stay lazy, so each
-request shows them in its own language. Cleared when an item is registered and when a
-test changes a setting (Django's setting_changed).
+worked out once per process (per script prefix, URLconf and language: the labels are
+translated once too) and kept; a request only asks which items its roles see and marks
+the current one. Cleared when an item is registered and when a test changes a setting
+(Django's setting_changed).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 from organisation.roles import RoleSet
 
@@ -29,9 +30,9 @@ class NavItem:
 
 
 _items: list[NavItem] = []
-# (script prefix, URLconf, which items are visible) → the menu's (label, url, icon) entries.
-# At most one entry per combination of visible items the roles produce: a handful.
-_menus: dict[tuple, tuple[tuple[str | Promise, str, str], ...]] = {}
+# (script prefix, URLconf, language, which items are visible) → the menu's (label, url,
+# icon) entries. One per language and combination of visible items the roles produce.
+_menus: dict[tuple, tuple[tuple[str, str, str], ...]] = {}
 
 
 def register(label, url_name: str, *, order: int, visible=lambda roles: True, icon: str = "") -> None:
@@ -50,11 +51,11 @@ setting_changed.connect(_forget, dispatch_uid="portal-navigation-menus")
 
 def items_for(roles: RoleSet, current_path: str) -> list[dict]:
     shown = tuple(bool(item.visible(roles)) for item in _items)
-    key = (get_script_prefix(), get_urlconf(), shown)
+    key = (get_script_prefix(), get_urlconf(), get_language(), shown)
     menu = _menus.get(key)
     if menu is None:
         menu = _menus[key] = tuple(
-            (item.label, reverse(item.url_name), item.icon)
+            (str(item.label), reverse(item.url_name), item.icon)
             for item, visible in zip(_items, shown, strict=True)
             if visible
         )
