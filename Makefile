@@ -58,11 +58,11 @@ format: venv
 ## lists every Danish string still missing (or fuzzy) and fails until there is none.
 APPS_WITH_LOCALE := meetings agreements codex stories coverage earlywords questions cases notifications
 makemessages: venv
-	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=var --ignore=tests --ignore=static \
+	$(PY) manage.py makemessages -l da -l en -e html,txt,py,jinja --ignore=.venv --ignore=var --ignore=tests --ignore=static \
 	  $(foreach app,$(APPS_WITH_LOCALE),--ignore=$(app)/*)
 	# Inside an app folder makemessages writes to <app>/locale only if that folder exists
 	# (otherwise it would overwrite the project's files).
-	for app in $(APPS_WITH_LOCALE); do [ ! -d $$app/locale ] || (cd $$app && ../$(PY) ../manage.py makemessages -l da -l en); done
+	for app in $(APPS_WITH_LOCALE); do [ ! -d $$app/locale ] || (cd $$app && ../$(PY) ../manage.py makemessages -l da -l en -e html,txt,py,jinja); done
 	$(PY) manage.py compiletranslations --check
 
 clean:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from celery import shared_task
+from samspil.celery import shared_task
 
 
 @shared_task(soft_time_limit=600, time_limit=900)

@@ -1,6 +1,7 @@
-from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
+
+from samspil.celery import shared_task
 
 from . import services
 

@@ -10,4 +10,5 @@ class AuditConfig(AppConfig):
         from . import registry
 
         registry.track_from_settings()
-        registry.connect_celery()
+        # Tasks act as themselves: connected in samspil/celery.py, where Celery is imported
+        # (a web worker does not import Celery; issue 19).

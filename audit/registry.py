@@ -250,21 +250,3 @@ def _write(entries: Iterable[AuditEntry], batch: int = 1000) -> None:
     entries = iter(entries)
     while chunk := list(islice(entries, batch)):
         AuditEntry.objects.bulk_create(chunk)
-
-
-def connect_celery() -> None:
-    """Tasks act as the system, named after the task."""
-    from celery.signals import task_postrun, task_prerun
-
-    tokens = {}
-
-    def started(task_id=None, task=None, **kwargs):
-        tokens[task_id] = context.set_actor(context.Actor(source=f"task:{task.name}"[:255], request_id=task_id or ""))
-
-    def finished(task_id=None, **kwargs):
-        token = tokens.pop(task_id, None)
-        if token is not None:
-            context.reset(token)
-
-    task_prerun.connect(started, weak=False, dispatch_uid="audit-task-start")
-    task_postrun.connect(finished, weak=False, dispatch_uid="audit-task-end")

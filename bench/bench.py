@@ -104,6 +104,30 @@ def prepare(out: str) -> None:
         row = Case.objects.values("meeting_id").annotate(n=Count("pk")).order_by("-n").first()
         return row["meeting_id"] if row else meeting.pk
 
+    def _case_pages() -> list[tuple[str, str, str]]:
+        """The cases/hearing pages beside the agenda view and the figures: the case list, the
+        case with the most hearings, and a hearing of the demo leader's workplace (the
+        leader's answer page) when the data has one."""
+        from django.db.models import Count
+
+        from cases.models import Case, Hearing
+
+        case = Case.objects.annotate(n=Count("hearings")).order_by("-n", "-pk").first()
+        hearing = Hearing.objects.filter(workplace__memberships__person=leader).order_by("-pk").first()
+        result = [("case list", "direktor", reverse("cases:list"))]
+        if case:
+            result.append(("case page", "direktor", reverse("cases:detail", args=[case.pk])))
+        if hearing:
+            result.append(("hearing page", "leder", reverse("cases:hearing", args=[hearing.pk])))
+        return result
+
+    def _question_page() -> list[tuple[str, str, str]]:
+        from organisation.roles import roles_of
+        from questions.models import Question
+
+        question = Question.objects.filter(committee__in=roles_of(member).committee_ids).order_by("-pk").first()
+        return [("question page", "medlem", reverse("questions:detail", args=[question.pk]))] if question else []
+
     feed = calendar_services.feed_renew(person=member)
     token = calendar_selectors.feed_token(feed)
     pages = [
@@ -129,6 +153,8 @@ def prepare(out: str) -> None:
         ("committee questions", "direktor", reverse("questions:list")),
         ("challenges list", "direktor", reverse("stories:challenges")),
         ("committee's questions", "medlem", reverse("questions:list")),
+        *_case_pages(),
+        *_question_page(),
         ("calendar feed", None, reverse("meetings:calendar_feed", args=[token])),
         ("floor: a few bytes", "direktor", reverse("bench:floor_bytes")),
         (FLOOR_TABLE, "direktor", reverse("bench:floor_table")),

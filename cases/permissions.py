@@ -15,7 +15,7 @@ organisation/permissions.py's role predicates, composed with `rules`).
 from __future__ import annotations
 
 import rules
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -25,9 +25,16 @@ from organisation.roles import roles_of
 from .models import Case, Hearing
 
 
+def _workplaces(case: Case) -> list:
+    """The case's workplaces, read once per case and only when a rule needs them: the
+    leadership, the secretariat and the committee's members are decided without them."""
+    if "workplaces" not in getattr(case, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([case], "workplaces")
+    return list(case.workplaces.all())
+
+
 def _workplace_ids(case: Case) -> set[int]:
-    # Prefetched by get_case_for_user (`workplaces`).
-    return {w.pk for w in case.workplaces.all()}
+    return {w.pk for w in _workplaces(case)}
 
 
 @rules.predicate
@@ -60,7 +67,7 @@ def concerns_users_centre(user, case) -> bool:
     if case is None:
         return False
     centres = roles_of(user).headed_centre_ids
-    return bool(centres) and any(w.centre_id in centres for w in case.workplaces.all())
+    return bool(centres) and any(w.centre_id in centres for w in _workplaces(case))
 
 
 is_case_secretariat = serves_case_committee | chairs_case_committee
@@ -155,7 +162,8 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 
 def _case_queryset():
-    return Case.objects.select_related("committee", "meeting", "override_by").prefetch_related("workplaces")
+    # Not the override's author: read only for an overridden case (its page names them).
+    return Case.objects.select_related("committee", "meeting")
 
 
 def get_case_for_user(user, pk: int, *, write: bool = False, perm: str = "cases.change_case") -> Case:
@@ -171,9 +179,7 @@ def get_hearing_for_user(user, pk: int, *, write: bool = False, perm: str = "cas
     from django.core.exceptions import PermissionDenied
 
     hearing = get_object_or_404(
-        Hearing.objects.select_related("case__committee", "case__meeting", "workplace", "presenter").prefetch_related(
-            "case__workplaces"
-        ),
+        Hearing.objects.select_related("case__committee", "case__meeting", "workplace"),
         pk=pk,
     )
     if not has_perm(user, "cases.view_hearing", hearing):
@@ -193,9 +199,7 @@ def get_hearing_for_chair(user, pk: int) -> Hearing:
     from django.core.exceptions import PermissionDenied
 
     hearing = get_object_or_404(
-        Hearing.objects.select_related("case__committee", "case__meeting", "workplace").prefetch_related(
-            "case__workplaces"
-        ),
+        Hearing.objects.select_related("case__committee", "case__meeting", "workplace"),
         pk=pk,
     )
     if not has_perm(user, "cases.view_case", hearing.case):

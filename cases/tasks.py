@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from samspil.celery import shared_task
 
 from . import emails
 from .models import Case, Hearing

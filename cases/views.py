@@ -11,7 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,6 +33,7 @@ from .forms import (
     OverrideForm,
     SpeakForm,
     SpeakingDecisionForm,
+    workplace_people,
 )
 from .models import Case, Hearing
 from .permissions import cases_visible_to, get_case_for_user, get_hearing_for_chair, get_hearing_for_user, has_perm
@@ -53,10 +57,37 @@ def _may_register(user) -> bool:
 # --- Cases -----------------------------------------------------------------------------------
 
 
+class _RowsPaginator(Paginator):
+    """Pages of value rows, counted from the plain queryset: the rows' joins (committee,
+    meeting) and counts would otherwise be built into the COUNT(*) over every case."""
+
+    def __init__(self, rows, per_page, *, count_from):
+        super().__init__(rows, per_page)
+        self._count_from = count_from
+
+    @cached_property
+    def count(self) -> int:
+        return self._count_from.count()
+
+
 def case_list(request):
     form = CaseFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    page = Paginator(selectors.case_list(request.user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _RowsPaginator(
+        selectors.case_list_rows(request.user, status=status),
+        PAGE_SIZE,
+        count_from=selectors.case_list(request.user, status=status),
+    ).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    dates: dict = {}
+    for row in rows:
+        # What {{ starts_at|date:"j. F Y" }} and {{ n }} print, once per local day (the rows
+        # of a page share a few days) and as plain digits (no thousands separator).
+        day = template_localtime(row["starts_at"]).date()
+        if day not in dates:
+            dates[day] = date_filter(day, "j. F Y")
+        row["meeting_date"] = dates[day]
+        row["hearings"] = f"{row['open_hearings']} / {row['hearing_count']}"
     roles = roles_of(request.user)
     return render(
         request,
@@ -64,7 +95,8 @@ def case_list(request):
         {
             "form": form,
             "page": page,
-            "cases": page.object_list,
+            "cases": rows,
+            "status_labels": {value: str(label) for value, label in Case.Status.choices},
             "may_register": _may_register(request.user),
             "hearings": list(selectors.hearings_to_answer(roles.led_workplace_ids)[:20])
             if roles.led_workplace_ids
@@ -119,17 +151,19 @@ def _case_context(request, case: Case, **bound) -> dict:
         hearing.may_decide = has_perm(user, "cases.decide_speaking", hearing)
         hearing.may_open = hearing.workplace_id in roles_of(user).led_workplace_ids
         hearing.decision_form = bound.get("speaking_errors", {}).get(hearing.pk)
+    may_override, may_decide = "override" in actions, "decide" in actions
+    # Each form only where the page shows it (a form costs its fields' copies to build).
     return {
         "case": case,
         "hearings": hearings,
         "actions": [(a, CASE_WORKFLOW.transition(a).label) for a in actions if a in SIMPLE_ACTIONS],
-        "may_override": "override" in actions,
-        "may_decide": "decide" in actions,
+        "may_override": may_override,
+        "may_decide": may_decide,
         "gate_closed": case.status == Case.Status.IN_HEARING and any(h.is_open for h in hearings),
         "sees_agenda": _sees_agenda(user, case.committee_id),
-        "override_form": bound.get("override_form") or OverrideForm(),
-        "decision_form": bound.get("decision_form") or DecisionForm(),
-        "speaking_form": SpeakingDecisionForm(),
+        "override_form": bound.get("override_form") or (OverrideForm() if may_override else None),
+        "decision_form": bound.get("decision_form") or (DecisionForm() if may_decide else None),
+        "speaking_form": SpeakingDecisionForm() if any(h.may_decide for h in hearings) else None,
     }
 
 
@@ -253,31 +287,44 @@ def meeting_agenda(request, pk: int):
 
 def _hearing_context(request, hearing: Hearing, **bound) -> dict:
     user = request.user
+    invitees = list(hearing.invitees.select_related("person"))
+    invited_ids = [invitee.person_id for invitee in invitees]
+    # The rules' is_invited reads its answer from here instead of asking again.
+    hearing.__dict__.setdefault("_invited", {}).setdefault(user.pk, user.pk in invited_ids)
     may_answer = has_perm(user, "cases.answer_hearing", hearing)
-    invited_ids = list(hearing.invitees.values_list("person_id", flat=True))
+    may_contribute = has_perm(user, "cases.contribute_hearing", hearing)
+    needs_invite = may_answer and "invite_form" not in bound
+    needs_speak = (
+        "speak_form" not in bound
+        and hearing.speaking != Hearing.Speaking.ACCEPTED
+        and has_perm(user, "cases.view_hearing", hearing)
+    )
+    # Both forms choose among the workplace's people: one query for the two.
+    people = workplace_people(hearing.workplace_id) if needs_invite or needs_speak else None
     return {
         "hearing": hearing,
         "case": hearing.case,
         "may_answer": may_answer,
-        "may_contribute": has_perm(user, "cases.contribute_hearing", hearing),
+        "may_contribute": may_contribute,
         "contributions": selectors.hearing_contributions(hearing),
-        "invitees": list(hearing.invitees.select_related("person")),
+        "invitees": invitees,
         "answer_form": bound.get("answer_form")
-        or AnswerForm(initial={"answer": hearing.answer, "version": hearing.version}),
+        or (AnswerForm(initial={"answer": hearing.answer, "version": hearing.version}) if may_answer else None),
         "invite_form": bound.get("invite_form")
-        or (InviteForm(workplace_id=hearing.workplace_id, exclude=invited_ids) if may_answer else None),
-        "contribution_form": bound.get("contribution_form") or ContributionForm(),
+        or (InviteForm(workplace_id=hearing.workplace_id, exclude=invited_ids, people=people) if may_answer else None),
+        "contribution_form": bound.get("contribution_form") or (ContributionForm() if may_contribute else None),
         "speak_form": bound.get("speak_form")
         or (
             SpeakForm(
                 workplace_id=hearing.workplace_id,
+                people=people,
                 initial={
                     "presenter": hearing.presenter_id,
                     "presenter_name": hearing.presenter_name,
                     "presenter_title": hearing.presenter_title,
                 },
             )
-            if hearing.speaking != Hearing.Speaking.ACCEPTED and has_perm(user, "cases.view_hearing", hearing)
+            if needs_speak
             else None
         ),
         "may_ask_to_speak": hearing.workplace_id in roles_of(user).led_workplace_ids

@@ -1,7 +1,7 @@
 """Thin Celery tasks: they take IDs and call services (see services.py). The emails
 themselves go through the one outbox (outbox/tasks.py)."""
 
-from celery import shared_task
+from samspil.celery import shared_task
 
 from . import services
 

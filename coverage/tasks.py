@@ -1,5 +1,6 @@
-from celery import shared_task
 from django.utils import timezone
+
+from samspil.celery import shared_task
 
 from . import selectors, services
 

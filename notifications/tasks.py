@@ -3,7 +3,7 @@ the summaries are rows of the one outbox, sent by its batches (outbox/tasks.py).
 
 from __future__ import annotations
 
-from celery import shared_task
+from samspil.celery import shared_task
 
 from . import services
 

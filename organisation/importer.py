@@ -14,7 +14,6 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from defusedxml import ElementTree
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -305,6 +304,9 @@ def _too_wide(width: int, header_width: int) -> ImportFileError:
 
 
 def _stream_sheet(sheet) -> Iterator[tuple[int, list]]:
+    # Imported here like openpyxl: only an import reads a sheet, and the organisation views
+    # import this module into every web worker (issue 19, worker memory).
+    from defusedxml import ElementTree
     from openpyxl.utils.cell import range_boundaries
     from openpyxl.worksheet._reader import WorkSheetParser
 

@@ -1,4 +1,4 @@
-from celery import shared_task
+from samspil.celery import shared_task
 
 from . import services
 

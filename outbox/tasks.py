@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import math
 
-from celery import shared_task
 from django.conf import settings
+
+from samspil.celery import shared_task
 
 from . import services
 

@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from samspil import bounds
-        from samspil.celery import ensure_filesystem_broker_folders
+        from samspil.broker import ensure_filesystem_broker_folders
 
         from . import checks, startpage  # noqa: F401  (registers the system checks, the start page items)
 

@@ -13,8 +13,8 @@ from notifications.selectors import unread_for
 from organisation.models import ImportJob
 from organisation.roles import roles_of
 from organisation.selectors import workplaces_listed
+from samspil.broker import ensure_broker_connection
 from samspil.cache import cache_available, cache_stats
-from samspil.celery import app as celery_app
 
 from .overview import overview_for
 from .startpage import next_steps
@@ -63,8 +63,7 @@ def healthz(request):
         logger.warning("healthz: database: %s", exc)
         checks["database"] = "error"
     try:
-        with celery_app.connection_for_write() as broker:
-            broker.ensure_connection(max_retries=1, timeout=2)
+        ensure_broker_connection(timeout=2)
     except Exception as exc:
         logger.warning("healthz: broker: %s", exc)
         checks["broker"] = "error"

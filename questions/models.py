@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,15 @@ class Question(models.Model):
             models.Index(fields=["committee", "-asked_at"], name="question_committee_asked"),
             # The workplace's list and the leader's start page.
             models.Index(fields=["workplace", "status"], name="question_workplace_status"),
+            # The list's two tabs for the leadership (every question): open ones by
+            # deadline, answered ones newest first, a page read off the index.
+            models.Index(fields=["deadline", "id"], name="question_open_deadline", condition=~Q(status="answered")),
+            models.Index(
+                fields=["-answered_at", "id"], name="question_answered_recent", condition=Q(status="answered")
+            ),
+            # The list's figures (both counts and the median time to answer) from the
+            # index alone, without reading the questions' texts.
+            models.Index(fields=["status", "answered_at", "asked_at"], name="question_figures"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import rules
 from django.db.models import Q, QuerySet
 
+from organisation.models import Workplace
 from organisation.permissions import is_leadership
 from organisation.roles import roles_of
 from samspil.access import get_object_for_user
@@ -24,13 +25,18 @@ def visibility(user) -> Q | None:
     roles = roles_of(user)
     if roles.is_leadership:
         return None
-    return (
-        Q(asker=user)
-        | Q(assignee=user)
-        | Q(committee_id__in=roles.committee_ids)
-        | Q(workplace_id__in=roles.staff_workplace_ids | roles.led_workplace_ids)
-        | Q(workplace__centre_id__in=roles.headed_centre_ids)
-    )
+    rule = Q(asker=user) | Q(assignee=user)
+    # Only the branches the person has, each one an index can answer: a centre head's
+    # workplaces are looked up first (one query), as a join or a subquery they made
+    # PostgreSQL scan every question (15 ms at 20,000).
+    if roles.committee_ids:
+        rule |= Q(committee_id__in=roles.committee_ids)
+    workplaces = set(roles.staff_workplace_ids | roles.led_workplace_ids)
+    if roles.headed_centre_ids:
+        workplaces.update(Workplace.objects.filter(centre_id__in=roles.headed_centre_ids).values_list("pk", flat=True))
+    if workplaces:
+        rule |= Q(workplace_id__in=sorted(workplaces))
+    return rule
 
 
 def questions_visible_to(user) -> QuerySet[Question]:

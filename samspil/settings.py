@@ -17,11 +17,23 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
-from celery.schedules import crontab
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SAMSPIL_VAR_DIR", BASE_DIR / "var"))
+
+
+def crontab(**fields):
+    """Celery's crontab schedule, built when the beat first reads it: importing
+    celery.schedules here would load Celery (≈10 MB) into every web worker (issue 19)."""
+
+    def build():
+        from celery.schedules import crontab
+
+        return crontab(**fields)
+
+    return SimpleLazyObject(build)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -135,6 +147,13 @@ TEMPLATES = [
                 "portal.context_processors.portal",
             ],
         },
+    },
+    # The heavy parts of pages (samspil/jinja2.py): `.jinja` files beside the Django
+    # templates, rendered by `{% jinja %}` (portal/templatetags/jinja.py).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates", *(BASE_DIR / app / "templates" for app in SAMSPIL_APPS)],
+        "OPTIONS": {"environment": "samspil.jinja2.environment"},
     },
 ]
 

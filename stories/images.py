@@ -18,7 +18,6 @@ from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
@@ -48,6 +47,10 @@ def max_width() -> int:
 
 def clean_picture(upload) -> CleanPicture:
     """Return a re-encoded copy of `upload`, or raise PictureRejected with a clear message."""
+    # Imported here, not at the top: Pillow is needed only for an upload, and the story
+    # form imports this module into every web worker (issue 19, worker memory).
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     if upload.size > max_bytes():
         raise PictureRejected(
             _("The picture is %(size)s; the limit is %(limit)s. Choose a smaller picture.")

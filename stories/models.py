@@ -171,6 +171,13 @@ class Story(models.Model):
                 name="story_challenges",
                 condition=Q(status="published", kind="challenge"),
             ),
+            # The challenges list for the leadership (every workplace): a page of sent
+            # challenges newest first, without walking the good stories in story_feed.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="story_challenges_recent",
+                condition=Q(status="published", kind="challenge"),
+            ),
             # Stories waiting for a leader (the start page's count, the leader's list): the
             # few submitted rows, not a scan of every story.
             models.Index(fields=["workplace"], name="story_waiting", condition=Q(status="submitted")),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organisation.models import Committee, Workplace
+from portal.templatetags.portal import query_with
 from samspil.errors import ServiceError
 
 from .forms import (
@@ -62,37 +63,56 @@ def _int(value) -> int | None:
         return None
 
 
-def feed(request):
+def _list_page(request, *, template: str, selector, filter_names: tuple[str, ...], followed_first: bool, **context):
+    """The feed and the challenges list: tabs (all, followed; the feed opens on the
+    followed tab for a person who follows something), filters, keyset pages."""
     committees_followed, workplaces_followed = followed_ids(request.user)
     follows_any = bool(committees_followed or workplaces_followed)
-    tab = request.GET.get("tab") or ("followed" if follows_any else "all")
-    filters = {name: _int(request.GET.get(name)) for name in ("committee", "workplace", "theme")}
-    page = feed_page(
+    tab = request.GET.get("tab") or ("followed" if follows_any and followed_first else "all")
+    filters = {name: _int(request.GET.get(name)) for name in filter_names}
+    page = selector(
         user=request.user,
         followed=(committees_followed, workplaces_followed) if tab == "followed" else None,
         cursor=request.GET.get("after", ""),
         **filters,
+        **({"themes": context["themes"]} if "themes" in context else {}),
     )
     return render(
         request,
-        "stories/feed.html",
+        template,
         {
             "page": page,
             "tab": tab,
             "filters": filters,
             "follows_any": follows_any,
-            "committees": Committee.objects.filter(is_active=True).only("id", "name"),
-            "workplaces": filter_workplaces(
-                request.user,
-                committee=filters["committee"],
-                workplace=filters["workplace"],
-                followed=workplaces_followed,
+            # The pages' links keep the filters (portal's query_with, once per page).
+            "newest_query": query_with({"request": request}, after=""),
+            "older_query": query_with({"request": request}, after=page.next_cursor) if page.next_cursor else "",
+            "committees": list(Committee.objects.filter(is_active=True).values_list("pk", "name")),
+            "workplaces": list(
+                filter_workplaces(
+                    request.user,
+                    committee=filters["committee"],
+                    workplace=filters["workplace"],
+                    followed=workplaces_followed,
+                ).values_list("pk", "name")
             ),
-            "themes": Theme.objects.all(),
             # The rule itself, not user.has_perm: Django's ModelBackend would spend two
             # queries on permission rows Samspil does not use.
             "can_write": rules.has_perm("stories.add_story", request.user),
+            **context,
         },
+    )
+
+
+def feed(request):
+    return _list_page(
+        request,
+        template="stories/feed.html",
+        selector=feed_page,
+        filter_names=("committee", "workplace", "theme"),
+        followed_first=True,
+        themes=list(Theme.objects.all()),
     )
 
 
@@ -292,33 +312,12 @@ def archive(request, pk: int):
 
 def challenges(request):
     """The sent challenges a person may read: the committee's, the centre's, the workplace's."""
-    committees_followed, workplaces_followed = followed_ids(request.user)
-    follows_any = bool(committees_followed or workplaces_followed)
-    tab = request.GET.get("tab") or "all"
-    filters = {name: _int(request.GET.get(name)) for name in ("committee", "workplace")}
-    page = challenges_page(
-        user=request.user,
-        followed=(committees_followed, workplaces_followed) if tab == "followed" else None,
-        cursor=request.GET.get("after", ""),
-        **filters,
-    )
-    return render(
+    return _list_page(
         request,
-        "stories/challenges.html",
-        {
-            "page": page,
-            "tab": tab,
-            "filters": filters,
-            "follows_any": follows_any,
-            "committees": Committee.objects.filter(is_active=True).only("id", "name"),
-            "workplaces": filter_workplaces(
-                request.user,
-                committee=filters["committee"],
-                workplace=filters["workplace"],
-                followed=workplaces_followed,
-            ),
-            "can_write": rules.has_perm("stories.add_story", request.user),
-        },
+        template="stories/challenges.html",
+        selector=challenges_page,
+        filter_names=("committee", "workplace"),
+        followed_first=False,
     )
 
 
@@ -435,7 +434,8 @@ def picture(request, pk: int):
 @login_not_required
 def public_list(request):
     page = public_page(cursor=request.GET.get("after", ""))
-    return render(request, "stories/public_list.html", {"page": page})
+    older = query_with({"request": request}, after=page.next_cursor) if page.next_cursor else ""
+    return render(request, "stories/public_list.html", {"page": page, "older_query": older})
 
 
 @login_not_required

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from samspil.celery import shared_task
 
 from . import reminders
 

@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DATE_FILTER = re.compile(r"""\|(?:date|time):["']([^"']*)["']""")
+DATE_FILTER = re.compile(r"""\|(?:date|time)(?::|\()\s*["']([^"']*)["']""")
 NAMED = re.compile(r"^[A-Z_]+_FORMAT$")
 
 
 def templates():
     for path in ROOT.glob("**/templates/**/*"):
-        if path.is_file() and ".venv" not in path.parts and path.suffix in (".html", ".txt", ".ics", ".xml"):
+        if path.is_file() and ".venv" not in path.parts and path.suffix in (".html", ".jinja", ".txt", ".ics", ".xml"):
             yield path
 
 

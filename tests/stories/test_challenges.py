@@ -310,8 +310,8 @@ def test_the_challenges_list_runs_the_same_queries_with_10_and_with_500_challeng
     page_queries(client, url)  # warm caches
     small = page_queries(client, url)
     bulk_challenges(org, 490)
-    # 1 user, 2 follows, 3 roles_of, 4 the challenges with their answer counts, 5 committees
-    # and 6 workplaces for the filters.
+    # 1 user, 2 follows, 3 roles_of, 4 the challenges with their answer and visit counts,
+    # 5 committees and 6 workplaces for the filters.
     assert page_queries(client, url) == small <= 6
 
 

@@ -1,0 +1,151 @@
+"""The case list and the hearing page run a fixed number of queries whatever the number
+of cases, hearings, invited employees, contributions and staff (two data sizes each)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import services
+from cases.models import Case
+from organisation.models import Role
+from tests.factories import UserFactory, grant
+
+from .helpers import committee_meeting, hearing_of, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _more_cases(org, n: int) -> None:
+    """n cases in hearing about the org's workplace, in bulk (more than a page of 50)."""
+    meeting = committee_meeting(org, days=20)
+    cases = Case.objects.bulk_create(
+        Case(
+            committee=org.committee,
+            meeting=meeting,
+            title=f"Sag {index}",
+            summary="Et resumé.",
+            contact_name="Karen Forvaltning",
+            esdh_number=f"27.00.00-A00-{index}-26" if index % 2 else "",
+            status=Case.Status.IN_HEARING,
+        )
+        for index in range(n)
+    )
+    Case.workplaces.through.objects.bulk_create(
+        Case.workplaces.through(case_id=case.pk, workplace_id=org.workplace.pk) for case in cases
+    )
+
+
+@pytest.mark.parametrize(
+    ("reader", "budget"),
+    [
+        # user, roles, the page's count, its 50 rows (values, with both hearing counts)
+        ("director", 4),
+        ("member", 4),
+        # … and the hearings the leader's workplace is to answer
+        ("leader", 5),
+    ],
+)
+def test_the_case_list_is_fixed_whatever_the_number_of_cases(org, client_for, reader, budget):
+    make_case(org)
+    client = client_for(getattr(org, reader))
+    url = reverse("cases:list")
+    client.get(url)  # the session's first request
+    assert _count(client, url) == budget
+    make_case(org)
+    make_case(org, status=Case.Status.READY)
+    _more_cases(org, 60)
+    assert _count(client, url) == budget
+    assert _count(client, url, {"page": 2}) == budget
+    assert _count(client, url, {"status": Case.Status.IN_HEARING}) == budget
+
+
+def test_the_case_list_rows_show_each_case(org, client_for):
+    case = make_case(org)
+    _more_cases(org, 3)
+    page = client_for(org.director).get(reverse("cases:list")).content.decode()
+    # MarkupSafe writes the title's apostrophe as &#39; (Django: &#x27;), the same character.
+    assert f'<a href="{reverse("cases:detail", args=[case.pk])}">Sammenlægning af SFO&#39;er</a>' in page
+    assert f"({case.esdh_number})" in page
+    assert '<span class="badge case-status case-status-in_hearing">i høring</span>' in page
+    assert "<td>1 / 1</td>" in page and "<td>0 / 0</td>" in page
+
+
+def _grow_hearing(org, hearing, *, staff: int) -> None:
+    for index in range(staff):
+        person = UserFactory()
+        grant(person, Role.EMPLOYEE, workplace=org.workplace)
+        if index % 2:
+            services.hearing_invite(hearing=hearing, people=[person], by=org.leader)
+            services.contribution_add(hearing=hearing, author=person, text=f"Input {index}")
+
+
+@pytest.mark.parametrize(
+    ("reader", "budget"),
+    [
+        # user, roles, the hearing (case, committee, meeting, workplace, presenter), its
+        # invitees, its contributions, the workplace's people (both forms' choices)
+        ("leader", 6),
+        # … and the invited employee's rule reads the invitation once
+        ("employee", 7),
+    ],
+)
+def test_the_hearing_page_is_fixed_whatever_the_number_of_people(org, client_for, reader, budget):
+    hearing = hearing_of(make_case(org))
+    if reader == "employee":
+        services.hearing_invite(hearing=hearing, people=[org.employee], by=org.leader)
+    client = client_for(getattr(org, reader))
+    url = reverse("cases:hearing", args=[hearing.pk])
+    client.get(url)
+    small = _count(client, url)
+    _grow_hearing(org, hearing, staff=12)
+    assert small == _count(client, url) == budget
+
+
+def test_the_hearing_page_offers_the_workplaces_people(org, client_for):
+    hearing = hearing_of(make_case(org))
+    services.hearing_invite(hearing=hearing, people=[org.employee], by=org.leader)
+    page = client_for(org.leader).get(reverse("cases:hearing", args=[hearing.pk])).content.decode()
+    invite = page[page.index('action="' + reverse("cases:invite", args=[hearing.pk])) :]
+    invite = invite[: invite.index("</form>")]
+    # Invitable: the staff not yet invited, not the leader; the presenter: anyone there.
+    assert f'value="{org.union_rep.pk}"' in invite and f'value="{org.med_contact.pk}"' in invite
+    assert f'value="{org.employee.pk}"' not in invite and f'value="{org.leader.pk}"' not in invite
+    speak = page[page.index('action="' + reverse("cases:speak", args=[hearing.pk])) :]
+    for person in (org.leader, org.employee, org.union_rep, org.med_contact):
+        assert f'<option value="{person.pk}"' in speak
+    assert f'value="{org.other_leader.pk}"' not in speak
+
+
+@pytest.mark.parametrize(
+    "initial",
+    [
+        {"presenter": None, "presenter_name": "", "presenter_title": ""},
+        {"presenter": "leader", "presenter_name": 'Lis "Lærer" <b>', "presenter_title": "Skoleleder & lærer"},
+        {"presenter": 10**9, "presenter_name": "Udefra", "presenter_title": ""},  # no longer there
+    ],
+)
+def test_the_unbound_forms_jinja_writes_what_crispy_writes(org, initial):
+    from django.template import engines
+
+    from cases.forms import InviteForm, SpeakForm, workplace_people
+
+    crispy = engines["django"].from_string("{% load crispy_forms_tags %}{{ form|crispy }}")
+    jinja = engines["jinja2"]
+    people = workplace_people(org.workplace.pk)
+    if initial["presenter"] == "leader":
+        initial = {**initial, "presenter": org.leader.pk}
+    for exclude in ([], [org.employee.pk]):
+        form = InviteForm(workplace_id=org.workplace.pk, exclude=exclude, people=people)
+        assert jinja.get_template("cases/_invite_fields.jinja").render({"form": form}) == crispy.render({"form": form})
+    form = SpeakForm(workplace_id=org.workplace.pk, people=people, initial=initial)
+    assert jinja.get_template("cases/_speak_fields.jinja").render({"form": form}) == crispy.render({"form": form})
