@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import functools
 import re
 
+from allauth.account import auth_backends as allauth_backends
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.utils import timezone
 
-from organisation.roles import roles_of
+from organisation.roles import FOLDS_ROLES, roles_of, with_current_roles
 
 _MODEL_PERMISSION = re.compile(r"^(add|change|delete|view)_(\w+)$")
 
@@ -37,3 +44,58 @@ class AdministratorBackend:
 
     def has_module_perms(self, user, app_label: str) -> bool:
         return app_label in settings.SAMSPIL_APPS and roles_of(user).is_administrator
+
+
+class AuthenticationBackend(allauth_backends.AuthenticationBackend):
+    """allauth's backend, whose `get_user` (the signed-in user of every request) loads in
+    the same query the person's current memberships, so `roles_of()` costs no query of its
+    own, and whether they hold any Django permission or group, so that ModelBackend's
+    permission look-ups cost none for the (usual) person who holds neither. Exactly as
+    current as before: read afresh with the user on every request.
+
+    The SQL is compiled once a day per database (`_user_sql`): compiling the subqueries
+    for every request would cost more Python than the round trip it saves."""
+
+    def get_user(self, user_id):
+        if connection.vendor not in FOLDS_ROLES:
+            return super().get_user(user_id)
+        user_model = get_user_model()
+        try:
+            pk = user_model._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        sql, cached_params, at = _user_sql(connection.alias, timezone.localdate())
+        params = list(cached_params)  # a copy: the cached one is shared by every request
+        params[at] = pk
+        users = list(user_model._default_manager.raw(sql, params))
+        if not users:
+            return None
+        user = users[0]
+        if not user.is_superuser and not user.__dict__.pop(_HOLDS_PERMISSIONS):
+            # ModelBackend's caches (_get_permissions): nothing to look up.
+            user._user_perm_cache = set()
+            user._group_perm_cache = set()
+        return user if self.user_can_authenticate(user) else None
+
+
+_HOLDS_PERMISSIONS = "_samspil_holds_permissions"
+_PK_MARK = -7_321_987_654
+
+
+@functools.lru_cache(maxsize=4)
+def _user_sql(alias: str, today) -> tuple[str, tuple, int]:
+    """The user-by-pk query with roles and permission flags, as SQL and parameters, and the
+    position of the pk among them. Keyed by the day: the roles are those current today."""
+    user_model = get_user_model()
+    through = (user_model.user_permissions.through, user_model.groups.through)
+    users = with_current_roles(user_model._default_manager.using(alias).filter(pk=_PK_MARK), on=today).annotate(
+        **{
+            _HOLDS_PERMISSIONS: ExpressionWrapper(
+                Q(Exists(through[0].objects.filter(user_id=OuterRef("pk"))))
+                | Q(Exists(through[1].objects.filter(user_id=OuterRef("pk")))),
+                output_field=BooleanField(),
+            )
+        }
+    )
+    sql, params = users.query.get_compiler(alias).as_sql()
+    return sql, params, params.index(_PK_MARK)

@@ -54,7 +54,7 @@ class AuditContextMiddleware:
         user = getattr(request, "user", None)
         actor = Actor(
             user_id=user.pk if user is not None and user.is_authenticated else None,
-            request_id=request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex,
+            request_id=request.META.get("HTTP_X_REQUEST_ID", "")[:64] or uuid.uuid4().hex,
             ip=request.META.get("REMOTE_ADDR", ""),
             source=f"{request.method} {request.path}"[:255],
         )

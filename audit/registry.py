@@ -48,6 +48,65 @@ def _snapshot(instance: models.Model) -> dict:
     }
 
 
+# Field types whose value, as Django holds it in an instance's __dict__, cannot change in
+# place (str, numbers, dates, UUIDs, a foreign key's id): post_init keeps a reference to
+# such values and encodes them with _plain only when a save compares them. Every other
+# field (JSON, files, binary, anything unknown) is encoded at once, as a JSON field
+# mutated in place must still differ from what was loaded.
+_IMMUTABLE_FIELDS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+    models.BooleanField,
+    models.CharField,  # EmailField, SlugField, URLField, …
+    models.TextField,
+    models.IntegerField,  # all integer fields
+    models.FloatField,
+    models.DecimalField,
+    models.DateField,  # DateTimeField
+    models.TimeField,
+    models.DurationField,
+    models.UUIDField,
+    models.GenericIPAddressField,
+    models.ForeignKey,  # OneToOneField: the id in attname
+)
+# model → (the primary key's attname, the attnames encoded at load time)
+_load_plan: dict[type[models.Model], tuple[str, tuple[str, ...]]] = {}
+
+
+def _plan(model: type[models.Model]) -> tuple[str, tuple[str, ...]]:
+    plan = _load_plan.get(model)
+    if plan is None:
+        excluded = _tracked[model]
+        mutable = tuple(
+            field.attname
+            for field in model._meta.concrete_fields
+            if not isinstance(field, _IMMUTABLE_FIELDS) and field.attname not in excluded and field.name not in excluded
+        )
+        plan = _load_plan[model] = (model._meta.pk.attname, mutable)
+    return plan
+
+
+def _initial(instance: models.Model) -> dict | None:
+    """The row as it was loaded (or last saved), JSON-ready like `_snapshot`, or None for
+    an instance that was not loaded from a saved row."""
+    state = instance.__dict__
+    initial = state.get("_audit_initial")
+    if initial is not None:
+        return initial
+    loaded = state.get("_audit_loaded")
+    if loaded is None:
+        return None
+    excluded = _tracked[type(instance)]
+    initial = {
+        field.attname: _plain(loaded.get(field.attname))
+        for field in instance._meta.concrete_fields
+        if field.attname not in excluded and field.name not in excluded
+    }
+    state["_audit_initial"] = initial
+    return initial
+
+
 def _entry(instance_or_model, object_id, object_repr: str, action: str, changes: dict) -> AuditEntry:
     actor = context.current()
     return AuditEntry(
@@ -64,14 +123,24 @@ def _entry(instance_or_model, object_id, object_repr: str, action: str, changes:
 
 
 def _on_init(sender, instance, **kwargs) -> None:
-    instance._audit_initial = _snapshot(instance) if instance.pk else None
+    """Keep what was loaded at the least cost (every tracked instance of every page comes
+    through here): a copy of the instance's attributes, with only the values that could
+    change in place encoded now. `_initial()` encodes the rest when a save asks."""
+    state = instance.__dict__
+    pk_attname, mutable = _load_plan.get(sender) or _plan(sender)
+    if not state.get(pk_attname):
+        return
+    loaded = state.copy()
+    for attname in mutable:
+        loaded[attname] = _plain(loaded.get(attname))
+    state["_audit_loaded"] = loaded
 
 
 def _on_save(sender, instance, created, raw=False, **kwargs) -> None:
     if raw:
         return  # fixtures loading
     now = _snapshot(instance)
-    before = getattr(instance, "_audit_initial", None)
+    before = _initial(instance)
     if created or before is None:
         changes = {name: [None, value] for name, value in now.items() if value not in (None, "")}
         action = AuditEntry.Action.CREATE
@@ -140,7 +209,7 @@ class AuditedQuerySet(models.QuerySet):
             entries = []  # a generator would see _audit_initial after it moved on
             for obj in objs:
                 # Compared with the row as it was loaded (post_init), like a single save.
-                before = getattr(obj, "_audit_initial", None) or {}
+                before = _initial(obj) or {}
                 now = {name: _plain(obj.__dict__.get(name)) for name in names if name not in _tracked[self.model]}
                 changes = {name: [before.get(name), value] for name, value in now.items() if before.get(name) != value}
                 if changes:

@@ -31,7 +31,7 @@ from typing import Any
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("samspil.cache")
@@ -60,6 +60,24 @@ _STATES: dict[tuple[str, str], _State] = {}
 _STATES_LOCK = threading.Lock()
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client, keeping one redis.Redis per connection pool instead of making one
+    for every cache call (Django's get_client does): building a redis.Redis copies its
+    ~170 response callbacks, ≈ 0.1 ms, paid by every page for its session. A redis.Redis
+    is safe to share: each command takes a connection from the pool."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache whose connection errors degrade instead of raising."""
 
@@ -69,6 +87,7 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", 0.5)
         options.setdefault("socket_timeout", 0.5)
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
         # Django makes one backend object per thread; the breaker and the stale keys belong
         # to the server, shared by the threads of this process.
         with _STATES_LOCK:

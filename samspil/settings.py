@@ -214,7 +214,8 @@ SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12
 # --- Auth ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, loading the person's current roles with the user (one query less a page).
+    "accounts.backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Object permissions: each app's permissions.py registers its rules.
     "rules.permissions.ObjectPermissionBackend",

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vText
+from icalendar.parser.parameter import param_value
+from icalendar.parser.string import _escape_char, _foldline
 
 from accounts.privacy import erased
 from samspil.bounds import summary as shorten
@@ -160,10 +162,123 @@ def _finish(cal: Calendar) -> bytes:
 
 
 def meeting_ics(meeting: Meeting, participants: Iterable[Participant], *, summary: str | None = None) -> bytes:
-    """The download of one meeting (METHOD PUBLISH); `summary`: the reader's own title."""
+    """The download of one meeting (METHOD PUBLISH); `summary`: the reader's own title.
+
+    Written line by line (`_PublishedEvent`), not through icalendar's components: the
+    same bytes as `_meeting_ics_icalendar` (tests/meetings/test_calendar.py compares
+    them), at a fraction of the cost (about 7,000 function calls a file)."""
+    written = _PublishedEvent(meeting, participants, summary).ics()
+    return written if written is not None else _meeting_ics_icalendar(meeting, participants, summary=summary)
+
+
+def _meeting_ics_icalendar(
+    meeting: Meeting, participants: Iterable[Participant], *, summary: str | None = None
+) -> bytes:
     cal = _calendar("PUBLISH")
     cal.add_component(build_event(meeting, attendees=participants, cancelled=meeting.is_cancelled, summary=summary))
     return _finish(cal)
+
+
+def _fold(line: str) -> str:
+    """icalendar's folding (_foldline: at 75 octets, never inside an escape); a line that
+    is shorter needs none."""
+    if len(line) < 75 and (line.isascii() or len(line.encode()) < 75):
+        return line
+    return _foldline(line)
+
+
+def _stamp(value: dt.datetime) -> str:
+    return f"{value.year:04}{value.month:02}{value.day:02}T{value.hour:02}{value.minute:02}{value.second:02}"
+
+
+@functools.lru_cache(maxsize=1)
+def _publish_head() -> tuple[str, str]:
+    """The calendar's opening lines (as `_calendar("PUBLISH")` writes them) and the
+    organiser written when a meeting has none: built once per process."""
+    head = "\r\n".join(
+        (
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            _fold(f"PRODID:{_escape_char(PRODID)}"),
+            "CALSCALE:GREGORIAN",
+            "METHOD:PUBLISH",
+        )
+    )
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = _fold(f"ORGANIZER;{_cn(name or 'Samspil')}:mailto:{address}")
+    return head, organizer
+
+
+def _cn(name: str) -> str:
+    """The CN parameter as icalendar writes it (quoted when it holds a space or ')."""
+    return "CN=" + param_value(name, always_quote=" " in name or "'" in name)
+
+
+class _PublishedEvent:
+    """One meeting's .ics (METHOD PUBLISH) written as `build_event` and `_finish` write it:
+    the properties in icalendar's order (SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE,
+    then by name), parameters sorted, text escaped and lines folded by icalendar's own
+    functions, and the VTIMEZONE block of `_vtimezone`."""
+
+    def __init__(self, meeting: Meeting, participants: Iterable[Participant], summary: str | None) -> None:
+        self.meeting = meeting
+        self.participants = participants
+        self.summary = summary
+
+    def ics(self) -> bytes | None:
+        meeting = self.meeting
+        starts, ends = _local(meeting.starts_at), _local(meeting.ends_at)
+        tzid = getattr(starts.tzinfo, "key", None)
+        if not tzid or tzid == "UTC" or getattr(ends.tzinfo, "key", None) != tzid:
+            return None  # not the one local zone Samspil writes: icalendar decides
+        try:
+            zone = _vtimezone(tzid).decode()
+        except ValueError:
+            return None
+        head, default_organizer = _publish_head()
+        now = timezone.now().astimezone(dt.UTC)
+        url = meeting_url(meeting)
+        lines = [
+            head,
+            zone.removesuffix("\r\n"),
+            "BEGIN:VEVENT",
+            _fold(f"SUMMARY:{_escape_char(self.summary or meeting.title)}"),
+            f"DTSTART;TZID={param_value(tzid)}:{_stamp(starts)}",
+            f"DTEND;TZID={param_value(tzid)}:{_stamp(ends)}",
+            f"DTSTAMP:{_stamp(now)}Z",
+            _fold(f"UID:{_escape_char(event_uid(meeting))}"),
+            f"SEQUENCE:{int(meeting.sequence)}",
+        ]
+        for participant in self.participants:
+            person = participant.person
+            if not person.email or erased(person):
+                continue
+            role = "CHAIR" if participant.person_id == meeting.organiser_id else "REQ-PARTICIPANT"
+            partstat = PARTSTAT.get(participant.response, "NEEDS-ACTION")
+            lines.append(
+                _fold(
+                    f"ATTENDEE;{_cn(str(person))};PARTSTAT={param_value(partstat)};ROLE={role};RSVP=FALSE"
+                    f":mailto:{person.email}"
+                )
+            )
+        description = "\n\n".join(
+            part
+            for part in (shorten(meeting.purpose), _("The meeting page in Samspil: %(url)s") % {"url": url})
+            if part
+        )
+        lines.append(_fold(f"DESCRIPTION:{_escape_char(description)}"))
+        if where := meeting.location:
+            lines.append(_fold(f"LOCATION:{_escape_char(where)}"))
+        if meeting.organiser_id and meeting.organiser.email:
+            lines.append(_fold(f"ORGANIZER;{_cn(str(meeting.organiser))}:mailto:{meeting.organiser.email}"))
+        else:
+            lines.append(default_organizer)
+        status = "CANCELLED" if meeting.is_cancelled else STATUS.get(meeting.status, "CONFIRMED")
+        lines.append(_fold(f"STATUS:{_escape_char(status)}"))
+        lines.append(_fold(f"URL:{url}"))
+        lines.append("END:VEVENT")
+        lines.append("END:VCALENDAR\r\n")
+        return "\r\n".join(lines).encode()
 
 
 def invitation_ics(meeting: Meeting, participants: Iterable[Participant], *, method: str, **event) -> bytes:

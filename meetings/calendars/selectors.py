@@ -7,7 +7,18 @@ import hashlib
 
 from django.utils.crypto import salted_hmac
 
+from ..models import Meeting
 from .models import CalendarFeed, ReminderOptOut
+
+
+def visible_meeting(user, pk: int) -> Meeting | None:
+    """The meeting, with what its .ics names (host, organiser), if `user` may see it: the
+    permission check (meetings.view_meeting's rule, `meetings_visible_to`) and the meeting
+    in one query. None for a meeting that is not there or not theirs to see."""
+    from ..selectors import meetings_visible_to
+
+    meetings = meetings_visible_to(user, Meeting.objects.filter(pk=pk)).select_related("host", "organiser")
+    return next(iter(meetings.order_by()[:1]), None)
 
 
 def feed_token(feed: CalendarFeed) -> str:

@@ -26,8 +26,10 @@ ICS = "text/calendar; charset=utf-8"
 
 
 def meeting_ics(request, pk: int):
-    """One meeting as an .ics file (METHOD PUBLISH), for whoever may see the meeting."""
-    meeting = get_meeting_for_user(request.user, pk)
+    """One meeting as an .ics file (METHOD PUBLISH), for whoever may see the meeting. Three
+    queries: the user with their roles, the meeting if they may see it, its participants."""
+    # Refused or missing: the usual lookup answers 404 and logs a refusal as everywhere.
+    meeting = selectors.visible_meeting(request.user, pk) or get_meeting_for_user(request.user, pk)
     participants = list(Participant.objects.filter(meeting=meeting).select_related("person"))
     summary = invitations.visit_summary(meeting, participants, request.user)
     response = HttpResponse(ics.meeting_ics(meeting, participants, summary=summary), content_type=ICS)

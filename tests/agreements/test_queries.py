@@ -51,11 +51,11 @@ def test_the_agreement_page_costs_the_same_with_1_and_50_goals_comments_and_revi
     _grow(org, large, 50)
     client = client_for(org.chair)
     counts = [_count(client, reverse("agreements:detail", args=[a.pk])) for a in (small, large)]
-    # 1 user (the session is in the cache), 2 agreement (+workplace, centre, kind, template),
-    # 3 the workplace's committees, 4 roles_of, 5 goals, 6 milestones, 7 partners,
-    # 8 comments (+authors), 9 follow-ups, 10 approvals (+people), 11 revisions (+authors),
-    # 12 status changes (+people)
-    assert counts == [12, 12]
+    # 1 user with their roles (the session is in the cache), 2 agreement (+workplace, centre,
+    # kind, template), 3 the workplace's committees, 4 goals, 5 milestones, 6 partners,
+    # 7 comments (+authors), 8 follow-ups, 9 approvals (+people), 10 revisions (+authors),
+    # 11 status changes (+people)
+    assert counts == [11, 11]
 
 
 def test_the_list_costs_the_same_with_1_and_50_agreements(org, client_for):
@@ -67,10 +67,10 @@ def test_the_list_costs_the_same_with_1_and_50_agreements(org, client_for):
         workplace = WorkplaceFactory(centre=org.centre, committees=[org.committee])
         agreement_start(template=template, workplace=workplace, by=org.admin)
     many = _count(client, reverse("agreements:list"))
-    # 1 user, 2 published templates with their deadlines (the yearly wheel), 3 roles_of,
-    # 4 count for the pager, 5 the page of agreements (+workplace, centre, template, goal
-    # count), 6 committees and centres (filters)
-    assert (one, many) == (6, 6)
+    # 1 user with their roles, 2 published templates with their deadlines (the yearly wheel),
+    # 3 count for the pager, 4 the page of agreements (+workplace, centre, template, goal
+    # count), 5 committees and centres (filters)
+    assert (one, many) == (5, 5)
 
 
 def test_the_edit_page_costs_the_same_with_1_and_50_goals(org, client_for):
@@ -81,11 +81,11 @@ def test_the_edit_page_costs_the_same_with_1_and_50_goals(org, client_for):
     _grow(org, large, 50)
     client = client_for(org.admin)
     counts = [_count(client, reverse("agreements:edit", args=[a.pk])) for a in (small, large)]
-    # 1 user, 2 agreement (+workplace, centre, kind, template), 3 roles_of, 4-6 goals with
+    # 1 user with their roles, 2 agreement (+workplace, centre, kind, template), 3-5 goals with
     # milestones and partners (the editor shows no comments or follow-ups, and the rules
     # ask for the workplace's committees only of someone on a committee). No list of every
     # workplace: the partner field shows the chosen partners and searches for more.
-    assert counts == [6, 6]
+    assert counts == [5, 5]
 
 
 def test_the_edit_page_does_not_grow_with_the_number_of_workplaces(org, client_for):
@@ -111,9 +111,9 @@ def test_the_partner_search_costs_the_same_with_5_and_50_matches(org, client_for
     WorkplaceFactory.create_batch(45, name="Skovly")
     with CaptureQueriesContext(connection) as many:
         many_body = client.get(url).content.decode()
-    # 1 user, 2 goal (+agreement, workplace, centre, kind, template), 3 committees, 4 roles_of,
-    # 5 the matches (at most 20)
-    assert (len(few), len(many)) == (5, 5)
+    # 1 user with their roles, 2 goal (+agreement, workplace, centre, kind, template),
+    # 3 committees, 4 the matches (at most 20)
+    assert (len(few), len(many)) == (4, 4)
     assert few_body.count('type="checkbox"') == 5
     assert many_body.count('type="checkbox"') == 20
 
@@ -135,6 +135,6 @@ def test_the_editor_heartbeat_costs_the_same_with_1_and_50_goals(org, client_for
     large = agreement_start(template=small.template, workplace=other, by=org.admin)
     _grow(org, large, 50)
     client = client_for(org.admin)
-    # 1 user, 2 agreement (+workplace, centre, kind, template), 3 committees, 4 roles_of,
-    # 5 every field's version (one row per goal). Presence lives in the cache.
-    assert [_heartbeat_count(client, a) for a in (small, large)] == [5, 5]
+    # 1 user with their roles, 2 agreement (+workplace, centre, kind, template), 3 committees,
+    # 4 every field's version (one row per goal). Presence lives in the cache.
+    assert [_heartbeat_count(client, a) for a in (small, large)] == [4, 4]

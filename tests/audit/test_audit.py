@@ -115,3 +115,57 @@ def test_bulk_updates_of_the_capabilities_records_are_recorded_and_lost_races_ar
     # A conditional update that matches nothing leaves no entry.
     assert VisitSlot.objects.filter(pk=slot.pk, capacity=99).update(capacity=4) == 0
     assert len(entries_for(slot)) == before
+
+
+def test_an_update_records_exactly_the_fields_that_changed_since_the_row_was_loaded(org):
+    from organisation.models import Workplace
+
+    workplace = Workplace.objects.get(pk=org.workplace.pk)
+    workplace.city = "Havby"
+    workplace.save()
+    assert entries_for(workplace)[-1].changes == {"city": [org.workplace.city, "Havby"]}
+    # Compared with the last save from then on, and a save that changes nothing writes nothing.
+    before = len(entries_for(workplace))
+    workplace.save()
+    assert len(entries_for(workplace)) == before
+    workplace.postcode = "4300"
+    workplace.save()
+    assert entries_for(workplace)[-1].changes == {"postcode": [org.workplace.postcode, "4300"]}
+    # A deferred field loads as unknown, as before.
+    deferred = Workplace.objects.only("pk", "name").get(pk=org.workplace.pk)
+    deferred.name = "Nyt navn"
+    deferred.save(update_fields=["name"])
+    assert entries_for(workplace)[-1].changes["name"] == [org.workplace.name, "Nyt navn"]
+
+
+def test_a_json_field_changed_in_place_is_recorded_as_changed(org):
+    """post_init keeps references to what it loaded: a dict or list changed in place must
+    still differ from it (audit/registry.py encodes such fields when loading)."""
+    from django.db.models.signals import post_delete, post_init, post_save
+
+    from audit import registry
+    from notifications.models import Notification
+
+    notification = Notification.objects.create(
+        recipient=org.member, kind="story_published", event="e:1", params={"tags": ["x"], "title": "A"}, link="/"
+    )
+    registry.track(Notification)
+    try:
+        loaded = Notification.objects.get(pk=notification.pk)
+        loaded.params["tags"].append("y")
+        loaded.save()
+        changes = entries_for(loaded)[-1].changes
+        assert list(changes) == ["params"]
+        assert changes["params"][0] == str({"tags": ["x"], "title": "A"})
+        assert changes["params"][1] == str({"tags": ["x", "y"], "title": "A"})
+        loaded.params["title"] = "B"
+        registry.AuditedQuerySet(Notification).bulk_update([loaded], ["params", "link"])
+        assert entries_for(loaded)[-1].changes == {
+            "params": [str({"tags": ["x", "y"], "title": "A"}), str({"tags": ["x", "y"], "title": "B"})]
+        }
+    finally:
+        uid = f"audit-{Notification._meta.label}"
+        for signal in (post_init, post_save, post_delete):
+            signal.disconnect(sender=Notification, dispatch_uid=uid)
+        registry._tracked.pop(Notification, None)
+        registry._load_plan.pop(Notification, None)

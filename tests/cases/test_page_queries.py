@@ -48,11 +48,11 @@ def _more_cases(org, n: int) -> None:
 @pytest.mark.parametrize(
     ("reader", "budget"),
     [
-        # user, roles, the page's count, its 50 rows (values, with both hearing counts)
-        ("director", 4),
-        ("member", 4),
+        # user with their roles, the page's count, its 50 rows (values, with both hearing counts)
+        ("director", 3),
+        ("member", 3),
         # … and the hearings the leader's workplace is to answer
-        ("leader", 5),
+        ("leader", 4),
     ],
 )
 def test_the_case_list_is_fixed_whatever_the_number_of_cases(org, client_for, reader, budget):
@@ -92,11 +92,11 @@ def _grow_hearing(org, hearing, *, staff: int) -> None:
 @pytest.mark.parametrize(
     ("reader", "budget"),
     [
-        # user, roles, the hearing (case, committee, meeting, workplace, presenter), its
-        # invitees, its contributions, the workplace's people (both forms' choices)
-        ("leader", 6),
+        # user with their roles, the hearing (case, committee, meeting, workplace, presenter),
+        # its invitees, its contributions, the workplace's people (both forms' choices)
+        ("leader", 5),
         # … and the invited employee's rule reads the invitation once
-        ("employee", 7),
+        ("employee", 6),
     ],
 )
 def test_the_hearing_page_is_fixed_whatever_the_number_of_people(org, client_for, reader, budget):

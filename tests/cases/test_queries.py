@@ -56,10 +56,10 @@ def test_the_case_page_is_fixed_whatever_the_number_of_hearings(org, client_for,
     large = _grow(org, meeting, cases=1, workplaces=12)[0]
     client = client_for(getattr(org, reader))
     client.get(reverse("cases:detail", args=[small.pk]))  # the session's first request
-    # user, the case (with committee and meeting), roles, its hearings with their
-    # workplaces and presenters; the leader's rule reads the case's workplaces too (the
-    # chair's does not need them).
-    budget = {"chair": 4, "leader": 5}[reader]
+    # user with their roles, the case (with committee and meeting), its hearings with
+    # their workplaces and presenters; the leader's rule reads the case's workplaces too
+    # (the chair's does not need them).
+    budget = {"chair": 3, "leader": 4}[reader]
     assert _count(client, reverse("cases:detail", args=[small.pk])) == budget
     assert _count(client, reverse("cases:detail", args=[large.pk])) == budget
 
@@ -72,9 +72,9 @@ def test_the_agenda_view_is_fixed_whatever_the_number_of_cases(org, client_for):
     client.get(reverse("cases:agenda", args=[small_meeting.pk]))
     small = _count(client, reverse("cases:agenda", args=[small_meeting.pk]))
     large = _count(client, reverse("cases:agenda", args=[large_meeting.pk]))
-    # user, the meeting with its committee, roles, and the visible cases with their agenda
+    # user with their roles, the meeting with its committee, and the visible cases with their agenda
     # items and their hearings' states counted (one query).
-    assert small == large == 4
+    assert small == large == 3
 
 
 def test_the_figures_are_fixed_whatever_the_number_of_cases(org, client_for):
@@ -85,8 +85,8 @@ def test_the_figures_are_fixed_whatever_the_number_of_cases(org, client_for):
     small = _count(client, reverse("cases:figures"), PERIOD)
     _grow(org, meeting, cases=6, workplaces=8)
     large = _count(client, reverse("cases:figures"), PERIOD)
-    # user, the dashboard permission (2: AdministratorBackend's permission sets), roles;
+    # user with their roles (and no Django permissions to look up for the dashboard's check);
     # the dashboard's filter form (terms, committees, centres, workplace and meeting kinds);
     # the committees' figures and a page of the workplaces' figures in one query
     # (cases/selectors.py: aggregated in the database from the figure table).
-    assert small == large == 10
+    assert small == large == 7

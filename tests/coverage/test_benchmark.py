@@ -36,10 +36,10 @@ def test_the_dashboard_answers_within_two_seconds_at_two_thousand_workplaces(pos
         print("\ncoverage benchmark:", {k: f"{s * 1000:.0f} ms, {q} queries" for k, (s, q) in figures.items()})
     # The same fixed numbers as on a small database (test_dashboard.py): 4 from the
     # cache, 15 computing the report (without the data version's query).
-    assert figures["dashboard"][1] == 4
-    assert figures["committee"][1] == 4
-    assert figures["csv"][1] == 9
-    assert figures["dashboard uncached"][1] == 15
+    assert figures["dashboard"][1] == 3
+    assert figures["committee"][1] == 3
+    assert figures["csv"][1] == 8
+    assert figures["dashboard uncached"][1] == 14
     assert figures["dashboard"][0] < 0.5
     assert figures["dashboard uncached"][0] < 2.0
     assert figures["csv"][0] < 2.0

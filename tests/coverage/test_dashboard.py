@@ -168,35 +168,35 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(org, client_for, size, dja
     build(org, size)
     client = client_for(org.admin)
     client.get(reverse("coverage:dashboard"))  # warm the session
-    # 1 the session, 2 the user, 3 roles_of (the dashboard's rule asked directly, without
-    # Django's model permissions), 4 the data version. Not cached yet, the filters'
-    # lists: 5 electoral terms, 6 committees, 7 centres, 8 workplace kinds, 9 meeting
-    # kinds; the report: 10 workplaces in scope, 11 contacts per kind and last contact,
-    # 12 politicians met, 13 committees met, 14 the workplace × quarter matrix, 15 held
-    # meetings per month, 16 challenges told per workplace.
+    # 1 the session, 2 the user with their roles (the dashboard's rule asked directly, without
+    # Django's model permissions), 3 the data version. Not cached yet, the filters'
+    # lists: 4 electoral terms, 5 committees, 6 centres, 7 workplace kinds, 8 meeting
+    # kinds; the report: 9 workplaces in scope, 10 contacts per kind and last contact,
+    # 11 politicians met, 12 committees met, 13 the workplace × quarter matrix, 14 held
+    # meetings per month, 15 challenges told per workplace.
     params = {"committee": org.committee.slug, "sort": "-total"}
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get(reverse("coverage:dashboard"), params)
     assert len(response.context["report"].rows) == size + 1
     # The same page again: from the cache, after the version.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         again = client.get(reverse("coverage:dashboard"), params)
     assert again.context["body"] == response.context["body"]  # (the CSP nonce around it differs)
     # The same report, another sort and page: the filters' lists, the report from the cache.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         cached = client.get(reverse("coverage:dashboard"), {**params, "sort": "name", "page": "2"})
     assert cached.content.decode().count("data-workplace=") == size + 1
-    # The exports share the report with the same filters (the first request's). 1–3 as
-    # above, 4 the terms, 5 committees, 6 centres, 7 workplace kinds, 8 meeting kinds,
-    # 9 the data version.
-    with django_assert_num_queries(9):
+    # The exports share the report with the same filters (the first request's). 1–2 as
+    # above, 3 the terms, 4 committees, 5 centres, 6 workplace kinds, 7 meeting kinds,
+    # 8 the data version.
+    with django_assert_num_queries(8):
         client.get(reverse("coverage:export", args=["xlsx"]))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(reverse("coverage:export", args=["csv"]), params)
-    # The rotation plan: 1 session, 2 user, 3–4 model permissions, 5 roles, 6 the
-    # committee, 7 workplaces, 8 meeting kinds, 9–14 the report's six aggregates,
-    # 15 the meetings already planned per workplace.
-    with django_assert_num_queries(15):
+    # The rotation plan: 1 session, 2 user with their roles, 3 the committee,
+    # 4 workplaces, 5 meeting kinds, 6–11 the report's six aggregates,
+    # 12 the meetings already planned per workplace.
+    with django_assert_num_queries(12):
         client.get(reverse("coverage:plan", args=[org.committee.slug]))
 
 

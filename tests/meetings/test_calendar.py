@@ -16,7 +16,7 @@ from meetings import services
 from meetings.calendars import ics
 from meetings.calendars import selectors as calendar_selectors
 from meetings.calendars import services as calendar_services
-from meetings.models import Participant
+from meetings.models import Meeting, Participant
 from meetings.visits import services as visit_services
 from outbox.models import Email
 from tests.meetings import helpers
@@ -331,3 +331,57 @@ def test_every_cancellation_names_the_attendee_it_cancels_for(org, mailoutbox, d
         attendees = event.get("ATTENDEE")
         attendees = attendees if isinstance(attendees, list) else [attendees]
         assert f"mailto:{message.to[0]}" in {str(a) for a in attendees if a is not None}
+
+
+def test_a_meetings_ics_runs_three_queries(org, client_for, django_assert_num_queries):
+    meeting = helpers.meeting(org)
+    client = client_for(org.member)
+    url = reverse("meetings:meeting_ics", args=[meeting.pk])
+    client.get(url)  # the session's first request
+    # 1 the user with their roles, 2 the meeting with host and organiser if the member may
+    # see it (the permission check and the meeting in one), 3 the participants with people.
+    with django_assert_num_queries(3):
+        assert client.get(url).status_code == 200
+    # A refusal still answers 404 and is logged as every refused lookup is.
+    assert client_for(org.other_member).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_written_ics_is_byte_for_byte_what_icalendar_writes(org, language):
+    """meeting_ics writes its lines itself (meetings/calendars/ics.py); icalendar's
+    components (build_event, _finish) are the reference, with every kind of text that
+    needs escaping, quoting or folding."""
+    import time_machine
+    from django.utils import translation
+
+    from accounts.privacy import ERASED_EMAIL_DOMAIN, ERASED_EMAIL_PREFIX
+
+    org.chair.full_name = 'Ida "Bedste" O\'Brien, formand; BUU: ^ok'
+    org.chair.save()
+    org.member.full_name = "Åse Ærø-Østergård " + "æ" * 40
+    org.member.save()
+    org.leader.email = f"{ERASED_EMAIL_PREFIX}x{ERASED_EMAIL_DOMAIN}"
+    org.leader.save()
+    texts = [
+        {},
+        {
+            "title": 'Møde; om, alt: \\ og \\N "citat" ' + "ø" * 70,
+            "place": "Skolevej 1, 4200 Bølgeby; lokale 2",
+            "purpose": "Linje 1\r\nLinje 2\rLinje 3\n" + "x\\" * 60 + ", ; " * 50,
+        },
+        {"place": "", "purpose": ""},
+    ]
+    with time_machine.travel(dt.datetime(2026, 3, 29, 1, 30, 15, 654321, tzinfo=dt.UTC), tick=False):
+        for extra in texts:
+            organised = helpers.meeting(org, **extra)
+            unorganised = helpers.meeting(org, days=200, **extra)
+            Meeting.objects.filter(pk=unorganised.pk).update(organiser=None)
+            for meeting in (organised, Meeting.objects.select_related("host").get(pk=unorganised.pk)):
+                participants = list(Participant.objects.filter(meeting=meeting).select_related("person"))
+                for status in ("planned", "confirmed", "held", "cancelled"):
+                    meeting.status = status
+                    for summary in (None, "Besøg: Anna, Bo; og ^Cæcilie"):
+                        with translation.override(language):
+                            written = ics.meeting_ics(meeting, participants, summary=summary)
+                            reference = ics._meeting_ics_icalendar(meeting, participants, summary=summary)
+                            assert written == reference

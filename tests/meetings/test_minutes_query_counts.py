@@ -40,12 +40,12 @@ def _draft_in_reading(org, size: int):
     return meeting
 
 
-# The meeting page of draft minutes in reading, for the writer: the meeting page's six
-# (tests/meetings/test_query_counts.py: the user, roles, the meeting with its minutes'
+# The meeting page of draft minutes in reading, for the writer: the meeting page's five
+# (tests/meetings/test_query_counts.py: the user with their roles, the meeting with its minutes'
 # versions, other workplaces and may I see it, participants, agenda, the host's
 # agreement), the read requests with their people (1) and the comments with their
 # authors (1).
-DRAFT_PAGE_QUERIES = 8
+DRAFT_PAGE_QUERIES = 7
 
 
 @pytest.mark.parametrize("size", [10, 300])
@@ -61,12 +61,12 @@ def test_the_meeting_page_with_minutes_in_reading_runs_a_fixed_number_of_queries
     assert f"Rettelse {size - 1}" in html and f"{size // 2} af {size + 1} har læst udkastet" in html
 
 
-# The attendance page: the user (1), the meeting with its minutes (1), roles (1), may I
-# see it (1), the participants with their people (1).
-ATTENDANCE_QUERIES = 5
-# The reading page: the user (1), the meeting with its minutes (1), roles (1), may I see
-# it (1), the participants to offer (1), who was asked already (1).
-READING_QUERIES = 6
+# The attendance page: the user with their roles (1), the meeting with its minutes (1),
+# may I see it (1), the participants with their people (1).
+ATTENDANCE_QUERIES = 4
+# The reading page: the user with their roles (1), the meeting with its minutes (1), may I
+# see it (1), the participants to offer (1), who was asked already (1).
+READING_QUERIES = 5
 
 
 @pytest.mark.parametrize("size", [10, 300])

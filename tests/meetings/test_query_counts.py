@@ -31,12 +31,12 @@ def _meetings_for(org, count: int, *, past: bool = False, start: dt.datetime | N
     )
 
 
-# My meetings, as a committee member: the user (1), roles (1), the page of meetings with
+# My meetings, as a committee member: the user with their roles (1), the page of meetings with
 # kind, host, committee, participant count and my reply in one query with subqueries,
 # each row carrying the count of my meetings for the paginator (1), my booked visits
 # (1), my committees for the links to their plans (1). (A member may create no meeting:
 # the meeting kinds are not read.)
-MY_MEETINGS_QUERIES = 5
+MY_MEETINGS_QUERIES = 4
 
 
 @pytest.mark.parametrize("size", [10, 1000])
@@ -68,12 +68,12 @@ def _participants_for(meeting, count: int):
     Participant.objects.bulk_create([Participant(meeting=meeting, person=p, role="guest") for p in people])
 
 
-# The meeting page (sessions are cached): the user (1), roles (1), the meeting with kind,
+# The meeting page (sessions are cached): the user with their roles (1), the meeting with kind,
 # committee, host, centre, organiser, minutes, who locked them, the minutes' versions, the
 # other workplaces and whether I may see it (1), participants with people (1), agenda with
 # presenters (1), the host's development agreement to follow up with the host's
 # committees for its rule (1).
-MEETING_PAGE_QUERIES = 6
+MEETING_PAGE_QUERIES = 5
 
 
 @pytest.mark.parametrize("size", [10, 1000])
@@ -87,11 +87,11 @@ def test_the_meeting_page_runs_a_fixed_number_of_queries(org, client_for, size, 
     assert f"Deltager {size - 1:04d}" in response.content.decode()
 
 
-# Free visit times: the user (1), roles (1), the filter form's committees, workplace
+# Free visit times: the user with their roles (1), the filter form's committees, workplace
 # kinds and centres in one UNION ALL (1), the page of times with workplace, kind, centre,
 # seats taken, recent meetings and my booking, each row carrying the count of free times
 # for the paginator (1).
-FREE_TIMES_QUERIES = 4
+FREE_TIMES_QUERIES = 3
 
 
 @pytest.mark.parametrize("size", [10, 1000])
@@ -117,12 +117,12 @@ def test_free_visit_times_run_a_fixed_number_of_queries(org, client_for, size, d
     assert "Egeskovskolen" in response.content.decode()
 
 
-# The committee plan (a year, a page of 40): the user (1), the committee (1), roles (1),
+# The committee plan (a year, a page of 40): the user with their roles (1), the committee (1),
 # meetings per month for the month index and the page count (1), the page of meetings
 # with kind, host, participant count and my reply (1), the page's committee cases that I
 # may see with their hearings' states counted (1).
 # The chair also reads the next agenda's cases with a hearing not closed (1).
-COMMITTEE_PLAN_QUERIES = {"member": 6, "chair": 7}
+COMMITTEE_PLAN_QUERIES = {"member": 5, "chair": 6}
 
 
 def _cases_on(org, meetings, *, answered_every: int = 2):
@@ -172,10 +172,10 @@ def test_the_committee_plan_runs_a_fixed_number_of_queries(org, client_for, size
     assert "hørt: besvaret" in html and "afventer svar" in html
 
 
-# A workplace's meetings, as a committee member (the visibility rule applies): the user
-# (1), the workplace (1), roles (1), the workplace's meeting ids (1), the page of meetings
-# with the count for the paginator (1). Its leader and leadership skip the ids (4).
-WORKPLACE_MEETINGS_QUERIES = {"member": 5, "leader": 4}
+# A workplace's meetings, as a committee member (the visibility rule applies): the user with
+# their roles (1), the workplace (1), the workplace's meeting ids (1), the page of meetings
+# with the count for the paginator (1). Its leader and leadership skip the ids (3).
+WORKPLACE_MEETINGS_QUERIES = {"member": 4, "leader": 3}
 
 
 @pytest.mark.parametrize("role", ["member", "leader"])

@@ -79,11 +79,11 @@ def test_the_week_shows_no_book_button_where_booking_would_fail(december, client
     assert f"/moeder/besoeg/{elsewhere.pk}/book/" not in admin_page  # the admin sits on no committee
 
 
-# The week view: the user (1), roles (1), the filter form's committees, workplace kinds and
+# The week view: the user with their roles (1), the filter form's committees, workplace kinds and
 # centres in one UNION ALL (1), the week's free times with workplace, kind, centre, seats taken (bookings and
 # seats kept for proposals), recent meetings, my booking, whether I may book and whether a
 # holiday was opened (1). The holidays themselves come from the `holidays` package.
-WEEK_QUERIES = 4
+WEEK_QUERIES = 3
 
 
 @pytest.mark.parametrize("size", [10, 400])

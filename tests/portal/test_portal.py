@@ -87,9 +87,9 @@ def test_the_workplace_list_runs_the_same_queries_for_few_and_many(org, client_f
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("organisation:workplaces")).status_code == 200
         counts.append(len(queries))
-    # session read, user, roles, count, page of workplaces, their committees (prefetch),
-    # kinds, centres, committees for the filter
-    assert counts[0] == counts[1] <= 10, counts
+    # session read, user with their roles, count, page of workplaces, their committees
+    # (prefetch), kinds, centres, committees for the filter
+    assert counts[0] == counts[1] <= 9, counts
 
 
 def test_the_start_page_runs_a_fixed_number_of_queries(org, client_for):
@@ -208,6 +208,39 @@ def test_only_the_most_specific_menu_item_is_marked_current():
     active = [item["url"] for item in items_for(roles, "/moeder/besoeg/") if item["active"]]
     assert active == ["/moeder/besoeg/"]
     assert [item["url"] for item in items_for(roles, "/") if item["active"]] == ["/"]
+
+
+def test_the_menu_and_the_base_links_are_reversed_once_and_follow_the_script_prefix():
+    from unittest import mock
+
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from organisation.roles import RoleSet
+    from portal.context_processors import base_urls
+    from portal.navigation import items_for
+
+    roles = RoleSet(committee_ids=frozenset({1}))
+    menu, links = items_for(roles, "/"), base_urls()
+    with (
+        mock.patch("portal.navigation.reverse") as menu_reverse,
+        mock.patch("portal.context_processors.reverse") as link_reverse,
+    ):
+        again = items_for(roles, "/moeder/")
+        assert base_urls() == links
+    menu_reverse.assert_not_called()
+    link_reverse.assert_not_called()
+    assert [item["url"] for item in again] == [item["url"] for item in menu]
+    assert [item["url"] for item in again if item["active"]] == ["/moeder/"]
+    # Fewer roles, fewer items: the other combination has its own list.
+    assert len(items_for(RoleSet(), "/")) < len(menu)
+    prefix = get_script_prefix()
+    set_script_prefix("/samspil/")
+    try:
+        assert all(item["url"].startswith("/samspil/") for item in items_for(roles, "/samspil/"))
+        assert base_urls()["home"] == "/samspil/"
+    finally:
+        set_script_prefix(prefix)
+    assert base_urls() == links
 
 
 def test_collectstatic_with_the_production_storage_succeeds(tmp_path):
