@@ -12,7 +12,7 @@ from . import navigation
 _BASE_URLS = {
     "home": "portal:home",
     "login": "account_login",
-    "change_password": "account_change_password",
+    "change_password": "account_change_password",  # nosec B105 - a URL name
     "mfa": "mfa_index",
     "notifications": "notifications:settings",
     "sessions": "accounts:sessions",
