@@ -7,15 +7,10 @@ without an account, stories waiting, overdue hearings) are aggregates over whole
 version and the coverage report's (coverage/freshness.py), so they are computed again
 only after a write that can change them.
 
-The same mechanism as coverage/freshness.py, with its own sequence and triggers: triggers
-on every table and column the figures read bump the version on each write, whatever made
-it (a model's save(), a queryset update(), bulk_create, the importer, raw SQL, psql). A
-statement-level trigger bumps it as the write happens, a deferred row-level constraint
-trigger again at commit (a request that cached the old figures under the first bump is
-superseded). Its own sequence, not the coverage one: a question answered or a story
-submitted does not throw the (much dearer) coverage report away.
-
-SQLite: a one-row table set to random() by row triggers, as for coverage.
+The same mechanism as the coverage report's (samspil/data_versions.py: triggers on every
+table and column the figures read bump the version on each write, whatever made it), with
+its own version: a question answered or a story submitted does not throw the (much
+dearer) coverage report away.
 """
 
 from __future__ import annotations
@@ -23,8 +18,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import connection as default_connection
 
-STORAGE = "portal_data_version"
-FUNCTION = "portal_bump_data_version"
+from samspil.data_versions import DataVersion
 
 # (app label, model, the columns whose UPDATE changes the figures; None for any column).
 # Whatever portal.figures computes: keep the two in step.
@@ -49,96 +43,17 @@ def watched_tables() -> list[tuple[str, list[str] | None]]:
     return result
 
 
-def _names(table: str) -> dict[str, str]:
-    # PostgreSQL trigger names are unique per table; SQLite's per database.
-    return {
-        "statement": "portal_version_now",
-        "commit": "portal_version_commit",
-        "ins": f"portal_version_ins_{table}",
-        "upd": f"portal_version_upd_{table}",
-        "del": f"portal_version_del_{table}",
-    }
-
-
-def create_storage(connection) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {STORAGE}")
-            cursor.execute(
-                f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$"
-                f" BEGIN PERFORM nextval('{STORAGE}'); RETURN NULL; END $$"
-            )
-        elif connection.vendor == "sqlite":
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {STORAGE} (id integer PRIMARY KEY CHECK (id = 1), value integer NOT NULL)"
-            )
-            cursor.execute(f"INSERT OR IGNORE INTO {STORAGE} (id, value) VALUES (1, 0)")  # noqa: S608  # nosec B608 (constants)
-
-
-def install_triggers(connection=default_connection) -> None:
-    """(Re)create the triggers on the watched tables; idempotent, run after `migrate`."""
-    if connection.vendor not in {"postgresql", "sqlite"}:
-        return
-    create_storage(connection)
-    quote = connection.ops.quote_name
-    existing = set(connection.introspection.table_names())
-    with connection.cursor() as cursor:
-        for table, columns in watched_tables():
-            if table not in existing:  # a partial migrate
-                continue
-            names = _names(table)
-            update = "UPDATE" + (" OF " + ", ".join(quote(c) for c in columns) if columns else "")
-            if connection.vendor == "postgresql":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {names['statement']} ON {quote(table)}")
-                cursor.execute(f"DROP TRIGGER IF EXISTS {names['commit']} ON {quote(table)}")
-                cursor.execute(
-                    f"CREATE TRIGGER {names['statement']} AFTER INSERT OR {update} OR DELETE OR TRUNCATE"
-                    f" ON {quote(table)} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
-                )
-                cursor.execute(
-                    f"CREATE CONSTRAINT TRIGGER {names['commit']} AFTER INSERT OR {update} OR DELETE"
-                    f" ON {quote(table)} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()"
-                )
-            else:
-                for key, event in (("ins", "INSERT"), ("upd", update), ("del", "DELETE")):
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {quote(names[key])}")
-                    body = f"UPDATE {STORAGE} SET value = random() WHERE id = 1"  # noqa: S608  # nosec B608 (a constant)
-                    cursor.execute(
-                        f"CREATE TRIGGER {quote(names[key])} AFTER {event} ON {quote(table)} BEGIN {body}; END"
-                    )
-
-
-def drop_triggers(connection=default_connection) -> None:
-    quote = connection.ops.quote_name
-    existing = set(connection.introspection.table_names())
-    with connection.cursor() as cursor:
-        for table, _columns in watched_tables():
-            if table not in existing:
-                continue
-            names = _names(table)
-            if connection.vendor == "postgresql":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {names['statement']} ON {quote(table)}")
-                cursor.execute(f"DROP TRIGGER IF EXISTS {names['commit']} ON {quote(table)}")
-            elif connection.vendor == "sqlite":
-                for key in ("ins", "upd", "del"):
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {quote(names[key])}")
-
-
-def bump(connection=default_connection) -> None:
-    """A new version by hand: after `migrate`, whose data migrations ran without triggers."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT nextval('{STORAGE}')")
-        elif connection.vendor == "sqlite":
-            cursor.execute(f"UPDATE {STORAGE} SET value = random() WHERE id = 1")  # noqa: S608  # nosec B608
-
-
-def storage_present(connection) -> bool:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [STORAGE])
-            return bool(cursor.fetchone()[0])
-    return STORAGE in connection.introspection.table_names()
+VERSION = DataVersion("portal", watched_tables)
+STORAGE = VERSION.storage
+create_storage = VERSION.create_storage
+install_triggers = VERSION.install_triggers
+drop_triggers = VERSION.drop_triggers
+bump = VERSION.bump
+drop_all = VERSION.drop_all
+storage_present = VERSION.storage_present
+# Off during `migrate`, back after it (samspil/data_versions.py).
+before_migrate = VERSION.before_migrate
+after_migrate = VERSION.after_migrate
 
 
 def versions(connection=default_connection) -> tuple[str, str] | None:
@@ -161,24 +76,3 @@ def versions(connection=default_connection) -> tuple[str, str] | None:
     if not row:
         return None
     return f"{row[0]}.{int(bool(row[1]))}", f"{row[2]}.{int(bool(row[3]))}"
-
-
-# Migrations run without the triggers (see coverage/freshness.py: PostgreSQL refuses to
-# ALTER a table with pending deferred trigger events).
-
-
-def before_migrate(sender, using="default", **kwargs) -> None:
-    from django.db import connections
-
-    connection = connections[using]
-    if connection.vendor in {"postgresql", "sqlite"} and storage_present(connection):
-        drop_triggers(connection)
-
-
-def after_migrate(sender, using="default", **kwargs) -> None:
-    from django.db import connections
-
-    connection = connections[using]
-    if connection.vendor in {"postgresql", "sqlite"}:
-        install_triggers(connection)
-        bump(connection)
