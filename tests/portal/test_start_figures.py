@@ -125,4 +125,7 @@ def test_every_roles_start_page_stays_within_its_query_budget(org, client_for):
         with CaptureQueriesContext(connection) as queries:
             _get(client)
         counts[name] = len(queries)
-    assert all(counts[name] <= budget for name, (_person, budget) in people.items()), counts
+    # Where the database cannot order and limit inside a UNION (SQLite, the laptop default),
+    # the meeting steps' parts (at most four) are one query each (meetings/navigation.py).
+    extra = 0 if connection.features.supports_slicing_ordering_in_compound else 3
+    assert all(counts[name] <= budget + extra for name, (_person, budget) in people.items()), counts
