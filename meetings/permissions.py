@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import rules
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import JSONObject
 
@@ -163,7 +164,9 @@ def get_meeting_for_user(user, pk: int, *, write: bool = False, page: bool = Fal
     meetings = Meeting.objects.select_related(
         "kind", "committee", "host", "host__centre", "organiser", "minutes", "minutes__locked_by"
     )
-    if page:
+    # ArraySubquery is PostgreSQL's; elsewhere (SQLite, the laptop default) the page reads
+    # the workplaces and the versions with their own queries (other_workplaces(), below).
+    if page and connection.vendor == "postgresql":
         meetings = meetings.annotate(
             other_workplaces=ArraySubquery(
                 Meeting.workplaces.through.objects.filter(meeting_id=OuterRef("pk"))

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -238,24 +239,23 @@ def _agreement_to_discuss(user, meeting: Meeting):
     # agreements.selectors.agreement_of_workplace, with the host's responsible committees
     # (the agreement's rule asks for them) in the same query; the host is already read.
     on = timezone.localtime(meeting.starts_at).date()
-    agreement = (
-        Agreement.objects.filter(
-            workplace_id=meeting.host_id, template__period_start__lte=on, template__period_end__gte=on
-        )
-        .select_related("template")
-        .annotate(
+    agreements = Agreement.objects.filter(
+        workplace_id=meeting.host_id, template__period_start__lte=on, template__period_end__gte=on
+    ).select_related("template")
+    if connection.vendor == "postgresql":  # ArraySubquery; elsewhere the rule reads them itself
+        agreements = agreements.annotate(
             workplace_committee_ids=ArraySubquery(
                 Workplace.committees.through.objects.filter(workplace_id=OuterRef("workplace_id")).values(
                     "committee_id"
                 )
             )
         )
-        .first()
-    )
+    agreement = agreements.first()
     if agreement is None:
         return None
     agreement.workplace = meeting.host
-    meeting.host.__dict__.setdefault("_committee_ids", set(agreement.workplace_committee_ids))
+    if hasattr(agreement, "workplace_committee_ids"):
+        meeting.host.__dict__.setdefault("_committee_ids", set(agreement.workplace_committee_ids))
     if not rules.has_perm("agreements.view_agreement", user, agreement):
         return None
     return agreement

@@ -4,6 +4,7 @@ readers and comments (issue 16, point 5)."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from meetings import minutes as minutes_services
@@ -45,7 +46,9 @@ def _draft_in_reading(org, size: int):
 # versions, other workplaces and may I see it, participants, agenda, the host's
 # agreement), the read requests with their people (1) and the comments with their
 # authors (1).
-DRAFT_PAGE_QUERIES = 7
+DRAFT_PAGE_QUERIES = 7 + (
+    0 if connection.vendor == "postgresql" else 2
+)  # elsewhere the workplaces and the versions are queries of their own
 
 
 @pytest.mark.parametrize("size", [10, 300])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from meetings.models import Participant, VisitSlot
@@ -73,7 +74,9 @@ def _participants_for(meeting, count: int):
 # other workplaces and whether I may see it (1), participants with people (1), agenda with
 # presenters (1), the host's development agreement to follow up with the host's
 # committees for its rule (1).
-MEETING_PAGE_QUERIES = 5
+MEETING_PAGE_QUERIES = 5 + (
+    0 if connection.vendor == "postgresql" else 2
+)  # elsewhere the workplaces and the versions are queries of their own
 
 
 @pytest.mark.parametrize("size", [10, 1000])
