@@ -176,6 +176,14 @@ if USING_POSTGRES and not env_bool("DATABASE_JIT"):
     # queries of a web page compiling costs more than it saves: the code register's two
     # counting queries took 650 + 333 ms with it and 173 + 116 ms without (bench/README.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if USING_POSTGRES and env_bool("DATABASE_PREPARE", True):
+    # Repeated SELECTs planned once per connection (samspil/db.py). Off behind a pooler in
+    # transaction mode (PgBouncer), where a connection's prepared statements do not follow it.
+    from samspil.db import PreparingConnection, PreparingCursor
+
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connection_factory=PreparingConnection, cursor_factory=PreparingCursor
+    )
 
 # --- Cache, sessions -------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

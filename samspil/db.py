@@ -1,0 +1,167 @@
+"""Server-side prepared statements for Django's psycopg2 connections.
+
+psycopg2 sends every query as text with its parameters written in, so PostgreSQL parses
+and plans the same statement afresh on every request: for the short indexed reads of a
+page that costs as much as running them (the signed-in user's query: 0.6 ms as text,
+0.3 ms prepared, 0.2 ms for `SELECT 1`; bench/README.md). This cursor prepares a SELECT the
+second time a connection runs it (`PREPARE`, then `EXECUTE name(parameters)`), so each
+worker plans its hot statements once per connection.
+
+Kept deliberately narrow, because what runs must not change:
+- only SELECT (and WITH) statements with a list of parameters, on unnamed cursors;
+- the statement is keyed by its text *and* the Python types of its parameters, and the
+  non-text parameters are declared with the type their literal would have had (text and
+  None stay `unknown`, inferred from the context as a literal is), so a prepared statement
+  returns the same columns and types as the text one;
+- a statement PostgreSQL cannot prepare (a parameter whose type nothing tells) is
+  remembered and runs as text; the attempt sits inside a savepoint when a transaction is
+  open, so it never spoils it;
+- schema changes made through the connection (CREATE/ALTER/DROP) forget its statements;
+- a bounded number per connection (MAX_STATEMENTS).
+Behind a connection pooler in transaction mode prepared statements do not work: there
+DATABASE_PREPARE=0 (settings) turns this off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import re
+import uuid
+
+import psycopg2
+from psycopg2 import extensions
+
+MAX_STATEMENTS = 256
+# Prepared on the second run: a statement run once (a migration, a one-off report) costs
+# no PREPARE round trip.
+PREPARE_AFTER = 1
+_PLACEHOLDER = re.compile(r"%(.)", re.DOTALL)
+_UNPREPARABLE = False
+# The type a parameter's literal has when psycopg2 writes it into the text (its adapters:
+# `8`, `true`, `'…'::date`, `'…'::timestamptz`); anything else is left for PostgreSQL to
+# infer from where the parameter stands, as it does for the literal.
+_DECLARED_TYPES = {
+    bool: "boolean",
+    int: "bigint",
+    dt.date: "date",
+    dt.time: "time",
+    dt.timedelta: "interval",
+    decimal.Decimal: "numeric",
+    uuid.UUID: "uuid",
+}
+
+
+def _declared(value) -> str:
+    if isinstance(value, dt.datetime):
+        return "timestamptz" if value.tzinfo is not None else "timestamp"
+    return _DECLARED_TYPES.get(type(value), "unknown")
+
+
+def _numbered(query: str) -> str | None:
+    """The query with psycopg2's `%s` as `$1, $2…` and `%%` as `%`; None when it holds
+    another placeholder (`%(name)s`)."""
+    count = 0
+    ok = True
+
+    def replace(match: re.Match) -> str:
+        nonlocal count, ok
+        char = match.group(1)
+        if char == "%":
+            return "%"
+        if char == "s":
+            count += 1
+            return f"${count}"
+        ok = False
+        return match.group(0)
+
+    numbered = _PLACEHOLDER.sub(replace, query)
+    return numbered if ok else None
+
+
+class PreparingConnection(extensions.connection):
+    """A psycopg2 connection that remembers its prepared statements."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.samspil_statements: dict[tuple, str | bool] = {}
+        self.samspil_seen: dict[tuple, int] = {}
+        self.samspil_next = 0
+
+    def samspil_forget(self) -> None:
+        self.samspil_statements.clear()
+        self.samspil_seen.clear()
+
+
+class PreparingCursor(extensions.cursor):
+    """Runs a repeated SELECT as `EXECUTE` of a statement prepared on its connection."""
+
+    samspil_text: tuple | None = None
+
+    def execute(self, query, vars=None):
+        self.samspil_text = None
+        connection = self.connection
+        if self.name is not None or not isinstance(query, str) or not isinstance(connection, PreparingConnection):
+            return super().execute(query, vars)
+        head = query[:6].upper()
+        if not head.startswith(("SELECT", "WITH")):
+            if head.startswith(("CREATE", "ALTER", "DROP")):
+                self._forget_all()
+            return super().execute(query, vars)
+        if not isinstance(vars, (list, tuple)):
+            return super().execute(query, vars)
+        key = (query, *map(type, vars))
+        statements = connection.samspil_statements
+        name = statements.get(key)
+        if name is None:
+            seen = connection.samspil_seen.get(key, 0)
+            if seen < PREPARE_AFTER or len(statements) >= MAX_STATEMENTS:
+                connection.samspil_seen[key] = seen + 1
+                return super().execute(query, vars)
+            connection.samspil_seen.pop(key, None)
+            name = statements[key] = self._prepare(query, vars)
+        if name is _UNPREPARABLE:
+            return super().execute(query, vars)
+        self.samspil_text = (query, vars)
+        if vars:
+            return super().execute(f"EXECUTE {name}({', '.join(['%s'] * len(vars))})", vars)
+        return super().execute(f"EXECUTE {name}")
+
+    def _prepare(self, query: str, vars) -> str | bool:
+        numbered = _numbered(query)
+        if numbered is None:
+            return _UNPREPARABLE
+        connection = self.connection
+        connection.samspil_next += 1
+        name = f"samspil_{connection.samspil_next}"
+        types = f"({', '.join(_declared(value) for value in vars)})" if vars else ""
+        statement = f"PREPARE {name}{types} AS {numbered}"
+        if connection.autocommit:
+            # Outside a transaction a failed PREPARE fails alone.
+            try:
+                super().execute(statement)
+            except psycopg2.Error:
+                return _UNPREPARABLE
+            return name
+        super().execute("SAVEPOINT samspil_prepare")
+        try:
+            super().execute(statement)
+        except psycopg2.Error:
+            super().execute("ROLLBACK TO SAVEPOINT samspil_prepare")
+            name = _UNPREPARABLE
+        super().execute("RELEASE SAVEPOINT samspil_prepare")
+        return name
+
+    def _forget_all(self) -> None:
+        connection = self.connection
+        if isinstance(connection, PreparingConnection) and connection.samspil_statements:
+            if any(name for name in connection.samspil_statements.values()):
+                super().execute("DEALLOCATE ALL")
+            connection.samspil_forget()
+
+    @property
+    def query(self):
+        # What ran, as text: Django's logging and tests read the statement, not `EXECUTE`.
+        if self.samspil_text is not None:
+            return self.mogrify(*self.samspil_text)
+        return super().query
