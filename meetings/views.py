@@ -115,6 +115,18 @@ def label_rows(meetings: list[dict]) -> None:
         meeting["participants"] = participants[count]
 
 
+def page_query(request):
+    """`page_query(n)` for meetings/_pages.jinja: the query string with page n, as
+    {% query_with page=n %} writes it (portal/templatetags/portal.py)."""
+
+    def query(number) -> str:
+        query = request.GET.copy()
+        query["page"] = number
+        return query.urlencode()
+
+    return query
+
+
 def my_meetings(request):
     past = request.GET.get("when") == "past"
     meetings = selectors.my_meetings(request.user, past=past)
@@ -130,6 +142,7 @@ def my_meetings(request):
         "meetings/my_meetings.html",
         {
             "page": page,
+            "page_query": page_query(request),
             "past": past,
             "can_create": bool(creatable_kinds(request.user)),
             "is_politician": roles.is_politician,
@@ -164,7 +177,15 @@ def committee_plan(request, slug: str):
     months = []
     total = 0
     for month, count in selectors.committee_plan_months(committee, year=year, user=request.user):
-        months.append({"month": dt.date(year, month, 1), "count": count, "page": total // PLAN_PAGE_SIZE + 1})
+        months.append(
+            {
+                "month": dt.date(year, month, 1),
+                "number": month,
+                "name": MONTH_NAMES[month],  # |date:"F"|capfirst
+                "count": count,
+                "page": total // PLAN_PAGE_SIZE + 1,
+            }
+        )
         total += count
     paginator = Paginator(selectors.committee_plan(committee, year=year, user=request.user), PLAN_PAGE_SIZE)
     paginator.count = total  # known from the month index: no COUNT query
@@ -179,6 +200,7 @@ def committee_plan(request, slug: str):
     _plan_rows(meetings, cases)
     page.object_list = meetings
     is_chair = committee.pk in roles.chaired_committee_ids
+    agenda_warnings = next_agenda_warnings([committee.pk]) if is_chair else []
     return render(
         request,
         "meetings/committee_plan.html",
@@ -187,22 +209,38 @@ def committee_plan(request, slug: str):
             "year": year,
             "months": months,
             "page": page,
+            "page_query": page_query(request),
             "meetings": meetings,
             "can_plan": roles.is_administrator or is_chair,
-            "agenda_warnings": next_agenda_warnings([committee.pk]) if is_chair else [],
+            "agenda_warnings": agenda_warnings,
+            "agenda_warning_title": ngettext(
+                "%(counter)s case on the next agenda has a hearing that is not closed:",
+                "%(counter)s cases on the next agenda have hearings that are not closed:",
+                len(agenda_warnings),
+            )
+            % {"counter": len(agenda_warnings)},
             # cases:agenda's own rule (cases/views._sees_agenda).
             "sees_agenda": roles.is_leadership or committee.pk in (roles.committee_ids | roles.secretary_committee_ids),
         },
     )
 
 
+class _MonthNames:
+    """A month's name as |date:"F"|capfirst writes it, in the active language."""
+
+    def __getitem__(self, month: int) -> str:
+        return capfirst(str(MONTHS[month]))
+
+
+MONTH_NAMES = _MonthNames()
+
+
 def _plan_rows(meetings: list[dict], cases: dict) -> None:
     """The plan's rows (meetings/_plan_meetings.jinja): a meeting list's labels, the month
     headings as |date:"F" writes them and each meeting's committee cases."""
     label_rows(meetings)
-    months = {n: capfirst(str(name)) for n, name in MONTHS.items()}
     for meeting in meetings:
-        meeting["month_name"] = months[meeting["month"]]
+        meeting["month_name"] = MONTH_NAMES[meeting["month"]]
         meeting["plan_cases"] = cases.get(meeting["pk"], [])
         if meeting["plan_cases"]:
             meeting["cases_label"] = ngettext("Case:", "Cases:", len(meeting["plan_cases"]))
