@@ -218,7 +218,9 @@ def committee_plan(request, slug: str):
                 "%(counter)s cases on the next agenda have hearings that are not closed:",
                 len(agenda_warnings),
             )
-            % {"counter": len(agenda_warnings)},
+            % {"counter": len(agenda_warnings)}
+            if agenda_warnings
+            else "",
             # cases:agenda's own rule (cases/views._sees_agenda).
             "sees_agenda": roles.is_leadership or committee.pk in (roles.committee_ids | roles.secretary_committee_ids),
         },
