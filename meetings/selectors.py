@@ -43,29 +43,53 @@ def meetings_visible_to(user, meetings: QuerySet[Meeting] | None = None) -> Quer
     return meetings.filter(rule)
 
 
+# What a row of a meeting list shows (meetings/_meeting_list.jinja, _plan_meetings.jinja),
+# read as values with `_listed`'s annotations: my meetings, a workplace's meetings and a
+# committee's plan, one set of columns and one set of labels (views.label_rows).
+LIST_VALUES = (
+    "pk",
+    "title",
+    "starts_at",
+    "ends_at",
+    "status",
+    "cancelled_at",
+    "kind__name",
+    "kind__name_en",
+    "host__name",
+    "participant_count",
+)
+
+
+def list_values(meetings: QuerySet[Meeting], user=None, *extra: str) -> QuerySet:
+    """A meeting list's rows as dicts (LIST_VALUES, the person's own reply, `extra`) rather
+    than three model instances a row (the meeting, its kind and host)."""
+    mine = ("my_response",) if user is not None and user.is_authenticated else ()
+    return meetings.values(*LIST_VALUES, *mine, *extra)
+
+
 def _listed(meetings: QuerySet[Meeting], user=None) -> QuerySet[Meeting]:
-    """The columns a meeting list shows: kind, host, committee, participant count, my reply."""
-    meetings = meetings.select_related("kind", "host", "committee").annotate(
-        participant_count=Coalesce(
-            Subquery(
-                Participant.objects.filter(meeting=OuterRef("pk"))
-                .order_by()
-                .values("meeting")
-                .annotate(n=Count("pk"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            Value(0),
-        )
+    """The columns a meeting list shows: participant count and my reply (`list_values`
+    reads kind, host and committee through their joins)."""
+    counts = Coalesce(
+        Subquery(
+            Participant.objects.filter(meeting=OuterRef("pk"))
+            .order_by()
+            .values("meeting")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
     )
-    if user is not None and user.is_authenticated:
-        meetings = meetings.annotate(
-            # order_by(): the model's ordering would join meeting and person for nothing.
-            my_response=Subquery(
-                Participant.objects.filter(meeting=OuterRef("pk"), person=user).order_by().values("response")[:1]
-            )
-        )
-    return meetings
+    if user is None or not user.is_authenticated:
+        return meetings.annotate(participant_count=counts)
+    return meetings.annotate(
+        participant_count=counts,
+        # order_by(): the model's ordering would join meeting and person for nothing.
+        my_response=Subquery(
+            Participant.objects.filter(meeting=OuterRef("pk"), person=user).order_by().values("response")[:1]
+        ),
+    )
 
 
 def my_meetings(user, *, past: bool = False, now: dt.datetime | None = None) -> QuerySet[Meeting]:
@@ -76,28 +100,27 @@ def my_meetings(user, *, past: bool = False, now: dt.datetime | None = None) -> 
     # meeting_starts from ten years back to find 20 upcoming ones (94,000 rows, 190 ms
     # at scale). The UNION is a semi-join: the person's few hundred meetings by primary
     # key, then the time filter and a top-N sort (2 ms).
-    mine = Meeting.objects.filter(
-        pk__in=Participant.objects.filter(person=user)
+    ids = (
+        Participant.objects.filter(person=user)
         .order_by()
         .values("meeting_id")
         .union(
             Meeting.objects.filter(organiser=user).order_by().values("pk"),
             # Visits they booked, also once cancelled or moved (they stay in the history).
-            Meeting.objects.filter(visit_slot__bookings__member=user).order_by().values("pk"),
+            Meeting.objects.filter(visit_slot_id__in=Booking.objects.filter(member=user).values("slot_id"))
+            .order_by()
+            .values("pk"),
         )
     )
-    mine = mine.filter(ends_at__lt=now) if past else mine.filter(ends_at__gte=now)
-    return (
-        _listed(mine, user)
-        .annotate(
-            # The person's own booking of a visit: a cancelled or moved one says so in the list.
-            my_booking_status=Subquery(
-                Booking.objects.filter(slot_id=OuterRef("visit_slot_id"), member=user)
-                .order_by("-created_at")
-                .values("status")[:1]
-            )
+    when = Q(ends_at__lt=now) if past else Q(ends_at__gte=now)
+    mine = Meeting.objects.filter(when, pk__in=ids).order_by("-starts_at" if past else "starts_at")
+    return _listed(mine, user).annotate(
+        # The person's own booking of a visit: a cancelled or moved one says so in the list.
+        my_booking_status=Subquery(
+            Booking.objects.filter(slot_id=OuterRef("visit_slot_id"), member=user)
+            .order_by("-created_at")
+            .values("status")[:1]
         )
-        .order_by("-starts_at" if past else "starts_at")
     )
 
 
@@ -112,29 +135,11 @@ def _plan_year(committee, year: int, user) -> QuerySet[Meeting]:
 
 def committee_plan(committee, *, year: int, user=None) -> QuerySet:
     """The year's meetings in order, each with its local month (the plan's headings), as
-    the plan's rows: the columns a meeting list shows (`_listed`) as values, not model
-    instances (40 meetings with kind and host were 120 instances a page). The committee's
-    name is the plan's own."""
-    return (
-        _listed(_plan_year(committee, year, user), user)
-        .select_related(None)
-        .annotate(month=ExtractMonth("starts_at"))
-        .order_by("starts_at", "pk")
-        .values(
-            "pk",
-            "title",
-            "starts_at",
-            "ends_at",
-            "status",
-            "cancelled_at",
-            "kind__name",
-            "kind__name_en",
-            "host__name",
-            "participant_count",
-            "month",
-            *(("my_response",) if user is not None and user.is_authenticated else ()),
-        )
-    )
+    the plan's rows: a meeting list's values (`list_values`), not model instances (40
+    meetings with kind and host were 120 instances a page). The committee's name is the
+    plan's own."""
+    meetings = _listed(_plan_year(committee, year, user), user)
+    return list_values(meetings.annotate(month=ExtractMonth("starts_at")).order_by("starts_at", "pk"), user, "month")
 
 
 def committee_plan_months(committee, *, year: int, user=None) -> list[tuple[int, int]]:
@@ -204,7 +209,8 @@ def page_of(queryset: QuerySet, per_page: int, number) -> Page:
         bottom = (number - 1) * per_page
         rows = list(queryset.annotate(**{_TOTAL: Window(Count("*"))})[bottom : bottom + per_page])
         if rows:
-            paginator.count = getattr(rows[0], _TOTAL)
+            first = rows[0]
+            paginator.count = first[_TOTAL] if isinstance(first, dict) else getattr(first, _TOTAL)
             return Page(rows, number, paginator)
         if number == 1:
             paginator.count = 0

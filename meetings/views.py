@@ -53,19 +53,6 @@ PAGE_SIZE = 20
 
 PLAN_PAGE_SIZE = 40
 
-# What a row of meetings/_meeting_list.jinja shows (with the annotations of
-# selectors._listed): narrower rows, fewer attributes to set per row.
-LIST_COLUMNS = (
-    "title",
-    "starts_at",
-    "ends_at",
-    "status",
-    "cancelled_at",
-    "kind__name",
-    "kind__name_en",
-    "host__name",
-    "committee__name",
-)
 # What "My booked visits" shows of each booking.
 BOOKING_COLUMNS = ("confirmed_at", "slot__starts_at", "slot__workplace__name", "slot__meeting__id")
 
@@ -103,23 +90,59 @@ def list_times(meetings) -> None:
 
 
 def participants_label(count: int) -> str:
-    """ "3 participants" on a meeting list's row (meetings/_meeting_list.jinja)."""
+    """ "3 participants" on a meeting list's row."""
     return ngettext("%(counter)s participant", "%(counter)s participants", count) % {"counter": count}
+
+
+def label_rows(meetings: list[dict]) -> None:
+    """What a meeting list's rows (meetings/_meeting_list.jinja, _plan_meetings.jinja) print
+    beside their values (selectors.list_values): the labels a list wrote through the model
+    (kind, status, participants, the past) and the dates as Django's date filter writes
+    them, worked out once per value here rather than per row in the template."""
+    english = (translation.get_language() or "da").startswith("en")  # MeetingKind.label
+    statuses = {value: capfirst(label) for value, label in Meeting.Status.choices}
+    participants: dict[int, str] = {}
+    dates = _ListDates()
+    now = timezone.now()
+    for meeting in meetings:
+        meeting["day"], meeting["year"], meeting["times"] = dates(meeting["starts_at"], meeting["ends_at"])
+        meeting["kind_label"] = (english and meeting["kind__name_en"]) or meeting["kind__name"]
+        meeting["status_label"] = statuses.get(meeting["status"], meeting["status"])
+        meeting["is_past"] = meeting["ends_at"] < now
+        count = meeting["participant_count"]
+        if count not in participants:
+            participants[count] = participants_label(count)
+        meeting["participants"] = participants[count]
+
+
+def page_query(request):
+    """`page_query(n)` for meetings/_pages.jinja: the query string with page n, as
+    {% query_with page=n %} writes it (portal/templatetags/portal.py)."""
+
+    def query(number) -> str:
+        query = request.GET.copy()
+        query["page"] = number
+        return query.urlencode()
+
+    return query
 
 
 def my_meetings(request):
     past = request.GET.get("when") == "past"
+    meetings = selectors.my_meetings(request.user, past=past)
     page = page_of(
-        selectors.my_meetings(request.user, past=past).only(*LIST_COLUMNS), PAGE_SIZE, request.GET.get("page")
+        selectors.list_values(meetings, request.user, "committee__name", "my_booking_status"),
+        PAGE_SIZE,
+        request.GET.get("page"),
     )
-    list_times(page.object_list)
+    label_rows(page.object_list)
     roles = roles_of(request.user)
     return render(
         request,
         "meetings/my_meetings.html",
         {
             "page": page,
-            "participants_label": participants_label,
+            "page_query": page_query(request),
             "past": past,
             "can_create": bool(creatable_kinds(request.user)),
             "is_politician": roles.is_politician,
@@ -154,7 +177,15 @@ def committee_plan(request, slug: str):
     months = []
     total = 0
     for month, count in selectors.committee_plan_months(committee, year=year, user=request.user):
-        months.append({"month": dt.date(year, month, 1), "count": count, "page": total // PLAN_PAGE_SIZE + 1})
+        months.append(
+            {
+                "month": dt.date(year, month, 1),
+                "number": month,
+                "name": MONTH_NAMES[month],  # |date:"F"|capfirst
+                "count": count,
+                "page": total // PLAN_PAGE_SIZE + 1,
+            }
+        )
         total += count
     paginator = Paginator(selectors.committee_plan(committee, year=year, user=request.user), PLAN_PAGE_SIZE)
     paginator.count = total  # known from the month index: no COUNT query
@@ -169,6 +200,7 @@ def committee_plan(request, slug: str):
     _plan_rows(meetings, cases)
     page.object_list = meetings
     is_chair = committee.pk in roles.chaired_committee_ids
+    agenda_warnings = next_agenda_warnings([committee.pk]) if is_chair else []
     return render(
         request,
         "meetings/committee_plan.html",
@@ -177,32 +209,40 @@ def committee_plan(request, slug: str):
             "year": year,
             "months": months,
             "page": page,
+            "page_query": page_query(request),
             "meetings": meetings,
             "can_plan": roles.is_administrator or is_chair,
-            "agenda_warnings": next_agenda_warnings([committee.pk]) if is_chair else [],
+            "agenda_warnings": agenda_warnings,
+            "agenda_warning_title": ngettext(
+                "%(counter)s case on the next agenda has a hearing that is not closed:",
+                "%(counter)s cases on the next agenda have hearings that are not closed:",
+                len(agenda_warnings),
+            )
+            % {"counter": len(agenda_warnings)}
+            if agenda_warnings
+            else "",
             # cases:agenda's own rule (cases/views._sees_agenda).
             "sees_agenda": roles.is_leadership or committee.pk in (roles.committee_ids | roles.secretary_committee_ids),
         },
     )
 
 
+class _MonthNames:
+    """A month's name as |date:"F"|capfirst writes it, in the active language."""
+
+    def __getitem__(self, month: int) -> str:
+        return capfirst(str(MONTHS[month]))
+
+
+MONTH_NAMES = _MonthNames()
+
+
 def _plan_rows(meetings: list[dict], cases: dict) -> None:
-    """What the plan's rows (meetings/_plan_meetings.jinja) print beside the values: the
-    labels a meeting list writes through the model (kind, status, participants, the past),
-    worked out once per value here rather than per row in the template."""
-    english = (translation.get_language() or "da").startswith("en")  # MeetingKind.label
-    statuses = {value: capfirst(label) for value, label in Meeting.Status.choices}
-    # The month headings as |date:"F" writes them, the rows' dates as a list's (_ListDates).
-    months = {n: capfirst(str(name)) for n, name in MONTHS.items()}
-    dates = _ListDates()
-    now = timezone.now()
+    """The plan's rows (meetings/_plan_meetings.jinja): a meeting list's labels, the month
+    headings as |date:"F" writes them and each meeting's committee cases."""
+    label_rows(meetings)
     for meeting in meetings:
-        meeting["month_name"] = months[timezone.localtime(meeting["starts_at"]).month]
-        meeting["day"], meeting["year"], meeting["times"] = dates(meeting["starts_at"], meeting["ends_at"])
-        meeting["kind_label"] = (english and meeting["kind__name_en"]) or meeting["kind__name"]
-        meeting["status_label"] = statuses.get(meeting["status"], meeting["status"])
-        meeting["is_past"] = meeting["ends_at"] < now
-        meeting["participants"] = participants_label(meeting["participant_count"])
+        meeting["month_name"] = MONTH_NAMES[meeting["month"]]
         meeting["plan_cases"] = cases.get(meeting["pk"], [])
         if meeting["plan_cases"]:
             meeting["cases_label"] = ngettext("Case:", "Cases:", len(meeting["plan_cases"]))
@@ -211,16 +251,15 @@ def _plan_rows(meetings: list[dict], cases: dict) -> None:
 def workplace_meetings(request, slug: str):
     workplace = get_workplace_for_user(request.user, slug)
     past = request.GET.get("when") == "past"
-    meetings = selectors.workplace_meetings(workplace, user=request.user, past=past).only(*LIST_COLUMNS)
-    page = page_of(meetings, PAGE_SIZE, request.GET.get("page"))
-    list_times(page.object_list)
+    meetings = selectors.workplace_meetings(workplace, user=request.user, past=past)
+    page = page_of(selectors.list_values(meetings, request.user, "committee__name"), PAGE_SIZE, request.GET.get("page"))
+    label_rows(page.object_list)
     return render(
         request,
         "meetings/workplace_meetings.html",
         {
             "workplace": workplace,
             "page": page,
-            "participants_label": participants_label,
             "past": past,
             "can_manage": request.user.has_perm("meetings.manage_visit_times", workplace),
         },
