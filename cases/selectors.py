@@ -8,13 +8,16 @@ import statistics
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import formats, timezone
 
+from coverage.selectors import cache_seconds
 from meetings.models import Meeting
 
+from . import freshness
 from .models import Case, Contribution, Hearing, HearingFigure
 from .permissions import cases_visible_to
 
@@ -397,7 +400,9 @@ class WorkplaceFigures:
 TREATED = (Case.Status.TREATED, Case.Status.DECIDED)
 
 
-def hearing_figures(*, scope, start: dt.date, end: dt.date, page_size: int = 50, page=None) -> dict:
+def hearing_figures(
+    *, scope, start: dt.date, end: dt.date, page_size: int = 50, page=None, version: str | None = None
+) -> dict:
     """Per workplace and per committee, over the hearings of the workplaces in `scope` (the
     coverage dashboard's filtered workplaces) on cases whose meeting falls in [start, end]:
     cases, the share of treated cases' hearings closed before treatment, overrides, median
@@ -405,10 +410,25 @@ def hearing_figures(*, scope, start: dt.date, end: dt.date, page_size: int = 50,
 
     Read from the figure table (models.HearingFigure, kept by triggers), aggregated in the
     database over the period's index range, in one query: the committees, and the page of
-    workplaces asked for (`WorkplaceFigures`; the others when iterated)."""
+    workplaces asked for (`WorkplaceFigures`; the others when iterated).
+
+    With `version` (cases/freshness.py, bumped by every write to the figure table and the
+    tables the scope reads) that page, its count and the committees are cached under it,
+    shared by everyone asking for the same scope, period and page."""
     # A range on the meeting's start (not `__date`, which casts every row and skips the index).
     first = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     workplaces = WorkplaceFigures(scope=scope, first=first, after=after, page_size=page_size, page=page)
+    key = None
+    if version is not None and cache_seconds() > 0:
+        scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+        identity = repr((scope_sql, scope_params, first.isoformat(), after.isoformat(), page_size, workplaces.offset))
+        key = freshness.cache_key("figures", version, identity)
+        cached = cache.get(key)
+        if cached is not None:
+            workplaces._page, workplaces._count, committees = cached
+            return {"workplaces": workplaces, "committees": committees}
     committees = workplaces.read_page(committees=True)
+    if key is not None:
+        cache.set(key, (workplaces._page, workplaces._count, committees), cache_seconds())
     return {"workplaces": workplaces, "committees": committees}
