@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import formats, timezone
 
@@ -63,6 +63,36 @@ def case_list_rows(user, *, status: str = "", committee_id: int | None = None) -
             starts_at=F("meeting__starts_at"),
         )
     )
+
+
+def _count_of(queryset: QuerySet) -> Subquery:
+    """`queryset.count()` as a scalar subquery: not correlated, so the database counts once
+    and the page's rows keep their plan (the newest meetings first, stopping at the page),
+    which `COUNT(*) OVER ()` over the joined rows would give up."""
+    return Subquery(
+        queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n"), output_field=IntegerField()
+    )
+
+
+def case_list_page(user, *, status: str = "", per_page: int, number) -> tuple[list[dict], int | None, int]:
+    """The case list's page of rows (`case_list_rows`) with how many cases the list holds,
+    in one query, and the page's number as Paginator reads it (not a whole number: 1);
+    (rows, None, number) when the page holds no row (past the end, or no case)."""
+    try:
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    if number < 1:
+        return [], None, number
+    bottom = (number - 1) * per_page
+    rows = list(
+        case_list_rows(user, status=status).annotate(_total=_count_of(case_list(user, status=status)))[
+            bottom : bottom + per_page
+        ]
+    )
+    return rows, (rows[0]["_total"] if rows else None), number
 
 
 def case_hearings(case: Case) -> list[Hearing]:

@@ -48,11 +48,12 @@ def _more_cases(org, n: int) -> None:
 @pytest.mark.parametrize(
     ("reader", "budget"),
     [
-        # user with their roles, the page's count, its 50 rows (values, with both hearing counts)
-        ("director", 3),
-        ("member", 3),
+        # user with their roles, the page's 50 rows (values, with both hearing counts) and
+        # how many cases there are (cases/selectors.case_list_page)
+        ("director", 2),
+        ("member", 2),
         # … and the hearings the leader's workplace is to answer
-        ("leader", 4),
+        ("leader", 3),
     ],
 )
 def test_the_case_list_is_fixed_whatever_the_number_of_cases(org, client_for, reader, budget):
@@ -78,6 +79,25 @@ def test_the_case_list_rows_show_each_case(org, client_for):
     assert f"({case.esdh_number})" in page
     assert '<span class="badge case-status case-status-in_hearing">i høring</span>' in page
     assert "<td>1 / 1</td>" in page and "<td>0 / 0</td>" in page
+
+
+def test_the_case_list_pages_as_a_paginator_does(org, client_for):
+    """The count read with the page's rows (cases/selectors.case_list_page): the pages,
+    a page past the end (the last), a page that is no number (the first), no case at all."""
+    client = client_for(org.director)
+    url = reverse("cases:list")
+    assert client.get(url).context["page"].paginator.count == 0
+    _more_cases(org, 63)
+    for asked, number, rows in (("", 1, 50), ("2", 2, 13), ("9", 2, 13), ("0", 2, 13), ("x", 1, 50), ("2.5", 1, 50)):
+        page = client.get(url, {"page": asked} if asked else {}).context["page"]
+        assert (page.number, len(page.object_list), page.paginator.count, page.paginator.num_pages) == (
+            number,
+            rows,
+            63,
+            2,
+        ), asked
+    page = client.get(url, {"status": Case.Status.DRAFT}).context["page"]
+    assert page.paginator.count == 0 and not page.object_list
 
 
 def _grow_hearing(org, hearing, *, staff: int) -> None:
