@@ -169,3 +169,39 @@ def test_the_unbound_forms_jinja_writes_what_crispy_writes(org, initial):
         assert jinja.get_template("cases/_invite_fields.jinja").render({"form": form}) == crispy.render({"form": form})
     form = SpeakForm(workplace_id=org.workplace.pk, people=people, initial=initial)
     assert jinja.get_template("cases/_speak_fields.jinja").render({"form": form}) == crispy.render({"form": form})
+
+
+# The agenda view's loop as the Django template wrote it before cases/_agenda_cases.jinja.
+_AGENDA_LOOP_DJANGO = """{% load i18n %}  {% for case in cases %}
+  <li class="card mb-2"><div class="card-body">
+    <div class="d-flex flex-wrap justify-content-between gap-2">
+      <h2 class="h6 mb-1">{% if case.agenda_item %}{{ case.agenda_item.order }}. {% endif %}<a href="{% url 'cases:detail' case.pk %}">{{ case.title }}</a></h2>
+      {% include "cases/_status.html" %}
+    </div>
+    {% if case.agenda_item.presenter_text %}<p class="small mb-1">{% translate "Presenter" %}: {{ case.agenda_item.presenter_text }}{% if case.agenda_item.duration_minutes %} · {% blocktranslate with n=case.agenda_item.duration_minutes %}{{ n }} min.{% endblocktranslate %}{% endif %}</p>{% endif %}
+    <p class="mb-0 small">{% for state, n in case.state_counts %}{% include "cases/_state.html" %} × {{ n }}{% if not forloop.last %} · {% endif %}{% empty %}{% translate "No workplace is heard on this case." %}{% endfor %}</p>
+  </div></li>
+  {% endfor %}"""
+
+
+def test_the_agenda_views_jinja_writes_what_its_django_template_wrote():
+    from django.template import engines
+    from django.utils import translation
+
+    from cases.selectors import AgendaCase, AgendaItem
+
+    cases = [
+        AgendaCase(
+            7, "Skole & SFO", "in_hearing", AgendaItem(3, "Karen Forvaltning", 20), [("overdue", 2), ("answered", 1)]
+        ),
+        AgendaCase(8, "Tom's sag", "decided", AgendaItem(4, "", None), []),
+        AgendaCase(9, "Uden punkt", "draft", None, [("open", 1), ("overridden", 1), ("no_comments", 3)]),
+        AgendaCase(10, "Kun oplægsholder", "ready", AgendaItem(5, "Lis <b>", None), [("open", 1)]),
+    ]
+    django = engines["django"].from_string(_AGENDA_LOOP_DJANGO)
+    jinja = engines["jinja2"].get_template("cases/_agenda_cases.jinja")
+    for language in ("da", "en"):
+        with translation.override(language):
+            ours, theirs = jinja.render({"cases": cases}), django.render({"cases": cases})
+        # MarkupSafe writes an apostrophe as &#39;, Django as &#x27;: the same character.
+        assert ours == theirs.replace("&#x27;", "&#39;"), language
