@@ -8,7 +8,6 @@ import csv
 import io
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse
@@ -81,17 +80,25 @@ def read_choices() -> dict[str, list]:
     return lists
 
 
+# The five lists of the latest data version this process has read them at: (key, lists).
+# One entry, replaced when the version moves; the lists are only read (the form copies them).
+_choices_in_process: tuple[str, dict[str, list]] | None = None
+
+
 def _cached_choices(version: str | None):
-    """The five lists under the data version (cases/freshness.py), read when missing."""
+    """The five lists under the data version (cases/freshness.py): kept in the process (a
+    Redis round trip and unpickling them cost more than the lists), read when missing."""
 
     def choices() -> dict[str, list]:
+        global _choices_in_process
         if version is None or cache_seconds() <= 0:
             return read_choices()
         key = freshness.cache_key("choices", version, "")
-        lists = cache.get(key)
-        if lists is None:
-            lists = read_choices()
-            cache.set(key, lists, cache_seconds())
+        held = _choices_in_process
+        if held is not None and held[0] == key:
+            return held[1]
+        lists = read_choices()
+        _choices_in_process = (key, lists)
         return lists
 
     return choices
