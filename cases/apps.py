@@ -7,4 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Committee cases")
 
     def ready(self) -> None:
-        from . import emails, permissions, startpage  # noqa: F401  (rules, mail families, start page)
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from . import emails, freshness, permissions, startpage  # noqa: F401  (rules, mail families, start page)
+
+        # The hearing figures' cache version: off during `migrate`, back after it (cases/freshness.py).
+        pre_migrate.connect(freshness.before_migrate, sender=self, dispatch_uid="cases_data_version_off")
+        post_migrate.connect(freshness.after_migrate, sender=self, dispatch_uid="cases_data_version")

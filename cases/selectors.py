@@ -8,13 +8,16 @@ import statistics
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import formats, timezone
 
+from coverage.selectors import cache_seconds
 from meetings.models import Meeting
 
+from . import freshness
 from .models import Case, Contribution, Hearing, HearingFigure
 from .permissions import cases_visible_to
 
@@ -60,6 +63,36 @@ def case_list_rows(user, *, status: str = "", committee_id: int | None = None) -
             starts_at=F("meeting__starts_at"),
         )
     )
+
+
+def _count_of(queryset: QuerySet) -> Subquery:
+    """`queryset.count()` as a scalar subquery: not correlated, so the database counts once
+    and the page's rows keep their plan (the newest meetings first, stopping at the page),
+    which `COUNT(*) OVER ()` over the joined rows would give up."""
+    return Subquery(
+        queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n"), output_field=IntegerField()
+    )
+
+
+def case_list_page(user, *, status: str = "", per_page: int, number) -> tuple[list[dict], int | None, int]:
+    """The case list's page of rows (`case_list_rows`) with how many cases the list holds,
+    in one query, and the page's number as Paginator reads it (not a whole number: 1);
+    (rows, None, number) when the page holds no row (past the end, or no case)."""
+    try:
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    if number < 1:
+        return [], None, number
+    bottom = (number - 1) * per_page
+    rows = list(
+        case_list_rows(user, status=status).annotate(_total=_count_of(case_list(user, status=status)))[
+            bottom : bottom + per_page
+        ]
+    )
+    return rows, (rows[0]["_total"] if rows else None), number
 
 
 def case_hearings(case: Case) -> list[Hearing]:
@@ -397,7 +430,9 @@ class WorkplaceFigures:
 TREATED = (Case.Status.TREATED, Case.Status.DECIDED)
 
 
-def hearing_figures(*, scope, start: dt.date, end: dt.date, page_size: int = 50, page=None) -> dict:
+def hearing_figures(
+    *, scope, start: dt.date, end: dt.date, page_size: int = 50, page=None, version: str | None = None
+) -> dict:
     """Per workplace and per committee, over the hearings of the workplaces in `scope` (the
     coverage dashboard's filtered workplaces) on cases whose meeting falls in [start, end]:
     cases, the share of treated cases' hearings closed before treatment, overrides, median
@@ -405,10 +440,25 @@ def hearing_figures(*, scope, start: dt.date, end: dt.date, page_size: int = 50,
 
     Read from the figure table (models.HearingFigure, kept by triggers), aggregated in the
     database over the period's index range, in one query: the committees, and the page of
-    workplaces asked for (`WorkplaceFigures`; the others when iterated)."""
+    workplaces asked for (`WorkplaceFigures`; the others when iterated).
+
+    With `version` (cases/freshness.py, bumped by every write to the figure table and the
+    tables the scope reads) that page, its count and the committees are cached under it,
+    shared by everyone asking for the same scope, period and page."""
     # A range on the meeting's start (not `__date`, which casts every row and skips the index).
     first = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     workplaces = WorkplaceFigures(scope=scope, first=first, after=after, page_size=page_size, page=page)
+    key = None
+    if version is not None and cache_seconds() > 0:
+        scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+        identity = repr((scope_sql, scope_params, first.isoformat(), after.isoformat(), page_size, workplaces.offset))
+        key = freshness.cache_key("figures", version, identity)
+        cached = cache.get(key)
+        if cached is not None:
+            workplaces._page, workplaces._count, committees = cached
+            return {"workplaces": workplaces, "committees": committees}
     committees = workplaces.read_page(committees=True)
+    if key is not None:
+        cache.set(key, (workplaces._page, workplaces._count, committees), cache_seconds())
     return {"workplaces": workplaces, "committees": committees}

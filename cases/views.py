@@ -8,7 +8,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as date_filter
@@ -73,11 +73,23 @@ class _RowsPaginator(Paginator):
 def case_list(request):
     form = CaseFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    page = _RowsPaginator(
+    paginator = _RowsPaginator(
         selectors.case_list_rows(request.user, status=status),
         PAGE_SIZE,
         count_from=selectors.case_list(request.user, status=status),
-    ).get_page(request.GET.get("page"))
+    )
+    # The page asked for and the count in one query; a page past the end as Paginator has it.
+    rows, total, number = selectors.case_list_page(
+        request.user, status=status, per_page=PAGE_SIZE, number=request.GET.get("page")
+    )
+    if total is not None:
+        paginator.count = total
+        page = Page(rows, number, paginator)
+    elif number == 1:
+        paginator.count = 0
+        page = Page(rows, number, paginator)
+    else:
+        page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     dates: dict = {}
     for row in rows:

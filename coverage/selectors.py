@@ -69,6 +69,14 @@ def committees_in_scope(user) -> QuerySet[Committee]:
     return committees.filter(pk__in=roles.chaired_committee_ids)
 
 
+def committees_in_scope_of(user, active_committees: list[Committee]) -> list[Committee]:
+    """`committees_in_scope` from the active committees already read (in name order)."""
+    roles = roles_of(user)
+    if roles.is_leadership or roles.headed_centre_ids:
+        return list(active_committees)
+    return [committee for committee in active_committees if committee.pk in roles.chaired_committee_ids]
+
+
 # --- The period ------------------------------------------------------------------------
 
 

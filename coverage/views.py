@@ -47,16 +47,27 @@ class Filters:
     sort: str
 
 
-def _filters(request) -> Filters:
+def _filters(request, choices=None) -> Filters:
     """The filter form and what it selects. Queries: terms, committees, centres,
-    workplace kinds, meeting kinds (each once, for the form and the report)."""
+    workplace kinds, meeting kinds (each once, for the form and the report), unless
+    `choices` brings them (a callable answering a dict of the five lists, the committees
+    all the active ones; cases/figures.py reads them in one query or from its cache),
+    called after the permission check."""
     user = request.user
     require_dashboard(user)
-    terms = list(ElectoralTerm.objects.all())
-    committees = list(selectors.committees_in_scope(user))
-    centres = list(Centre.objects.all())
-    workplace_kinds = list(WorkplaceKind.objects.all())
-    meeting_kinds = list(MeetingKind.objects.all())
+    if choices is not None:
+        lists = choices()
+        terms = lists["terms"]
+        committees = selectors.committees_in_scope_of(user, lists["committees"])
+        centres = lists["centres"]
+        workplace_kinds = lists["workplace_kinds"]
+        meeting_kinds = lists["meeting_kinds"]
+    else:
+        terms = list(ElectoralTerm.objects.all())
+        committees = list(selectors.committees_in_scope(user))
+        centres = list(Centre.objects.all())
+        workplace_kinds = list(WorkplaceKind.objects.all())
+        meeting_kinds = list(MeetingKind.objects.all())
     form = DashboardFilterForm(
         request.GET or None,
         terms=terms,

@@ -202,3 +202,51 @@ def test_rows_written_out_of_order_are_counted(org):
     moved.save(force_insert=True)
     assert HearingFigure.objects.filter(case_id=case_pk).count() == 1
     assert _check()["committees"][0][1] == 2
+
+
+def test_the_page_follows_a_change_at_once_through_its_cache(org, client_for):
+    """The page's figures and filter lists are cached under the data version
+    (cases/freshness.py), which the figure table's writes (made by its own triggers) and the
+    filters' tables bump: an answer, a new committee show on the next request."""
+    from organisation.models import Committee
+
+    meeting = committee_meeting(org, days=20)
+    case = make_case(org, meeting=meeting, workplaces=[org.workplace])
+    client = client_for(org.admin)
+
+    def shown():
+        response = client.get(reverse("cases:figures"), PERIOD)
+        row = response.context["figures"]["committees"][0]
+        return row.median_days, [c for c, _label in response.context["form"].fields["committee"].choices]
+
+    assert shown() == shown() and shown()[0] is None
+    hearing = case.hearings.get()
+    services.hearing_submit(hearing=hearing, answer=ANSWER, version=hearing.version, by=org.leader)
+    assert shown()[0] is not None
+    Committee.objects.create(name="Nyt udvalg", slug="nyt-udvalg")
+    assert "nyt-udvalg" in shown()[1]
+
+
+def test_the_filter_lists_read_in_one_query_are_the_models_lists():
+    from cases.figures import read_choices
+    from meetings.models import MeetingKind
+    from organisation.models import Centre, Committee, ElectoralTerm, WorkplaceKind
+    from tests.factories import CentreFactory
+
+    ElectoralTerm.objects.create(name="2030–2033", starts_on=dt.date(2030, 1, 1), ends_on=dt.date(2033, 12, 31))
+    Committee.objects.create(name="Ældreudvalget", slug="aeldre", is_active=False)
+    CentreFactory()
+    lists = read_choices()
+    expected = {
+        "terms": list(ElectoralTerm.objects.all()),
+        "committees": list(Committee.objects.filter(is_active=True)),
+        "centres": list(Centre.objects.all()),
+        "workplace_kinds": list(WorkplaceKind.objects.all()),
+        "meeting_kinds": list(MeetingKind.objects.all()),
+    }
+    for name, instances in expected.items():
+        assert [vars_of(i) for i in lists[name]] == [vars_of(i) for i in instances], name
+
+
+def vars_of(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}

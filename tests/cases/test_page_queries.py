@@ -48,11 +48,12 @@ def _more_cases(org, n: int) -> None:
 @pytest.mark.parametrize(
     ("reader", "budget"),
     [
-        # user with their roles, the page's count, its 50 rows (values, with both hearing counts)
-        ("director", 3),
-        ("member", 3),
+        # user with their roles, the page's 50 rows (values, with both hearing counts) and
+        # how many cases there are (cases/selectors.case_list_page)
+        ("director", 2),
+        ("member", 2),
         # … and the hearings the leader's workplace is to answer
-        ("leader", 4),
+        ("leader", 3),
     ],
 )
 def test_the_case_list_is_fixed_whatever_the_number_of_cases(org, client_for, reader, budget):
@@ -78,6 +79,25 @@ def test_the_case_list_rows_show_each_case(org, client_for):
     assert f"({case.esdh_number})" in page
     assert '<span class="badge case-status case-status-in_hearing">i høring</span>' in page
     assert "<td>1 / 1</td>" in page and "<td>0 / 0</td>" in page
+
+
+def test_the_case_list_pages_as_a_paginator_does(org, client_for):
+    """The count read with the page's rows (cases/selectors.case_list_page): the pages,
+    a page past the end (the last), a page that is no number (the first), no case at all."""
+    client = client_for(org.director)
+    url = reverse("cases:list")
+    assert client.get(url).context["page"].paginator.count == 0
+    _more_cases(org, 63)
+    for asked, number, rows in (("", 1, 50), ("2", 2, 13), ("9", 2, 13), ("0", 2, 13), ("x", 1, 50), ("2.5", 1, 50)):
+        page = client.get(url, {"page": asked} if asked else {}).context["page"]
+        assert (page.number, len(page.object_list), page.paginator.count, page.paginator.num_pages) == (
+            number,
+            rows,
+            63,
+            2,
+        ), asked
+    page = client.get(url, {"status": Case.Status.DRAFT}).context["page"]
+    assert page.paginator.count == 0 and not page.object_list
 
 
 def _grow_hearing(org, hearing, *, staff: int) -> None:
@@ -149,3 +169,39 @@ def test_the_unbound_forms_jinja_writes_what_crispy_writes(org, initial):
         assert jinja.get_template("cases/_invite_fields.jinja").render({"form": form}) == crispy.render({"form": form})
     form = SpeakForm(workplace_id=org.workplace.pk, people=people, initial=initial)
     assert jinja.get_template("cases/_speak_fields.jinja").render({"form": form}) == crispy.render({"form": form})
+
+
+# The agenda view's loop as the Django template wrote it before cases/_agenda_cases.jinja.
+_AGENDA_LOOP_DJANGO = """{% load i18n %}  {% for case in cases %}
+  <li class="card mb-2"><div class="card-body">
+    <div class="d-flex flex-wrap justify-content-between gap-2">
+      <h2 class="h6 mb-1">{% if case.agenda_item %}{{ case.agenda_item.order }}. {% endif %}<a href="{% url 'cases:detail' case.pk %}">{{ case.title }}</a></h2>
+      {% include "cases/_status.html" %}
+    </div>
+    {% if case.agenda_item.presenter_text %}<p class="small mb-1">{% translate "Presenter" %}: {{ case.agenda_item.presenter_text }}{% if case.agenda_item.duration_minutes %} · {% blocktranslate with n=case.agenda_item.duration_minutes %}{{ n }} min.{% endblocktranslate %}{% endif %}</p>{% endif %}
+    <p class="mb-0 small">{% for state, n in case.state_counts %}{% include "cases/_state.html" %} × {{ n }}{% if not forloop.last %} · {% endif %}{% empty %}{% translate "No workplace is heard on this case." %}{% endfor %}</p>
+  </div></li>
+  {% endfor %}"""
+
+
+def test_the_agenda_views_jinja_writes_what_its_django_template_wrote():
+    from django.template import engines
+    from django.utils import translation
+
+    from cases.selectors import AgendaCase, AgendaItem
+
+    cases = [
+        AgendaCase(
+            7, "Skole & SFO", "in_hearing", AgendaItem(3, "Karen Forvaltning", 20), [("overdue", 2), ("answered", 1)]
+        ),
+        AgendaCase(8, "Tom's sag", "decided", AgendaItem(4, "", None), []),
+        AgendaCase(9, "Uden punkt", "draft", None, [("open", 1), ("overridden", 1), ("no_comments", 3)]),
+        AgendaCase(10, "Kun oplægsholder", "ready", AgendaItem(5, "Lis <b>", None), [("open", 1)]),
+    ]
+    django = engines["django"].from_string(_AGENDA_LOOP_DJANGO)
+    jinja = engines["jinja2"].get_template("cases/_agenda_cases.jinja")
+    for language in ("da", "en"):
+        with translation.override(language):
+            ours, theirs = jinja.render({"cases": cases}), django.render({"cases": cases})
+        # MarkupSafe writes an apostrophe as &#39;, Django as &#x27;: the same character.
+        assert ours == theirs.replace("&#x27;", "&#39;"), language

@@ -78,15 +78,27 @@ def test_the_agenda_view_is_fixed_whatever_the_number_of_cases(org, client_for):
 
 
 def test_the_figures_are_fixed_whatever_the_number_of_cases(org, client_for):
+    from cases import freshness
+
     meeting = committee_meeting(org)
     _grow(org, meeting, cases=1, workplaces=1)
     client = client_for(org.admin)
     client.get(reverse("cases:figures"), PERIOD)
-    small = _count(client, reverse("cases:figures"), PERIOD)
+    freshness.bump()  # a new data version: nothing cached for it
+    small, small_again = (
+        _count(client, reverse("cases:figures"), PERIOD),
+        _count(client, reverse("cases:figures"), PERIOD),
+    )
     _grow(org, meeting, cases=6, workplaces=8)
-    large = _count(client, reverse("cases:figures"), PERIOD)
+    large, large_again = (
+        _count(client, reverse("cases:figures"), PERIOD),
+        _count(client, reverse("cases:figures"), PERIOD),
+    )
     # user with their roles (and no Django permissions to look up for the dashboard's check);
-    # the dashboard's filter form (terms, committees, centres, workplace and meeting kinds);
-    # the committees' figures and a page of the workplaces' figures in one query
-    # (cases/selectors.py: aggregated in the database from the figure table).
-    assert small == large == 7
+    # the data version (cases/freshness.py); the dashboard's filter form (terms, committees,
+    # centres, workplace and meeting kinds) in one query; the committees' figures and a page
+    # of the workplaces' figures in one query (cases/selectors.py: aggregated in the database
+    # from the figure table). The same data version again: the form's lists and the figures
+    # from the cache.
+    assert small == large == 4
+    assert small_again == large_again == 2

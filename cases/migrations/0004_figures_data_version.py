@@ -1,0 +1,28 @@
+"""The data version behind the hearing figures' cache (cases/freshness.py explains it).
+
+Only the version's storage and the PostgreSQL trigger function are made here; the
+triggers themselves are (re)installed after every `migrate` by cases.freshness, so they
+always match the tables as they are then.
+"""
+
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    from cases import freshness
+
+    freshness.create_storage(schema_editor.connection)
+
+
+def backwards(apps, schema_editor):
+    from cases import freshness
+
+    freshness.drop_all(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("cases", "0003_hearing_figure_table"),
+    ]
+
+    operations = [migrations.RunPython(forwards, backwards)]
