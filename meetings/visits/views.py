@@ -25,26 +25,11 @@ from samspil.errors import ServiceError
 
 from ..forms import ReasonForm, apply_service_errors
 from ..permissions import get_booking_for_user, get_slot_for_user
-from ..selectors import page_of
 from . import selectors, services
 from .forms import BlockedPeriodForm, BookForm, MoveForm, ProposeForm, VisitFilterForm, VisitSlotForm
 from .models import BlockedPeriod
 
 PAGE_SIZE = 20
-
-# What a row of meetings/_free_times.jinja shows (with the selector's annotations).
-FREE_TIME_COLUMNS = (
-    "starts_at",
-    "ends_at",
-    "capacity",
-    "min_notice_hours",
-    "note",
-    "workplace__name",
-    "workplace__slug",
-    "workplace__kind__name",
-    "workplace__kind__name_en",
-    "workplace__centre__name",
-)
 
 
 def visit_times(request):
@@ -53,18 +38,23 @@ def visit_times(request):
         raise PermissionDenied
     form = VisitFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    slots = selectors.free_visit_times(request.user, **{k: v for k, v in filters.items() if v})
-    page = page_of(slots.only(*FREE_TIME_COLUMNS), PAGE_SIZE, request.GET.get("page"))
+    # Rows with what the page shows, not model instances (selectors.free_times_page).
+    page = selectors.free_times_page(request.user, filters, PAGE_SIZE, request.GET.get("page"))
     now = timezone.now()
+    recent_labels = {}
     for slot in page.object_list:
         slot.too_late = slot.starts_at - dt.timedelta(hours=slot.min_notice_hours) < now
+        if slot.recent_meetings not in recent_labels:
+            recent_labels[slot.recent_meetings] = recent_meetings_label(slot.recent_meetings)
+        slot.recent_label = recent_labels[slot.recent_meetings]
     when_labels(page.object_list)
     status = 400 if form.is_bound and form.errors else 200
     context = {
         "form": form,
+        # What {{ form.<field>|as_crispy_field }} wrote, without crispy's templates.
+        "filter_fields": form.crispy_fields(),
         "page": page,
         "free_times_label": free_times_label,
-        "recent_meetings_label": recent_meetings_label,
     }
     return render(request, "meetings/visit_times.html", context, status=status)
 
