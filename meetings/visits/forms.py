@@ -7,7 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, F, Value
+from django.db import connection
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -73,33 +73,27 @@ class BlockedPeriodForm(forms.Form):
 def _filter_choices(user) -> tuple[list, list, list]:
     """(slug, name) of the committees (the person's, or all for an administrator),
     workplace kinds (in the active language) and centres to filter by, each by name: one
-    query (UNION ALL) instead of three."""
+    query (UNION ALL) instead of three, written out rather than built by the ORM (building
+    and compiling the three querysets cost more than the query)."""
     roles = roles_of(user)
-    committees = Committee.objects.filter(is_active=True)
-    if not roles.is_administrator:
-        committees = committees.filter(pk__in=roles.committee_ids)
-    no_english = Value("", output_field=CharField())
-
-    def choices(queryset, source: int, english):
-        return (
-            queryset.order_by()
-            .annotate(source=Value(source), english=english)
-            .values_list("source", "slug", "name", "english")
-        )
-
-    rows = (
-        choices(committees, 0, no_english)
-        .union(
-            choices(WorkplaceKind.objects.all(), 1, F("name_en")),
-            choices(Centre.objects.all(), 2, no_english),
-            all=True,
-        )
-        .order_by("source", "name")
+    if roles.is_administrator:
+        mine, params = "", []
+    elif roles.committee_ids:
+        mine, params = f" AND id IN ({', '.join(['%s'] * len(roles.committee_ids))})", sorted(roles.committee_ids)
+    else:
+        mine, params = " AND 1 = 0", []
+    sql = (
+        f"SELECT 0, slug, name, '' FROM {Committee._meta.db_table} WHERE is_active{mine}"  # noqa: S608  # nosec B608 (table names, placeholders)
+        f" UNION ALL SELECT 1, slug, name, name_en FROM {WorkplaceKind._meta.db_table}"
+        f" UNION ALL SELECT 2, slug, name, '' FROM {Centre._meta.db_table}"
+        " ORDER BY 1, 3"
     )
     english = (get_language() or "da").startswith("en")
     found: tuple[list, list, list] = ([], [], [])
-    for source, slug, name, name_en in rows:
-        found[source].append((slug, name_en if english and name_en else name))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for source, slug, name, name_en in cursor.fetchall():
+            found[source].append((slug, name_en if english and name_en else name))
     return found
 
 

@@ -188,6 +188,8 @@ class FreeTime:
     the annotations, without a model instance per table."""
 
     __slots__ = (
+        "book_url",
+        "book_when",
         "booked",
         "capacity",
         "ends_at",
@@ -220,7 +222,10 @@ class _Kind(BilingualName):
 
 
 class _Place:
-    __slots__ = ("centre", "kind", "name", "slug")
+    __slots__ = ("centre", "kind", "name", "slug", "url")
+
+    def __init__(self):
+        self.url = None
 
     def __str__(self) -> str:
         return self.name
