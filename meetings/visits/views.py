@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS, WEEKDAYS
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,29 +22,15 @@ from django.views.decorators.http import require_POST
 from organisation.permissions import get_workplace_for_user
 from samspil import daysoff
 from samspil.errors import ServiceError
+from samspil.jinja2 import row_url
 
 from ..forms import ReasonForm, apply_service_errors
 from ..permissions import get_booking_for_user, get_slot_for_user
-from ..selectors import page_of
 from . import selectors, services
 from .forms import BlockedPeriodForm, BookForm, MoveForm, ProposeForm, VisitFilterForm, VisitSlotForm
 from .models import BlockedPeriod
 
 PAGE_SIZE = 20
-
-# What a row of meetings/_free_times.jinja shows (with the selector's annotations).
-FREE_TIME_COLUMNS = (
-    "starts_at",
-    "ends_at",
-    "capacity",
-    "min_notice_hours",
-    "note",
-    "workplace__name",
-    "workplace__slug",
-    "workplace__kind__name",
-    "workplace__kind__name_en",
-    "workplace__centre__name",
-)
 
 
 def visit_times(request):
@@ -53,18 +39,28 @@ def visit_times(request):
         raise PermissionDenied
     form = VisitFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    slots = selectors.free_visit_times(request.user, **{k: v for k, v in filters.items() if v})
-    page = page_of(slots.only(*FREE_TIME_COLUMNS), PAGE_SIZE, request.GET.get("page"))
+    # Rows with what the page shows, not model instances (selectors.free_times_page).
+    page = selectors.free_times_page(request.user, filters, PAGE_SIZE, request.GET.get("page"))
     now = timezone.now()
+    # What the rows print, computed once per row (or per workplace, per count) here rather
+    # than by calls in the template.
+    recent_labels = {}
     for slot in page.object_list:
         slot.too_late = slot.starts_at - dt.timedelta(hours=slot.min_notice_hours) < now
+        if slot.recent_meetings not in recent_labels:
+            recent_labels[slot.recent_meetings] = recent_meetings_label(slot.recent_meetings)
+        slot.recent_label = recent_labels[slot.recent_meetings]
+        slot.book_url = row_url("meetings:visit_book", slot.pk)
+        if slot.workplace.url is None:
+            slot.workplace.url = row_url("organisation:workplace", slot.workplace.slug)
     when_labels(page.object_list)
     status = 400 if form.is_bound and form.errors else 200
     context = {
         "form": form,
+        # What {{ form.<field>|as_crispy_field }} wrote, without crispy's templates.
+        "filter_fields": form.crispy_fields(),
         "page": page,
         "free_times_label": free_times_label,
-        "recent_meetings_label": recent_meetings_label,
     }
     return render(request, "meetings/visit_times.html", context, status=status)
 
@@ -73,6 +69,9 @@ def when_labels(slots) -> None:
     """Each time's `when_label` as meetings/_slot_line.html writes it ("Mandag 14. december,
     10:00–11:00"), from one local time per row instead of three date filters."""
     weekdays, months = {}, {}
+    # And `book_when`, the Book button's `{{ starts_at|date:"SHORT_DATETIME_FORMAT" }}`:
+    # Danish written directly, any other format by Django.
+    short = get_format("SHORT_DATETIME_FORMAT")
     for slot in slots:
         start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
         if start.weekday() not in weekdays:
@@ -81,6 +80,7 @@ def when_labels(slots) -> None:
             months[start.month] = str(MONTHS[start.month])
         day = capfirst(f"{weekdays[start.weekday()]} {start.day}. {months[start.month]}")
         slot.when_label = f"{day}, {start:%H:%M}–{end:%H:%M}"
+        slot.book_when = f"{start:%d.%m.%Y %H:%M}" if short == "d.m.Y H:i" else dateformat.format(start, short)
 
 
 def free_times_label(count: int) -> str:

@@ -1,5 +1,6 @@
 """The dates a list row prints, computed once per row in Python (meetings/views.list_times,
-meetings/visits/views.when_labels), are what the Django template's date filters wrote."""
+meetings/visits/views.when_labels, with the Book button's short date and time), are what the
+Django template's date filters wrote."""
 
 from __future__ import annotations
 
@@ -45,3 +46,4 @@ def test_the_labels_are_what_the_date_filters_write(language):
             assert row.when_label == django(
                 '{{ start|date:"l j. F"|capfirst }}, {{ start|time:"H:i" }}–{{ end|time:"H:i" }}', **context
             )
+            assert row.book_when == django('{{ start|date:"SHORT_DATETIME_FORMAT" }}', **context)

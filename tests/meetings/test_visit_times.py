@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from django.utils import timezone
 
 from meetings.models import BlockedPeriod, VisitSlot
@@ -167,3 +168,134 @@ def test_the_filter_keeps_the_chosen_values_and_says_what_is_wrong_on_the_field(
     assert "Marker en gyldig valgmulighed" in html
     # The other choice survives the error.
     assert '<option value="skole" selected>' in html
+
+
+def _varied_free_times(org):
+    """Times of every kind the page leaves out or shows differently: blocked, full, a seat
+    kept for a proposal, withdrawn, past, on a closed day (opened or not), booked by the
+    member, at a workplace with recent meetings, without a centre, of another committee."""
+    from meetings.models import Booking, HolidayOpening
+    from samspil import daysoff
+    from tests import factories
+
+    busy = factories.WorkplaceFactory(name="Travlskolen", committees=[org.committee], centre=org.centre)
+    loose = factories.WorkplaceFactory(name="Løsskolen", committees=[org.committee, org.other_committee])
+    foreign = factories.WorkplaceFactory(name="Fremmedskolen", committees=[org.other_committee])
+    helpers.meeting(org, days=-30, host=busy)
+    helpers.meeting(org, days=-60, host=busy)
+    helpers.meeting(org, days=-400, host=loose)
+    for days in range(3, 40, 3):
+        helpers.slot(org, days=days, hour=9, capacity=2)
+        helpers.slot(org, days=days, hour=11, workplace=busy)
+        helpers.slot(org, days=days + 1, hour=13, workplace=loose, note="Mød op")
+        helpers.slot(org, days=days + 2, hour=10, workplace=foreign)
+    helpers.slot(org, days=2, hour=15, min_notice_hours=24 * 30)  # closed for booking already
+    withdrawn = helpers.slot(org, days=45, workplace=loose)
+    VisitSlot.objects.filter(pk=withdrawn.pk).update(withdrawn_at=timezone.now())
+    helpers.booking(org, member=org.member, days=50, capacity=2)
+    helpers.booking(org, member=org.chair, days=51)  # full
+    kept = helpers.slot(org, days=52, workplace=busy)
+    moved = helpers.booking(org, member=org.member, days=53, workplace=busy)
+    Booking.objects.filter(pk=moved.pk).update(status=Booking.Status.PROPOSED, proposed_slot=kept)
+    blocked = helpers.slot(org, days=54, workplace=loose)
+    day = timezone.localtime(blocked.starts_at).date()
+    BlockedPeriod.objects.create(workplace=loose, starts_on=day, ends_on=day, reason="Lejrskole")
+    today = timezone.localdate()
+    closed = list(daysoff.closed_days(today + dt.timedelta(days=2), today + dt.timedelta(days=400)))[:2]
+    for n, day in enumerate(closed):
+        for place in (org.workplace, busy):
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time(10 + n)))
+            VisitSlot.objects.create(workplace=place, starts_at=start, ends_at=start + dt.timedelta(hours=1))
+    HolidayOpening.objects.create(workplace=busy, day=closed[0])
+    return busy, loose
+
+
+def test_the_page_of_free_times_is_the_same_from_the_sql_and_from_the_queryset(org):
+    """selectors.free_times_page reads PostgreSQL with its own statement and every other
+    database with free_visit_times' queryset: the same rows, order and count."""
+    from django.db import connection
+
+    from meetings.visits import selectors
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the statement is PostgreSQL's; SQLite takes the queryset")
+    busy, loose = _varied_free_times(org)
+    day = timezone.localdate()
+    filters = [
+        {},
+        {"committee": org.committee.slug},
+        {"committee": org.other_committee.slug},
+        {"kind": busy.kind.slug},
+        {"kind": "findes-ikke"},
+        {"centre": org.centre.slug},
+        {"workplace": loose.slug},
+        {"date_from": day + dt.timedelta(days=10)},
+        {"date_to": day + dt.timedelta(days=20)},
+        {"date_from": day + dt.timedelta(days=10), "date_to": day + dt.timedelta(days=30), "committee": ""},
+    ]
+    now = timezone.now()
+    compared = 0
+    for user in (org.member, org.chair, org.admin, org.other_member, org.nobody):
+        for chosen in filters:
+            chosen = {name: value for name, value in chosen.items() if value}
+            for limit, offset in ((20, 0), (5, 5), (20, 400)):
+                sql = selectors._free_times_sql(user, chosen, now, limit, offset)
+                orm = selectors._free_times_orm(user, chosen, now, limit, offset)
+                assert sql == orm, (user, chosen, limit, offset)
+                compared += bool(sql[0])
+    assert compared > 40
+
+
+@pytest.mark.parametrize("number", [None, "1", "2", "3", "99", "0", "-1", "x", "2.5"])
+def test_a_page_of_free_times_is_the_paginators_page(org, number):
+    from django.core.paginator import Paginator
+
+    from meetings.visits import selectors
+
+    for days in range(3, 30):
+        helpers.slot(org, days=days)
+    page = selectors.free_times_page(org.member, {}, 10, number)
+    expected = Paginator(selectors.free_visit_times(org.member), 10).get_page(number)
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+        expected.number,
+        expected.paginator.count,
+        expected.paginator.num_pages,
+    )
+    assert [row.pk for row in page.object_list] == [slot.pk for slot in expected.object_list]
+    first, slot = page.object_list[0], expected.object_list[0]
+    assert (first.workplace.name, first.workplace.slug, first.workplace.kind.label, first.workplace.centre.name) == (
+        slot.workplace.name,
+        slot.workplace.slug,
+        slot.workplace.kind.label,
+        slot.workplace.centre.name,
+    )
+    assert (first.booked, first.recent_meetings, first.mine, first.may_book) == (
+        slot.booked,
+        slot.recent_meetings,
+        slot.mine,
+        slot.may_book,
+    )
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_filter_fields_are_what_crispy_writes(org, language):
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+    from django.utils import translation
+
+    from meetings.visits.forms import VisitFilterForm
+
+    day = timezone.localdate().isoformat()
+    with translation.override(language):
+        for data in (
+            None,
+            {},
+            {"committee": org.committee.slug, "date_from": day, "date_to": day},
+            {"kind": "skole", "centre": "<b>", "date_to": '9999-12-31"'},
+            {"date_from": day, "date_to": "2000-01-01"},
+        ):
+            form = VisitFilterForm(data, user=org.admin)
+            form.is_valid()
+            written = form.crispy_fields()
+            assert list(written) == ["committee", "kind", "centre", "date_from", "date_to"]
+            for name, html in written.items():
+                assert html == as_crispy_field(form[name]), (data, name)
