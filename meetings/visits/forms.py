@@ -9,14 +9,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Centre, Committee, WorkplaceKind
 from organisation.roles import roles_of
 from samspil import bounds, localtime
+from samspil.crispy_html import field_html
 
 from ..forms import DateInput, TimeInput, TimeRangeMixin
 
@@ -97,29 +97,6 @@ def _filter_choices(user) -> tuple[list, list, list]:
     return found
 
 
-# What `{{ field|as_crispy_field }}` (crispy-bootstrap5's field.html) writes around the
-# widget of a field without errors, help text or asterisk: a select and an input each
-# have their own indentation. tests/meetings/test_visit_times.py compares them with crispy.
-_CRISPY_HEAD = (
-    '\n\n\n    \n    <div id="div_{id}" class="mb-3">\n        \n            \n            <label\n'
-    '                for="{id}" class="form-label">\n                {label}\n            </label>\n'
-    "        \n\n        \n\n        \n            \n                \n                    \n"
-)
-_CRISPY_TAIL = (
-    "\n                    \n                    \n                        \n\n\n    \n\n\n\n\n    \n\n\n\n"
-    "                    \n                \n            \n        \n        \n    </div>\n    \n\n"
-)
-_CRISPY_WIDGETS = {
-    # widget class: (the classes crispy gives it, what stands before and after it)
-    forms.Select: (
-        "select form-select",
-        "                        \n                            ",
-        "\n                        ",
-    ),
-    DateInput: ("dateinput form-control", "                        ", ""),
-}
-
-
 class VisitFilterForm(forms.Form):
     committee = forms.ChoiceField(label=_("Committee"), required=False)
     kind = forms.ChoiceField(label=_("Kind of workplace"), required=False)
@@ -138,26 +115,14 @@ class VisitFilterForm(forms.Form):
         self.fields["centre"].choices = everything + centres
 
     def crispy_fields(self) -> dict[str, SafeString]:
-        """`{{ form.<name>|as_crispy_field }}` of each shown field, the plain ones written here
-        (≈ 0.5 ms a field through crispy's templates); a field with errors goes to crispy."""
+        """`{{ form.<name>|as_crispy_field }}` of each shown field, the plain ones written in
+        Python (samspil/crispy_html.py: ≈ 0.5 ms a field through crispy's templates)."""
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
-        written = {}
-        for name in ("committee", "kind", "centre", "date_from", "date_to"):
-            field = self[name]
-            shape = _CRISPY_WIDGETS.get(type(field.field.widget))
-            if shape is None or field.errors or field.help_text or field.field.required or not field.auto_id:
-                written[name] = as_crispy_field(field)
-                continue
-            css, before, after = shape
-            written[name] = mark_safe(  # noqa: S308  # nosec B308 B703 - escaped label, Django's widget
-                _CRISPY_HEAD.format(id=escape(field.auto_id), label=escape(field.label))
-                + before
-                + field.as_widget(attrs={"class": css})
-                + after
-                + _CRISPY_TAIL
-            )
-        return written
+        return {
+            name: field_html(self[name]) or as_crispy_field(self[name])
+            for name in ("committee", "kind", "centre", "date_from", "date_to")
+        }
 
     def _bounded(self, name: str):
         # 9999-12-31 + one day overflowed into a 500 (issue 14, point 8).
