@@ -7,8 +7,8 @@ subqueries, compiling) and turning its rows into model instances cost 0.5–1.5 
 Python apiece, most of the page's view time. These reads are written once here in SQL
 that PostgreSQL and SQLite both run, with the parameters adapted as the ORM adapts them
 (`db_datetime`, `db_date`) and the results read back as the ORM reads them (`aware`,
-`json_value`). Table and column names are the models' own (``Meta.db_table``, the
-fields' ``column``): the tests of each piece compare it with the ORM's answer.
+`json_value`). The table and column names are Django's defaults for the models; the
+tests compare each read with the ORM's answer (tests/portal/test_start_reads.py).
 """
 
 from __future__ import annotations

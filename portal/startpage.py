@@ -1,7 +1,9 @@
 """What a person sees on their start page under "what needs me next".
 
 Each app registers a function `(user, roles) -> list[NextStep]`; the start page shows
-them by priority. Every function must run a fixed number of queries.
+them by priority. Every function must run a fixed number of queries. A function
+registered with `register_parts` instead returns parts (plain SQL, `Part`) that are read
+with every other such function's in the page's one query.
 """
 
 from __future__ import annotations
