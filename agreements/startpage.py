@@ -8,12 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal import navigation, startpage
-from portal.startpage import NextStep
+from portal.startpage import NextStep, Part
 
 navigation.register(gettext_lazy("Agreements"), "agreements:list", order=40, icon="file-earmark-text")
 
 
-@startpage.register
 def agreement_steps(user, roles) -> list[NextStep]:
     """What the transition table offers this person on their agreements: continue the draft,
     approve, sign (three queries: the agreements, their committees, their signatures)."""
@@ -21,8 +20,6 @@ def agreement_steps(user, roles) -> list[NextStep]:
     from .workflows import AGREEMENT
 
     steps: list[NextStep] = []
-    if roles.committee_ids - roles.chaired_committee_ids:
-        steps += _dialogue_steps(roles)
     if not (roles.led_workplace_ids or roles.headed_centre_ids or roles.chaired_committee_ids):
         return steps
     chaired = Agreement.objects.filter(workplace__committees__in=roles.chaired_committee_ids).values("pk")
@@ -66,26 +63,51 @@ def agreement_steps(user, roles) -> list[NextStep]:
     return steps
 
 
-def _dialogue_steps(roles) -> list[NextStep]:
+# The politicians' part, read in the start page's one query (portal.startpage.Part):
+# what Agreement.objects.filter(status=IN_DIALOGUE, workplace__committees__in=…)
+# .distinct().order_by("workplace__name")[:10] read, as plain SQL (portal/rawsql.py).
+_IN_DIALOGUE_SQL = """
+SELECT 'agreement_dialogue' AS step_kind, a.id AS step_pk, w.name AS step_text,
+       ROW_NUMBER() OVER (ORDER BY w.name, a.id) AS step_position
+FROM agreements_agreement a
+JOIN organisation_workplace w ON w.id = a.workplace_id
+WHERE a.status = %%s AND EXISTS (
+    SELECT 1 FROM organisation_workplace_committees wc WHERE wc.workplace_id = w.id AND wc.committee_id IN (%s)
+)
+ORDER BY w.name, a.id
+LIMIT 10
+"""
+
+
+@startpage.register_parts
+def dialogue_steps(user, roles) -> list[Part]:
     """The politicians' part: the agreements of their committees' workplaces that are in
-    dialogue, to read and comment on (one query)."""
+    dialogue, to read and comment on."""
+    from portal.rawsql import in_list
+
     from .models import Agreement
 
-    # The chair's own step is to approve it (below): not twice.
+    # The chair's own step is to approve it (agreement_steps): not twice.
     member_of = roles.committee_ids - roles.chaired_committee_ids
-    in_dialogue = (
-        Agreement.objects.filter(status=Agreement.Status.IN_DIALOGUE, workplace__committees__in=member_of)
-        .select_related("workplace")
-        .distinct()
-        .order_by("workplace__name")[:10]
-    )
+    if not member_of:
+        return []
+    placeholders, ids = in_list(member_of)
+    return [
+        Part("agreement_dialogue", _IN_DIALOGUE_SQL % placeholders, [Agreement.Status.IN_DIALOGUE, *ids], _dialogue)
+    ]
+
+
+def _dialogue(rows) -> list[NextStep]:
     return [
         NextStep(
-            _("Read and comment on the development agreement of %(name)s: it is in dialogue.")
-            % {"name": agreement.workplace.name},
-            reverse("agreements:detail", args=[agreement.pk]),
+            _("Read and comment on the development agreement of %(name)s: it is in dialogue.") % {"name": name},
+            reverse("agreements:detail", args=[pk]),
             28,
             "chat-square-text",
         )
-        for agreement in in_dialogue
+        for pk, name in rows
     ]
+
+
+# After the dialogue's part: its steps come first, as they did.
+startpage.register(agreement_steps)

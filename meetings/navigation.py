@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
-from django.db.models import CharField, F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +11,7 @@ from django.utils.translation import ngettext
 
 from organisation.roles import RoleSet
 from portal import navigation, startpage
-from portal.startpage import NextStep
+from portal.startpage import NextStep, Part
 
 navigation.register(_("Meetings"), "meetings:mine", order=20, icon="calendar-event")
 navigation.register(
@@ -25,102 +23,119 @@ navigation.register(
 )
 
 
-@startpage.register
-def meeting_steps(user, roles: RoleSet) -> list[NextStep]:
+# The meeting steps' parts of the start page's one query (portal.startpage.Part): (kind,
+# pk, text, position), each ordered and limited inside itself. What the ORM built before,
+# written out: its Python cost several times the SQL's (portal/rawsql.py).
+_BOOKED_SQL = """
+SELECT 'booked' AS step_kind, b.id AS step_pk, w.slug AS step_text, 0 AS step_position
+FROM meetings_booking b
+JOIN meetings_visitslot s ON s.id = b.slot_id
+JOIN organisation_workplace w ON w.id = s.workplace_id
+WHERE s.workplace_id IN (%s) AND b.status = %%s AND b.confirmed_at IS NULL AND s.starts_at > %%s
+"""
+_PROPOSED_SQL = """
+SELECT 'proposed' AS step_kind, b.id AS step_pk, w.name AS step_text,
+       ROW_NUMBER() OVER (ORDER BY p.starts_at) AS step_position
+FROM meetings_booking b
+JOIN meetings_visitslot p ON p.id = b.proposed_slot_id
+JOIN meetings_visitslot s ON s.id = b.slot_id
+JOIN organisation_workplace w ON w.id = s.workplace_id
+WHERE b.member_id = %s AND b.status = %s AND p.starts_at > %s
+ORDER BY p.starts_at LIMIT 3
+"""
+_MINUTES_SQL = """
+SELECT 'minutes' AS step_kind, m.id AS step_pk, m.title AS step_text,
+       ROW_NUMBER() OVER (ORDER BY m.starts_at DESC) AS step_position
+FROM meetings_meeting m
+LEFT JOIN meetings_minutes mi ON mi.meeting_id = m.id
+WHERE m.organiser_id = %s AND m.ends_at < %s AND m.ends_at >= %s AND m.status <> %s
+  AND (mi.id IS NULL OR mi.status IS NULL OR mi.status <> %s)
+ORDER BY m.starts_at DESC LIMIT 3
+"""
+_INVITATION_SQL = """
+SELECT 'invitation' AS step_kind, p.meeting_id AS step_pk, m.title AS step_text,
+       ROW_NUMBER() OVER (ORDER BY m.starts_at) AS step_position
+FROM meetings_participant p
+JOIN meetings_meeting m ON m.id = p.meeting_id
+WHERE p.person_id = %s AND p.response = %s AND m.starts_at > %s AND m.status <> %s
+ORDER BY m.starts_at LIMIT 3
+"""
+
+
+@startpage.register_parts
+def meeting_steps(user, roles: RoleSet) -> list[Part]:
     """Leader: unconfirmed bookings. Member: another time proposed. Organiser: minutes
-    missing. Everyone: unanswered invitations. One query: the parts as one UNION ALL
-    (each part a separate query where the database cannot order and limit inside one)."""
+    missing. Everyone: unanswered invitations. Read in the start page's one query."""
+    from portal.rawsql import db_datetime, in_list
+
     from .models import Booking, Meeting, Minutes, Participant
 
     now = timezone.now()
-    text = CharField()
-
-    def columns(queryset, kind: str, pk: str, label: str, at: str):
-        return queryset.annotate(
-            step_kind=Value(kind, output_field=text), step_pk=F(pk), step_text=F(label), step_at=F(at)
-        ).values_list("step_kind", "step_pk", "step_text", "step_at")
-
+    at_now = db_datetime(now)
     parts = []
     if roles.led_workplace_ids:
-        bookings = Booking.objects.filter(
-            slot__workplace_id__in=roles.led_workplace_ids,
-            status=Booking.Status.BOOKED,
-            confirmed_at=None,
-            slot__starts_at__gt=now,
-        ).order_by()
-        parts.append(columns(bookings, "booked", "pk", "slot__workplace__slug", "slot__starts_at"))
+        placeholders, ids = in_list(roles.led_workplace_ids)
+        parts.append(Part("booked", _BOOKED_SQL % placeholders, [*ids, Booking.Status.BOOKED, at_now], _booked))
     if roles.is_politician:
         # Another time proposed by a workplace: the member answers it (accept or decline).
-        proposals = Booking.objects.filter(
-            member=user, status=Booking.Status.PROPOSED, proposed_slot__starts_at__gt=now
-        ).order_by("proposed_slot__starts_at")
-        parts.append(columns(proposals, "proposed", "pk", "slot__workplace__name", "proposed_slot__starts_at")[:3])
-    missing = (
-        Meeting.objects.filter(organiser=user, ends_at__lt=now, ends_at__gte=now - dt.timedelta(days=365))
-        .exclude(status=Meeting.Status.CANCELLED)
-        .filter(Q(minutes__isnull=True) | ~Q(minutes__status=Minutes.Status.LOCKED))
-        .order_by("-starts_at")
-    )
-    parts.append(columns(missing, "minutes", "pk", "title", "starts_at")[:3])
-    unanswered = (
-        Participant.objects.filter(person=user, response=Participant.Response.NONE, meeting__starts_at__gt=now)
-        .exclude(meeting__status=Meeting.Status.CANCELLED)
-        .order_by("meeting__starts_at")
-    )
-    parts.append(columns(unanswered, "invitation", "meeting_id", "meeting__title", "meeting__starts_at")[:3])
+        parts.append(Part("proposed", _PROPOSED_SQL, [user.pk, Booking.Status.PROPOSED, at_now], _proposed))
+    a_year_ago = db_datetime(now - dt.timedelta(days=365))
+    minutes_params = [user.pk, at_now, a_year_ago, Meeting.Status.CANCELLED, Minutes.Status.LOCKED]
+    parts.append(Part("minutes", _MINUTES_SQL, minutes_params, _minutes))
+    invitation_params = [user.pk, Participant.Response.NONE, at_now, Meeting.Status.CANCELLED]
+    parts.append(Part("invitation", _INVITATION_SQL, invitation_params, _invitations))
+    return parts
 
-    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
-        rows = list(parts[0].union(*parts[1:], all=True))
-    else:
-        rows = [row for part in parts for row in part]
-    by_kind: dict[str, list] = {"booked": [], "proposed": [], "minutes": [], "invitation": []}
-    for kind, pk, label, at in rows:
-        by_kind[kind].append((at, pk, label))
 
-    steps: list[NextStep] = []
-    slugs = [label for _at, _pk, label in by_kind["booked"]]
-    for slug in sorted(set(slugs)):
-        count = slugs.count(slug)
-        steps.append(
-            NextStep(
-                ngettext(
-                    "%(n)s booked visit waits for your confirmation.",
-                    "%(n)s booked visits wait for your confirmation.",
-                    count,
-                )
-                % {"n": count},
-                reverse("meetings:workplace_visit_times", args=[slug]),
-                10,
-                "calendar-check",
+def _booked(rows) -> list[NextStep]:
+    slugs = [slug for _pk, slug in rows]
+    return [
+        NextStep(
+            ngettext(
+                "%(n)s booked visit waits for your confirmation.",
+                "%(n)s booked visits wait for your confirmation.",
+                slugs.count(slug),
             )
+            % {"n": slugs.count(slug)},
+            reverse("meetings:workplace_visit_times", args=[slug]),
+            10,
+            "calendar-check",
         )
-    # Each part in its query's order (a UNION ALL does not promise to keep it).
-    for _at, pk, workplace in sorted(by_kind["proposed"], key=lambda row: row[0]):
-        steps.append(
-            NextStep(
-                _("%(workplace)s proposes another time for your visit: accept or decline it.")
-                % {"workplace": workplace},
-                reverse("meetings:booking_proposal", args=[pk]),
-                10,
-                "calendar2-week",
-            )
+        for slug in sorted(set(slugs))
+    ]
+
+
+def _proposed(rows) -> list[NextStep]:
+    return [
+        NextStep(
+            _("%(workplace)s proposes another time for your visit: accept or decline it.") % {"workplace": workplace},
+            reverse("meetings:booking_proposal", args=[pk]),
+            10,
+            "calendar2-week",
         )
-    for _at, pk, title in sorted(by_kind["minutes"], key=lambda row: row[0], reverse=True):
-        steps.append(
-            NextStep(
-                _("Write and lock the minutes of “%(title)s”.") % {"title": title},
-                reverse("meetings:minutes_edit", args=[pk]),
-                20,
-                "journal-text",
-            )
+        for pk, workplace in rows
+    ]
+
+
+def _minutes(rows) -> list[NextStep]:
+    return [
+        NextStep(
+            _("Write and lock the minutes of “%(title)s”.") % {"title": title},
+            reverse("meetings:minutes_edit", args=[pk]),
+            20,
+            "journal-text",
         )
-    for _at, pk, title in sorted(by_kind["invitation"], key=lambda row: row[0]):
-        steps.append(
-            NextStep(
-                _("Answer the invitation to “%(title)s”.") % {"title": title},
-                reverse("meetings:meeting", args=[pk]),
-                15,
-                "envelope-open",
-            )
+        for pk, title in rows
+    ]
+
+
+def _invitations(rows) -> list[NextStep]:
+    return [
+        NextStep(
+            _("Answer the invitation to “%(title)s”.") % {"title": title},
+            reverse("meetings:meeting", args=[pk]),
+            15,
+            "envelope-open",
         )
-    return steps
+        for pk, title in rows
+    ]

@@ -16,6 +16,21 @@ from django.utils.translation import gettext_lazy as _
 from .kinds import KIND_CHOICES, KINDS, Delivery
 
 
+def notification_text(kind_key: str, params: dict, actor_name: str | None) -> str:
+    """The sentence of a notification of this kind with these names, in the reader's
+    language; `actor_name` None when nobody (or nobody any more) acted."""
+    kind = KINDS.get(kind_key)
+    if kind is None:
+        return ""
+    values = defaultdict(lambda: "–", {key: str(value) for key, value in params.items()})
+    if "date" in params:  # an ISO date, shown in the reader's language
+        with contextlib.suppress(TypeError, ValueError):
+            values["date"] = date_format(dt.date.fromisoformat(params["date"]), "SHORT_DATE_FORMAT")
+    if actor_name is not None:
+        values["actor"] = actor_name or "–"
+    return str(kind.message) % values
+
+
 class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
@@ -69,16 +84,8 @@ class Notification(models.Model):
 
     @property
     def text(self) -> str:
-        kind = KINDS.get(self.kind)
-        if kind is None:
-            return ""
-        values = defaultdict(lambda: "–", {key: str(value) for key, value in self.params.items()})
-        if "date" in self.params:  # an ISO date, shown in the reader's language
-            with contextlib.suppress(TypeError, ValueError):
-                values["date"] = date_format(dt.date.fromisoformat(self.params["date"]), "SHORT_DATE_FORMAT")
-        if self.actor_id is not None and self.actor is not None:
-            values["actor"] = self.actor.full_name or "–"
-        return str(kind.message) % values
+        actor = self.actor if self.actor_id is not None else None
+        return notification_text(self.kind, self.params, actor.full_name if actor is not None else None)
 
     @property
     def url(self) -> str:

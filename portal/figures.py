@@ -21,6 +21,7 @@ from . import freshness
 
 _VERSIONS_ATTR = "_samspil_figure_versions"
 _ADMINISTRATOR_ATTR = "_samspil_administrator_counts"
+_PREFETCHED_ATTR = "_samspil_prefetched_figures"
 # The shape of administrator_counts' entry: a new number when it changes (a deploy never
 # reads an entry an older version wrote).
 ADMINISTRATOR_FORMAT = 1
@@ -50,11 +51,25 @@ def cached(user, namespace: str, identity, compute):
     from coverage.selectors import cache_seconds
 
     key = cache_key(namespace, versions, repr(identity))
-    value = cache.get(key)
+    value = getattr(user, _PREFETCHED_ATTR, {}).get(key)
+    if value is None:
+        value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, cache_seconds())
     return value
+
+
+def prefetch(user, entries: list[tuple[str, object]]) -> None:
+    """Read the entries (namespace, identity) that this request's `cached` calls will ask
+    for in one cache round trip instead of one each (the administrator's start page reads
+    the overview and the counts). Kept on the user object for the request, like the
+    versions; what is not found is computed by `cached` as before."""
+    versions = versions_for(user)
+    if versions is None or user is None:
+        return
+    keys = [cache_key(namespace, versions, repr(identity)) for namespace, identity in entries]
+    setattr(user, _PREFETCHED_ATTR, cache.get_many(keys))
 
 
 def administrator_counts(user) -> dict:
@@ -65,9 +80,13 @@ def administrator_counts(user) -> dict:
     counts = getattr(user, _ADMINISTRATOR_ATTR, None)
     if counts is None:
         today = timezone.localdate()
-        counts = cached(user, "administrator", (ADMINISTRATOR_FORMAT, today), lambda: _administrator_counts(today))
+        counts = cached(user, "administrator", administrator_identity(today), lambda: _administrator_counts(today))
         setattr(user, _ADMINISTRATOR_ATTR, counts)
     return counts
+
+
+def administrator_identity(today) -> tuple:
+    return (ADMINISTRATOR_FORMAT, today)
 
 
 def _administrator_counts(today) -> dict:

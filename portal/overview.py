@@ -117,23 +117,28 @@ class _Median(Aggregate):
     output_field = DurationField()
 
 
+def overview_identity(roles: RoleSet, today: dt.date) -> tuple:
+    """What the cached figures depend on besides the data versions."""
+    from coverage.selectors import target_from_settings
+
+    # What workplaces_in_scope(user) reads: the whole municipality, or the headed
+    # centres' and chaired committees' workplaces.
+    whole = roles.is_leadership
+    scope = "whole" if whole else (sorted(roles.headed_centre_ids), sorted(roles.chaired_committee_ids))
+    return (CACHE_FORMAT, scope, today, get_language(), target_from_settings())
+
+
 def overview_for(user, roles: RoleSet) -> Overview | None:
     """The overview of the person's scope: the figures from the cache (portal/figures.py)
     when no table they read has changed since, else computed (≈ 10 queries)."""
     if not sees_overview(roles):
         return None
     from agreements.models import Agreement
-    from coverage.selectors import target_from_settings
 
     from . import figures
 
     today = timezone.localdate()
-    whole = roles.is_leadership
-    # What workplaces_in_scope(user) reads: the whole municipality, or the headed
-    # centres' and chaired committees' workplaces.
-    scope = "whole" if whole else (sorted(roles.headed_centre_ids), sorted(roles.chaired_committee_ids))
-    identity = (CACHE_FORMAT, scope, today, get_language(), target_from_settings())
-    data = figures.cached(user, "overview", identity, lambda: _compute(user, roles, today))
+    data = figures.cached(user, "overview", overview_identity(roles, today), lambda: _compute(user, roles, today))
 
     agreements_url = reverse("agreements:list")
     counts = data["agreements"]

@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from notifications.selectors import unread_for
@@ -15,24 +16,64 @@ from organisation.roles import roles_of
 from samspil.broker import ensure_broker_connection
 from samspil.cache import cache_available, cache_stats
 
-from .overview import overview_for
+from . import figures
+from .overview import overview_for, overview_identity, sees_overview
+from .rawsql import db_date, rows
 from .startpage import next_steps
 
 logger = logging.getLogger(__name__)
 
 
+# The person's current memberships with their committee, workplace (and its kind) and
+# centre: what Membership.objects.current().select_related(...).order_by("role") reads,
+# in one plain query (portal/rawsql.py: the ORM's Python cost several times the SQL's).
+_MEMBERSHIPS_SQL = """
+SELECT m.id, m.role, m.committee_id, m.workplace_id, m.centre_id, m.starts_on, m.ends_on,
+       c.name, c.slug, w.name, w.slug, w.is_active, w.kind_id, k.slug, k.name, k.name_en, ce.name, ce.slug
+FROM organisation_membership m
+LEFT JOIN organisation_committee c ON c.id = m.committee_id
+LEFT JOIN organisation_workplace w ON w.id = m.workplace_id
+LEFT JOIN organisation_workplacekind k ON k.id = w.kind_id
+LEFT JOIN organisation_centre ce ON ce.id = m.centre_id
+WHERE m.person_id = %s AND (m.ends_on IS NULL OR m.ends_on >= %s) AND m.starts_on <= %s
+ORDER BY m.role
+"""
+
+
+def current_memberships(person) -> list:
+    """The person's current memberships (Membership.objects.current()), each with its
+    committee, workplace, the workplace's kind and centre loaded: only the columns the
+    start page shows."""
+    from organisation.models import Centre, Committee, Membership, Workplace, WorkplaceKind
+
+    today = db_date(timezone.localdate())
+    result = []
+    for row in rows(_MEMBERSHIPS_SQL, [person.pk, today, today]):
+        (pk, role, committee_id, workplace_id, centre_id, starts_on, ends_on) = row[:7]
+        committee = Committee(id=committee_id, name=row[7], slug=row[8]) if committee_id is not None else None
+        workplace = None
+        if workplace_id is not None:
+            kind = WorkplaceKind(id=row[12], slug=row[13], name=row[14], name_en=row[15])
+            workplace = Workplace(id=workplace_id, name=row[9], slug=row[10], is_active=bool(row[11]), kind=kind)
+        centre = Centre(id=centre_id, name=row[16], slug=row[17]) if centre_id is not None else None
+        result.append(
+            Membership(
+                id=pk,
+                person=person,
+                role=role,
+                committee=committee,
+                workplace=workplace,
+                centre=centre,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+        )
+    return result
+
+
 def home(request):
     roles = roles_of(request.user)
-    from organisation.models import Membership
-
-    # One query for the greeting's roles and the side cards: the committees, workplaces
-    # and centres are those of the current memberships (as organisation.roles reads them).
-    memberships = list(
-        Membership.objects.current()
-        .filter(person=request.user)
-        .select_related("committee", "workplace", "workplace__kind", "centre")
-        .order_by("role")
-    )
+    memberships = current_memberships(request.user)
     committees, workplaces, centres = {}, {}, {}
     for membership in memberships:
         if membership.committee_id in roles.committee_ids:
@@ -41,6 +82,15 @@ def home(request):
             workplaces[membership.workplace_id] = membership.workplace
         if membership.centre_id in roles.headed_centre_ids:
             centres[membership.centre_id] = membership.centre
+
+    if roles.is_administrator and sees_overview(roles):
+        # The overview's figures and the administrator's counts (read by three providers of
+        # "what needs you next") in one cache round trip (portal/figures.py).
+        today = timezone.localdate()
+        figures.prefetch(
+            request.user,
+            [("administrator", figures.administrator_identity(today)), ("overview", overview_identity(roles, today))],
+        )
 
     def by_name(units: dict) -> list:
         return sorted(units.values(), key=lambda unit: (unit.name, unit.pk))
