@@ -29,3 +29,11 @@ class MeetingsConfig(AppConfig):
         from . import minutes
 
         minutes.register()  # reading before the lock: the request and its reminder
+        # The .ics downloads' data version: off during `migrate`, back after it
+        # (meetings/calendars/freshness.py).
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from .calendars import freshness
+
+        pre_migrate.connect(freshness.before_migrate, sender=self, dispatch_uid="meetings_ics_data_version_off")
+        post_migrate.connect(freshness.after_migrate, sender=self, dispatch_uid="meetings_ics_data_version")

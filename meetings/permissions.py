@@ -20,7 +20,7 @@ from __future__ import annotations
 import rules
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import JSONObject
 
 from organisation.models import Workplace
@@ -35,7 +35,7 @@ from organisation.permissions import (
 from organisation.roles import roles_of
 from samspil.access import get_object_for_user
 
-from .models import Booking, Meeting, MeetingKind, MinutesReadRequest, MinutesVersion, VisitSlot
+from .models import AgendaItem, Booking, Meeting, MeetingKind, MinutesReadRequest, MinutesVersion, VisitSlot
 
 COMMITTEE_KINDS = frozenset({MeetingKind.DIALOGUE, MeetingKind.COMMITTEE_AT_WORKPLACE, MeetingKind.SCHOOL_DEVELOPMENT})
 
@@ -156,17 +156,26 @@ def creatable_kinds(user) -> list[MeetingKind]:
     return []
 
 
-def get_meeting_for_user(user, pk: int, *, write: bool = False, page: bool = False) -> Meeting:
-    """`page`: what the meeting page needs besides is read in the meeting's own query (one
-    round trip instead of three): the other workplaces (`other_workplaces`, see
-    `other_workplaces()`), and whether the person may see the meeting, for whoever is not
-    leadership (they see everything anyway)."""
+# The meeting lookups' querysets without the reader's part, built once per process (the
+# select_related and the ArraySubqueries cost more to build than to run); each lookup
+# chains on a clone (.all()), as a view's class-level queryset is.
+_MEETING_QUERYSETS: dict[tuple[bool, str], QuerySet] = {}
+
+
+def _meeting_queryset(page: bool, vendor: str) -> QuerySet:
+    key = (page, vendor)
+    if key not in _MEETING_QUERYSETS:
+        _MEETING_QUERYSETS[key] = _build_meeting_queryset(page, vendor)
+    return _MEETING_QUERYSETS[key]
+
+
+def _build_meeting_queryset(page: bool, vendor: str) -> QuerySet:
     meetings = Meeting.objects.select_related(
         "kind", "committee", "host", "host__centre", "organiser", "minutes", "minutes__locked_by"
     )
     # ArraySubquery is PostgreSQL's; elsewhere (SQLite, the laptop default) the page reads
     # the workplaces and the versions with their own queries (other_workplaces(), below).
-    if page and connection.vendor == "postgresql":
+    if page and vendor == "postgresql":
         meetings = meetings.annotate(
             other_workplaces=ArraySubquery(
                 Meeting.workplaces.through.objects.filter(meeting_id=OuterRef("pk"))
@@ -178,7 +187,27 @@ def get_meeting_for_user(user, pk: int, *, write: bool = False, page: bool = Fal
                 .order_by("-number")
                 .values(json=JSONObject(id="id", minutes_id="minutes_id", number="number", status="status"))
             ),
+            agenda_rows=ArraySubquery(
+                AgendaItem.objects.filter(meeting_id=OuterRef("pk"))
+                .order_by("order", "pk")
+                .values(
+                    json=JSONObject(
+                        **{name: name for name in _AGENDA_FIELDS},
+                        presenter_email="presenter__email",
+                        presenter_full_name="presenter__full_name",
+                    )
+                )
+            ),
         )
+    return meetings
+
+
+def get_meeting_for_user(user, pk: int, *, write: bool = False, page: bool = False) -> Meeting:
+    """`page`: what the meeting page needs besides is read in the meeting's own query (one
+    round trip instead of four): the other workplaces (`other_workplaces`, see
+    `other_workplaces()`), the agenda (`agenda_items()`), and whether the person may see
+    the meeting, for whoever is not leadership (they see everything anyway)."""
+    meetings = _meeting_queryset(page, connection.vendor).all()
     if page and user.is_authenticated and not roles_of(user).is_leadership:
         from .selectors import meetings_visible_to
 
@@ -202,6 +231,42 @@ def other_workplaces(meeting: Meeting) -> list[Workplace]:
         return list(meeting.workplaces.all())
     names = ["id", "name", "slug"]
     return [Workplace.from_db(None, names, [row[name] for name in names]) for row in rows]
+
+
+_AGENDA_FIELDS = [
+    "id",
+    "meeting_id",
+    "order",
+    "title",
+    "description",
+    "presenter_id",
+    "presenter_text",
+    "duration_minutes",
+    "is_presentation",
+    "proposed_by",
+]
+
+
+def agenda_items(meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's agenda in order, each item with its presenter (id, email and name:
+    what `presenter_name` reads), from the query of get_meeting_for_user(..., page=True)
+    when it read them, else by their own query."""
+    rows = meeting.__dict__.get("agenda_rows")
+    if rows is None:
+        return list(meeting.agenda_items.select_related("presenter").order_by("order", "pk"))
+    from accounts.models import User
+
+    items = []
+    for row in rows:
+        item = AgendaItem.from_db(None, _AGENDA_FIELDS, [row[name] for name in _AGENDA_FIELDS])
+        if item.presenter_id is not None:
+            item.presenter = User.from_db(
+                None,
+                ["id", "email", "full_name"],
+                [item.presenter_id, row["presenter_email"], row["presenter_full_name"]],
+            )
+        items.append(item)
+    return items
 
 
 def minutes_versions(meeting: Meeting) -> list[MinutesVersion] | None:

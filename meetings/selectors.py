@@ -25,10 +25,17 @@ def meetings_visible_to(user, meetings: QuerySet[Meeting] | None = None) -> Quer
         return meetings
     if not user.is_authenticated:
         return meetings.none()
-    rule = Q(pk__in=Participant.objects.filter(person=user).values("meeting_id")) | Q(organiser=user)
+    return meetings.filter(visible_rule(user.pk, roles))
+
+
+def visible_rule(person_id: int, roles) -> Q:
+    """meetings_visible_to's rule for a person who is not leadership. The SQL it makes
+    depends only on which of the role sets are empty and their sizes, never on the ids
+    themselves (calendars/selectors.py compiles it once per such shape)."""
+    rule = Q(pk__in=Participant.objects.filter(person_id=person_id).values("meeting_id")) | Q(organiser_id=person_id)
     # A visit the person booked stays theirs after they cancelled or moved it: their
     # history and the cancellation email keep leading to its page.
-    rule |= Q(visit_slot_id__in=Booking.objects.filter(member=user).values("slot_id"))
+    rule |= Q(visit_slot_id__in=Booking.objects.filter(member_id=person_id).values("slot_id"))
     if roles.committee_ids:
         rule |= Q(committee_id__in=roles.committee_ids)
     if roles.staff_workplace_ids:
@@ -40,7 +47,7 @@ def meetings_visible_to(user, meetings: QuerySet[Meeting] | None = None) -> Quer
         )
     if roles.headed_centre_ids:
         rule |= Q(host__centre_id__in=roles.headed_centre_ids)
-    return meetings.filter(rule)
+    return rule
 
 
 # What a row of a meeting list shows (meetings/_meeting_list.jinja, _plan_meetings.jinja),

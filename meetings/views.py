@@ -13,7 +13,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import OuterRef
+from django.db.models import OuterRef, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,7 +44,7 @@ from .forms import (
     apply_service_errors,
 )
 from .models import Meeting, MeetingKind, Minutes, MinutesVersion, Participant
-from .permissions import creatable_kinds, get_meeting_for_user, minutes_versions, other_workplaces
+from .permissions import agenda_items, creatable_kinds, get_meeting_for_user, minutes_versions, other_workplaces
 from .selectors import page_of
 from .visits import selectors as visit_selectors
 from .workflows import MINUTES
@@ -269,26 +269,38 @@ def workplace_meetings(request, slug: str):
 # --- One meeting -------------------------------------------------------------------------
 
 
+# _agreement_to_discuss's queryset without the meeting's part, built once per process
+# (building the ArraySubquery costs more than running it); each use chains on a clone.
+_AGREEMENT_QUERYSETS: dict[str, QuerySet] = {}
+
+
+def _agreement_queryset(vendor: str) -> QuerySet:
+    if vendor not in _AGREEMENT_QUERYSETS:
+        from agreements.models import Agreement
+
+        agreements = Agreement.objects.select_related("template")
+        if vendor == "postgresql":  # ArraySubquery; elsewhere the rule reads them itself
+            agreements = agreements.annotate(
+                workplace_committee_ids=ArraySubquery(
+                    Workplace.committees.through.objects.filter(workplace_id=OuterRef("workplace_id")).values(
+                        "committee_id"
+                    )
+                )
+            )
+        _AGREEMENT_QUERYSETS[vendor] = agreements
+    return _AGREEMENT_QUERYSETS[vendor]
+
+
 def _agreement_to_discuss(user, meeting: Meeting):
     """The host's current development agreement, which its dialogue meetings follow up."""
     if meeting.host_id is None or meeting.kind.slug == MeetingKind.VISIT:
         return None
-    from agreements.models import Agreement
-
     # agreements.selectors.agreement_of_workplace, with the host's responsible committees
     # (the agreement's rule asks for them) in the same query; the host is already read.
     on = timezone.localtime(meeting.starts_at).date()
-    agreements = Agreement.objects.filter(
+    agreements = _agreement_queryset(connection.vendor).filter(
         workplace_id=meeting.host_id, template__period_start__lte=on, template__period_end__gte=on
-    ).select_related("template")
-    if connection.vendor == "postgresql":  # ArraySubquery; elsewhere the rule reads them itself
-        agreements = agreements.annotate(
-            workplace_committee_ids=ArraySubquery(
-                Workplace.committees.through.objects.filter(workplace_id=OuterRef("workplace_id")).values(
-                    "committee_id"
-                )
-            )
-        )
+    )
     agreement = agreements.first()
     if agreement is None:
         return None
@@ -330,7 +342,7 @@ def _meeting_context(request, meeting: Meeting) -> dict:
         # A visit: who is coming, their purposes, the leader's answers and the member's move
         # and cancel (one query, only for visits).
         "visit_bookings": visit_selectors.visit_bookings(meeting),
-        "agenda": list(meeting.agenda_items.select_related("presenter").order_by("order", "pk")),
+        "agenda": agenda_items(meeting),
         "workplaces": workplaces,
         "minutes": minutes if can_read_minutes else None,
         "versions": _readable_versions(user, meeting, minutes) if can_read_minutes else [],

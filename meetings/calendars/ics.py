@@ -281,6 +281,23 @@ class _PublishedEvent:
         return "\r\n".join(lines).encode()
 
 
+_DTSTAMP = b"\r\nDTSTAMP:"
+
+
+def restamp(data: bytes) -> bytes | None:
+    """A built .ics with its DTSTAMP (the moment it is written, RFC 5545) set to now: the
+    one part of a cached download (meetings/calendars/views.py) that is not a function of
+    the meeting. None when the file has no single-line UTC DTSTAMP to replace."""
+    at = data.find(_DTSTAMP)
+    if at < 0:
+        return None
+    start = at + len(_DTSTAMP)
+    end = start + 16  # YYYYMMDDTHHMMSSZ
+    if data[end - 1 : end + 2] != b"Z\r\n":
+        return None
+    return data[:start] + f"{_stamp(timezone.now().astimezone(dt.UTC))}Z".encode() + data[end:]
+
+
 def invitation_ics(meeting: Meeting, participants: Iterable[Participant], *, method: str, **event) -> bytes:
     """An invitation or update (REQUEST) or a cancellation (CANCEL) for email; `event`: the
     recipient's own summary and notes (build_event)."""

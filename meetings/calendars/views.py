@@ -4,6 +4,7 @@ page where a person copies or renews their feed URL and chooses their reminders.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -25,15 +26,79 @@ from .models import CalendarFeed
 ICS = "text/calendar; charset=utf-8"
 
 
+# The cached .ics's shape: a new number when what is cached changes (a deploy never
+# serves an entry an older version wrote).
+ICS_FORMAT = 1
+# A bound on an entry's life besides the data version (samspil/data_versions.py: the
+# instant between a commit's last bump and the commit becoming visible).
+ICS_CACHE_SECONDS = 3600
+
+
+def _ics_cache_key(pk: int, key: tuple, language: str) -> str:
+    """The key of a meeting's built .ics: everything the bytes are a function of, except
+    DTSTAMP (ics.restamp). The data version moves with every write to the meeting, its
+    participants, their names and addresses and its host (calendars/freshness.py); the
+    uid tells a recreated database's meeting of the same pk apart; a visit's title differs
+    for its politicians (invitations.visit_summary); the language writes the description."""
+    uid, visit_slot_id, version, politician = key
+    identity = "|".join(
+        str(part)
+        for part in (
+            ICS_FORMAT,
+            settings.DATABASES["default"]["NAME"],
+            version,
+            pk,
+            uid,
+            int(politician) if visit_slot_id is not None else "-",
+            language,
+            settings.SITE_URL,
+            settings.DEFAULT_FROM_EMAIL,
+        )
+    )
+    return "meetings:ics:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
 def meeting_ics(request, pk: int):
-    """One meeting as an .ics file (METHOD PUBLISH), for whoever may see the meeting. Three
-    queries: the user with their roles, the meeting if they may see it, its participants."""
-    # Refused or missing: the usual lookup answers 404 and logs a refusal as everywhere.
-    meeting = selectors.visible_meeting(request.user, pk) or get_meeting_for_user(request.user, pk)
-    participants = list(Participant.objects.filter(meeting=meeting).select_related("person"))
+    """One meeting as an .ics file (METHOD PUBLISH), for whoever may see the meeting. Two
+    queries: the user with their roles, then the permission check with the .ics data
+    version (selectors.meeting_ics_key); the file from the cache, or built from the
+    participants with the meeting (a third query) and cached under that version."""
+    key = selectors.meeting_ics_key(request.user, pk)
+    if key is None:
+        # Refused or missing: the usual lookup answers 404 and logs a refusal as everywhere.
+        meeting = selectors.visible_meeting(request.user, pk) or get_meeting_for_user(request.user, pk)
+        return _ics_response(pk, _build_ics(request, meeting))
+    cache_key = _ics_cache_key(pk, key, translation.get_language())
+    cached = cache.get(cache_key)
+    data = ics.restamp(cached) if cached is not None else None
+    if data is None:
+        participants = list(
+            Participant.objects.filter(meeting_id=pk).select_related("person", "meeting__host", "meeting__organiser")
+        )
+        # The meeting comes with its participants; a meeting without any on its own.
+        meeting = participants[0].meeting if participants else _meeting(pk)
+        data = _build_ics(request, meeting, participants)
+        if ics.restamp(data) is not None:
+            cache.set(cache_key, data, ICS_CACHE_SECONDS)
+    return _ics_response(pk, data)
+
+
+def _meeting(pk: int):
+    from ..models import Meeting
+
+    return Meeting.objects.select_related("host", "organiser").get(pk=pk)
+
+
+def _build_ics(request, meeting, participants=None) -> bytes:
+    if participants is None:
+        participants = list(Participant.objects.filter(meeting=meeting).select_related("person"))
     summary = invitations.visit_summary(meeting, participants, request.user)
-    response = HttpResponse(ics.meeting_ics(meeting, participants, summary=summary), content_type=ICS)
-    response["Content-Disposition"] = f'attachment; filename="samspil-meeting-{meeting.pk}.ics"'
+    return ics.meeting_ics(meeting, participants, summary=summary)
+
+
+def _ics_response(pk: int, data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type=ICS)
+    response["Content-Disposition"] = f'attachment; filename="samspil-meeting-{pk}.ics"'
     return response
 
 

@@ -333,17 +333,77 @@ def test_every_cancellation_names_the_attendee_it_cancels_for(org, mailoutbox, d
         assert f"mailto:{message.to[0]}" in {str(a) for a in attendees if a is not None}
 
 
-def test_a_meetings_ics_runs_three_queries(org, client_for, django_assert_num_queries):
+def test_a_meetings_ics_runs_two_queries(org, client_for, django_assert_num_queries):
     meeting = helpers.meeting(org)
     client = client_for(org.member)
     url = reverse("meetings:meeting_ics", args=[meeting.pk])
-    client.get(url)  # the session's first request
-    # 1 the user with their roles, 2 the meeting with host and organiser if the member may
-    # see it (the permission check and the meeting in one), 3 the participants with people.
+    # Built: 1 the user with their roles, 2 the permission check with the .ics data
+    # version, 3 the participants with people and the meeting with host and organiser.
     with django_assert_num_queries(3):
-        assert client.get(url).status_code == 200
+        built = client.get(url)
+    assert built.status_code == 200
+    # From the cache: the user and the permission check with the data version.
+    with django_assert_num_queries(2):
+        cached = client.get(url)
+    assert cached.status_code == 200
+    assert cached.content == built.content
     # A refusal still answers 404 and is logged as every refused lookup is.
     assert client_for(org.other_member).get(url).status_code == 404
+
+
+def test_a_cached_ics_has_the_moment_of_its_download_as_dtstamp(org, client_for):
+    import time_machine
+
+    meeting = helpers.meeting(org)
+    url = reverse("meetings:meeting_ics", args=[meeting.pk])
+    with time_machine.travel(dt.datetime(2026, 5, 1, 8, 0, 1, tzinfo=dt.UTC), tick=False):
+        first = client_for(org.member).get(url).content
+    with time_machine.travel(dt.datetime(2026, 5, 1, 9, 30, 2, tzinfo=dt.UTC), tick=False):
+        second = client_for(org.member).get(url).content
+    assert b"\r\nDTSTAMP:20260501T080001Z\r\n" in first
+    assert b"\r\nDTSTAMP:20260501T093002Z\r\n" in second
+    assert second == first.replace(b"DTSTAMP:20260501T080001Z", b"DTSTAMP:20260501T093002Z")
+
+
+def test_a_cached_ics_follows_every_change_it_shows(org, client_for):
+    """The .ics is cached under a data version that triggers bump on every write to what
+    it shows (meetings/calendars/freshness.py): each change is in the next download,
+    whether made through a model, a queryset update or raw SQL."""
+    from organisation.models import Workplace
+
+    meeting = helpers.meeting(org)
+    url = reverse("meetings:meeting_ics", args=[meeting.pk])
+
+    def event():
+        return parse(client_for(org.member).get(url).content)[1]
+
+    assert str(event()["SUMMARY"]) == "Dialogmøde om trivsel"
+    Meeting.objects.filter(pk=meeting.pk).update(title="Nyt navn")
+    assert str(event()["SUMMARY"]) == "Nyt navn"
+    Participant.objects.filter(meeting=meeting, person=org.leader).update(response=Participant.Response.YES)
+    attendees = {str(a): str(a.params["PARTSTAT"]) for a in event().get("ATTENDEE")}
+    assert attendees["mailto:leader@test.example"] == "ACCEPTED"
+    type(org.leader).objects.filter(pk=org.leader.pk).update(full_name="Lene Leder-Nyhus")
+    assert "Lene Leder-Nyhus" in {str(a.params["CN"]) for a in event().get("ATTENDEE")}
+    Workplace.objects.filter(pk=org.workplace.pk).update(name="Nyskolen")
+    assert str(event()["LOCATION"]).startswith("Nyskolen")
+    Participant.objects.filter(meeting=meeting, person=org.leader).delete()
+    assert "mailto:leader@test.example" not in {str(a) for a in event().get("ATTENDEE")}
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE meetings_meeting SET status = %s WHERE id = %s", ["cancelled", meeting.pk])
+    assert str(event()["STATUS"]) == "CANCELLED"
+
+
+def test_a_cached_ics_is_in_the_readers_language(org, client_for, settings):
+    meeting = helpers.meeting(org)
+    url = reverse("meetings:meeting_ics", args=[meeting.pk])
+    danish = client_for(org.member).get(url).content.replace(b"\r\n ", b"")
+    english_reader = client_for(org.member)
+    english_reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = english_reader.get(url).content.replace(b"\r\n ", b"")
+    assert "Mødets side i Samspil".encode() in danish
+    assert b"The meeting page in Samspil" in english
+    assert "Mødets side i Samspil".encode() in client_for(org.member).get(url).content.replace(b"\r\n ", b"")
 
 
 @pytest.mark.parametrize("language", ["da", "en"])

@@ -41,14 +41,14 @@ def _draft_in_reading(org, size: int):
     return meeting
 
 
-# The meeting page of draft minutes in reading, for the writer: the meeting page's five
+# The meeting page of draft minutes in reading, for the writer: the meeting page's four
 # (tests/meetings/test_query_counts.py: the user with their roles, the meeting with its minutes'
-# versions, other workplaces and may I see it, participants, agenda, the host's
+# versions, other workplaces, agenda and may I see it, participants, the host's
 # agreement), the read requests with their people (1) and the comments with their
 # authors (1).
-DRAFT_PAGE_QUERIES = 7 + (
-    0 if connection.vendor == "postgresql" else 2
-)  # elsewhere the workplaces and the versions are queries of their own
+DRAFT_PAGE_QUERIES = 6 + (
+    0 if connection.vendor == "postgresql" else 3
+)  # elsewhere the workplaces, the versions and the agenda are queries of their own
 
 
 @pytest.mark.parametrize("size", [10, 300])

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from meetings.models import Participant, VisitSlot
+from meetings.models import AgendaItem, Participant, VisitSlot
 from tests import factories
 from tests.meetings import helpers
 
@@ -71,23 +71,32 @@ def _participants_for(meeting, count: int):
 
 # The meeting page (sessions are cached): the user with their roles (1), the meeting with kind,
 # committee, host, centre, organiser, minutes, who locked them, the minutes' versions, the
-# other workplaces and whether I may see it (1), participants with people (1), agenda with
-# presenters (1), the host's development agreement to follow up with the host's
-# committees for its rule (1).
-MEETING_PAGE_QUERIES = 5 + (
-    0 if connection.vendor == "postgresql" else 2
-)  # elsewhere the workplaces and the versions are queries of their own
+# other workplaces, the agenda with its presenters and whether I may see it (1),
+# participants with people (1), the host's development agreement to follow up with the
+# host's committees for its rule (1).
+MEETING_PAGE_QUERIES = 4 + (
+    0 if connection.vendor == "postgresql" else 3
+)  # elsewhere the workplaces, the versions and the agenda are queries of their own
 
 
 @pytest.mark.parametrize("size", [10, 1000])
 def test_the_meeting_page_runs_a_fixed_number_of_queries(org, client_for, size, django_assert_num_queries):
     meeting = helpers.locked_minutes(helpers.meeting(org, days=-2), org.chair)
     _participants_for(meeting, size)
+    AgendaItem.objects.bulk_create(
+        [
+            AgendaItem(meeting=meeting, order=n, title=f"Punkt {n:04d}", presenter=org.leader, duration_minutes=5)
+            for n in range(size)
+        ]
+    )
     client = client_for(org.employee)
     client.get(meeting.get_absolute_url())
     with django_assert_num_queries(MEETING_PAGE_QUERIES):
         response = client.get(meeting.get_absolute_url())
-    assert f"Deltager {size - 1:04d}" in response.content.decode()
+    html = response.content.decode()
+    assert f"Deltager {size - 1:04d}" in html
+    assert html.index("Punkt 0000") < html.index(f"Punkt {size - 1:04d}")
+    assert html.count(str(org.leader)) >= size
 
 
 # Free visit times: the user with their roles (1), the filter form's committees, workplace

@@ -1,0 +1,75 @@
+"""A data version for the meeting .ics downloads, bumped by the database itself.
+
+A meeting's .ics (meetings/calendars/ics.py, `meeting_ics`) is a function of the meeting,
+its host workplace (the location), its organiser and its participants with their names and
+addresses, the reader's variant (a visit's host sees who is coming) and the language; only
+its DTSTAMP is the moment of the download. The built file is cached under this version
+(meetings/calendars/views.py), which triggers on every table and column the file reads
+bump on each write, whatever made it (samspil/data_versions.py, as the start page's
+figures and the coverage report): a changed meeting, reply, name or address is never
+served from the cache. The version is read in the same query as the permission check.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import CharField
+from django.db.models.expressions import RawSQL
+
+from samspil.data_versions import DataVersion
+
+# (app label, model, the columns whose UPDATE changes a meeting's .ics; None for any column).
+# Whatever ics.meeting_ics and invitations.visit_summary read: keep the two in step.
+WATCHED = [
+    (
+        "meetings",
+        "Meeting",
+        [
+            "uid",
+            "sequence",
+            "title",
+            "starts_at",
+            "ends_at",
+            "place",
+            "host_id",
+            "purpose",
+            "status",
+            "organiser_id",
+            "visit_slot_id",
+        ],
+    ),
+    ("meetings", "Participant", ["meeting_id", "person_id", "role", "response"]),
+    ("accounts", "User", ["full_name", "email"]),  # names, addresses, erasure
+    ("organisation", "Workplace", ["name", "address", "postcode", "city"]),  # the location
+]
+
+
+def watched_tables() -> list[tuple[str, list[str] | None]]:
+    result = []
+    for app_label, model_name, columns in WATCHED:
+        model = apps.get_model(app_label, model_name)
+        result.append((model._meta.db_table, columns))
+    return result
+
+
+VERSION = DataVersion("meetings_ics", watched_tables)
+STORAGE = VERSION.storage
+install_triggers = VERSION.install_triggers
+drop_triggers = VERSION.drop_triggers
+bump = VERSION.bump
+drop_all = VERSION.drop_all
+# Off during `migrate`, back after it (samspil/data_versions.py).
+before_migrate = VERSION.before_migrate
+after_migrate = VERSION.after_migrate
+
+
+def version_expression(vendor: str) -> RawSQL | None:
+    """The version as a column of another query (the meeting's); None on a database
+    without the triggers: nothing is cached then."""
+    if vendor == "postgresql":
+        sql = f"SELECT last_value || '.' || is_called::int FROM {STORAGE}"  # noqa: S608  # nosec B608 (constants)
+    elif vendor == "sqlite":
+        sql = f"SELECT CAST(value AS TEXT) FROM {STORAGE}"  # noqa: S608  # nosec B608 (constants)
+    else:
+        return None
+    return RawSQL(sql, [], output_field=CharField())  # noqa: S611  # nosec B611 (constants, no input)
