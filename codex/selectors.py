@@ -79,31 +79,24 @@ def code_state() -> CodeState:
     return CodeState(versions=versions, term=ElectoralTerm.current())
 
 
-_TERM_FIELDS = ("id", "name", "starts_on", "ends_on", "election_date")
-
-
 def register_state() -> tuple[CodeState, tuple[int | None, int | None] | None]:
     """code_state() and the newest membership and signature ids (register_counts' key) in
-    one query instead of three: the current versions, each row carrying today's electoral
-    term and the two newest ids as subqueries. With no current version (no row to carry
-    them) the three queries as before."""
-    today = timezone.localdate()
-    term = ElectoralTerm.objects.filter(starts_on__lte=today, ends_on__gte=today).order_by("-starts_on")
+    two queries instead of three: the current versions' rows carry the two newest ids as
+    subqueries. With no current version (no row to carry them) the three queries as
+    before. (The electoral term stays a query of its own: as five subqueries more, Django
+    spent longer compiling them than the round trip costs.)"""
     rows = list(
         CurrentCode.objects.select_related("version").annotate(
-            **{f"term_{name}": Subquery(term.values(name)[:1]) for name in _TERM_FIELDS},
             newest_membership=Subquery(Membership.objects.order_by("-pk").values("pk")[:1]),
             newest_signature=Subquery(Signature.objects.order_by("-pk").values("pk")[:1]),
         )
     )
+    state = CodeState(versions={row.audience: row.version for row in rows}, term=ElectoralTerm.current())
     if not rows:
-        state = code_state()
         return state, _newest_ids()
     first = rows[0]
-    term_values = {name: getattr(first, f"term_{name}") for name in _TERM_FIELDS}
-    current_term = ElectoralTerm(**term_values) if term_values["id"] is not None else None
     newest = (first.newest_membership, first.newest_signature) if first.newest_membership is not None else None
-    return CodeState(versions={row.audience: row.version for row in rows}, term=current_term), newest
+    return state, newest
 
 
 def _newest_ids() -> tuple[int, int | None] | None:

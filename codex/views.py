@@ -179,9 +179,9 @@ REGISTER_PAGE_SIZE = 50
 
 def register(request):
     # Queries: session + user + roles (middleware and context), then
-    # 1-3 current codes with the electoral term and the newest membership/signature ids
-    # (the counts' cache key) in one (selectors.register_state), [4 shares, 5 anonymised
-    # signatures — only when not cached],
+    # 1 current codes with the newest membership/signature ids (the counts' cache key),
+    # 2 electoral term (selectors.register_state), [4 shares, 5 anonymised signatures —
+    # only when not cached],
     # for those who see names (selectors.names_scope): [6 a leader's or chair's own
     # counts,] 7 the page of rows (a signed-at probe per row, people and units joined);
     # 8 committees, 9 centres, 10 workplaces for the filters.
