@@ -8,7 +8,8 @@ import difflib
 import math
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -173,6 +174,28 @@ def agreements_listed(user, *, status: str = "", committee: str = "", centre: st
             "goal_count",
         )
     )
+
+
+def listed_page(values: QuerySet, per_page: int, number) -> Page:
+    """Paginator(values, per_page).get_page(number) for `agreements_listed`'s value rows in
+    one query when the page is in range: each row carries the list's length
+    (COUNT(*) OVER (), computed before the LIMIT; the goal counts still only for the page's
+    rows), where the paginator asked a COUNT(*) over the same joins first. A page past the
+    end (or below 1) falls back to the paginator's own answer, the last page."""
+    paginator = Paginator(values, per_page)
+    try:
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    if number >= 1:
+        bottom = (number - 1) * per_page
+        rows = list(values.annotate(listed_total=Window(Count("*")))[bottom : bottom + per_page])
+        if rows or number == 1:
+            paginator.count = rows[0][-1] if rows else 0
+            return Page([row[:-1] for row in rows], number, paginator)
+    return paginator.get_page(number)
 
 
 @dataclass(slots=True)

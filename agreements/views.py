@@ -14,7 +14,6 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -68,7 +67,7 @@ def agreement_list(request):
         else:
             current = selectors.current_template(templates)
             filters["period"] = str(current.pk) if current else ""
-    page = Paginator(selectors.agreements_listed(request.user, **filters), 50).get_page(request.GET.get("page"))
+    page = selectors.listed_page(selectors.agreements_listed(request.user, **filters), 50, request.GET.get("page"))
     # Plain rows, not model instances: each status's label translated once, each date
     # formatted once (get_status_display per row was a sixth of the render time at 50 rows).
     page.object_list = selectors.listed_rows(page.object_list)

@@ -179,12 +179,13 @@ REGISTER_PAGE_SIZE = 50
 
 def register(request):
     # Queries: session + user + roles (middleware and context), then
-    # 1 current codes, 2 electoral term, 3 the newest membership/signature ids (the
-    # counts' cache key), [4 shares, 5 anonymised signatures — only when not cached],
+    # 1 current codes with the newest membership/signature ids (the counts' cache key),
+    # 2 electoral term (selectors.register_state), [4 shares, 5 anonymised signatures —
+    # only when not cached],
     # for those who see names (selectors.names_scope): [6 a leader's or chair's own
     # counts,] 7 the page of rows (a signed-at probe per row, people and units joined);
     # 8 committees, 9 centres, 10 workplaces for the filters.
-    state = selectors.code_state()
+    state, newest = selectors.register_state()
     filters = _register_filters(request)
     sees_names = selectors.sees_names(request.user)
     if not sees_names:
@@ -192,7 +193,7 @@ def register(request):
         filters["status"] = ""
     # The shares answer "how many of this group have signed", so the status filter does
     # not narrow them.
-    counts = selectors.register_counts(request.user, state, filters)
+    counts = selectors.register_counts(request.user, state, filters, newest=newest)
     if not sees_names:
         named = {"": 0, "signed": 0, "unsigned": 0}
     elif roles_of(request.user).is_administrator:
