@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from organisation.models import BilingualName, Committee, Workplace
 from organisation.roles import roles_of
@@ -225,14 +225,31 @@ def _datetime_reader():
     return lambda value: convert(value, None, connection)
 
 
-def _card_rows(where: _Where, *, user, size: int) -> list[dict]:
+# Between a theme's name and its label, and between themes, in the cards' theme column.
+_UNIT, _RECORD = "\x1f", "\x1e"
+
+
+def _card_rows(where: _Where, *, user, size: int, theme_labels: bool = False) -> list[dict]:
     """The cards' values in the stories' own query, newest first, one more than a page:
     the first picture (id, width, height, alt text as one string) and the theme ids are
-    subqueries, whether the reader thanked it an EXISTS."""
-    joined = (
-        "string_agg(CAST(t.theme_id AS text), ',')" if connection.vendor == "postgresql" else "group_concat(t.theme_id)"
-    )
+    subqueries, whether the reader thanked it an EXISTS. With `theme_labels` (the public
+    page, which has no theme filter to read the themes for) the themes' labels in the
+    themes' order instead of their ids: `themes`."""
     params: list = []
+    if theme_labels:
+        english = (get_language() or "da").startswith("en")  # BilingualName.label
+        label = "th.name || %s || CASE WHEN %s AND th.name_en <> '' THEN th.name_en ELSE th.name END"
+        params += [_UNIT, english]
+        if connection.vendor == "postgresql":  # in the themes' order (the database's collation)
+            joined = f"string_agg({label}, %s ORDER BY th.name)"
+        else:  # SQLite: in Python, where the order of str is SQLite's (BINARY)
+            joined = f"group_concat({label}, %s)"
+        params.append(_RECORD)
+        themes = f"(SELECT {joined} FROM {_STORY_THEMES} t INNER JOIN {Theme._meta.db_table} th ON th.id = t.theme_id WHERE t.story_id = s.id)"  # noqa: S608  # nosec B608 (constants)
+    elif connection.vendor == "postgresql":
+        themes = f"(SELECT string_agg(CAST(t.theme_id AS text), ',') FROM {_STORY_THEMES} t WHERE t.story_id = s.id)"  # noqa: S608  # nosec B608 (constants)
+    else:
+        themes = f"(SELECT group_concat(t.theme_id) FROM {_STORY_THEMES} t WHERE t.story_id = s.id)"  # noqa: S608  # nosec B608 (constants)
     thanked = ""
     if user is not None and user.is_authenticated:
         thanked = f", EXISTS(SELECT 1 FROM {Thanks._meta.db_table} h WHERE h.person_id = %s AND h.story_id = s.id)"  # noqa: S608  # nosec B608 (constants)
@@ -241,7 +258,7 @@ def _card_rows(where: _Where, *, user, size: int) -> list[dict]:
         "SELECT s.id, s.title, s.summary, s.published_at, s.visibility, s.thanks_count, w.name,"  # noqa: S608  # nosec B608 (constants)
         " (SELECT CAST(p.id AS text) || ',' || CAST(p.width AS text) || ',' || CAST(p.height AS text) || ',' || p.alt_text"
         f" FROM {StoryPicture._meta.db_table} p WHERE p.story_id = s.id ORDER BY p.position, p.id LIMIT 1),"
-        f" (SELECT {joined} FROM {_STORY_THEMES} t WHERE t.story_id = s.id){thanked}"
+        f" {themes}{thanked}"
         f" FROM {_STORY} s INNER JOIN {_WORKPLACE} w ON w.id = s.workplace_id"
         f" WHERE {where.sql()} ORDER BY s.published_at DESC, s.id DESC LIMIT %s"
     )
@@ -266,8 +283,14 @@ def _card_rows(where: _Where, *, user, size: int) -> list[dict]:
             "thanks_count": row[5],
             "workplace_name": row[6],
             "picture": picture,
-            "theme_ids": row[8],
         }
+        if theme_labels:
+            pairs = [pair.split(_UNIT, 1) for pair in row[8].split(_RECORD)] if row[8] else []
+            if connection.vendor != "postgresql":
+                pairs.sort()
+            card["themes"] = [label for _name, label in pairs]
+        else:
+            card["theme_ids"] = row[8]
         if thanked:
             card["thanked"] = bool(row[9])
         cards.append(card)
@@ -306,9 +329,11 @@ def _to_story_cards(rows: list[dict], themes: list[Theme], *, public: bool) -> l
     picture_url = _url_maker("stories:picture")
     cards = []
     for row in rows:
-        ids = row.pop("theme_ids")
-        found = sorted(order[int(pk)] for pk in ids.split(",") if int(pk) in order) if ids else []
-        card = StoryCard(**row, themes=[label for _position, label in found], url=story_url(row["pk"]))
+        if "themes" not in row:
+            ids = row.pop("theme_ids")
+            found = sorted(order[int(pk)] for pk in ids.split(",") if int(pk) in order) if ids else []
+            row["themes"] = [label for _position, label in found]
+        card = StoryCard(**row, url=story_url(row["pk"]))
         if not public:
             card.thank_url = thank_url(card.pk)
         if card.picture:
@@ -455,7 +480,7 @@ def feed_page(
 
 
 def public_page(*, cursor: str = "", size: int = PAGE_SIZE) -> FeedPage:
-    """Public stories, newest first: the stories (1) and the themes (2)."""
+    """Public stories, newest first: one query, the themes' labels with the stories."""
     where = _Where()
     # As Story.objects.public(): a challenge is never public, asked twice on purpose.
     where.add(
@@ -465,8 +490,8 @@ def public_page(*, cursor: str = "", size: int = PAGE_SIZE) -> FeedPage:
         Story.Kind.STORY.value,
     )
     _after_sql(where, cursor)
-    rows, page = _keyset_page(_card_rows(where, user=None, size=size), cursor, size)
-    page.stories = _to_story_cards(rows, _themes() if rows else [], public=True)
+    rows, page = _keyset_page(_card_rows(where, user=None, size=size, theme_labels=True), cursor, size)
+    page.stories = _to_story_cards(rows, [], public=True)
     return page
 
 
