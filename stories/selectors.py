@@ -6,15 +6,15 @@ import base64
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Aggregate, CharField, Count, Exists, F, JSONField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, JSONObject
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
-from organisation.models import Workplace
+from organisation.models import BilingualName, Committee, Workplace
 from organisation.roles import roles_of
 
 from .models import ChallengeReply, Follow, Story, StoryPicture, Thanks, Theme
@@ -85,15 +85,6 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
         return None
 
 
-def _after(queryset: QuerySet[Story], cursor: str) -> QuerySet[Story]:
-    position = decode_cursor(cursor)
-    if position is None:
-        return queryset
-    published_at, pk = position
-    # (published_at, id) < (t, pk), written so the story_feed index serves it.
-    return queryset.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk))
-
-
 @dataclass
 class FeedPage:
     stories: list
@@ -140,45 +131,170 @@ class ChallengeCard:
     url: str = ""
 
 
-class _JoinedIds(Aggregate):
-    """The ids as one comma-separated string (PostgreSQL's string_agg, SQLite's group_concat)."""
+# --- The lists' reads in SQL written here ---------------------------------------------
+#
+# The feed's, the public page's and the challenges list's rows, and the filters' choices,
+# are read with SQL written once in this module rather than built by the ORM per request:
+# building and compiling the card query (three subqueries, the filters) cost more Python
+# than the rest of the page's view. The SQL runs on PostgreSQL and SQLite alike (the one
+# difference: string_agg / group_concat); the conditions are the same as the querysets'
+# (`stories_visible_to`, `challenges_visible_to`, the models' managers), which the tests
+# compare.
 
-    function = "STRING_AGG"
-    template = "%(function)s(CAST(%(expressions)s AS text), ',')"
-    output_field = CharField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s)", **extra_context
-        )
+_STORY = Story._meta.db_table
+_WORKPLACE = Workplace._meta.db_table
+_WORKPLACE_COMMITTEES = Workplace.committees.through._meta.db_table
+_STORY_THEMES = Story.themes.through._meta.db_table
 
 
-def _story_cards(queryset: QuerySet[Story], user) -> QuerySet:
-    """The card's values in the stories' query itself: the first picture (a JSON object)
-    and the theme ids are subqueries, whether the reader thanked it an EXISTS, so a page
-    is one query (and the themes, which the feed's filter lists anyway)."""
-    through = Story.themes.through
-    queryset = queryset.annotate(
-        workplace_name=F("workplace__name"),
-        picture=Subquery(
-            StoryPicture.objects.filter(story=OuterRef("pk"))
-            .order_by("position", "id")
-            .values(json=JSONObject(id="id", alt_text="alt_text", width="width", height="height"))[:1],
-            output_field=JSONField(),
-        ),
-        theme_ids=Subquery(
-            through.objects.filter(story_id=OuterRef("pk"))
-            .order_by()
-            .values("story_id")
-            .annotate(ids=_JoinedIds("theme_id"))
-            .values("ids")
-        ),
-    )
-    fields = ["pk", "title", "summary", "published_at", "visibility", "thanks_count", "workplace_name", "picture"]
+class _Where:
+    """An SQL condition built from parts, with its parameters in order."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.params: list = []
+
+    def add(self, sql: str, *params) -> None:
+        self.parts.append(sql)
+        self.params.extend(params)
+
+    def sql(self) -> str:
+        return " AND ".join(self.parts) or "1 = 1"
+
+    @property
+    def never(self) -> bool:
+        """A part is never true: nothing to read (the ORM runs no query for an empty __in)."""
+        return "1 = 0" in self.parts
+
+
+def _in(column: str, ids) -> tuple[str, list]:
+    """`column IN (ids)`, or never true for no ids (as the ORM's empty __in)."""
+    ids = sorted(ids)
+    if not ids:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def _any_of(parts: list[tuple[str, list]]) -> tuple[str, list]:
+    """The parts joined by OR, the never-true ones left out."""
+    kept = [(sql, params) for sql, params in parts if sql != "1 = 0"]
+    if not kept:
+        return "1 = 0", []
+    return "(" + " OR ".join(sql for sql, _ in kept) + ")", [p for _, params in kept for p in params]
+
+
+def _in_committees_sql(committee_ids) -> tuple[str, list]:
+    """The story's workplace is one of the committees' (`_in_committees`)."""
+    condition, params = _in("committee_id", committee_ids)
+    if condition == "1 = 0":
+        return condition, params
+    return f"s.workplace_id IN (SELECT workplace_id FROM {_WORKPLACE_COMMITTEES} WHERE {condition})", params  # noqa: S608  # nosec B608 (constants)
+
+
+def _narrowed_sql(where: _Where, *, committee, workplace, followed) -> None:
+    """`_narrowed` in SQL: a committee's workplaces, one workplace, what the person follows."""
+    if committee:
+        where.add(*_split(_in_committees_sql([committee])))
+    if workplace:
+        where.add("s.workplace_id = %s", workplace)
+    if followed is not None:
+        committee_ids, workplace_ids = followed
+        where.add(*_split(_any_of([_in("s.workplace_id", workplace_ids), _in_committees_sql(committee_ids)])))
+
+
+def _split(condition: tuple[str, list]) -> list:
+    sql, params = condition
+    return [sql, *params]
+
+
+def _after_sql(where: _Where, cursor: str) -> None:
+    """`_after` in SQL: (published_at, id) < the cursor's, as the story_feed index serves it."""
+    position = decode_cursor(cursor)
+    if position is None:
+        return
+    published_at, pk = position
+    at = connection.ops.adapt_datetimefield_value(published_at)
+    where.add("(s.published_at < %s OR (s.published_at = %s AND s.id < %s))", at, at, pk)
+
+
+def _datetime_reader():
+    """What the ORM does to a datetime column's value (SQLite: make it aware)."""
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+    if convert is None:
+        return lambda value: value
+    return lambda value: convert(value, None, connection)
+
+
+# Between a theme's name and its label, and between themes, in the cards' theme column.
+_UNIT, _RECORD = "\x1f", "\x1e"
+
+
+def _card_rows(where: _Where, *, user, size: int, theme_labels: bool = False) -> list[dict]:
+    """The cards' values in the stories' own query, newest first, one more than a page:
+    the first picture (id, width, height, alt text as one string) and the theme ids are
+    subqueries, whether the reader thanked it an EXISTS. With `theme_labels` (the public
+    page, which has no theme filter to read the themes for) the themes' labels in the
+    themes' order instead of their ids: `themes`."""
+    params: list = []
+    if theme_labels:
+        english = (get_language() or "da").startswith("en")  # BilingualName.label
+        label = "th.name || %s || CASE WHEN %s AND th.name_en <> '' THEN th.name_en ELSE th.name END"
+        params += [_UNIT, english]
+        if connection.vendor == "postgresql":  # in the themes' order (the database's collation)
+            joined = f"string_agg({label}, %s ORDER BY th.name)"
+        else:  # SQLite: in Python, where the order of str is SQLite's (BINARY)
+            joined = f"group_concat({label}, %s)"
+        params.append(_RECORD)
+        themes = f"(SELECT {joined} FROM {_STORY_THEMES} t INNER JOIN {Theme._meta.db_table} th ON th.id = t.theme_id WHERE t.story_id = s.id)"  # noqa: S608  # nosec B608 (constants)
+    elif connection.vendor == "postgresql":
+        themes = f"(SELECT string_agg(CAST(t.theme_id AS text), ',') FROM {_STORY_THEMES} t WHERE t.story_id = s.id)"  # noqa: S608  # nosec B608 (constants)
+    else:
+        themes = f"(SELECT group_concat(t.theme_id) FROM {_STORY_THEMES} t WHERE t.story_id = s.id)"  # noqa: S608  # nosec B608 (constants)
+    thanked = ""
     if user is not None and user.is_authenticated:
-        queryset = queryset.annotate(thanked=Exists(Thanks.objects.filter(story=OuterRef("pk"), person=user)))
-        fields.append("thanked")
-    return queryset.values(*fields, "theme_ids")
+        thanked = f", EXISTS(SELECT 1 FROM {Thanks._meta.db_table} h WHERE h.person_id = %s AND h.story_id = s.id)"  # noqa: S608  # nosec B608 (constants)
+        params.append(user.pk)
+    sql = (
+        "SELECT s.id, s.title, s.summary, s.published_at, s.visibility, s.thanks_count, w.name,"  # noqa: S608  # nosec B608 (constants)
+        " (SELECT CAST(p.id AS text) || ',' || CAST(p.width AS text) || ',' || CAST(p.height AS text) || ',' || p.alt_text"
+        f" FROM {StoryPicture._meta.db_table} p WHERE p.story_id = s.id ORDER BY p.position, p.id LIMIT 1),"
+        f" {themes}{thanked}"
+        f" FROM {_STORY} s INNER JOIN {_WORKPLACE} w ON w.id = s.workplace_id"
+        f" WHERE {where.sql()} ORDER BY s.published_at DESC, s.id DESC LIMIT %s"
+    )
+    if where.never:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *where.params, size + 1])
+        rows = cursor.fetchall()
+    read_datetime = _datetime_reader()
+    cards = []
+    for row in rows:
+        picture = None
+        if row[7] is not None:
+            pk, width, height, alt_text = row[7].split(",", 3)
+            picture = {"id": int(pk), "alt_text": alt_text, "width": int(width), "height": int(height)}
+        card = {
+            "pk": row[0],
+            "title": row[1],
+            "summary": row[2],
+            "published_at": read_datetime(row[3]),
+            "visibility": row[4],
+            "thanks_count": row[5],
+            "workplace_name": row[6],
+            "picture": picture,
+        }
+        if theme_labels:
+            pairs = [pair.split(_UNIT, 1) for pair in row[8].split(_RECORD)] if row[8] else []
+            if connection.vendor != "postgresql":
+                pairs.sort()
+            card["themes"] = [label for _name, label in pairs]
+        else:
+            card["theme_ids"] = row[8]
+        if thanked:
+            card["thanked"] = bool(row[9])
+        cards.append(card)
+    return cards
 
 
 def _dated(cards: list) -> list:
@@ -213,9 +329,11 @@ def _to_story_cards(rows: list[dict], themes: list[Theme], *, public: bool) -> l
     picture_url = _url_maker("stories:picture")
     cards = []
     for row in rows:
-        ids = row.pop("theme_ids")
-        found = sorted(order[int(pk)] for pk in ids.split(",") if int(pk) in order) if ids else []
-        card = StoryCard(**row, themes=[label for _position, label in found], url=story_url(row["pk"]))
+        if "themes" not in row:
+            ids = row.pop("theme_ids")
+            found = sorted(order[int(pk)] for pk in ids.split(",") if int(pk) in order) if ids else []
+            row["themes"] = [label for _position, label in found]
+        card = StoryCard(**row, url=story_url(row["pk"]))
         if not public:
             card.thank_url = thank_url(card.pk)
         if card.picture:
@@ -224,29 +342,15 @@ def _to_story_cards(rows: list[dict], themes: list[Theme], *, public: bool) -> l
     return _dated(cards)
 
 
-def _keyset_page(rows_query: QuerySet, cursor: str, size: int) -> tuple[list, FeedPage]:
-    """One page after `cursor`, newest first: the rows (one more than a page, to know
-    whether there is a next) and the page to fill with them."""
-    rows = list(_after(rows_query, cursor).order_by("-published_at", "-id")[: size + 1])
+def _keyset_page(rows: list, cursor: str, size: int) -> tuple[list, FeedPage]:
+    """One page after `cursor`, newest first, from the rows read (one more than a page,
+    to know whether there is a next) and the page to fill with them."""
     page = FeedPage(stories=[], is_first=not cursor)
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
         page.next_cursor = encode_cursor_at(last["published_at"], last["pk"])
     return rows, page
-
-
-def _narrowed(queryset: QuerySet[Story], *, committee, workplace, followed) -> QuerySet[Story]:
-    """The feed's and the challenges' filters: a committee's workplaces, one workplace,
-    what the person follows."""
-    if committee:
-        queryset = queryset.filter(_in_committees([committee]))
-    if workplace:
-        queryset = queryset.filter(workplace_id=workplace)
-    if followed is not None:
-        committee_ids, workplace_ids = followed
-        queryset = queryset.filter(Q(workplace_id__in=workplace_ids) | _in_committees(committee_ids))
-    return queryset
 
 
 def followed_ids(user) -> tuple[set[int], set[int]]:
@@ -260,23 +364,91 @@ def followed_ids(user) -> tuple[set[int], set[int]]:
     return committees, workplaces
 
 
-def filter_workplaces(user, *, committee: int | None, workplace: int | None, followed: set[int]) -> QuerySet[Workplace]:
-    """The feed's workplace filter: the reader's own and followed workplaces, the chosen
-    committee's, and the chosen one. Not all of them: Copenhagen's 2,000 made the feed
-    160 KB and a third of its time. One query."""
+@dataclass(slots=True)
+class ThemeChoice(BilingualName):
+    """A theme as the feed's filter and cards use it: `pk` and `label`."""
+
+    pk: int
+    name: str
+    name_en: str
+
+
+@dataclass
+class FilterChoices:
+    """What the feed's and the challenges list's filters need: what the person follows,
+    the active committees, the workplaces to list (the reader's own and followed ones, the
+    chosen committee's, the chosen one: not all of them, Copenhagen's 2,000 made the feed
+    160 KB and a third of its time) and, for the feed, the themes; each in name order."""
+
+    followed_committees: set[int]
+    followed_workplaces: set[int]
+    committees: list[tuple[int, str]]
+    workplaces: list[tuple[int, str]]
+    themes: list[ThemeChoice]
+
+
+def filter_choices(user, *, committee: int | None, workplace: int | None, themes: bool) -> FilterChoices:
+    """The filters' choices and the person's follows in one query (a UNION ALL; each
+    part numbered in its name order by the database, as SQLite cannot order a part)."""
     roles = roles_of(user)
-    condition = Q(pk__in=roles.staff_workplace_ids | roles.led_workplace_ids | frozenset(followed))
+    follow = Follow._meta.db_table
+    # The workplaces to list as one id set (a UNION ALL), not ORed conditions: PostgreSQL
+    # would scan every workplace for "id IN (…) OR id IN (subquery)".
+    own, own_params = _in("id", roles.staff_workplace_ids | roles.led_workplace_ids)
+    sources = [f"SELECT workplace_id FROM {follow} WHERE person_id = %s"]  # noqa: S608  # nosec B608 (constants)
+    listed_params = [user.pk]
+    if own_params:
+        sources.append(f"SELECT id FROM {_WORKPLACE} WHERE {own}")  # noqa: S608  # nosec B608 (constants)
+        listed_params += own_params
     if workplace:
-        condition |= Q(pk=workplace)
+        sources.append(f"SELECT id FROM {_WORKPLACE} WHERE id = %s")  # noqa: S608  # nosec B608 (constants)
+        listed_params.append(workplace)
     if committee:
-        through = Workplace.committees.through
-        condition |= Q(pk__in=through.objects.filter(committee_id=committee).values("workplace_id"))
-    return Workplace.objects.filter(condition, is_active=True).only("id", "name").order_by("name")
+        sources.append(f"SELECT workplace_id FROM {_WORKPLACE_COMMITTEES} WHERE committee_id = %s")  # noqa: S608  # nosec B608 (constants)
+        listed_params.append(committee)
+    listed_sql = "w.id IN (" + " UNION ALL ".join(sources) + ")"
+    parts = [
+        f"SELECT 'f', 0, committee_id, workplace_id, NULL, NULL FROM {follow} WHERE person_id = %s",  # noqa: S608  # nosec B608 (constants)
+        f"SELECT 'c', ROW_NUMBER() OVER (ORDER BY name), id, NULL, name, NULL FROM {Committee._meta.db_table}"  # noqa: S608  # nosec B608 (constants)
+        " WHERE is_active = %s",
+        f"SELECT 'w', ROW_NUMBER() OVER (ORDER BY w.name), w.id, NULL, w.name, NULL FROM {_WORKPLACE} w"  # noqa: S608  # nosec B608 (constants)
+        f" WHERE w.is_active = %s AND {listed_sql}",
+    ]
+    params = [user.pk, True, True, *listed_params]
+    if themes:
+        theme_sql = (
+            f"SELECT 't', ROW_NUMBER() OVER (ORDER BY name), id, NULL, name, name_en FROM {Theme._meta.db_table}"  # noqa: S608  # nosec B608 (constants)
+        )
+        parts.append(theme_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = sorted(cursor.fetchall(), key=lambda row: (row[0], row[1]))
+    choices = FilterChoices(set(), set(), [], [], [])
+    for kind, _position, pk, other, name, name_en in rows:
+        if kind == "f":
+            if pk:
+                choices.followed_committees.add(pk)
+            if other:
+                choices.followed_workplaces.add(other)
+        elif kind == "c":
+            choices.committees.append((pk, name))
+        elif kind == "w":
+            choices.workplaces.append((pk, name))
+        else:
+            choices.themes.append(ThemeChoice(pk=pk, name=name, name_en=name_en))
+    return choices
 
 
 def _in_committees(committee_ids) -> Q:
     through = Workplace.committees.through
     return Q(workplace_id__in=through.objects.filter(committee_id__in=committee_ids).values("workplace_id"))
+
+
+def _themes() -> list[ThemeChoice]:
+    return [
+        ThemeChoice(pk=pk, name=name, name_en=name_en)
+        for pk, name, name_en in Theme.objects.values_list("pk", "name", "name_en")
+    ]
 
 
 def feed_page(
@@ -288,7 +460,7 @@ def feed_page(
     followed: tuple[set[int], set[int]] | None = None,
     cursor: str = "",
     size: int = PAGE_SIZE,
-    themes: list[Theme] | None = None,
+    themes: list | None = None,
 ) -> FeedPage:
     """Published stories, newest first, one page after `cursor`, as cards.
 
@@ -296,21 +468,51 @@ def feed_page(
     thanked each (1), and the themes (2) unless the caller has them (`themes`, the
     feed's filter lists them). The count never grows with the data.
     """
-    stories = _narrowed(
-        Story.objects.published().good_stories(), committee=committee, workplace=workplace, followed=followed
-    )
+    where = _Where()
+    where.add("s.status = %s AND s.kind = %s", Story.Status.PUBLISHED.value, Story.Kind.STORY.value)
+    _narrowed_sql(where, committee=committee, workplace=workplace, followed=followed)
     if theme:
-        stories = stories.filter(themes__id=theme)
-    rows, page = _keyset_page(_story_cards(stories, user), cursor, size)
-    page.stories = _to_story_cards(rows, list(Theme.objects.all()) if themes is None else themes, public=False)
+        where.add(f"s.id IN (SELECT story_id FROM {_STORY_THEMES} WHERE theme_id = %s)", theme)  # noqa: S608  # nosec B608 (constants)
+    _after_sql(where, cursor)
+    rows, page = _keyset_page(_card_rows(where, user=user, size=size), cursor, size)
+    page.stories = _to_story_cards(rows, _themes() if themes is None else themes, public=False)
     return page
 
 
 def public_page(*, cursor: str = "", size: int = PAGE_SIZE) -> FeedPage:
-    """Public stories, newest first: the stories (1) and the themes (2)."""
-    rows, page = _keyset_page(_story_cards(Story.objects.public(), None), cursor, size)
-    page.stories = _to_story_cards(rows, list(Theme.objects.all()) if rows else [], public=True)
+    """Public stories, newest first: one query, the themes' labels with the stories."""
+    where = _Where()
+    # As Story.objects.public(): a challenge is never public, asked twice on purpose.
+    where.add(
+        "s.status = %s AND s.visibility = %s AND s.kind = %s",
+        Story.Status.PUBLISHED.value,
+        Story.Visibility.PUBLIC.value,
+        Story.Kind.STORY.value,
+    )
+    _after_sql(where, cursor)
+    rows, page = _keyset_page(_card_rows(where, user=None, size=size, theme_labels=True), cursor, size)
+    page.stories = _to_story_cards(rows, [], public=True)
     return page
+
+
+def _challenge_readers_sql(user) -> tuple[str, list] | None:
+    """`challenge_readers_condition` in SQL (on the story `s` joined to its workplace `w`)."""
+    roles = roles_of(user)
+    if roles.is_leadership:
+        return None
+    committees, committee_params = _in("c.committee_id", roles.committee_ids)
+    return _any_of(
+        [
+            _in("s.workplace_id", roles.staff_workplace_ids | roles.led_workplace_ids),
+            _in("w.centre_id", roles.headed_centre_ids),
+            (
+                f"s.workplace_id IN (SELECT c.workplace_id FROM {_WORKPLACE_COMMITTEES} c WHERE {committees})",  # noqa: S608  # nosec B608 (constants)
+                committee_params,
+            )
+            if committee_params
+            else ("1 = 0", []),
+        ]
+    )
 
 
 def challenges_page(
@@ -322,31 +524,53 @@ def challenges_page(
     cursor: str = "",
     size: int = PAGE_SIZE,
 ) -> FeedPage:
-    """Sent challenges the person may read, newest first, one page after `cursor`.
+    """Sent challenges the person may read (`challenges_visible_to`), newest first, one
+    page after `cursor`.
 
     Queries: the challenges with their workplace, the number of answers and of visits
     wished, each a subquery per row of the page (1): no GROUP BY over every challenge,
-    so the page is read off the story_challenges_recent index. The reader's roles are cached for the
+    so the page is read off the story_challenges_recent index (an EXISTS for the visit
+    would be planned as a hash of every reply). The reader's roles are cached for the
     request (organisation.roles)."""
-    challenges = _narrowed(challenges_visible_to(user), committee=committee, workplace=workplace, followed=followed)
-
-    def replies(**condition):
-        # A count per row of the page, read off the replies' story index (an EXISTS for
-        # the visit would be planned as a hash of every reply).
-        counted = ChallengeReply.objects.filter(story=OuterRef("pk"), **condition).order_by().values("story")
-        return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
-
-    rows, page = _keyset_page(
-        challenges.annotate(
-            workplace_name=F("workplace__name"), answer_count=replies(), visit_count=replies(wants_visit=True)
-        ).values("pk", "title", "summary", "published_at", "workplace_name", "answer_count", "visit_count"),
-        cursor,
-        size,
+    page = FeedPage(stories=[], is_first=not cursor)
+    if not user.is_authenticated:
+        return page
+    where = _Where()
+    where.add("s.status = %s AND s.kind = %s", Story.Status.PUBLISHED.value, Story.Kind.CHALLENGE.value)
+    readers = _challenge_readers_sql(user)
+    if readers is not None:
+        where.add(*_split(readers))
+    _narrowed_sql(where, committee=committee, workplace=workplace, followed=followed)
+    _after_sql(where, cursor)
+    replies = ChallengeReply._meta.db_table
+    sql = (
+        "SELECT s.id, s.title, s.summary, s.published_at, w.name,"  # noqa: S608  # nosec B608 (constants)
+        f" (SELECT COUNT(*) FROM {replies} r WHERE r.story_id = s.id),"
+        f" (SELECT COUNT(*) FROM {replies} r WHERE r.story_id = s.id AND r.wants_visit = %s)"
+        f" FROM {_STORY} s INNER JOIN {_WORKPLACE} w ON w.id = s.workplace_id"
+        f" WHERE {where.sql()} ORDER BY s.published_at DESC, s.id DESC LIMIT %s"
     )
-    page.stories = []
+    if where.never:
+        return page
+    with connection.cursor() as db:
+        db.execute(sql, [True, *where.params, size + 1])
+        rows = db.fetchall()
+    read_datetime = _datetime_reader()
+    rows = [
+        {
+            "pk": pk,
+            "title": title,
+            "summary": summary,
+            "published_at": read_datetime(at),
+            "workplace_name": name,
+            "n": (count, visits),
+        }
+        for pk, title, summary, at, name, count, visits in rows
+    ]
+    rows, page = _keyset_page(rows, cursor, size)
     story_url = _url_maker("stories:detail")
     for row in rows:
-        count, visits = row.pop("answer_count"), row.pop("visit_count")
+        count, visits = row.pop("n")
         answers = ngettext("%(counter)s answer", "%(counter)s answers", count) % {"counter": count}
         page.stories.append(ChallengeCard(**row, answers=answers, visit_wished=visits > 0, url=story_url(row["pk"])))
     _dated(page.stories)

@@ -27,13 +27,13 @@ from .forms import (
     picture_changes,
     picture_formset,
 )
-from .models import Story, StoryPicture, Theme
+from .models import Story, StoryPicture
 from .permissions import get_story_for_user, may_publish_directly, workplaces_to_write_for
 from .selectors import (
     challenge_follow_up,
     challenges_page,
     feed_page,
-    filter_workplaces,
+    filter_choices,
     followed_ids,
     public_page,
     review_queue,
@@ -65,11 +65,17 @@ def _int(value) -> int | None:
 
 def _list_page(request, *, template: str, selector, filter_names: tuple[str, ...], followed_first: bool, **context):
     """The feed and the challenges list: tabs (all, followed; the feed opens on the
-    followed tab for a person who follows something), filters, keyset pages."""
-    committees_followed, workplaces_followed = followed_ids(request.user)
+    followed tab for a person who follows something), filters, keyset pages. Two queries
+    beside the user's: the follows with the filters' choices, and the page's rows."""
+    filters = {name: _int(request.GET.get(name)) for name in filter_names}
+    choices = filter_choices(
+        request.user, committee=filters["committee"], workplace=filters["workplace"], themes="theme" in filters
+    )
+    committees_followed, workplaces_followed = choices.followed_committees, choices.followed_workplaces
     follows_any = bool(committees_followed or workplaces_followed)
     tab = request.GET.get("tab") or ("followed" if follows_any and followed_first else "all")
-    filters = {name: _int(request.GET.get(name)) for name in filter_names}
+    if "theme" in filters:
+        context["themes"] = choices.themes
     page = selector(
         user=request.user,
         followed=(committees_followed, workplaces_followed) if tab == "followed" else None,
@@ -88,15 +94,8 @@ def _list_page(request, *, template: str, selector, filter_names: tuple[str, ...
             # The pages' links keep the filters (portal's query_with, once per page).
             "newest_query": query_with({"request": request}, after=""),
             "older_query": query_with({"request": request}, after=page.next_cursor) if page.next_cursor else "",
-            "committees": list(Committee.objects.filter(is_active=True).values_list("pk", "name")),
-            "workplaces": list(
-                filter_workplaces(
-                    request.user,
-                    committee=filters["committee"],
-                    workplace=filters["workplace"],
-                    followed=workplaces_followed,
-                ).values_list("pk", "name")
-            ),
+            "committees": choices.committees,
+            "workplaces": choices.workplaces,
             # The rule itself, not user.has_perm: Django's ModelBackend would spend two
             # queries on permission rows Samspil does not use.
             "can_write": rules.has_perm("stories.add_story", request.user),
@@ -112,7 +111,6 @@ def feed(request):
         selector=feed_page,
         filter_names=("committee", "workplace", "theme"),
         followed_first=True,
-        themes=list(Theme.objects.all()),
     )
 
 

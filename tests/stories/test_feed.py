@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from stories.models import Follow, Story, StoryPicture, Thanks, Theme
 from stories.selectors import feed_page
@@ -64,14 +66,14 @@ def test_the_feed_runs_the_same_queries_with_10_and_with_1000_stories(org, clien
     bulk_stories(org, 990, start=timezone.now() - dt.timedelta(days=30))
     assert Story.objects.count() == 1000 and Thanks.objects.count() == 2000
     large = feed_queries(client)
-    # 1 user with their roles (the session is in the cache), 2 themes (the filter's and the
-    # cards'), 3 follows, 4 stories (their first picture, theme ids and the reader's thanks
-    # are columns), 5 committees and 6 workplaces (own, followed, the chosen committee's)
-    # for the filters.
-    assert small == large == 6
+    # 1 user with their roles (the session is in the cache), 2 the follows with the filters'
+    # choices (themes, committees, workplaces: own, followed, the chosen committee's) in one
+    # UNION ALL, 3 stories (their first picture, theme ids and the reader's thanks are
+    # columns).
+    assert small == large == 3
     # More workplaces do not add queries either.
     WorkplaceFactory.create_batch(20)
-    assert feed_queries(client) == 6
+    assert feed_queries(client) == 3
 
 
 def test_the_workplace_filter_lists_own_followed_and_the_committees_workplaces_not_all(org, client_for):
@@ -108,8 +110,8 @@ def test_the_public_page_runs_the_same_queries_with_10_and_with_1000_stories(org
     small = count()
     bulk_stories(org, 990, start=stories[-1].published_at - dt.timedelta(days=1))
     Story.objects.update(visibility="public")
-    # 1 stories (their first picture and theme ids are columns), 2 themes.
-    assert small == count() == 2
+    # 1 stories (their first picture and their themes' labels are columns).
+    assert small == count() == 1
 
 
 def test_keyset_pagination_shows_every_story_once_even_with_equal_times(org):
@@ -217,3 +219,32 @@ def test_a_new_workplace_story_does_not_leak_into_another_committees_followed_fe
     client = client_for(org.member)
     client.post(reverse("stories:follow"), {"committee": org.committee.pk})
     assert "Uden udvalg" not in client.get(reverse("stories:feed")).content.decode()
+
+
+def test_a_cards_themes_are_labelled_in_the_themes_order_in_the_feed_and_on_the_public_page(org, client_for):
+    """The feed labels the theme ids from the themes it lists; the public page reads the
+    labels with the stories (in the active language, the Danish name where no English)."""
+    story = make_story(org.workplace, org.employee, visibility="public", title="Temaer")
+    themes = [
+        Theme.objects.create(slug="oe", name="Øresund, kyst", name_en="Coast"),
+        Theme.objects.create(slug="a", name="Arbejdsmiljø", name_en=""),
+        Theme.objects.create(slug="b", name="Bevægelse", name_en="Movement"),
+    ]
+    story.themes.set(themes)
+    in_order = list(Theme.objects.filter(pk__in=[t.pk for t in themes]))  # the model's order
+
+    def badges(client, url) -> list[str]:
+        body = client.get(url).content.decode()
+        return re.findall(r'<span class="badge rounded-pill story-theme">([^<]*)</span>', body)
+
+    member, anonymous = client_for(org.member), client_for(None)
+    danish = [escape(theme.name) for theme in in_order]
+    assert badges(member, reverse("stories:feed") + "?tab=all") == danish
+    assert badges(anonymous, reverse("stories:public")) == danish
+    for client in (member, anonymous):
+        client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        english = [escape(theme.label) for theme in in_order]
+    assert english == ["Arbejdsmiljø", "Movement", "Coast"]
+    assert badges(member, reverse("stories:feed") + "?tab=all") == english
+    assert badges(anonymous, reverse("stories:public")) == english
