@@ -31,6 +31,7 @@ from organisation.selectors import filter_units
 from samspil.errors import ServiceError
 
 from . import drafting, selectors, services
+from .editor_html import EditorFields
 from .forms import (
     ApproveForm,
     CommentForm,
@@ -198,6 +199,7 @@ def _render_edit(
             "detail_url": agreement.get_absolute_url(),
             "may_send_to_dialogue": AGREEMENT.is_available(request.user, agreement, "send_to_dialogue"),
             "partner_results": _partner_results,
+            "editor_fields": EditorFields,
         },
         status=status,
     )
