@@ -167,14 +167,14 @@ def _render_edit(
     """The drafting page; `bound` holds forms that failed, so what was typed stays.
     `present`: the others in the editor, when the caller has just asked (presence_touch)."""
     bound = bound or {}
-    goals = selectors.agreement_goals(agreement, discussion=False)
+    goals = selectors.editor_goals(agreement)
     goal_forms = []
     for goal in goals:
         form = bound.get(("goal", goal.pk)) or GoalForm(
             prefix=f"goal-{goal.pk}",
-            initial=GoalForm.initial_for(goal),
+            initial=GoalForm.initial_for(goal, partners=goal.partner_list),
             workplace_id=agreement.workplace_id,
-            initial_partners=goal.partners.all(),
+            initial_partners=goal.partner_list,
         )
         milestone_form = bound.get(("milestone", goal.pk)) or MilestoneForm(
             prefix=f"milestone-{goal.pk}", template=agreement.template
