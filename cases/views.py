@@ -285,7 +285,7 @@ def meeting_agenda(request, pk: int):
 
 def _hearing_context(request, hearing: Hearing, **bound) -> dict:
     user = request.user
-    invitees = list(hearing.invitees.select_related("person"))
+    invitees = selectors.hearing_invitees(hearing)
     invited_ids = [invitee.person_id for invitee in invitees]
     # The rules' is_invited reads its answer from here instead of asking again.
     hearing.__dict__.setdefault("_invited", {}).setdefault(user.pk, user.pk in invited_ids)
@@ -298,7 +298,11 @@ def _hearing_context(request, hearing: Hearing, **bound) -> dict:
         and has_perm(user, "cases.view_hearing", hearing)
     )
     # Both forms choose among the workplace's people: one query for the two.
-    people = workplace_people(hearing.workplace_id) if needs_invite or needs_speak else None
+    people = (
+        workplace_people(hearing.workplace_id, hearing.__dict__.get("people_rows"))
+        if needs_invite or needs_speak
+        else None
+    )
     return {
         "hearing": hearing,
         "case": hearing.case,
@@ -333,7 +337,7 @@ def _hearing_context(request, hearing: Hearing, **bound) -> dict:
 
 
 def hearing_detail(request, pk: int):
-    hearing = get_hearing_for_user(request.user, pk)
+    hearing = get_hearing_for_user(request.user, pk, page=True)
     return render(request, "cases/hearing.html", _hearing_context(request, hearing))
 
 
