@@ -10,10 +10,21 @@ samspil.widget_html.bound_field: Django's attributes without the renderer's deto
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.conf import settings
+from django.utils.translation import gettext, trans_real
 from markupsafe import Markup, escape
 
 from samspil.widget_html import bound_field
+
+
+def page_gettext():
+    """gettext for one page's template (its ``_``): the active language's catalogue is
+    looked up once, where Django's gettext finds it again for each of the editor's ≈130
+    strings. The same translations (the catalogue's own fallbacks); literal messages only,
+    as a template's are."""
+    if not settings.USE_I18N:
+        return gettext
+    return trans_real.catalog().gettext
 
 
 def _errors(bound) -> str:

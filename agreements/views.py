@@ -31,7 +31,7 @@ from organisation.selectors import filter_units
 from samspil.errors import ServiceError
 
 from . import drafting, selectors, services
-from .editor_html import EditorFields
+from .editor_html import EditorFields, page_gettext
 from .forms import (
     ApproveForm,
     CommentForm,
@@ -200,6 +200,7 @@ def _render_edit(
             "may_send_to_dialogue": AGREEMENT.is_available(request.user, agreement, "send_to_dialogue"),
             "partner_results": _partner_results,
             "editor_fields": EditorFields,
+            "_": page_gettext(),
         },
         status=status,
     )
