@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -333,6 +334,7 @@ def _hearing_context(request, hearing: Hearing, **bound) -> dict:
         and hearing.case.status in (Case.Status.IN_HEARING, Case.Status.READY)
         and hearing.speaking != Hearing.Speaking.ACCEPTED,
         "conflict": bound.get("conflict"),
+        "crispy": as_crispy_form,
     }
 
 
