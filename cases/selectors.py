@@ -113,7 +113,11 @@ def hearing_page_rows(hearings: QuerySet) -> QuerySet:
 
 
 def _person(pk: int, name: str | None, email: str):
-    return get_user_model().from_db(None, ["id", "full_name", "email"], [pk, name or "", email])
+    # from_db takes the values in the model's field order.
+    user_model = get_user_model()
+    values = {"id": pk, "full_name": name or "", "email": email}
+    names = [f.attname for f in user_model._meta.concrete_fields if f.attname in values]
+    return user_model.from_db(None, names, [values[name] for name in names])
 
 
 def hearing_invitees(hearing: Hearing) -> list[HearingInvitee]:
