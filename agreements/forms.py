@@ -209,11 +209,12 @@ class GoalForm(BootstrapMixin, forms.Form):
         _mark_conflict(self, name, current)
 
     @classmethod
-    def initial_for(cls, goal: Goal) -> dict:
+    def initial_for(cls, goal: Goal, partners=None) -> dict:
+        """`partners`: the goal's partner workplaces when the caller has read them."""
         texts = ("kind", "title", "why", "success", "indicator_name", "indicator_baseline", "indicator_target")
         return {
             **{name: getattr(goal, name) for name in texts},
-            "partners": sorted(p.pk for p in goal.partners.all()),
+            "partners": sorted(p.pk for p in (goal.partners.all() if partners is None else partners)),
             **{f"{name}_version": getattr(goal, f"{name}_version") for name in GOAL_FIELDS},
         }
 

@@ -30,6 +30,7 @@ from organisation.selectors import filter_units
 from samspil.errors import ServiceError
 
 from . import drafting, selectors, services
+from .editor_html import EditorFields, page_gettext
 from .forms import (
     ApproveForm,
     CommentForm,
@@ -165,14 +166,14 @@ def _render_edit(
     """The drafting page; `bound` holds forms that failed, so what was typed stays.
     `present`: the others in the editor, when the caller has just asked (presence_touch)."""
     bound = bound or {}
-    goals = selectors.agreement_goals(agreement, discussion=False)
+    goals = selectors.editor_goals(agreement)
     goal_forms = []
     for goal in goals:
         form = bound.get(("goal", goal.pk)) or GoalForm(
             prefix=f"goal-{goal.pk}",
-            initial=GoalForm.initial_for(goal),
+            initial=GoalForm.initial_for(goal, partners=goal.partner_list),
             workplace_id=agreement.workplace_id,
-            initial_partners=goal.partners.all(),
+            initial_partners=goal.partner_list,
         )
         milestone_form = bound.get(("milestone", goal.pk)) or MilestoneForm(
             prefix=f"milestone-{goal.pk}", template=agreement.template
@@ -197,6 +198,8 @@ def _render_edit(
             "detail_url": agreement.get_absolute_url(),
             "may_send_to_dialogue": AGREEMENT.is_available(request.user, agreement, "send_to_dialogue"),
             "partner_results": _partner_results,
+            "editor_fields": EditorFields,
+            "_": page_gettext(),
         },
         status=status,
     )

@@ -175,13 +175,22 @@ def get_case_for_user(user, pk: int, *, write: bool = False, perm: str = "cases.
     )
 
 
-def get_hearing_for_user(user, pk: int, *, write: bool = False, perm: str = "cases.answer_hearing") -> Hearing:
+def get_hearing_for_user(
+    user, pk: int, *, write: bool = False, perm: str = "cases.answer_hearing", page: bool = False
+) -> Hearing:
+    """`page`: the hearing page's lists are read in the hearing's query on PostgreSQL
+    (cases.selectors.hearing_page_rows), and the rules' is_invited answers from them."""
     from django.core.exceptions import PermissionDenied
+    from django.db import connection
 
-    hearing = get_object_or_404(
-        Hearing.objects.select_related("case__committee", "case__meeting", "workplace"),
-        pk=pk,
-    )
+    hearings = Hearing.objects.select_related("case__committee", "case__meeting", "workplace")
+    if page and connection.vendor == "postgresql":
+        from .selectors import hearing_page_rows
+
+        hearings = hearing_page_rows(hearings)
+    hearing = get_object_or_404(hearings, pk=pk)
+    if (rows := hearing.__dict__.get("invitee_rows")) is not None and user.is_authenticated:
+        hearing.__dict__.setdefault("_invited", {})[user.pk] = any(row["person_id"] == user.pk for row in rows)
     if not has_perm(user, "cases.view_hearing", hearing):
         from samspil.access import security_log
 

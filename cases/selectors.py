@@ -8,6 +8,7 @@ import statistics
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -18,7 +19,7 @@ from coverage.selectors import cache_seconds
 from meetings.models import Meeting
 
 from . import freshness
-from .models import Case, Contribution, Hearing, HearingFigure
+from .models import Case, Contribution, Hearing, HearingFigure, HearingInvitee
 from .permissions import cases_visible_to
 
 STATE_ORDER = ("overdue", "open", "overridden", "answered", "no_comments")
@@ -105,8 +106,81 @@ def case_hearings(case: Case) -> list[Hearing]:
     return hearings
 
 
+def hearing_page_rows(hearings: QuerySet) -> QuerySet:
+    """The hearing page's three lists in the hearing's own row, as JSON arrays (PostgreSQL's
+    ArraySubquery: one round trip instead of four): its invitees, its contributions and the
+    workplace's people (the forms' choices). hearing_invitees(), hearing_contributions()
+    and forms.workplace_people() read them from there, or query when they are not there."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models.functions import JSONObject
+
+    from organisation.models import Membership
+
+    return hearings.annotate(
+        invitee_rows=ArraySubquery(
+            HearingInvitee.objects.filter(hearing_id=OuterRef("pk"))
+            .order_by("pk")
+            .values(json=JSONObject(id="id", person_id="person_id", name="person__full_name", email="person__email"))
+        ),
+        contribution_rows=ArraySubquery(
+            Contribution.objects.filter(hearing_id=OuterRef("pk"))
+            .order_by("created_at", "pk")
+            .values(
+                json=JSONObject(
+                    id="id",
+                    author_id="author_id",
+                    text="text",
+                    created_at="created_at",
+                    name="author__full_name",
+                    email="author__email",
+                )
+            )
+        ),
+        people_rows=ArraySubquery(
+            Membership.objects.current()
+            .filter(workplace_id=OuterRef("workplace_id"), person__is_active=True)
+            .order_by("person__full_name", "person_id")
+            .values(json=JSONObject(id="person_id", name="person__full_name", email="person__email", role="role"))
+        ),
+    )
+
+
+def _person(pk: int, name: str | None, email: str):
+    # from_db takes the values in the model's field order.
+    user_model = get_user_model()
+    values = {"id": pk, "full_name": name or "", "email": email}
+    names = [f.attname for f in user_model._meta.concrete_fields if f.attname in values]
+    return user_model.from_db(None, names, [values[name] for name in names])
+
+
+def hearing_invitees(hearing: Hearing) -> list[HearingInvitee]:
+    """The hearing's invitees with their people (instances with id, name and email when
+    the hearing's query read them: hearing_page_rows)."""
+    rows = hearing.__dict__.get("invitee_rows")
+    if rows is None:
+        return list(hearing.invitees.select_related("person"))
+    invitees = []
+    for row in rows:
+        invitee = HearingInvitee.from_db(
+            None, ["id", "hearing_id", "person_id"], [row["id"], hearing.pk, row["person_id"]]
+        )
+        invitee.person = _person(row["person_id"], row["name"], row["email"])
+        invitees.append(invitee)
+    return invitees
+
+
 def hearing_contributions(hearing: Hearing) -> list[Contribution]:
-    return list(Contribution.objects.filter(hearing=hearing).select_related("author"))
+    rows = hearing.__dict__.get("contribution_rows")
+    if rows is None:
+        return list(Contribution.objects.filter(hearing=hearing).select_related("author"))
+    names = ["id", "hearing_id", "author_id", "text", "created_at"]
+    contributions = []
+    for row in rows:
+        values = [row["id"], hearing.pk, row["author_id"], row["text"], dt.datetime.fromisoformat(row["created_at"])]
+        contribution = Contribution.from_db(None, names, values)
+        contribution.author = _person(row["author_id"], row["name"], row["email"])
+        contributions.append(contribution)
+    return contributions
 
 
 @dataclass

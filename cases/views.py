@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -297,7 +298,7 @@ def meeting_agenda(request, pk: int):
 
 def _hearing_context(request, hearing: Hearing, **bound) -> dict:
     user = request.user
-    invitees = list(hearing.invitees.select_related("person"))
+    invitees = selectors.hearing_invitees(hearing)
     invited_ids = [invitee.person_id for invitee in invitees]
     # The rules' is_invited reads its answer from here instead of asking again.
     hearing.__dict__.setdefault("_invited", {}).setdefault(user.pk, user.pk in invited_ids)
@@ -310,7 +311,11 @@ def _hearing_context(request, hearing: Hearing, **bound) -> dict:
         and has_perm(user, "cases.view_hearing", hearing)
     )
     # Both forms choose among the workplace's people: one query for the two.
-    people = workplace_people(hearing.workplace_id) if needs_invite or needs_speak else None
+    people = (
+        workplace_people(hearing.workplace_id, hearing.__dict__.get("people_rows"))
+        if needs_invite or needs_speak
+        else None
+    )
     return {
         "hearing": hearing,
         "case": hearing.case,
@@ -341,11 +346,12 @@ def _hearing_context(request, hearing: Hearing, **bound) -> dict:
         and hearing.case.status in (Case.Status.IN_HEARING, Case.Status.READY)
         and hearing.speaking != Hearing.Speaking.ACCEPTED,
         "conflict": bound.get("conflict"),
+        "crispy": as_crispy_form,
     }
 
 
 def hearing_detail(request, pk: int):
-    hearing = get_hearing_for_user(request.user, pk)
+    hearing = get_hearing_for_user(request.user, pk, page=True)
     return render(request, "cases/hearing.html", _hearing_context(request, hearing))
 
 

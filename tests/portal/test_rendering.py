@@ -99,3 +99,26 @@ def test_a_widget_with_a_context_of_its_own_still_renders_its_template():
 
     html = str(Clearable(renderer=FormRenderer())["file"])
     assert html.startswith('<input type="file" name="file"')
+
+
+def test_bound_field_writes_what_the_bound_field_renders():
+    from samspil import widget_html
+
+    class Odd(forms.Form):
+        shown = forms.CharField(disabled=True, initial="x")
+        local = forms.DecimalField(localize=True, initial=1.5)
+        with_initial = forms.CharField(show_hidden_initial=True, initial="a")
+        helped = forms.CharField(help_text="Hjælp <b>", required=False)
+        own_id = forms.CharField(widget=forms.TextInput(attrs={"id": "mine", "required": False}))
+        described = forms.CharField(widget=forms.Textarea(attrs={"aria-describedby": "x"}), help_text="h")
+
+    data = {"text": '"><script>x</script>', "hidden": "x", "number": "-3", "when": "nope", "kind": "zz", "note": ""}
+    for form_class in (_Every, Odd):
+        for bound in (data, None):
+            for renderer in (FormRenderer(), DjangoTemplates()):
+                form = form_class(bound, initial={"hidden": 3, "note": "<i>x</i>"}, renderer=renderer)
+                form.is_valid()
+                for name in form_class.base_fields:
+                    assert widget_html.bound_field(form[name]) == str(form[name]), name
+    unbound = _Every(auto_id=False)
+    assert widget_html.bound_field(unbound["text"]) == str(unbound["text"])

@@ -1,0 +1,119 @@
+"""The editor's fields written in Python (agreements/editor_html.py) are what the Jinja2
+macros they replaced wrote, character for character: unbound, bound with errors, with a
+help text and after a conflict."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.template import engines
+from django.utils import translation
+
+from agreements.drafting import FieldState
+from agreements.editor_html import EditorFields
+from agreements.forms import GoalForm, IntroductionForm, MilestoneForm, NewGoalForm
+
+# The macros of agreements/_edit.jinja before the fields moved to Python (draft_conflict
+# stands in for the template's own macro, which editor_html calls unchanged).
+MACROS = """{% macro draft_conflict(conflict, field_id) %}<conflict of="{{ field_id }}">{{ conflict.value }}</conflict>{% endmacro -%}
+{% macro draft_field(field, version_field, single_line=False) %}
+<div class="mb-3 draft-field" data-draft-field="{{ field.html_name }}"{% if single_line %} data-single-line{% endif %}>
+  <label class="form-label" for="{{ field.auto_id }}">{{ field.label }}{% if field.field.required %} <span class="text-body-secondary small">({{ _("required") }})</span>{% endif %}</label>
+  {{ field }}
+  {{ version_field }}
+  {% if field.help_text %}<div class="form-text">{{ field.help_text }}</div>{% endif %}
+  <div id="{{ field.auto_id }}-errors" class="invalid-feedback d-block">{% for error in field.errors %}{{ error }}{% if not loop.last %} {% endif %}{% endfor %}</div>
+  <div id="{{ field.auto_id }}-status" class="draft-status small" role="status" aria-live="polite"></div>
+  {% if field.conflict %}{{ draft_conflict(field.conflict, field.auto_id) }}{% endif %}
+</div>
+{% endmacro -%}
+{% macro plain_field(field, wrapper_class="") %}<div class="mb-3{% if wrapper_class %} {{ wrapper_class }}{% endif %}">
+  <label class="form-label" for="{{ field.auto_id }}">{{ field.label }}{% if field.field.required %} <span class="text-body-secondary small">({{ _("required") }})</span>{% endif %}</label>
+  {{ field }}
+  {% if field.help_text %}<div class="form-text">{{ field.help_text }}</div>{% endif %}
+  <div id="{{ field.auto_id }}-errors" class="invalid-feedback d-block">{% for error in field.errors %}{{ error }}{% if not loop.last %} {% endif %}{% endfor %}</div>
+</div>
+{% endmacro -%}
+"""
+
+CALLS = """{% set fields = editor_fields(draft_conflict) -%}
+{% for name, version, single in drafts %}@OLD@{{ draft_field(form[name], form[version], single) }}@NEW@{{ fields.draft(form[name], form[version], single) }}@END@
+{% endfor %}{% for name, wrapper in plains %}@OLD@{{ plain_field(other[name], wrapper) }}@NEW@{{ fields.plain(other[name], wrapper) }}@END@
+{% endfor %}"""
+
+
+class _Template:
+    period_start = dt.date(2027, 1, 1)
+    period_end = dt.date(2027, 12, 31)
+
+
+def _pairs(form, other, drafts, plains):
+    html = (
+        engines["jinja2"]
+        .from_string(MACROS + CALLS)
+        .render({"form": form, "other": other, "drafts": drafts, "plains": plains, "editor_fields": EditorFields})
+    )
+    pairs = re.findall("@OLD@(.*?)@NEW@(.*?)@END@", html, re.S)
+    assert len(pairs) == len(drafts) + len(plains)
+    return pairs
+
+
+GOAL_DRAFTS = [
+    ("title", "title_version", True),
+    ("kind", "kind_version", False),
+    ("why", "why_version", False),
+    ("success", "success_version", False),
+    ("indicator_name", "indicator_name_version", True),
+    ("indicator_baseline", "indicator_baseline_version", True),
+    ("indicator_target", "indicator_target_version", True),
+    ("partner_search", "partners_version", False),
+]
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_goal_fields_are_the_macros_markup_unbound_and_with_errors_and_conflicts(language):
+    awkward = "\"><script>x</script> & 'q'"
+    with translation.override(language):
+        unbound = GoalForm(
+            prefix="goal-7",
+            initial={"title": awkward, "kind": "own", "why": "<b>why</b>", "title_version": 1, "why_version": 2},
+            workplace_id=1,
+            initial_partners=[],
+        )
+        data = {
+            "goal-7-title": "",
+            "goal-7-kind": "nonsense",
+            "goal-7-why": awkward,
+            "goal-7-indicator_target": "10",
+            "goal-7-title_version": "x",
+        }
+        bound = GoalForm(data, prefix="goal-7", workplace_id=1)
+        assert not bound.is_valid()
+        bound.mark_conflict("why", FieldState(key="why", value="<i>theirs</i>", version=5, changed_by="Kim"))
+        milestone_unbound = MilestoneForm(prefix="milestone-7", template=_Template())
+        milestone_bound = MilestoneForm(
+            {"milestone-7-title": "", "milestone-7-due_on": "2030-01-01"}, prefix="milestone-7", template=_Template()
+        )
+        assert not milestone_bound.is_valid()
+        for form, other in ((unbound, milestone_unbound), (bound, milestone_bound)):
+            for old, new in _pairs(form, other, GOAL_DRAFTS, [("title", "mb-0"), ("due_on", "")]):
+                assert old == new
+        written = "".join(new for _old, new in _pairs(bound, milestone_bound, GOAL_DRAFTS, [("due_on", "")]))
+        assert '<conflict of="id_goal-7-why">&lt;i&gt;theirs&lt;/i&gt;</conflict>' in written
+        assert 'aria-invalid="true"' in written and "is-invalid" in written and "<script>" not in written
+
+
+def test_the_introduction_and_new_goal_fields_are_the_macros_markup():
+    intro = IntroductionForm({"introduction": "x" * 5, "introduction_version": ""})
+    intro.is_valid()
+    for form in (IntroductionForm(initial={"introduction": "Hej", "introduction_version": 3}), intro):
+        for old, new in _pairs(
+            form, NewGoalForm(), [("introduction", "introduction_version", False)], [("kind", "mb-0")]
+        ):
+            assert old == new
+    new_goal = NewGoalForm({"title": "", "kind": "x"})
+    new_goal.is_valid()
+    for old, new in _pairs(intro, new_goal, [], [("title", "mb-0"), ("kind", "mb-0")]):
+        assert old == new
