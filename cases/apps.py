@@ -12,5 +12,5 @@ class CasesConfig(AppConfig):
         from . import emails, freshness, permissions, startpage  # noqa: F401  (rules, mail families, start page)
 
         # The hearing figures' cache version: off during `migrate`, back after it (cases/freshness.py).
-        pre_migrate.connect(freshness.before_migrate, sender=self, dispatch_uid="cases_data_version_off")
-        post_migrate.connect(freshness.after_migrate, sender=self, dispatch_uid="cases_data_version")
+        pre_migrate.connect(freshness.VERSION.before_migrate, sender=self, dispatch_uid="cases_data_version_off")
+        post_migrate.connect(freshness.VERSION.after_migrate, sender=self, dispatch_uid="cases_data_version")

@@ -93,7 +93,7 @@ def _cached_choices(version: str | None):
         global _choices_in_process
         if version is None or cache_seconds() <= 0:
             return read_choices()
-        key = freshness.cache_key("choices", version, "")
+        key = freshness.VERSION.cache_key("choices", version, "")
         held = _choices_in_process
         if held is not None and held[0] == key:
             return held[1]
@@ -105,7 +105,7 @@ def _cached_choices(version: str | None):
 
 
 def _context(request) -> dict:
-    version = freshness.data_version()
+    version = freshness.VERSION.read()
     filters = _filters(request, choices=_cached_choices(version))  # checks the dashboard permission
     figures = selectors.hearing_figures(
         scope=filters.scope,

@@ -15,11 +15,6 @@ a write that changes no figure (a draft autosaved, a meeting's title) keeps the 
 
 from __future__ import annotations
 
-from hashlib import sha256
-
-from django.apps import apps
-from django.db import connection as default_connection
-
 from samspil.data_versions import DataVersion
 
 # (app label, model, many-to-many field or None, the columns whose UPDATE changes the
@@ -36,47 +31,4 @@ WATCHED = [
 ]
 
 
-def watched_tables() -> list[tuple[str, list[str] | None]]:
-    result = []
-    for app_label, model_name, m2m, columns in WATCHED:
-        model = apps.get_model(app_label, model_name)
-        if m2m:
-            model = model._meta.get_field(m2m).remote_field.through
-        result.append((model._meta.db_table, columns))
-    return result
-
-
-VERSION = DataVersion("hearingfigures", watched_tables)
-STORAGE = VERSION.storage
-create_storage = VERSION.create_storage
-install_triggers = VERSION.install_triggers
-drop_triggers = VERSION.drop_triggers
-bump = VERSION.bump
-drop_all = VERSION.drop_all
-storage_present = VERSION.storage_present
-# Off during `migrate`, back after it (samspil/data_versions.py).
-before_migrate = VERSION.before_migrate
-after_migrate = VERSION.after_migrate
-
-
-def cache_key(namespace: str, version: str, identity: str) -> str:
-    """A cache key for something computed from the data at `version`; the database's name
-    keeps two databases sharing one Redis (test runs, the benchmark) apart."""
-    from django.conf import settings
-
-    database = settings.DATABASES["default"]["NAME"]
-    return f"hearingfigures:{namespace}:" + sha256(f"{database}|{version}|{identity}".encode()).hexdigest()
-
-
-def data_version(connection=default_connection) -> str | None:
-    """The current version (one query), or None where there is none: nothing is cached then."""
-    if connection.vendor == "postgresql":
-        sql = f"SELECT last_value, is_called FROM {STORAGE}"  # noqa: S608  # nosec B608 (a constant)
-    elif connection.vendor == "sqlite":
-        sql = f"SELECT value, 1 FROM {STORAGE} WHERE id = 1"  # noqa: S608  # nosec B608 (a constant)
-    else:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        row = cursor.fetchone()
-    return f"{row[0]}.{int(bool(row[1]))}" if row else None
+VERSION = DataVersion("hearingfigures", WATCHED)

@@ -527,7 +527,7 @@ def hearing_figures(
     if version is not None and cache_seconds() > 0:
         scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
         identity = repr((scope_sql, scope_params, first.isoformat(), after.isoformat(), page_size, workplaces.offset))
-        key = freshness.cache_key("figures", version, identity)
+        key = freshness.VERSION.cache_key("figures", version, identity)
         cached = cache.get(key)
         if cached is not None:
             workplaces._page, workplaces._count, committees = cached

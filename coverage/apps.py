@@ -17,8 +17,8 @@ class CoverageConfig(AppConfig):
         )
 
         # The report cache's triggers: off during `migrate`, back after it (coverage/freshness.py).
-        pre_migrate.connect(freshness.before_migrate, sender=self, dispatch_uid="coverage_data_version_off")
-        post_migrate.connect(freshness.after_migrate, sender=self, dispatch_uid="coverage_data_version")
+        pre_migrate.connect(freshness.VERSION.before_migrate, sender=self, dispatch_uid="coverage_data_version_off")
+        post_migrate.connect(freshness.VERSION.after_migrate, sender=self, dispatch_uid="coverage_data_version")
 
         from outbox import families
 

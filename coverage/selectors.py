@@ -527,7 +527,7 @@ def report_cache_key(
     their scope is the same query (a chair's committees are among its parameters)."""
     if cache_seconds() <= 0:
         return None
-    version = version or freshness.data_version()
+    version = version or freshness.VERSION.read()
     if version is None:
         return None
     scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
@@ -544,7 +544,7 @@ def report_cache_key(
             target,
         )
     )
-    return freshness.cache_key("report", version, identity)
+    return freshness.VERSION.cache_key("report", version, identity)
 
 
 def cached_coverage_report(

@@ -174,7 +174,7 @@ def _page_key(request) -> tuple[str | None, str | None]:
     in which language, on which day, with which filters, sort and page."""
     if selectors.cache_seconds() <= 0:
         return None, None
-    version = freshness.data_version()
+    version = freshness.VERSION.read()
     if version is None:
         return None, None
     identity = repr(
@@ -186,7 +186,7 @@ def _page_key(request) -> tuple[str | None, str | None]:
             selectors.target_from_settings(),
         )
     )
-    return freshness.cache_key("page", version, identity), version
+    return freshness.VERSION.cache_key("page", version, identity), version
 
 
 def _figures(request, filters: Filters, report: selectors.Report) -> dict:

@@ -35,5 +35,5 @@ class MeetingsConfig(AppConfig):
 
         from .calendars import freshness
 
-        pre_migrate.connect(freshness.before_migrate, sender=self, dispatch_uid="meetings_ics_data_version_off")
-        post_migrate.connect(freshness.after_migrate, sender=self, dispatch_uid="meetings_ics_data_version")
+        pre_migrate.connect(freshness.VERSION.before_migrate, sender=self, dispatch_uid="meetings_ics_data_version_off")
+        post_migrate.connect(freshness.VERSION.after_migrate, sender=self, dispatch_uid="meetings_ics_data_version")

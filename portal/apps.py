@@ -28,5 +28,5 @@ class PortalConfig(AppConfig):
 
         from . import freshness
 
-        pre_migrate.connect(freshness.before_migrate, sender=self, dispatch_uid="portal_data_version_off")
-        post_migrate.connect(freshness.after_migrate, sender=self, dispatch_uid="portal_data_version")
+        pre_migrate.connect(freshness.VERSION.before_migrate, sender=self, dispatch_uid="portal_data_version_off")
+        post_migrate.connect(freshness.VERSION.after_migrate, sender=self, dispatch_uid="portal_data_version")

@@ -15,45 +15,27 @@ dearer) coverage report away.
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db import connection as default_connection
 
 from samspil.data_versions import DataVersion
 
-# (app label, model, the columns whose UPDATE changes the figures; None for any column).
+# (app label, model, many-to-many field or None, the columns whose UPDATE changes the
+# figures; None for any column).
 # Whatever portal.figures computes: keep the two in step.
 WATCHED = [
-    ("agreements", "Agreement", ["status", "workplace_id"]),
-    ("organisation", "Workplace", ["centre_id"]),  # a centre head's scope
-    ("cases", "Hearing", ["status", "deadline", "workplace_id", "case_id"]),
-    ("cases", "Case", ["status", "title", "meeting_id", "override_at"]),
-    ("meetings", "Meeting", ["starts_at"]),  # the overdue cases' order
-    ("questions", "Question", ["status", "deadline", "workplace_id", "asked_at", "answered_at"]),
-    ("accounts", "User", ["is_active", "password"]),  # people without an account
-    ("accounts", "Invitation", None),
-    ("stories", "Story", ["status"]),  # stories waiting to be published
+    ("agreements", "Agreement", None, ["status", "workplace_id"]),
+    ("organisation", "Workplace", None, ["centre_id"]),  # a centre head's scope
+    ("cases", "Hearing", None, ["status", "deadline", "workplace_id", "case_id"]),
+    ("cases", "Case", None, ["status", "title", "meeting_id", "override_at"]),
+    ("meetings", "Meeting", None, ["starts_at"]),  # the overdue cases' order
+    ("questions", "Question", None, ["status", "deadline", "workplace_id", "asked_at", "answered_at"]),
+    ("accounts", "User", None, ["is_active", "password"]),  # people without an account
+    ("accounts", "Invitation", None, None),
+    ("stories", "Story", None, ["status"]),  # stories waiting to be published
 ]
 
 
-def watched_tables() -> list[tuple[str, list[str] | None]]:
-    result = []
-    for app_label, model_name, columns in WATCHED:
-        model = apps.get_model(app_label, model_name)
-        result.append((model._meta.db_table, columns))
-    return result
-
-
-VERSION = DataVersion("portal", watched_tables)
-STORAGE = VERSION.storage
-create_storage = VERSION.create_storage
-install_triggers = VERSION.install_triggers
-drop_triggers = VERSION.drop_triggers
-bump = VERSION.bump
-drop_all = VERSION.drop_all
-storage_present = VERSION.storage_present
-# Off during `migrate`, back after it (samspil/data_versions.py).
-before_migrate = VERSION.before_migrate
-after_migrate = VERSION.after_migrate
+VERSION = DataVersion("portal", WATCHED)
 
 
 def versions(connection=default_connection) -> tuple[str, str] | None:
@@ -64,10 +46,10 @@ def versions(connection=default_connection) -> tuple[str, str] | None:
     if connection.vendor == "postgresql":
         sql = (
             f"SELECT p.last_value, p.is_called, c.last_value, c.is_called"  # noqa: S608  # nosec B608 (constants)
-            f" FROM {STORAGE} p, {coverage.STORAGE} c"
+            f" FROM {VERSION.storage} p, {coverage.VERSION.storage} c"
         )
     elif connection.vendor == "sqlite":
-        sql = f"SELECT p.value, 1, c.value, 1 FROM {STORAGE} p, {coverage.STORAGE} c"  # noqa: S608  # nosec B608
+        sql = f"SELECT p.value, 1, c.value, 1 FROM {VERSION.storage} p, {coverage.VERSION.storage} c"  # noqa: S608  # nosec B608
     else:
         return None
     with connection.cursor() as cursor:

@@ -25,21 +25,53 @@ new version for whatever the migrations changed (`before_migrate`, `after_migrat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from hashlib import sha256
 
+from django.apps import apps
+from django.conf import settings
 from django.db import connection as default_connection
 from django.db import connections
 
-# (table, the columns whose UPDATE moves the version; None for any column)
-Watched = list[tuple[str, list[str] | None]]
+# (app label, model, many-to-many field or None, the columns whose UPDATE moves the
+# version; None for any column)
+WatchedModel = tuple[str, str, str | None, list[str] | None]
 
 
 class DataVersion:
-    def __init__(self, prefix: str, watched_tables: Callable[[], Watched]) -> None:
+    def __init__(self, prefix: str, watched: list[WatchedModel]) -> None:
         self.prefix = prefix
         self.storage = f"{prefix}_data_version"
         self.function = f"{prefix}_bump_data_version"
-        self.watched_tables = watched_tables
+        self.watched = watched
+
+    def watched_tables(self) -> list[tuple[str, list[str] | None]]:
+        """(table, columns) of each watched model or many-to-many table."""
+        result = []
+        for app_label, model_name, m2m, columns in self.watched:
+            model = apps.get_model(app_label, model_name)
+            if m2m:
+                model = model._meta.get_field(m2m).remote_field.through
+            result.append((model._meta.db_table, columns))
+        return result
+
+    def read(self, connection=default_connection) -> str | None:
+        """The current version (one query), or None where there is none: nothing is cached then."""
+        if connection.vendor == "postgresql":
+            sql = f"SELECT last_value, is_called FROM {self.storage}"  # noqa: S608  # nosec B608 (a constant)
+        elif connection.vendor == "sqlite":
+            sql = f"SELECT value, 1 FROM {self.storage} WHERE id = 1"  # noqa: S608  # nosec B608 (a constant)
+        else:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+        return f"{row[0]}.{int(bool(row[1]))}" if row else None
+
+    def cache_key(self, namespace: str, version: str, identity: str) -> str:
+        """A cache key for something computed from the data at `version`; the database's name
+        keeps two databases sharing one Redis (test runs, the benchmark) apart."""
+        database = settings.DATABASES["default"]["NAME"]
+        return f"{self.prefix}:{namespace}:" + sha256(f"{database}|{version}|{identity}".encode()).hexdigest()
 
     def _names(self, table: str) -> dict[str, str]:
         # PostgreSQL trigger names are unique per table; SQLite's per database.

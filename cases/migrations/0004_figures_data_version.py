@@ -11,13 +11,13 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     from cases import freshness
 
-    freshness.create_storage(schema_editor.connection)
+    freshness.VERSION.create_storage(schema_editor.connection)
 
 
 def backwards(apps, schema_editor):
     from cases import freshness
 
-    freshness.drop_all(schema_editor.connection)
+    freshness.VERSION.drop_all(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -12,18 +12,19 @@ served from the cache. The version is read in the same query as the permission c
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db.models import CharField
 from django.db.models.expressions import RawSQL
 
 from samspil.data_versions import DataVersion
 
-# (app label, model, the columns whose UPDATE changes a meeting's .ics; None for any column).
+# (app label, model, many-to-many field or None, the columns whose UPDATE changes a
+# meeting's .ics; None for any column).
 # Whatever ics.meeting_ics and invitations.visit_summary read: keep the two in step.
 WATCHED = [
     (
         "meetings",
         "Meeting",
+        None,
         [
             "uid",
             "sequence",
@@ -38,38 +39,22 @@ WATCHED = [
             "visit_slot_id",
         ],
     ),
-    ("meetings", "Participant", ["meeting_id", "person_id", "role", "response"]),
-    ("accounts", "User", ["full_name", "email"]),  # names, addresses, erasure
-    ("organisation", "Workplace", ["name", "address", "postcode", "city"]),  # the location
+    ("meetings", "Participant", None, ["meeting_id", "person_id", "role", "response"]),
+    ("accounts", "User", None, ["full_name", "email"]),  # names, addresses, erasure
+    ("organisation", "Workplace", None, ["name", "address", "postcode", "city"]),  # the location
 ]
 
 
-def watched_tables() -> list[tuple[str, list[str] | None]]:
-    result = []
-    for app_label, model_name, columns in WATCHED:
-        model = apps.get_model(app_label, model_name)
-        result.append((model._meta.db_table, columns))
-    return result
-
-
-VERSION = DataVersion("meetings_ics", watched_tables)
-STORAGE = VERSION.storage
-install_triggers = VERSION.install_triggers
-drop_triggers = VERSION.drop_triggers
-bump = VERSION.bump
-drop_all = VERSION.drop_all
-# Off during `migrate`, back after it (samspil/data_versions.py).
-before_migrate = VERSION.before_migrate
-after_migrate = VERSION.after_migrate
+VERSION = DataVersion("meetings_ics", WATCHED)
 
 
 def version_expression(vendor: str) -> RawSQL | None:
     """The version as a column of another query (the meeting's); None on a database
     without the triggers: nothing is cached then."""
     if vendor == "postgresql":
-        sql = f"SELECT last_value || '.' || is_called::int FROM {STORAGE}"  # noqa: S608  # nosec B608 (constants)
+        sql = f"SELECT last_value || '.' || is_called::int FROM {VERSION.storage}"  # noqa: S608  # nosec B608 (constants)
     elif vendor == "sqlite":
-        sql = f"SELECT CAST(value AS TEXT) FROM {STORAGE}"  # noqa: S608  # nosec B608 (constants)
+        sql = f"SELECT CAST(value AS TEXT) FROM {VERSION.storage}"  # noqa: S608  # nosec B608 (constants)
     else:
         return None
     return RawSQL(sql, [], output_field=CharField())  # noqa: S611  # nosec B611 (constants, no input)

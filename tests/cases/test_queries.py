@@ -84,7 +84,7 @@ def test_the_figures_are_fixed_whatever_the_number_of_cases(org, client_for):
     _grow(org, meeting, cases=1, workplaces=1)
     client = client_for(org.admin)
     client.get(reverse("cases:figures"), PERIOD)
-    freshness.bump()  # a new data version: nothing cached for it
+    freshness.VERSION.bump()  # a new data version: nothing cached for it
     small, small_again = (
         _count(client, reverse("cases:figures"), PERIOD),
         _count(client, reverse("cases:figures"), PERIOD),
