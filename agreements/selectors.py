@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from organisation.models import Workplace
 from organisation.roles import roles_of
 from samspil.jinja2 import row_url
+from samspil.paging import page_number
 
 from .models import (
     Agreement,
@@ -232,12 +233,7 @@ def listed_page(values: QuerySet, per_page: int, number) -> Page:
     rows), where the paginator asked a COUNT(*) over the same joins first. A page past the
     end (or below 1) falls back to the paginator's own answer, the last page."""
     paginator = Paginator(values, per_page)
-    try:
-        if isinstance(number, float) and not number.is_integer():
-            raise ValueError
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(number)
     if number >= 1:
         bottom = (number - 1) * per_page
         rows = list(values.annotate(listed_total=Window(Count("*")))[bottom : bottom + per_page])

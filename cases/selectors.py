@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 
 from coverage.selectors import cache_seconds
 from meetings.models import Meeting
+from samspil.paging import page_number
 
 from . import freshness
 from .models import Case, Contribution, Hearing, HearingFigure, HearingInvitee
@@ -79,12 +80,7 @@ def case_list_page(user, *, status: str = "", per_page: int, number) -> tuple[li
     """The case list's page of rows (`case_list_rows`) with how many cases the list holds,
     in one query, and the page's number as Paginator reads it (not a whole number: 1);
     (rows, None, number) when the page holds no row (past the end, or no case)."""
-    try:
-        if isinstance(number, float) and not number.is_integer():
-            raise ValueError
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(number)
     if number < 1:
         return [], None, number
     bottom = (number - 1) * per_page

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
 from organisation.roles import roles_of
+from samspil.paging import page_number
 
 from .models import Booking, Meeting, Participant
 
@@ -206,12 +207,7 @@ def page_of(queryset: QuerySet, per_page: int, number) -> Page:
     """What Paginator(queryset, per_page).get_page(number) gives, in one query when the
     page is in range."""
     paginator = Paginator(queryset, per_page)
-    try:
-        if isinstance(number, float) and not number.is_integer():
-            raise ValueError
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(number)
     if number >= 1:
         bottom = (number - 1) * per_page
         rows = list(queryset.annotate(**{_TOTAL: Window(Count("*"))})[bottom : bottom + per_page])

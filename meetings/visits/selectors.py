@@ -13,6 +13,7 @@ from django.utils import timezone
 from organisation.models import BilingualName, Membership, Role, Workplace
 from organisation.roles import roles_of
 from samspil import daysoff
+from samspil.paging import page_number
 
 from ..models import Meeting
 from .models import BlockedPeriod, Booking, HolidayOpening, VisitSlot
@@ -331,12 +332,7 @@ def free_times_page(user, filters: dict, per_page: int, number) -> Page:
     filters = {name: value for name, value in filters.items() if value}
     read = _free_times_sql if connection.vendor == "postgresql" else _free_times_orm
     now = timezone.now()
-    try:
-        if isinstance(number, float) and not number.is_integer():
-            raise ValueError
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(number)
     rows, total = [], None
     if number >= 1:
         rows, total = read(user, filters, now, per_page, (number - 1) * per_page)
