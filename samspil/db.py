@@ -103,7 +103,8 @@ class PreparingCursor(extensions.cursor):
         connection = self.connection
         if self.name is not None or not isinstance(query, str) or not isinstance(connection, PreparingConnection):
             return super().execute(query, vars)
-        head = query[:6].upper()
+        # A UNION of ordered or limited parts opens with "(SELECT".
+        head = query[:7].lstrip("(").upper()
         if not head.startswith(("SELECT", "WITH")):
             if head.startswith(("CREATE", "ALTER", "DROP")):
                 self._forget_all()

@@ -66,6 +66,13 @@ def test_orm_values_and_annotations_are_the_same_prepared(postgres, org):
     assert first and all(row[2] == 1 and row[3] is True for row in first)
 
 
+def test_a_union_of_parenthesised_parts_is_prepared(postgres):
+    sql = "(SELECT %s::int AS n LIMIT 1) UNION ALL (SELECT %s::int AS n LIMIT 1)"
+    first, second = run_twice(sql, [1, 2])
+    assert sorted(first) == sorted(second) == [(1,), (2,)]
+    assert any("UNION ALL" in statement for statement in prepared_statements())
+
+
 def test_the_same_text_with_other_parameter_types_is_another_statement(postgres):
     sql = "SELECT %s IS NOT DISTINCT FROM 3"
     assert run_twice(sql, [3]) == ([(True,)], [(True,)])
