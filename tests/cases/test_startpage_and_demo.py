@@ -4,15 +4,18 @@ what the cases need from them; the demo shows the whole flow."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from cases import services
 from cases.models import Case, Hearing
+from tests.meetings.helpers import meeting as make_meeting
 
 from .helpers import committee_meeting, hearing_of, make_case, secretary
 
@@ -72,8 +75,18 @@ def test_the_demo_shows_every_state_an_overdue_hearing_an_override_and_the_fagle
 
 def test_the_administrator_sees_the_five_overdue_hearings_whose_meetings_come_first(org, client_for):
     # The start page sorts the few overdue cases (cases/startpage.py), not every meeting.
+    # Hours from now, not days from today at 16:00: after 16:00 a meeting "today" would be past.
+    now = timezone.now()
     for n, days in enumerate((3, 0.5, 2.5, 1, 2, 1.5)):
-        case = make_case(org, meeting=committee_meeting(org, days=days))
+        starts = now + dt.timedelta(days=days)
+        meeting = make_meeting(
+            org,
+            title="Børne- og Ungeudvalgets møde",
+            host=None,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+        )
+        case = make_case(org, meeting=meeting)
         Case.objects.filter(pk=case.pk).update(title=f"Sag {n}")
     page = _home(client_for(org.admin))
     shown = [n for n in range(6) if f"En høring om “Sag {n}” har overskredet fristen." in page]
