@@ -348,7 +348,16 @@ def opener_for(base: str, role: str | None, session: str | None = None):
     if role is None:
         return opener
     if session:  # a two-factor role: the session prepare made in-process
-        opener.addheaders.append(("Cookie", session))
+        # In the jar, not a fixed Cookie header: a fixed header hid the jar, so the CSRF
+        # cookie a page sets was never sent back and every page of a two-factor role made
+        # a new CSRF secret and a Set-Cookie, which no browser would cause.
+        name, _, value = session.partition("=")
+        host = urllib.parse.urlparse(base).hostname
+        jar.set_cookie(
+            http.cookiejar.Cookie(
+                0, name, value, None, False, host, False, False, "/", True, False, None, False, None, None, {}
+            )
+        )
         return opener
     login = base + "/konto/login/"
     html = opener.open(login).read().decode()
