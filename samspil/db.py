@@ -8,7 +8,8 @@ second time a connection runs it (`PREPARE`, then `EXECUTE name(parameters)`), s
 worker plans its hot statements once per connection.
 
 Kept deliberately narrow, because what runs must not change:
-- only SELECT (and WITH) statements with a list of parameters, on unnamed cursors;
+- only SELECT (and WITH) statements with a list or a dict of parameters, on unnamed
+  cursors;
 - the statement is keyed by its text *and* the Python types of its parameters, and the
   non-text parameters are declared with the type their literal would have had (text and
   None stay `unknown`, inferred from the context as a literal is), so a prepared statement
@@ -37,6 +38,7 @@ MAX_STATEMENTS = 256
 # no PREPARE round trip.
 PREPARE_AFTER = 1
 _PLACEHOLDER = re.compile(r"%(.)", re.DOTALL)
+_NAMED_PLACEHOLDER = re.compile(r"%(?:\(([^)]*)\)(.)|(.))", re.DOTALL)
 _UNPREPARABLE = False
 # The type a parameter's literal has when psycopg2 writes it into the text (its adapters:
 # `8`, `true`, `'…'::date`, `'…'::timestamptz`); anything else is left for PostgreSQL to
@@ -79,6 +81,29 @@ def _numbered(query: str) -> str | None:
     return numbered if ok else None
 
 
+def _numbered_names(query: str) -> tuple[str, list[str]] | None:
+    """The query with psycopg2's `%(name)s` as `$1, $2…` (one number per name, in order of
+    first use) and `%%` as `%`, with the names in their numbers' order; None when it holds
+    another placeholder."""
+    names: list[str] = []
+    ok = True
+
+    def replace(match: re.Match) -> str:
+        nonlocal ok
+        name, kind, plain = match.groups()
+        if plain == "%":
+            return "%"
+        if name is None or kind != "s":
+            ok = False
+            return match.group(0)
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    numbered = _NAMED_PLACEHOLDER.sub(replace, query)
+    return (numbered, names) if ok else None
+
+
 class PreparingConnection(extensions.connection):
     """A psycopg2 connection that remembers its prepared statements."""
 
@@ -109,6 +134,8 @@ class PreparingCursor(extensions.cursor):
             if head.startswith(("CREATE", "ALTER", "DROP")):
                 self._forget_all()
             return super().execute(query, vars)
+        if isinstance(vars, dict):
+            return self._execute_named(query, vars)
         if not isinstance(vars, (list, tuple)):
             return super().execute(query, vars)
         key = (query, *map(type, vars))
@@ -128,15 +155,46 @@ class PreparingCursor(extensions.cursor):
             return super().execute(f"EXECUTE {name}({', '.join(['%s'] * len(vars))})", vars)
         return super().execute(f"EXECUTE {name}")
 
-    def _prepare(self, query: str, vars) -> str | bool:
-        numbered = _numbered(query)
-        if numbered is None:
-            return _UNPREPARABLE
+    def _execute_named(self, query: str, vars: dict):
+        """A statement with `%(name)s` parameters: as a list's, the parameters in the order
+        of their numbers (a name used twice is one parameter)."""
+        key = (query, *sorted((name, type(value)) for name, value in vars.items()))
+        connection = self.connection
+        statements = connection.samspil_statements
+        entry = statements.get(key)
+        if entry is None:
+            seen = connection.samspil_seen.get(key, 0)
+            if seen < PREPARE_AFTER or len(statements) >= MAX_STATEMENTS:
+                connection.samspil_seen[key] = seen + 1
+                return super().execute(query, vars)
+            connection.samspil_seen.pop(key, None)
+            named = _numbered_names(query)
+            if named is None or any(name not in vars for name in named[1]):
+                entry = statements[key] = _UNPREPARABLE
+            else:
+                numbered, names = named
+                name = self._prepare(numbered, [vars[name] for name in names], numbered=True)
+                entry = statements[key] = name if name is _UNPREPARABLE else (name, names)
+        if entry is _UNPREPARABLE:
+            return super().execute(query, vars)
+        name, names = entry
+        values = [vars[name] for name in names]
+        self.samspil_text = (query, vars)
+        if values:
+            return super().execute(f"EXECUTE {name}({', '.join(['%s'] * len(values))})", values)
+        return super().execute(f"EXECUTE {name}")
+
+    def _prepare(self, query: str, vars, *, numbered: bool = False) -> str | bool:
+        """PREPAREs the query (already in `$1…` form when `numbered`) under a new name."""
+        if not numbered:
+            query = _numbered(query)
+            if query is None:
+                return _UNPREPARABLE
         connection = self.connection
         connection.samspil_next += 1
         name = f"samspil_{connection.samspil_next}"
         types = f"({', '.join(_declared(value) for value in vars)})" if vars else ""
-        statement = f"PREPARE {name}{types} AS {numbered}"
+        statement = f"PREPARE {name}{types} AS {query}"
         if connection.autocommit:
             # Outside a transaction a failed PREPARE fails alone.
             try:

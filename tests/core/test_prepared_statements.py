@@ -46,6 +46,25 @@ def test_a_select_run_twice_is_prepared_and_answers_the_same(postgres):
     assert any("$1::int + 1" in statement for statement in prepared_statements())
 
 
+def test_named_parameters_are_prepared_too_one_number_per_name(postgres):
+    sql = "SELECT %(a)s::int + %(b)s, %(a)s, %(text)s, '100%%', %(none)s"
+    params = {"a": 41, "b": 1, "text": "x'y %(a)s", "none": None}
+    with connection.cursor() as cursor:
+        answers = []
+        for _ in range(3):
+            cursor.execute(sql, params)
+            answers.append(cursor.fetchall())
+    assert answers == [[(42, 41, "x'y %(a)s", "100%", None)]] * 3
+    assert any("$1::int + $2, $1, $3, '100%'" in statement for statement in prepared_statements())
+
+
+def test_a_missing_named_parameter_fails_as_without_preparing(postgres):
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            with pytest.raises(KeyError):
+                cursor.execute("SELECT %(a)s, %(b)s", {"a": 1})
+
+
 def test_a_parameter_in_the_select_list_keeps_its_type(postgres):
     # `SELECT %s` with 7 is an integer as text: declared bigint it stays a number.
     first, second = run_twice("SELECT %s, %s", [7, "7"])
