@@ -71,8 +71,8 @@ SELECT 'agreement_dialogue' AS step_kind, a.id AS step_pk, w.name AS step_text,
        ROW_NUMBER() OVER (ORDER BY w.name, a.id) AS step_position
 FROM agreements_agreement a
 JOIN organisation_workplace w ON w.id = a.workplace_id
-WHERE a.status = %%s AND EXISTS (
-    SELECT 1 FROM organisation_workplace_committees wc WHERE wc.workplace_id = w.id AND wc.committee_id IN (%s)
+WHERE a.status = {in_dialogue} AND EXISTS (
+    SELECT 1 FROM organisation_workplace_committees wc WHERE wc.workplace_id = w.id AND wc.committee_id IN ({ids})
 )
 ORDER BY w.name, a.id
 LIMIT 10
@@ -83,7 +83,7 @@ LIMIT 10
 def dialogue_steps(user, roles) -> list[Part]:
     """The politicians' part: the agreements of their committees' workplaces that are in
     dialogue, to read and comment on."""
-    from portal.rawsql import in_list
+    from portal.rawsql import in_list, literal
 
     from .models import Agreement
 
@@ -93,7 +93,13 @@ def dialogue_steps(user, roles) -> list[Part]:
         return []
     placeholders, ids = in_list(member_of)
     return [
-        Part("agreement_dialogue", _IN_DIALOGUE_SQL % placeholders, [Agreement.Status.IN_DIALOGUE, *ids], _dialogue)
+        Part(
+            "agreement_dialogue",
+            # The status as a literal: PostgreSQL plans the statement once (portal.rawsql.literal).
+            _IN_DIALOGUE_SQL.format(in_dialogue=literal(Agreement.Status.IN_DIALOGUE), ids=placeholders),
+            ids,
+            _dialogue,
+        )
     ]
 
 

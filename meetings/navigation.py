@@ -31,7 +31,7 @@ SELECT 'booked' AS step_kind, b.id AS step_pk, w.slug AS step_text, 0 AS step_po
 FROM meetings_booking b
 JOIN meetings_visitslot s ON s.id = b.slot_id
 JOIN organisation_workplace w ON w.id = s.workplace_id
-WHERE s.workplace_id IN (%s) AND b.status = %%s AND b.confirmed_at IS NULL AND s.starts_at > %%s
+WHERE s.workplace_id IN ({ids}) AND b.status = {booked} AND b.confirmed_at IS NULL AND s.starts_at > %s
 """
 _PROPOSED_SQL = """
 SELECT 'proposed' AS step_kind, b.id AS step_pk, w.name AS step_text,
@@ -40,7 +40,7 @@ FROM meetings_booking b
 JOIN meetings_visitslot p ON p.id = b.proposed_slot_id
 JOIN meetings_visitslot s ON s.id = b.slot_id
 JOIN organisation_workplace w ON w.id = s.workplace_id
-WHERE b.member_id = %s AND b.status = %s AND p.starts_at > %s
+WHERE b.member_id = %s AND b.status = {proposed} AND p.starts_at > %s
 ORDER BY p.starts_at LIMIT 3
 """
 _MINUTES_SQL = """
@@ -48,8 +48,8 @@ SELECT 'minutes' AS step_kind, m.id AS step_pk, m.title AS step_text,
        ROW_NUMBER() OVER (ORDER BY m.starts_at DESC) AS step_position
 FROM meetings_meeting m
 LEFT JOIN meetings_minutes mi ON mi.meeting_id = m.id
-WHERE m.organiser_id = %s AND m.ends_at < %s AND m.ends_at >= %s AND m.status <> %s
-  AND (mi.id IS NULL OR mi.status IS NULL OR mi.status <> %s)
+WHERE m.organiser_id = %s AND m.ends_at < %s AND m.ends_at >= %s AND m.status <> {cancelled}
+  AND (mi.id IS NULL OR mi.status IS NULL OR mi.status <> {locked})
 ORDER BY m.starts_at DESC LIMIT 3
 """
 _INVITATION_SQL = """
@@ -57,9 +57,26 @@ SELECT 'invitation' AS step_kind, p.meeting_id AS step_pk, m.title AS step_text,
        ROW_NUMBER() OVER (ORDER BY m.starts_at) AS step_position
 FROM meetings_participant p
 JOIN meetings_meeting m ON m.id = p.meeting_id
-WHERE p.person_id = %s AND p.response = %s AND m.starts_at > %s AND m.status <> %s
+WHERE p.person_id = %s AND p.response = {unanswered} AND m.starts_at > %s AND m.status <> {cancelled}
 ORDER BY m.starts_at LIMIT 3
 """
+
+
+def _step_sql(sql: str, **lists: str) -> str:
+    """A part's SQL with the statuses it reads written in as literals (portal.rawsql.literal:
+    so PostgreSQL plans the statement once per connection, not every run)."""
+    from portal.rawsql import literal
+
+    from .models import Booking, Meeting, Minutes, Participant
+
+    return sql.format(
+        booked=literal(Booking.Status.BOOKED),
+        proposed=literal(Booking.Status.PROPOSED),
+        cancelled=literal(Meeting.Status.CANCELLED),
+        locked=literal(Minutes.Status.LOCKED),
+        unanswered=literal(Participant.Response.NONE),
+        **lists,
+    )
 
 
 @startpage.register_parts
@@ -68,22 +85,18 @@ def meeting_steps(user, roles: RoleSet) -> list[Part]:
     missing. Everyone: unanswered invitations. Read in the start page's one query."""
     from portal.rawsql import db_datetime, in_list
 
-    from .models import Booking, Meeting, Minutes, Participant
-
     now = timezone.now()
     at_now = db_datetime(now)
     parts = []
     if roles.led_workplace_ids:
         placeholders, ids = in_list(roles.led_workplace_ids)
-        parts.append(Part("booked", _BOOKED_SQL % placeholders, [*ids, Booking.Status.BOOKED, at_now], _booked))
+        parts.append(Part("booked", _step_sql(_BOOKED_SQL, ids=placeholders), [*ids, at_now], _booked))
     if roles.is_politician:
         # Another time proposed by a workplace: the member answers it (accept or decline).
-        parts.append(Part("proposed", _PROPOSED_SQL, [user.pk, Booking.Status.PROPOSED, at_now], _proposed))
+        parts.append(Part("proposed", _step_sql(_PROPOSED_SQL), [user.pk, at_now], _proposed))
     a_year_ago = db_datetime(now - dt.timedelta(days=365))
-    minutes_params = [user.pk, at_now, a_year_ago, Meeting.Status.CANCELLED, Minutes.Status.LOCKED]
-    parts.append(Part("minutes", _MINUTES_SQL, minutes_params, _minutes))
-    invitation_params = [user.pk, Participant.Response.NONE, at_now, Meeting.Status.CANCELLED]
-    parts.append(Part("invitation", _INVITATION_SQL, invitation_params, _invitations))
+    parts.append(Part("minutes", _step_sql(_MINUTES_SQL), [user.pk, at_now, a_year_ago], _minutes))
+    parts.append(Part("invitation", _step_sql(_INVITATION_SQL), [user.pk, at_now], _invitations))
     return parts
 
 

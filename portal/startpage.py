@@ -149,7 +149,7 @@ FROM (
     SELECT id, original_name, status FROM organisation_importjob
     WHERE created_by_id = %s ORDER BY created_at DESC LIMIT 1
 ) AS j
-WHERE j.status = %s
+WHERE j.status = {failed}
 """
 
 
@@ -161,7 +161,10 @@ def _failed_import(user, roles: RoleSet) -> list[Part]:
         return []
     from organisation.models import ImportJob
 
-    return [Part("failed_import", _FAILED_IMPORT_SQL, [user.pk, ImportJob.Status.FAILED], _failed_import_steps)]
+    from .rawsql import literal
+
+    sql = _FAILED_IMPORT_SQL.format(failed=literal(ImportJob.Status.FAILED))
+    return [Part("failed_import", sql, [user.pk], _failed_import_steps)]
 
 
 def _failed_import_steps(rows) -> list[NextStep]:
