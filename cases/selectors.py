@@ -514,7 +514,8 @@ def hearing_figures(
 
     With `version` (cases/freshness.py, bumped by every write to the figure table and the
     tables the scope reads) that page, its count and the committees are cached under it,
-    shared by everyone asking for the same scope, period and page."""
+    shared by everyone asking for the same scope, period and page; `key` is that cache key
+    (None when not cached), for what the page renders from them."""
     # A range on the meeting's start (not `__date`, which casts every row and skips the index).
     first = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
@@ -527,8 +528,8 @@ def hearing_figures(
         cached = cache.get(key)
         if cached is not None:
             workplaces._page, workplaces._count, committees = cached
-            return {"workplaces": workplaces, "committees": committees}
+            return {"workplaces": workplaces, "committees": committees, "key": key}
     committees = workplaces.read_page(committees=True)
     if key is not None:
         cache.set(key, (workplaces._page, workplaces._count, committees), cache_seconds())
-    return {"workplaces": workplaces, "committees": committees}
+    return {"workplaces": workplaces, "committees": committees, "key": key}
