@@ -14,44 +14,64 @@ fields; annotations as the database driver returns them).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import RawQuerySet
 
-# A value no real id takes, to find the id's place among the compiled parameters.
+# A value no real id takes, to find the id's places among the compiled parameters.
 STAND_IN = -7_321_987_655
 
 
 class CompiledQuery:
-    """`build(value)` is the queryset for one value; `raw(value)` runs its SQL, compiled
-    once per database alias and vendor."""
+    """`build(value)` is the queryset for one value; `raw(value)` and `rows(value)` run its
+    SQL, compiled once per database alias and vendor with `stand_in` for the value (each
+    parameter equal to the stand-in is the value's). `build` may ignore the value: a
+    query without parameters is compiled once all the same."""
 
-    def __init__(self, build: Callable[[int], QuerySet]) -> None:
+    def __init__(self, build: Callable[[Any], QuerySet], stand_in: Any = STAND_IN) -> None:
         self.build = build
-        self._compiled: dict[tuple[str, str], tuple[str, tuple, int, type[Model]]] = {}
+        self.stand_in = stand_in
+        self._compiled: dict[tuple[str, str], tuple[str, tuple, tuple[tuple[int, bool], ...], type[Model]]] = {}
 
-    def _get(self, using: str) -> tuple[str, tuple, int, type[Model]]:
+    def _get(self, using: str) -> tuple[str, tuple, tuple[tuple[int, bool], ...], type[Model]]:
         key = (using, connections[using].vendor)
         compiled = self._compiled.get(key)
         if compiled is None:
-            queryset = self.build(STAND_IN)
+            queryset = self.build(self.stand_in)
             sql, params = queryset.query.get_compiler(using).as_sql()
-            # The stand-in must be one parameter exactly, not folded into the SQL text.
-            if list(params).count(STAND_IN) != 1:
-                raise ValueError("the stand-in must appear once among the query's parameters")
-            compiled = self._compiled[key] = (sql, tuple(params), list(params).index(STAND_IN), queryset.model)
+            # The stand-in's places: as given, or as text (a date's parameter on SQLite).
+            places = tuple(
+                (at, isinstance(param, str))
+                for at, param in enumerate(params)
+                if param == self.stand_in or param == str(self.stand_in)
+            )
+            if str(self.stand_in) in sql:
+                raise ValueError("the stand-in was written into the SQL, not passed as a parameter")
+            compiled = self._compiled[key] = (sql, tuple(params), places, queryset.model)
         return compiled
 
-    def sql(self, value: int, using: str = "default") -> tuple[str, list]:
+    def sql(self, value: Any = None, using: str = "default") -> tuple[str, list]:
         """The SQL and its parameters for `value`."""
-        sql, params, at, _model = self._get(using)
+        sql, params, places, _model = self._get(using)
         values = list(params)  # a copy: the compiled parameters are shared by every request
-        values[at] = value
+        if value is not None and not places:
+            raise ValueError("the query has no place for a value")
+        for at, as_text in places:
+            values[at] = str(value) if as_text else value
         return sql, values
 
-    def raw(self, value: int, using: str = "default") -> RawQuerySet:
+    def raw(self, value: Any = None, using: str = "default") -> RawQuerySet:
         """The rows for `value` as instances of the queryset's model."""
         model = self._get(using)[3]
         sql, params = self.sql(value, using)
         return model._default_manager.using(using).raw(sql, params)
+
+    def rows(self, value: Any = None, using: str = "default") -> list[tuple]:
+        """The rows for `value` as the database driver returns them: for a `values_list`
+        of columns that need no conversion by Django (text, integers)."""
+        sql, params = self.sql(value, using)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
