@@ -350,17 +350,25 @@ class Period:
         return period_label(self.period_start, self.period_end)
 
 
+def _published_periods_query(_unused=None) -> QuerySet:
+    return (
+        AgreementTemplate.objects.filter(is_published=True)
+        .order_by("-period_start", "-pk", "deadlines__due_on", "deadlines__pk")
+        .values_list("pk", "period_start", "period_end", "deadlines__kind", "deadlines__due_on", "deadlines__label")
+    )
+
+
+# The same SQL on every request of the list: compiled once per process. (Its columns are
+# integers, text and dates, which both databases' drivers return as Django would.)
+_PUBLISHED_PERIODS = CompiledQuery(_published_periods_query)
+
+
 def published_periods() -> list[Period]:
     """The published templates, newest first, each with its deadlines by date: one query
     (a handful of templates with a handful of deadlines each)."""
     kinds = dict(CycleDeadline.Kind.choices)
     periods: dict[int, Period] = {}
-    rows = (
-        AgreementTemplate.objects.filter(is_published=True)
-        .order_by("-period_start", "-pk", "deadlines__due_on", "deadlines__pk")
-        .values_list("pk", "period_start", "period_end", "deadlines__kind", "deadlines__due_on", "deadlines__label")
-    )
-    for pk, start, end, kind, due_on, label in rows:
+    for pk, start, end, kind, due_on, label in _PUBLISHED_PERIODS.rows():
         period = periods.get(pk)
         if period is None:
             period = periods[pk] = Period(pk, start, end, [])
