@@ -10,6 +10,7 @@ import re
 import pytest
 from django.template import engines
 from django.utils import translation
+from django.utils.datastructures import MultiValueDict
 
 from agreements.drafting import FieldState
 from agreements.editor_html import EditorFields
@@ -154,6 +155,11 @@ class _Goal:
     pk = 7
 
 
+def _posted(data: dict) -> MultiValueDict:
+    # As a request's POST: lists for every key (the partner checkboxes read getlist).
+    return MultiValueDict({key: value if isinstance(value, list) else [value] for key, value in data.items()})
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["da", "en"])
 def test_the_partner_field_is_the_macros_markup_unbound_with_search_errors_and_a_conflict(language):
@@ -178,11 +184,11 @@ def test_the_partner_field_is_the_macros_markup_unbound_with_search_errors_and_a
                 "goal-7-partner_search": search,
                 **versions,
             }
-            bound = GoalForm(data, prefix="goal-7", workplace_id=own.pk)
+            bound = GoalForm(_posted(data), prefix="goal-7", workplace_id=own.pk)
             bound.is_valid()
             forms.append(bound)
         conflicted = GoalForm(
-            {**versions, "goal-7-title": "T", "goal-7-kind": "own"}, prefix="goal-7", workplace_id=own.pk
+            _posted({**versions, "goal-7-title": "T", "goal-7-kind": "own"}), prefix="goal-7", workplace_id=own.pk
         )
         conflicted.is_valid()
         conflicted.mark_conflict("partners", FieldState(key="partners", value="<i>theirs</i>", version=5))
