@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Workplace
 from samspil import bounds
+from samspil.form_fields import quick_copy
 
 from .drafting import GOAL_FIELDS
 from .models import FollowUp, Goal, Milestone
@@ -35,6 +36,7 @@ class BootstrapMixin:
                 widget.attrs.setdefault("class", "form-control")
 
 
+@quick_copy
 class IntroductionForm(BootstrapMixin, forms.Form):
     introduction = forms.CharField(
         label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=bounds.LONG_TEXT
@@ -82,6 +84,7 @@ class PartnerIdsField(forms.Field):
             raise forms.ValidationError(_("Choose the partner workplaces from the list.")) from None
 
 
+@quick_copy
 class GoalForm(BootstrapMixin, forms.Form):
     """One goal's text and its partner workplaces.
 
@@ -219,6 +222,7 @@ class GoalForm(BootstrapMixin, forms.Form):
         }
 
 
+@quick_copy
 class NewGoalForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Title of the new goal"), max_length=200)
     kind = forms.ChoiceField(
@@ -232,6 +236,7 @@ class NewGoalForm(BootstrapMixin, forms.Form):
         self._style()
 
 
+@quick_copy
 class MilestoneForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Milestone
@@ -257,6 +262,7 @@ class MilestoneForm(BootstrapMixin, forms.ModelForm):
         return due_on
 
 
+@quick_copy
 class CommentForm(BootstrapMixin, forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -267,6 +273,7 @@ class CommentForm(BootstrapMixin, forms.Form):
         self._style()
 
 
+@quick_copy
 class FollowUpForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *FollowUp.Status.choices], required=False)
     indicator_value = forms.CharField(label=_("Indicator value"), max_length=60, required=False)

@@ -28,6 +28,7 @@ from organisation.models import Workplace
 from organisation.roles import roles_of
 from organisation.selectors import filter_units
 from samspil.errors import ServiceError
+from samspil.widget_html import unit_options
 
 from . import drafting, selectors, services
 from .editor_html import EditorFields, page_gettext
@@ -84,8 +85,8 @@ def agreement_list(request):
             "page": page,
             "filters": filters,
             "statuses": Agreement.Status.choices,
-            "committees": committees,
-            "centres": centres,
+            "committee_options": unit_options(committees, filters["committee"]),
+            "centre_options": unit_options(centres, filters["centre"]),
             "templates": templates,
             "wheel_template": wheel_template,
             "wheel": selectors.yearly_wheel(wheel_template),

@@ -19,6 +19,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -34,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Centre, Committee, ElectoralTerm, Membership, Role, Workplace
 from organisation.roles import RoleSet, roles_of
+from samspil.compiled import CompiledQuery
 
 from .models import (
     EMPLOYEE_ROLE_VALUES,
@@ -85,18 +87,28 @@ def register_state() -> tuple[CodeState, tuple[int | None, int | None] | None]:
     subqueries. With no current version (no row to carry them) the three queries as
     before. (The electoral term stays a query of its own: as five subqueries more, Django
     spent longer compiling them than the round trip costs.)"""
-    rows = list(
-        CurrentCode.objects.select_related("version").annotate(
-            newest_membership=Subquery(Membership.objects.order_by("-pk").values("pk")[:1]),
-            newest_signature=Subquery(Signature.objects.order_by("-pk").values("pk")[:1]),
-        )
-    )
-    state = CodeState(versions={row.audience: row.version for row in rows}, term=ElectoralTerm.current())
+    rows = list(_REGISTER_STATE.raw())
+    state = CodeState(versions={row.current_audience: row for row in rows}, term=ElectoralTerm.current())
     if not rows:
         return state, _newest_ids()
     first = rows[0]
     newest = (first.newest_membership, first.newest_signature) if first.newest_membership is not None else None
     return state, newest
+
+
+def _register_state_query(_unused=None) -> QuerySet[CodeVersion]:
+    # The current versions (a version current for both audiences comes twice, once for
+    # each), each with the two newest ids.
+    return CodeVersion.objects.filter(current_for__isnull=False).annotate(
+        current_audience=F("current_for__audience"),
+        newest_membership=Subquery(Membership.objects.order_by("-pk").values("pk")[:1]),
+        newest_signature=Subquery(Signature.objects.order_by("-pk").values("pk")[:1]),
+    )
+
+
+# The same SQL on every request, compiled once per process (as Django compiled the two
+# subqueries it cost more than the round trip).
+_REGISTER_STATE = CompiledQuery(_register_state_query)
 
 
 def _newest_ids() -> tuple[int, int | None] | None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from organisation.models import Committee, Workplace
 from organisation.roles import roles_of
 from organisation.selectors import filter_units
+from samspil.widget_html import unit_options
 
 from . import selectors, services
 from .forms import DilemmaFormSet, EvaluationForm, PointFormSet, SignForm, VersionForm
@@ -231,8 +232,8 @@ def register(request):
             "page": page,
             "rows_caption": rows_caption,
             "querystring": query.urlencode(),
-            "committees": committees,
-            "centres": centres,
+            "committee_options": unit_options(committees, filters["committee"]),
+            "centre_options": unit_options(centres, filters["centre"]),
             "workplaces": _workplace_choices(filters),
             "role_choices": list(selectors.ROLE_LABELS.items()),
         },

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.registry import AuditedQuerySet
 from samspil import bounds
+from samspil.compiled import CompiledQuery
 
 
 class ElectoralTerm(models.Model):
@@ -41,8 +42,15 @@ class ElectoralTerm(models.Model):
 
     @classmethod
     def current(cls, on: dt.date | None = None) -> ElectoralTerm | None:
-        on = on or timezone.localdate()
-        return cls.objects.filter(starts_on__lte=on, ends_on__gte=on).first()
+        """The term holding `on` (default today): one query, compiled once per process
+        (the code register asks on every request)."""
+        return next(iter(_CURRENT_TERM.raw(on or timezone.localdate())), None)
+
+
+# A date no term's bounds take, for the compiled query's parameter.
+_CURRENT_TERM = CompiledQuery(
+    lambda on: ElectoralTerm.objects.filter(starts_on__lte=on, ends_on__gte=on)[:1], stand_in=dt.date(1, 1, 2)
+)
 
 
 class Committee(models.Model):

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.template import engines
 from django.utils import translation
+from django.utils.datastructures import MultiValueDict
 
 from agreements.drafting import FieldState
 from agreements.editor_html import EditorFields
@@ -117,3 +118,94 @@ def test_the_introduction_and_new_goal_fields_are_the_macros_markup():
     new_goal.is_valid()
     for old, new in _pairs(intro, new_goal, [], [("title", "mb-0"), ("kind", "mb-0")]):
         assert old == new
+
+
+# The macro partner_field of agreements/_edit.jinja before it moved to
+# EditorFields.partners (draft_conflict as the page has it).
+PARTNER_MACRO = """{% macro draft_conflict(conflict, field_id) %}<conflict of="{{ field_id }}">{{ conflict.value }}</conflict>{% endmacro -%}
+{% set fields = editor_fields(draft_conflict) -%}
+{% macro partner_field(goal, form) %}{% set prefix = form.prefix %}{% set chosen = form.chosen_partners() %}{% set search = form.partner_search %}{% set partners = form.partners %}
+<fieldset class="partner-field mb-3" id="{{ prefix }}-partner-field" aria-describedby="{{ partners.auto_id }}-help {{ partners.auto_id }}-errors" data-draft-field="{{ partners.html_name }}" data-draft-list>
+  <legend class="form-label fs-6 mb-1">{{ partners.label }}</legend>
+  <p class="form-text mt-0 mb-2" id="{{ partners.auto_id }}-help">{{ partners.help_text }}</p>
+  <ul class="list-unstyled partner-chosen mb-1" id="{{ prefix }}-partners-chosen">
+    {% for workplace in chosen %}<li class="form-check"><input class="form-check-input" type="checkbox" name="{{ partners.html_name }}" value="{{ workplace.pk }}" id="{{ prefix }}-partner-{{ workplace.pk }}" checked><label class="form-check-label" for="{{ prefix }}-partner-{{ workplace.pk }}">{{ workplace.name }}</label></li>{% endfor %}
+  </ul>
+  <p class="small text-body-secondary partner-none mb-1"{% if chosen %} hidden{% endif %}>{{ _("No partner workplaces chosen yet.") }}</p>
+  {{ form.partners_version }}
+  <div id="{{ partners.auto_id }}-errors" class="invalid-feedback d-block mb-2">{% for error in partners.errors %}{{ error }}{% if not loop.last %} {% endif %}{% endfor %}</div>
+  <div id="{{ partners.auto_id }}-status" class="draft-status small mb-1" role="status" aria-live="polite"></div>
+  {% if partners.conflict %}{{ draft_conflict(partners.conflict, partners.auto_id) }}{% endif %}
+  <label class="form-label small mb-1" for="{{ search.auto_id }}">{{ search.label }}</label>
+  <input type="search" name="{{ search.html_name }}" id="{{ search.auto_id }}" value="{{ search.value() or '' }}" maxlength="200" autocomplete="off"
+         class="form-control partner-search{% if search.errors %} is-invalid{% endif %}"{% if search.errors %} aria-invalid="true"{% endif %}
+         aria-describedby="{{ search.auto_id }}-help {{ search.auto_id }}-errors" aria-controls="{{ prefix }}-partner-results" data-partner-search
+         hx-get="{{ row_url('agreements:partner_search', goal.pk) }}" hx-trigger="input changed delay:300ms, search" hx-sync="this:replace"
+         hx-include="#{{ prefix }}-partner-field" hx-target="#{{ prefix }}-partner-results" hx-swap="innerHTML">
+  <div class="form-text" id="{{ search.auto_id }}-help">{{ search.help_text }}</div>
+  <div id="{{ search.auto_id }}-errors" class="invalid-feedback d-block">{% for error in search.errors %}{{ error }}{% if not loop.last %} {% endif %}{% endfor %}</div>
+  <div class="partner-results mt-1" id="{{ prefix }}-partner-results" aria-live="polite">{{ partner_results(form) }}</div>
+</fieldset>
+
+{% endmacro -%}
+@OLD@{{ partner_field(goal, form) }}@NEW@{{ fields.partners(form, row_url('agreements:partner_search', goal.pk), partner_results(form), _("No partner workplaces chosen yet.")) }}@END@"""
+
+
+class _Goal:
+    pk = 7
+
+
+def _posted(data: dict) -> MultiValueDict:
+    # As a request's POST: lists for every key (the partner checkboxes read getlist).
+    return MultiValueDict({key: value if isinstance(value, list) else [value] for key, value in data.items()})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_partner_field_is_the_macros_markup_unbound_with_search_errors_and_a_conflict(language):
+    from agreements.views import _partner_results
+    from tests.factories import WorkplaceFactory
+
+    own = WorkplaceFactory(name="Egen <skole>")
+    first = WorkplaceFactory(name='Skovbrynet & "Søen"')
+    WorkplaceFactory(name="Skovbrynet Nord")
+    WorkplaceFactory(name="Skovbrynet Syd")
+    versions = {f"goal-7-{name}_version": "1" for name in ("title", "kind", "why", "success", "partners")}
+    with translation.override(language):
+        forms = [
+            GoalForm(prefix="goal-7", workplace_id=own.pk, initial={"partners_version": 2}, initial_partners=[first]),
+            GoalForm(prefix="goal-7", workplace_id=own.pk, initial={}, initial_partners=[]),
+        ]
+        for search in ("Skovbrynet", "findes-ikke <x>", ""):
+            data = {
+                "goal-7-title": "T",
+                "goal-7-kind": "cross_cutting",
+                "goal-7-partners": [str(first.pk), "abc"],
+                "goal-7-partner_search": search,
+                **versions,
+            }
+            bound = GoalForm(_posted(data), prefix="goal-7", workplace_id=own.pk)
+            bound.is_valid()
+            forms.append(bound)
+        conflicted = GoalForm(
+            _posted({**versions, "goal-7-title": "T", "goal-7-kind": "own"}), prefix="goal-7", workplace_id=own.pk
+        )
+        conflicted.is_valid()
+        conflicted.mark_conflict("partners", FieldState(key="partners", value="<i>theirs</i>", version=5))
+        forms.append(conflicted)
+        written = []
+        for form in forms:
+            html = (
+                engines["jinja2"]
+                .from_string(PARTNER_MACRO)
+                .render(
+                    {"form": form, "goal": _Goal(), "editor_fields": EditorFields, "partner_results": _partner_results}
+                )
+            )
+            ((old, new),) = re.findall("@OLD@(.*?)@NEW@(.*?)@END@", html, re.S)
+            assert old == new
+            written.append(new)
+    assert "checked><label" in written[0] and "Skovbrynet &amp; &#34;Søen&#34;" in written[0]
+    assert 'partner-search is-invalid" aria-invalid="true"' in written[2]  # several match: tick one
+    assert "Skovbrynet Nord" in written[2]  # the matches to tick
+    assert '<conflict of="id_goal-7-partners">' in written[-1]

@@ -122,3 +122,19 @@ def test_bound_field_writes_what_the_bound_field_renders():
                     assert widget_html.bound_field(form[name]) == str(form[name]), name
     unbound = _Every(auto_id=False)
     assert widget_html.bound_field(unbound["text"]) == str(unbound["text"])
+
+
+def test_unit_options_write_what_the_filter_templates_loop_wrote():
+    from django.template import engines
+
+    from organisation.selectors import UnitChoice
+    from samspil import widget_html
+
+    units = [UnitChoice('Børn & "unge" <udvalg>', "born-unge"), UnitChoice("Kultur", "kultur"), UnitChoice("K'", "k-")]
+    loop = engines["jinja2"].from_string(
+        '{% for c in units %}<option value="{{ c.slug }}"{% if c.slug == selected %} selected{% endif %}>'
+        "{{ c.name }}</option>{% endfor %}"
+    )
+    for selected in ("", "kultur", "k-", "findes-ikke"):
+        assert str(widget_html.unit_options(units, selected)) == loop.render({"units": units, "selected": selected})
+    assert widget_html.unit_options([], "") == ""
