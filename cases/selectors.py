@@ -102,11 +102,12 @@ def case_hearings(case: Case) -> list[Hearing]:
     return hearings
 
 
-def hearing_page_rows(hearings: QuerySet) -> QuerySet:
+def hearing_page_rows(hearings: QuerySet, on: dt.date | None = None) -> QuerySet:
     """The hearing page's three lists in the hearing's own row, as JSON arrays (PostgreSQL's
     ArraySubquery: one round trip instead of four): its invitees, its contributions and the
-    workplace's people (the forms' choices). hearing_invitees(), hearing_contributions()
-    and forms.workplace_people() read them from there, or query when they are not there."""
+    workplace's people (the forms' choices), whose memberships are current `on` (today).
+    hearing_invitees(), hearing_contributions() and forms.workplace_people() read them
+    from there, or query when they are not there."""
     from django.contrib.postgres.expressions import ArraySubquery
     from django.db.models.functions import JSONObject
 
@@ -133,7 +134,7 @@ def hearing_page_rows(hearings: QuerySet) -> QuerySet:
             )
         ),
         people_rows=ArraySubquery(
-            Membership.objects.current()
+            Membership.objects.current(on)
             .filter(workplace_id=OuterRef("workplace_id"), person__is_active=True)
             .order_by("person__full_name", "person_id")
             .values(json=JSONObject(id="person_id", name="person__full_name", email="person__email", role="role"))
