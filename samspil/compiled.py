@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
@@ -57,11 +58,38 @@ class StandIns:
             values.append(value)
         return frozenset(values)
 
+    def text(self, name: str) -> str:
+        value = f"\x1fstand-in {len(self.slots)}"
+        self.slots[value] = _Slot(name)
+        return value
+
     def date(self, name: str) -> dt.date:
         value = _FIRST_DAY + dt.timedelta(days=len(self.slots))
         self.slots[value] = _Slot(name)
         self.slots[str(value)] = _Slot(name, text=True)
         return value
+
+
+def id_sets(value) -> tuple[tuple, dict[str, list[int]]]:
+    """A frozen dataclass's (organisation.roles.Roles') shape as far as SQL built from it can
+    depend on it (the size of each set of ids, every other field as it is) and its sets of
+    ids, sorted, by name: what `stand_in_sets` stands in for."""
+    shape, real = [], {}
+    for field in dataclasses.fields(value):
+        item = getattr(value, field.name)
+        if isinstance(item, frozenset) and all(type(member) is int for member in item):
+            real[field.name] = sorted(item)
+            shape.append(len(item))
+        else:
+            shape.append(item)
+    return tuple(shape), real
+
+
+def stand_in_sets(value, stand_ins: StandIns):
+    """`value` with every set of ids replaced by as many stand-ins, filled by name from
+    `id_sets(value)[1]`: whichever of them a rule reads, no real id is compiled in."""
+    _shape, real = id_sets(value)
+    return dataclasses.replace(value, **{name: stand_ins.ids(name, len(ids)) for name, ids in real.items()})
 
 
 class CompiledQuery:
@@ -70,11 +98,14 @@ class CompiledQuery:
     def __init__(self, queryset: QuerySet, stand_ins: StandIns) -> None:
         self.alias = queryset.db
         compiler = queryset.query.get_compiler(using=self.alias)
-        self.sql, params = compiler.as_sql()  # also sets the compiler's columns
+        try:
+            self.sql, params = compiler.as_sql()  # also sets the compiler's columns
+        except EmptyResultSet:  # queryset.none(): no rows, no query (as the ORM does)
+            self.sql, params = "", []
         self.compiler = compiler
         self.template = tuple(self._slot(param, stand_ins) for param in params)
         self.known = self._known_related(queryset)
-        if not any(isinstance(param, _Slot) for param in self.template) and stand_ins.slots:
+        if self.sql and stand_ins.slots and not any(isinstance(param, _Slot) for param in self.template):
             raise ValueError("no stand-in value found in the compiled parameters")
 
     @staticmethod
@@ -106,6 +137,8 @@ class CompiledQuery:
         # was compiled on, and its converters ask the connection.
         compiler = _copy(self.compiler)
         compiler.connection = connections[self.alias]
+        if not self.sql:
+            return compiler, []
         with compiler.connection.cursor() as cursor:
             cursor.execute(self.sql, self.params(values))
             rows = cursor.fetchall()
@@ -116,6 +149,16 @@ class CompiledQuery:
     def rows(self, values: Mapping[str, Any]) -> list[Sequence]:
         """The rows as the compiler converts them (for a values_list queryset)."""
         return self._rows(values)[1]
+
+    def dicts(self, values: Mapping[str, Any]) -> list[dict]:
+        """The rows as Django's ValuesIterable makes them (for a values() queryset)."""
+        compiler, rows = self._rows(values)
+        query = compiler.query
+        if query.selected:
+            names = list(query.selected)
+        else:
+            names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def instances(self, values: Mapping[str, Any], related: Mapping[str, Model] | None = None) -> list[Model]:
         """The rows as Django's ModelIterable makes them; `related`: the instances a
