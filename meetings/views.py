@@ -330,6 +330,13 @@ def _meeting_context(request, meeting: Meeting) -> dict:
     # part; everywhere else erased people are left out.
     history = minutes is not None and minutes.is_locked
     listed = participants if history else [p for p in participants if not erased(p.person)]
+    # get_role_display and get_response_display, each label translated once per page
+    # rather than its choices looked up and translated again for every row.
+    roles_named = {value: str(label) for value, label in Participant.MeetingRole.choices}
+    responses_named = {value: str(label) for value, label in Participant.Response.choices}
+    for participant in listed:
+        participant.role_label = roles_named.get(participant.role, participant.role)
+        participant.response_label = responses_named.get(participant.response, participant.response)
     sees_drafts = can_read_minutes and user.has_perm("meetings.view_draft_minutes", meeting)
     workplaces = other_workplaces(meeting)
     staff_ids = {w.pk for w in workplaces} | ({meeting.host_id} if meeting.host_id else set())
