@@ -117,3 +117,26 @@ def test_a_stand_in_date_is_filled_with_the_real_one(org):
         expected = list(Membership.objects.current(on).filter(person=org.member).order_by("pk"))
         assert compiled.instances({"on": on, "person": org.member.pk}) == expected
     assert compiled.instances({"on": today, "person": org.member.pk})  # granted 30 days ago
+
+
+def test_the_agenda_views_cases_are_what_their_queryset_reads_for_every_role(org):
+    meeting = committee_meeting(org)
+    make_case(org, meeting=meeting)
+    make_case(org, Case.Status.DRAFT, meeting=meeting)
+    make_case(org, meeting=meeting, workplaces=[org.other_workplace])
+    today = timezone.localdate()
+    for name, user in org.roles.items():
+        if user is None:
+            continue
+        for on in (today, today + dt.timedelta(days=400)):  # the hearings open, then overdue
+            expected = list(
+                case_selectors.cases_visible_to(user)
+                .filter(meeting=meeting)
+                .values("pk", "status")
+                .annotate(**case_selectors._state_counts(on))
+                .order_by("agenda_item__order", "pk")
+            )
+            cases = case_selectors.meeting_cases(meeting, user, today=on)
+            assert [(c.pk, c.status, c.state_counts) for c in cases] == [
+                (row["pk"], row["status"], case_selectors._states(row)) for row in expected
+            ], (name, on)
