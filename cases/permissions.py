@@ -169,12 +169,26 @@ def _case_queryset():
     return Case.objects.select_related("committee", "meeting")
 
 
+# get_case_for_user's query per vendor, compiled once (samspil/compiled.py).
+_CASE_QUERY: dict[str, CompiledQuery] = {}
+
+
 def get_case_for_user(user, pk: int, *, write: bool = False, perm: str = "cases.change_case") -> Case:
     """Stranger → 404; a reader who tries to act → 403."""
-    from samspil.access import get_object_for_user
+    from django.db import connection
 
-    return get_object_for_user(
-        user, _case_queryset(), view_perm="cases.view_case", change_perm=perm if write else None, write=write, pk=pk
+    from samspil.access import check_object_for_user
+
+    compiled = _CASE_QUERY.get(connection.vendor)
+    if compiled is None:
+        stand_ins = StandIns()
+        compiled = CompiledQuery(_case_queryset().filter(pk=stand_ins.id("pk")).order_by(), stand_ins)
+        _CASE_QUERY[connection.vendor] = compiled
+    found = compiled.instances({"pk": pk})
+    if not found:
+        raise Http404("No Case matches the given query.")
+    return check_object_for_user(
+        user, found[0], view_perm="cases.view_case", change_perm=perm if write else None, write=write
     )
 
 
