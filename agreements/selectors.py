@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from organisation.models import Workplace
 from organisation.roles import roles_of
-from samspil.compiled import CompiledQuery
+from samspil.compiled import CompiledRead
 from samspil.jinja2 import row_url
 from samspil.paging import page_number
 
@@ -91,7 +91,7 @@ def _editor_goals_query(agreement_id: int) -> QuerySet[Goal]:
 
 
 # Compiling the subqueries cost eight times what PostgreSQL takes to answer them.
-_EDITOR_GOALS = CompiledQuery(_editor_goals_query)
+_EDITOR_GOALS = CompiledRead(_editor_goals_query)
 
 
 def editor_goals(agreement: Agreement) -> list[Goal]:
@@ -360,7 +360,7 @@ def _published_periods_query(_unused=None) -> QuerySet:
 
 # The same SQL on every request of the list: compiled once per process. (Its columns are
 # integers, text and dates, which both databases' drivers return as Django would.)
-_PUBLISHED_PERIODS = CompiledQuery(_published_periods_query)
+_PUBLISHED_PERIODS = CompiledRead(_published_periods_query, kind=None)
 
 
 def published_periods() -> list[Period]:

@@ -18,9 +18,11 @@ import rules
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from organisation.permissions import is_administrator, is_leadership, serves_committee
 from organisation.roles import roles_of
+from samspil.compiled import CompiledQuery, StandIns
 
 from .models import Case, Hearing
 
@@ -140,7 +142,12 @@ def has_perm(user, perm: str, obj) -> bool:
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
-    roles = roles_of(user)
+    return cases_visible_with(roles_of(user))
+
+
+def cases_visible_with(roles) -> QuerySet[Case]:
+    """cases_visible_to for these roles (the rule reads nothing else of the person): a
+    compiled read gives stand-in role sets (cases.selectors.plan_cases)."""
     queryset = Case.objects.all()
     if roles.is_leadership:
         return queryset
@@ -166,12 +173,26 @@ def _case_queryset():
     return Case.objects.select_related("committee", "meeting")
 
 
+# get_case_for_user's query per vendor, compiled once (samspil/compiled.py).
+_CASE_QUERY: dict[str, CompiledQuery] = {}
+
+
 def get_case_for_user(user, pk: int, *, write: bool = False, perm: str = "cases.change_case") -> Case:
     """Stranger → 404; a reader who tries to act → 403."""
-    from samspil.access import get_object_for_user
+    from django.db import connection
 
-    return get_object_for_user(
-        user, _case_queryset(), view_perm="cases.view_case", change_perm=perm if write else None, write=write, pk=pk
+    from samspil.access import check_object_for_user
+
+    compiled = _CASE_QUERY.get(connection.vendor)
+    if compiled is None:
+        stand_ins = StandIns()
+        compiled = CompiledQuery(_case_queryset().filter(pk=stand_ins.id("pk")).order_by(), stand_ins)
+        _CASE_QUERY[connection.vendor] = compiled
+    found = compiled.instances({"pk": pk})
+    if not found:
+        raise Http404("No Case matches the given query.")
+    return check_object_for_user(
+        user, found[0], view_perm="cases.view_case", change_perm=perm if write else None, write=write
     )
 
 
@@ -183,12 +204,12 @@ def get_hearing_for_user(
     from django.core.exceptions import PermissionDenied
     from django.db import connection
 
-    hearings = Hearing.objects.select_related("case__committee", "case__meeting", "workplace")
     if page and connection.vendor == "postgresql":
-        from .selectors import hearing_page_rows
-
-        hearings = hearing_page_rows(hearings)
-    hearing = get_object_or_404(hearings, pk=pk)
+        hearing = _page_hearing(pk)
+    else:
+        hearing = get_object_or_404(
+            Hearing.objects.select_related("case__committee", "case__meeting", "workplace"), pk=pk
+        )
     if (rows := hearing.__dict__.get("invitee_rows")) is not None and user.is_authenticated:
         hearing.__dict__.setdefault("_invited", {})[user.pk] = any(row["person_id"] == user.pk for row in rows)
     if not has_perm(user, "cases.view_hearing", hearing):
@@ -199,6 +220,26 @@ def get_hearing_for_user(
     if write and not has_perm(user, perm, hearing):
         raise PermissionDenied
     return hearing
+
+
+# The hearing page's query (PostgreSQL), compiled once (samspil/compiled.py): building and
+# compiling its three ArraySubqueries cost more Python than the round trip.
+_PAGE_QUERY: list[CompiledQuery] = []
+
+
+def _page_hearing(pk: int) -> Hearing:
+    """get_hearing_for_user(page=True)'s hearing with hearing_page_rows' lists, or 404."""
+    from .selectors import hearing_page_rows
+
+    if not _PAGE_QUERY:
+        stand_ins = StandIns()
+        hearings = Hearing.objects.select_related("case__committee", "case__meeting", "workplace")
+        hearings = hearing_page_rows(hearings, on=stand_ins.date("today")).filter(pk=stand_ins.id("pk"))
+        _PAGE_QUERY.append(CompiledQuery(hearings.order_by(), stand_ins))
+    found = _PAGE_QUERY[0].instances({"pk": pk, "today": timezone.localdate()})
+    if not found:
+        raise Http404("No Hearing matches the given query.")
+    return found[0]
 
 
 def get_hearing_for_chair(user, pk: int) -> Hearing:

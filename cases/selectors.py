@@ -17,18 +17,21 @@ from django.utils import formats, timezone
 
 from coverage.selectors import cache_seconds
 from meetings.models import Meeting
+from organisation.roles import roles_of
+from samspil.compiled import CompiledQuery, StandIns, id_sets, stand_in_sets
 from samspil.paging import page_number
 
 from . import freshness
 from .models import Case, Contribution, Hearing, HearingFigure, HearingInvitee
-from .permissions import cases_visible_to
+from .permissions import cases_visible_to, cases_visible_with
 
 STATE_ORDER = ("overdue", "open", "overridden", "answered", "no_comments")
 
 
-def case_list(user, *, status: str = "", committee_id: int | None = None) -> QuerySet[Case]:
-    """The cases the person may see, filtered: the case list counts its pages from this."""
-    cases = cases_visible_to(user)
+def case_list(user, *, status: str = "", committee_id: int | None = None, roles=None) -> QuerySet[Case]:
+    """The cases the person may see, filtered: the case list counts its pages from this.
+    `roles`: the reader's roles, when given (stand-ins: case_list_page), else the user's."""
+    cases = cases_visible_to(user) if roles is None else cases_visible_with(roles)
     if status:
         cases = cases.filter(status=status)
     if committee_id:
@@ -46,12 +49,12 @@ _OPEN_COUNT = RawSQL(_OPEN_HEARINGS, (Hearing.Status.OPEN.value,), output_field=
 _COUNT = RawSQL(_HEARINGS, (), output_field=IntegerField())  # noqa: S611  # nosec B611
 
 
-def case_list_rows(user, *, status: str = "", committee_id: int | None = None) -> QuerySet:
+def case_list_rows(user, *, status: str = "", committee_id: int | None = None, roles=None) -> QuerySet:
     """The case list's rows as values, newest meeting first (the page shows eight fields of
     a case, its committee's name and its meeting's time): no model instances, no case
     summaries read, each row's open and total hearings counted."""
     return (
-        case_list(user, status=status, committee_id=committee_id)
+        case_list(user, status=status, committee_id=committee_id, roles=roles)
         .annotate(open_hearings=_OPEN_COUNT, hearing_count=_COUNT)
         .order_by("-meeting__starts_at", "-pk")
         .values(
@@ -84,29 +87,56 @@ def case_list_page(user, *, status: str = "", per_page: int, number) -> tuple[li
     if number < 1:
         return [], None, number
     bottom = (number - 1) * per_page
-    rows = list(
-        case_list_rows(user, status=status).annotate(_total=_count_of(case_list(user, status=status)))[
-            bottom : bottom + per_page
-        ]
-    )
+    roles = roles_of(user)
+    shape, real = id_sets(roles)
+    key = (connection.vendor, shape, bool(status), bottom, per_page)
+    compiled = _LIST_QUERIES.get(key)
+    if compiled is None:
+        # Compiled once per shape (samspil/compiled.py): building and compiling the rule
+        # twice (rows and count) cost more Python than running the query.
+        stand_ins = StandIns()
+        fake = stand_in_sets(roles, stand_ins)
+        filtered = stand_ins.text("status") if status else ""
+        rows = case_list_rows(user, status=filtered, roles=fake).annotate(
+            _total=_count_of(case_list(user, status=filtered, roles=fake))
+        )
+        compiled = CompiledQuery(rows[bottom : bottom + per_page], stand_ins)
+        if len(_LIST_QUERIES) < _LIST_QUERIES_LIMIT:
+            _LIST_QUERIES[key] = compiled
+    rows = compiled.dicts({"status": status, **real})
     return rows, (rows[0]["_total"] if rows else None), number
+
+
+# case_list_page's query per shape of the reader's roles, filter and page: bounded.
+_LIST_QUERIES: dict[tuple, CompiledQuery] = {}
+_LIST_QUERIES_LIMIT = 256
 
 
 def case_hearings(case: Case) -> list[Hearing]:
     """The case page's hearings, each with its workplace; `case` set so `state()` reads no more.
     Not the presenter's account: the page shows the name and title written on the hearing
     (each joined table costs the planner more than the row costs to read)."""
-    hearings = list(Hearing.objects.filter(case=case).select_related("workplace").order_by("workplace__name"))
+    compiled = _CASE_HEARINGS.get(connection.vendor)
+    if compiled is None:
+        # Compiled once (samspil/compiled.py): building it cost more than running it.
+        stand_ins = StandIns()
+        hearings = Hearing.objects.filter(case_id=stand_ins.id("case")).select_related("workplace")
+        compiled = _CASE_HEARINGS[connection.vendor] = CompiledQuery(hearings.order_by("workplace__name"), stand_ins)
+    hearings = compiled.instances({"case": case.pk})
     for hearing in hearings:
         hearing.case = case
     return hearings
 
 
-def hearing_page_rows(hearings: QuerySet) -> QuerySet:
+_CASE_HEARINGS: dict[str, CompiledQuery] = {}
+
+
+def hearing_page_rows(hearings: QuerySet, on: dt.date | None = None) -> QuerySet:
     """The hearing page's three lists in the hearing's own row, as JSON arrays (PostgreSQL's
     ArraySubquery: one round trip instead of four): its invitees, its contributions and the
-    workplace's people (the forms' choices). hearing_invitees(), hearing_contributions()
-    and forms.workplace_people() read them from there, or query when they are not there."""
+    workplace's people (the forms' choices), whose memberships are current `on` (today).
+    hearing_invitees(), hearing_contributions() and forms.workplace_people() read them
+    from there, or query when they are not there."""
     from django.contrib.postgres.expressions import ArraySubquery
     from django.db.models.functions import JSONObject
 
@@ -133,7 +163,7 @@ def hearing_page_rows(hearings: QuerySet) -> QuerySet:
             )
         ),
         people_rows=ArraySubquery(
-            Membership.objects.current()
+            Membership.objects.current(on)
             .filter(workplace_id=OuterRef("workplace_id"), person__is_active=True)
             .order_by("person__full_name", "person_id")
             .values(json=JSONObject(id="person_id", name="person__full_name", email="person__email", role="role"))
@@ -227,21 +257,33 @@ def meeting_cases(meeting: Meeting, user, *, today: dt.date | None = None) -> li
     """The agenda view: the meeting's cases that the person may see, in agenda order, each
     with its agenda item and its hearings' states counted in the database (one query)."""
     today = today or timezone.localdate()
-    rows = (
-        cases_visible_to(user)
-        .filter(meeting=meeting)
-        .values(
-            "pk",
-            "title",
-            "status",
-            "agenda_item_id",
-            "agenda_item__order",
-            "agenda_item__presenter_text",
-            "agenda_item__duration_minutes",
+    roles = roles_of(user)
+    shape, real = id_sets(roles)
+    key = (connection.vendor, shape)
+    compiled = _AGENDA_QUERIES.get(key)
+    if compiled is None:
+        # Compiled once per shape of the reader's roles (samspil/compiled.py): the rule and
+        # five filtered counts cost more Python to build and compile than to run.
+        stand_ins = StandIns()
+        rows = (
+            cases_visible_with(stand_in_sets(roles, stand_ins))
+            .filter(meeting_id=stand_ins.id("meeting"))
+            .values(
+                "pk",
+                "title",
+                "status",
+                "agenda_item_id",
+                "agenda_item__order",
+                "agenda_item__presenter_text",
+                "agenda_item__duration_minutes",
+            )
+            .annotate(**_state_counts(stand_ins.date("today")))
+            .order_by("agenda_item__order", "pk")
         )
-        .annotate(**_state_counts(today))
-        .order_by("agenda_item__order", "pk")
-    )
+        compiled = CompiledQuery(rows, stand_ins)
+        if len(_AGENDA_QUERIES) < _AGENDA_QUERIES_LIMIT:
+            _AGENDA_QUERIES[key] = compiled
+    rows = compiled.dicts({"meeting": meeting.pk, "today": today, **real})
     return [
         AgendaCase(
             pk=row["pk"],
@@ -256,6 +298,11 @@ def meeting_cases(meeting: Meeting, user, *, today: dt.date | None = None) -> li
         )
         for row in rows
     ]
+
+
+# meeting_cases' query per shape of the reader's roles: bounded.
+_AGENDA_QUERIES: dict[tuple, CompiledQuery] = {}
+_AGENDA_QUERIES_LIMIT = 256
 
 
 @dataclass

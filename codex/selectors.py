@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Centre, Committee, ElectoralTerm, Membership, Role, Workplace
 from organisation.roles import RoleSet, roles_of
-from samspil.compiled import CompiledQuery
+from samspil.compiled import CompiledRead
 
 from .models import (
     EMPLOYEE_ROLE_VALUES,
@@ -108,7 +108,7 @@ def _register_state_query(_unused=None) -> QuerySet[CodeVersion]:
 
 # The same SQL on every request, compiled once per process (as Django compiled the two
 # subqueries it cost more than the round trip).
-_REGISTER_STATE = CompiledQuery(_register_state_query)
+_REGISTER_STATE = CompiledRead(_register_state_query, kind=None)
 
 
 def _newest_ids() -> tuple[int, int | None] | None:

@@ -13,7 +13,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import OuterRef, QuerySet
+from django.db.models import OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from cases.selectors import next_agenda_warnings, plan_cases
 from organisation.models import Committee, Workplace
 from organisation.permissions import get_committee_for_user, get_workplace_for_user
 from organisation.roles import roles_of
+from samspil.compiled import CompiledQuery, StandIns
 from samspil.errors import ServiceError
 
 from . import minutes as minutes_services
@@ -269,16 +270,20 @@ def workplace_meetings(request, slug: str):
 # --- One meeting -------------------------------------------------------------------------
 
 
-# _agreement_to_discuss's queryset without the meeting's part, built once per process
-# (building the ArraySubquery costs more than running it); each use chains on a clone.
-_AGREEMENT_QUERYSETS: dict[str, QuerySet] = {}
+# _agreement_to_discuss's query per vendor, compiled once (samspil/compiled.py): building
+# and compiling the ArraySubquery cost more than running it.
+_AGREEMENT_QUERIES: dict[str, CompiledQuery] = {}
 
 
-def _agreement_queryset(vendor: str) -> QuerySet:
-    if vendor not in _AGREEMENT_QUERYSETS:
+def _agreement_query(vendor: str) -> CompiledQuery:
+    if vendor not in _AGREEMENT_QUERIES:
         from agreements.models import Agreement
 
-        agreements = Agreement.objects.select_related("template")
+        stand_ins = StandIns()
+        on = stand_ins.date("on")
+        agreements = Agreement.objects.select_related("template").filter(
+            workplace_id=stand_ins.id("workplace"), template__period_start__lte=on, template__period_end__gte=on
+        )
         if vendor == "postgresql":  # ArraySubquery; elsewhere the rule reads them itself
             agreements = agreements.annotate(
                 workplace_committee_ids=ArraySubquery(
@@ -287,8 +292,10 @@ def _agreement_queryset(vendor: str) -> QuerySet:
                     )
                 )
             )
-        _AGREEMENT_QUERYSETS[vendor] = agreements
-    return _AGREEMENT_QUERYSETS[vendor]
+        # What .first() reads.
+        first = (agreements if agreements.ordered else agreements.order_by("pk"))[:1]
+        _AGREEMENT_QUERIES[vendor] = CompiledQuery(first, stand_ins)
+    return _AGREEMENT_QUERIES[vendor]
 
 
 def _agreement_to_discuss(user, meeting: Meeting):
@@ -298,12 +305,10 @@ def _agreement_to_discuss(user, meeting: Meeting):
     # agreements.selectors.agreement_of_workplace, with the host's responsible committees
     # (the agreement's rule asks for them) in the same query; the host is already read.
     on = timezone.localtime(meeting.starts_at).date()
-    agreements = _agreement_queryset(connection.vendor).filter(
-        workplace_id=meeting.host_id, template__period_start__lte=on, template__period_end__gte=on
-    )
-    agreement = agreements.first()
-    if agreement is None:
+    found = _agreement_query(connection.vendor).instances({"workplace": meeting.host_id, "on": on})
+    if not found:
         return None
+    agreement = found[0]
     agreement.workplace = meeting.host
     if hasattr(agreement, "workplace_committee_ids"):
         meeting.host.__dict__.setdefault("_committee_ids", set(agreement.workplace_committee_ids))
@@ -325,6 +330,13 @@ def _meeting_context(request, meeting: Meeting) -> dict:
     # part; everywhere else erased people are left out.
     history = minutes is not None and minutes.is_locked
     listed = participants if history else [p for p in participants if not erased(p.person)]
+    # get_role_display and get_response_display, each label translated once per page
+    # rather than its choices looked up and translated again for every row.
+    roles_named = {value: str(label) for value, label in Participant.MeetingRole.choices}
+    responses_named = {value: str(label) for value, label in Participant.Response.choices}
+    for participant in listed:
+        participant.role_label = roles_named.get(participant.role, participant.role)
+        participant.response_label = responses_named.get(participant.response, participant.response)
     sees_drafts = can_read_minutes and user.has_perm("meetings.view_draft_minutes", meeting)
     workplaces = other_workplaces(meeting)
     staff_ids = {w.pk for w in workplaces} | ({meeting.host_id} if meeting.host_id else set())

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.registry import AuditedQuerySet
 from samspil import bounds
-from samspil.compiled import CompiledQuery
+from samspil.compiled import CompiledRead
 
 
 class ElectoralTerm(models.Model):
@@ -47,9 +47,9 @@ class ElectoralTerm(models.Model):
         return next(iter(_CURRENT_TERM.raw(on or timezone.localdate())), None)
 
 
-# A date no term's bounds take, for the compiled query's parameter.
-_CURRENT_TERM = CompiledQuery(
-    lambda on: ElectoralTerm.objects.filter(starts_on__lte=on, ends_on__gte=on)[:1], stand_in=dt.date(1, 1, 2)
+# Compiled once per process, run with the day asked about (samspil/compiled.py).
+_CURRENT_TERM = CompiledRead(
+    lambda on: ElectoralTerm.objects.filter(starts_on__lte=on, ends_on__gte=on)[:1], kind="date"
 )
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
-from samspil.compiled import CompiledQuery
+from samspil.compiled import CompiledRead
 
 from .models import Centre, Committee, Membership, Workplace
 
@@ -70,7 +70,7 @@ def _filter_units_query(_unused=None) -> QuerySet:
 
 # The same SQL every time: compiled once per process (compiling the union cost more than
 # running it).
-_FILTER_UNITS = CompiledQuery(_filter_units_query)
+_FILTER_UNITS = CompiledRead(_filter_units_query, kind=None)
 
 
 def filter_units() -> tuple[list[UnitChoice], list[UnitChoice]]:

@@ -31,7 +31,26 @@ def get_object_for_user(
     """The object, or 404 (may not see it) / 403 (may see, may not write). `decided_by` names
     the object whose rules decide, for parts reached through their whole (a goal through its
     agreement); the log names the object asked for."""
-    obj = get_object_or_404(queryset, **lookup)
+    return check_object_for_user(
+        user,
+        get_object_or_404(queryset, **lookup),
+        view_perm=view_perm,
+        change_perm=change_perm,
+        write=write,
+        decided_by=decided_by,
+    )
+
+
+def check_object_for_user(
+    user,
+    obj,
+    *,
+    view_perm: str,
+    change_perm: str | None = None,
+    write: bool = False,
+    decided_by: Callable[[Any], Any] | None = None,
+):
+    """get_object_for_user's checks for an object read otherwise (samspil/compiled.py)."""
     subject = decided_by(obj) if decided_by is not None else obj
     if not user.has_perm(view_perm, subject):
         security_log.warning("refused user=%s perm=%s object=%s:%s", user.pk, view_perm, obj._meta.label, obj.pk)

@@ -1,4 +1,4 @@
-"""samspil.compiled.CompiledQuery: the SQL compiled once answers as the queryset would,
+"""samspil.compiled.CompiledRead: the SQL compiled once answers as the queryset would,
 for every value, on PostgreSQL and SQLite."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from organisation.models import ElectoralTerm, Workplace
 from organisation.selectors import _filter_units_query, filter_units
-from samspil.compiled import CompiledQuery
+from samspil.compiled import CompiledRead
 from tests.factories import CentreFactory, CommitteeFactory, WorkplaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_raw_rows_are_the_querysets_for_each_value():
     centre = CentreFactory()
     other = CentreFactory()
     workplaces = [WorkplaceFactory(centre=centre), WorkplaceFactory(centre=centre), WorkplaceFactory(centre=other)]
-    compiled = CompiledQuery(lambda centre_id: Workplace.objects.filter(centre_id=centre_id).order_by("name", "pk"))
+    compiled = CompiledRead(lambda centre_id: Workplace.objects.filter(centre_id=centre_id).order_by("name", "pk"))
     for value in (centre.pk, other.pk, -1):
         expected = list(Workplace.objects.filter(centre_id=value).order_by("name", "pk"))
         assert [(w.pk, w.name, w.centre_id) for w in compiled.raw(value)] == [
@@ -56,13 +56,13 @@ def test_a_query_without_parameters_and_its_rows():
 
 
 def test_a_stand_in_that_cannot_be_found_is_refused():
-    compiled = CompiledQuery(lambda _value: Workplace.objects.filter(pk=3))
+    compiled = CompiledRead(lambda _value: Workplace.objects.filter(pk=3))
     with pytest.raises(ValueError):
         compiled.sql(5)
 
 
 def test_dates_come_back_as_dates_from_the_compiled_rows():
-    # agreements.selectors.published_periods reads its rows through CompiledQuery.rows:
+    # agreements.selectors.published_periods reads its rows through CompiledRead.rows:
     # the same values (dates as dates) as the queryset's on either database.
     from agreements.selectors import _PUBLISHED_PERIODS, _published_periods_query, published_periods
     from tests.agreements.helpers import make_template
