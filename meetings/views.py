@@ -53,8 +53,8 @@ PAGE_SIZE = 20
 
 PLAN_PAGE_SIZE = 40
 
-# What "My booked visits" shows of each booking.
-BOOKING_COLUMNS = ("confirmed_at", "slot__starts_at", "slot__workplace__name", "slot__meeting__id")
+# What "My booked visits" shows of each booking (value rows: meetings/_my_meetings.jinja).
+BOOKING_COLUMNS = ("pk", "confirmed_at", "slot__starts_at", "slot__workplace__name", "slot__meeting__id")
 
 
 # --- Lists -------------------------------------------------------------------------------
@@ -129,12 +129,7 @@ def page_query(request):
 
 def my_meetings(request):
     past = request.GET.get("when") == "past"
-    meetings = selectors.my_meetings(request.user, past=past)
-    page = page_of(
-        selectors.list_values(meetings, request.user, "committee__name", "my_booking_status"),
-        PAGE_SIZE,
-        request.GET.get("page"),
-    )
+    page = selectors.my_meetings_page(request.user, past=past, per_page=PAGE_SIZE, number=request.GET.get("page"))
     label_rows(page.object_list)
     roles = roles_of(request.user)
     return render(
@@ -147,16 +142,12 @@ def my_meetings(request):
             "can_create": bool(creatable_kinds(request.user)),
             "is_politician": roles.is_politician,
             "led_workplaces": roles.led_workplace_ids,
-            "bookings": list(visit_selectors.my_bookings(request.user).only(*BOOKING_COLUMNS)[:10])
+            "bookings": visit_selectors.my_booking_rows(request.user, BOOKING_COLUMNS, limit=10)
             if roles.is_politician
             else [],
             # Where else meetings live: my committees' plans, my workplaces' meetings.
-            "my_committees": list(Committee.objects.filter(pk__in=roles.committee_ids).only("name", "slug"))
-            if roles.committee_ids
-            else [],
-            "my_workplaces": list(Workplace.objects.filter(pk__in=roles.staff_workplace_ids).only("name", "slug"))
-            if roles.staff_workplace_ids
-            else [],
+            "my_committees": selectors.names_and_slugs(Committee, roles.committee_ids),
+            "my_workplaces": selectors.names_and_slugs(Workplace, roles.staff_workplace_ids),
         },
     )
 
@@ -176,7 +167,8 @@ def committee_plan(request, slug: str):
     # gets pages and a month index, and opens at the current month, not in January.
     months = []
     total = 0
-    for month, count in selectors.committee_plan_months(committee, year=year, user=request.user):
+    plan = selectors.CommitteePlan(committee, year=year, user=request.user)
+    for month, count in plan.months():
         months.append(
             {
                 "month": dt.date(year, month, 1),
@@ -187,13 +179,16 @@ def committee_plan(request, slug: str):
             }
         )
         total += count
-    paginator = Paginator(selectors.committee_plan(committee, year=year, user=request.user), PLAN_PAGE_SIZE)
+    # The Paginator only numbers the pages: the rows are read for the page it gives.
+    paginator = Paginator((), PLAN_PAGE_SIZE)
     paginator.count = total  # known from the month index: no COUNT query
     default_page = 1
     if year == today.year:
         default_page = next((m["page"] for m in months if m["month"].month >= today.month), paginator.num_pages)
     page = paginator.get_page(request.GET.get("page") or default_page)
-    meetings = list(page.object_list)
+    bottom = (page.number - 1) * PLAN_PAGE_SIZE
+    # A full page's LIMIT also on the last page (the same rows): one compiled query per page.
+    meetings = plan.rows(bottom, bottom + PLAN_PAGE_SIZE) if total else []
     # Each meeting's committee cases with their hearings' states at a glance (the cases
     # this person may see), and the chair's warning about the next agenda.
     cases = plan_cases(request.user, [meeting["pk"] for meeting in meetings])
@@ -252,7 +247,8 @@ def workplace_meetings(request, slug: str):
     workplace = get_workplace_for_user(request.user, slug)
     past = request.GET.get("when") == "past"
     meetings = selectors.workplace_meetings(workplace, user=request.user, past=past)
-    page = page_of(selectors.list_values(meetings, request.user, "committee__name"), PAGE_SIZE, request.GET.get("page"))
+    rows = selectors.list_values(meetings, selectors.person_id_of(request.user), "committee__name")
+    page = page_of(rows, PAGE_SIZE, request.GET.get("page"))
     label_rows(page.object_list)
     return render(
         request,
