@@ -60,21 +60,52 @@ BOOKING_COLUMNS = ("pk", "confirmed_at", "slot__starts_at", "slot__workplace__na
 # --- Lists -------------------------------------------------------------------------------
 
 
+class _Words:
+    """A language's words on list rows, translated once per process and language (the
+    catalogues do not change while it runs): month and weekday names as Django's date
+    filter writes them, status labels, "3 participants". Looked up per row, they were a
+    third of a plan page's rendering (lazy labels translated again on each print)."""
+
+    def __init__(self) -> None:
+        self.months_3 = {month: str(name) for month, name in MONTHS_3.items()}
+        self.months = {month: capfirst(str(name)) for month, name in MONTHS.items()}  # |date:"F"|capfirst
+        self.weekdays = {day: str(name) for day, name in WEEKDAYS.items()}
+        self.statuses = {value: capfirst(str(label)) for value, label in Meeting.Status.choices}
+        self.participants: dict[int, str] = {}
+
+    def participants_label(self, count: int) -> str:
+        label = self.participants.get(count)
+        if label is None:
+            label = participants_label(count)
+            if len(self.participants) < 1000:
+                self.participants[count] = label
+        return label
+
+
+_WORDS: dict[str, _Words] = {}
+
+
+def _words() -> _Words:
+    language = translation.get_language() or ""
+    words = _WORDS.get(language)
+    if words is None:
+        words = _WORDS[language] = _Words()
+    return words
+
+
 class _ListDates:
     """A list row's dates as Django's date filter writes them ("7. dec", "2026", "mandag
     16:00–18:00"), from one local time per row, the month and weekday names looked up once
     per list: four date filters per row were half of a list's rendering."""
 
     def __init__(self) -> None:
-        self.months: dict[int, str] = {}
-        self.weekdays: dict[int, str] = {}
+        words = _words()
+        self.months, self.weekdays = words.months_3, words.weekdays
+        # timezone.localtime() looks the zone up again for every value.
+        self.zone = timezone.get_current_timezone()
 
     def __call__(self, starts_at, ends_at) -> tuple[str, str, str]:
-        start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
-        if start.month not in self.months:
-            self.months[start.month] = str(MONTHS_3[start.month])
-        if start.weekday() not in self.weekdays:
-            self.weekdays[start.weekday()] = str(WEEKDAYS[start.weekday()])
+        start, end = starts_at.astimezone(self.zone), ends_at.astimezone(self.zone)
         return (
             f"{start.day}. {self.months[start.month]}",
             f"{start.year:04d}",
@@ -100,8 +131,8 @@ def label_rows(meetings: list[dict]) -> None:
     (kind, status, participants, the past) and the dates as Django's date filter writes
     them, worked out once per value here rather than per row in the template."""
     english = (translation.get_language() or "da").startswith("en")  # MeetingKind.label
-    statuses = {value: capfirst(label) for value, label in Meeting.Status.choices}
-    participants: dict[int, str] = {}
+    words = _words()
+    statuses = words.statuses
     dates = _ListDates()
     now = timezone.now()
     for meeting in meetings:
@@ -109,10 +140,7 @@ def label_rows(meetings: list[dict]) -> None:
         meeting["kind_label"] = (english and meeting["kind__name_en"]) or meeting["kind__name"]
         meeting["status_label"] = statuses.get(meeting["status"], meeting["status"])
         meeting["is_past"] = meeting["ends_at"] < now
-        count = meeting["participant_count"]
-        if count not in participants:
-            participants[count] = participants_label(count)
-        meeting["participants"] = participants[count]
+        meeting["participants"] = words.participants_label(meeting["participant_count"])
 
 
 def page_query(request):
@@ -168,12 +196,13 @@ def committee_plan(request, slug: str):
     months = []
     total = 0
     plan = selectors.CommitteePlan(committee, year=year, user=request.user)
+    month_names = _words().months
     for month, count in plan.months():
         months.append(
             {
                 "month": dt.date(year, month, 1),
                 "number": month,
-                "name": MONTH_NAMES[month],  # |date:"F"|capfirst
+                "name": month_names[month],  # |date:"F"|capfirst
                 "count": count,
                 "page": total // PLAN_PAGE_SIZE + 1,
             }
@@ -222,22 +251,13 @@ def committee_plan(request, slug: str):
     )
 
 
-class _MonthNames:
-    """A month's name as |date:"F"|capfirst writes it, in the active language."""
-
-    def __getitem__(self, month: int) -> str:
-        return capfirst(str(MONTHS[month]))
-
-
-MONTH_NAMES = _MonthNames()
-
-
 def _plan_rows(meetings: list[dict], cases: dict) -> None:
     """The plan's rows (meetings/_plan_meetings.jinja): a meeting list's labels, the month
     headings as |date:"F" writes them and each meeting's committee cases."""
     label_rows(meetings)
+    months = _words().months
     for meeting in meetings:
-        meeting["month_name"] = MONTH_NAMES[meeting["month"]]
+        meeting["month_name"] = months[meeting["month"]]
         meeting["plan_cases"] = cases.get(meeting["pk"], [])
         if meeting["plan_cases"]:
             meeting["cases_label"] = ngettext("Case:", "Cases:", len(meeting["plan_cases"]))
