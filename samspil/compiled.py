@@ -15,7 +15,7 @@ own values. The rules stay in the selectors: nothing here writes SQL.
         person=user.pk, now=timezone.now(),
     )
 
-The values a selector may be given this way: ints (ids), datetimes, and sets of ints
+The values a selector may be given this way: ints (ids), datetimes, dates and sets of ints
 (their size is part of the shape). Anything else that changes the SQL (a flag, a page's
 offset, a length) belongs in the key.
 """
@@ -44,11 +44,11 @@ _LIMIT = 512
 @dataclasses.dataclass(frozen=True)
 class _Slot:
     """A parameter to fill with the value `name` (index ≥ 0: the index'th of its sorted
-    ids; adapt: a datetime as the database adapter writes it, SQLite's text)."""
+    ids; adapt: a datetime or date as the database adapter writes it, SQLite's text)."""
 
     name: str
     index: int = -1
-    adapt: bool = False
+    adapt: str = ""  # "datetime", "date": the value as the database adapter writes it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,7 +72,12 @@ def _stand_ins(values: dict[str, Any]) -> tuple[dict[str, Any], dict[Any, _Slot]
     for name, value in values.items():
         if isinstance(value, dt.datetime):
             fake = _STAND_IN_TIME + dt.timedelta(days=len(slots))
-            slots[connection.ops.adapt_datetimefield_value(fake)] = _Slot(name, adapt=True)
+            slots[connection.ops.adapt_datetimefield_value(fake)] = _Slot(name, adapt="datetime")
+            slots[fake] = _Slot(name)
+            stand_ins[name] = fake
+        elif isinstance(value, dt.date):
+            fake = _STAND_IN_TIME.date() + dt.timedelta(days=len(slots))
+            slots[connection.ops.adapt_datefield_value(fake)] = _Slot(name, adapt="date")
             slots[fake] = _Slot(name)
             stand_ins[name] = fake
         elif isinstance(value, int) and not isinstance(value, bool):
@@ -86,7 +91,9 @@ def _stand_ins(values: dict[str, Any]) -> tuple[dict[str, Any], dict[Any, _Slot]
             ids += len(value)
             stand_ins[name] = frozenset(fakes)
         else:
-            raise TypeError(f"{name}: only ids, sets of ids and datetimes are filled in; put {value!r} in the key")
+            raise TypeError(
+                f"{name}: only ids, sets of ids, datetimes and dates are filled in; put {value!r} in the key"
+            )
     return stand_ins, slots
 
 
@@ -123,13 +130,17 @@ def _fill(param: Any, values: dict[str, Any], sorted_ids: dict[str, list]) -> An
     if param.index >= 0:
         return sorted_ids[param.name][param.index]
     value = values[param.name]
-    return connection.ops.adapt_datetimefield_value(value) if param.adapt else value
+    if param.adapt == "datetime":
+        return connection.ops.adapt_datetimefield_value(value)
+    if param.adapt == "date":
+        return connection.ops.adapt_datefield_value(value)
+    return value
 
 
 def values_rows(key: tuple, build: Callable[[dict[str, Any]], QuerySet], **values: Any) -> list[dict]:
     """What list(build(values)) gives for a values() queryset, in one query, with the
     queryset built and compiled once per process for each key and shape of `values`.
-    `build` gets stand-ins of the same kinds as `values` (ids, datetimes, sets of ids);
+    `build` gets stand-ins of the same kinds as `values` (ids, datetimes, dates, sets of ids);
     everything else that shapes its SQL must be in `key`."""
     shape = (connection.vendor, timezone.get_current_timezone_name(), key, _shape(values))
     compiled = _COMPILED.get(shape)

@@ -107,3 +107,35 @@ def test_a_read_on_no_ids_is_no_query(db, django_assert_num_queries):
             )
             == []
         )
+
+
+def test_the_plans_cases_are_the_querysets_for_every_role(org):
+    from cases.models import Case, Hearing
+    from cases.permissions import cases_visible_to
+    from cases.selectors import _state_counts, _states, plan_cases
+    from tests.cases.helpers import committee_meeting, make_case
+
+    meetings = [committee_meeting(org, days=days) for days in (10, 20)]
+    for meeting in meetings:
+        make_case(org, meeting=meeting)
+        make_case(org, Case.Status.DRAFT, meeting=meeting)
+    Hearing.objects.filter(case__meeting=meetings[0]).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+    ids = [meeting.pk for meeting in meetings]
+    today = timezone.localdate()
+    for user in _people(org):
+        rows = (
+            cases_visible_to(user)
+            .filter(meeting_id__in=ids)
+            .values("pk", "title", "meeting_id")
+            .annotate(**_state_counts(today))
+            .order_by("meeting_id", "agenda_item__order", "pk")
+        )
+        want: dict = {}
+        for row in rows:
+            want.setdefault(row["meeting_id"], []).append((row["pk"], row["title"], _states(row)))
+        got = {
+            pk: [(case.pk, case.title, case.state_counts) for case in cases]
+            for pk, cases in plan_cases(user, ids, today=today).items()
+        }
+        assert got == want, user
+        assert plan_cases(user, ids[:1], today=today).keys() <= {ids[0]}
