@@ -33,8 +33,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 # Ids no row has and times no row has: what a queryset is compiled with, found again in
-# its parameters.
-_STAND_IN_ID = -(10**15)
+# its parameters. The ids are within a 32-bit integer column's range: outside it, the ORM
+# compiles a lookup to "no rows" (IntegerFieldOverflow) instead of a parameter.
+_STAND_IN_ID = -2_000_000_000
 _STAND_IN_TIME = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
 
 # Bounded: a shape is a handful of flags, an offset and the sizes of a few id sets.
