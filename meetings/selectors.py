@@ -191,9 +191,9 @@ class CommitteePlan:
         meetings = Meeting.objects.filter(
             committee_id=values["committee"], starts_at__gte=values["start"], starts_at__lt=values["end"]
         )
-        roles = self.roles
-        if not roles.is_leadership:
-            roles = dataclasses.replace(roles, **{name: values[name] for name in _ROLE_SET_NAMES})
+        if self.roles.is_leadership:  # they see every meeting (meetings_visible_to)
+            return meetings
+        roles = dataclasses.replace(self.roles, **{name: values[name] for name in _ROLE_SET_NAMES})
         return _visible(meetings, values["person"], roles)
 
     def months(self) -> list[tuple[int, int]]:
@@ -210,7 +210,10 @@ class CommitteePlan:
                 .order_by("month")
             )
 
-        rows = compiled.values_rows(("plan months", self.roles.is_leadership), build, **self.values)
+        values = self.values
+        if self.roles.is_leadership:  # no rule, and the months have no reply of the person's
+            values = {name: value for name, value in values.items() if name != "person"}
+        rows = compiled.values_rows(("plan months", self.roles.is_leadership), build, **values)
         return [(row["month"], row["n"]) for row in rows]
 
     def rows(self, bottom: int, top: int) -> list[dict]:

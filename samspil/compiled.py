@@ -116,6 +116,13 @@ def _compile(queryset: QuerySet, slots: dict[Any, _Slot]) -> _Compiled:
         except TypeError:  # an unhashable parameter (a list): a constant of the query
             slot = None
         template.append(param if slot is None else slot)
+    # A stand-in the ORM wrote into the SQL itself, or dropped, would leave a request's own
+    # value out of its query: refuse rather than answer for the stand-in.
+    missing = {(slot.name, slot.index) for slot in slots.values()} - {
+        (param.name, param.index) for param in template if isinstance(param, _Slot)
+    }
+    if missing:
+        raise ValueError(f"values not among the query's parameters: {sorted(missing)}")
     # The names and conversions a values() queryset gives its rows (ValuesIterable).
     if query.selected:
         names = tuple(query.selected)
