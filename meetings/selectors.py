@@ -3,15 +3,18 @@ Visit times and bookings are read in meetings/visits/selectors.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable, Collection
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
 from organisation.roles import roles_of
+from samspil import compiled
 from samspil.compiled import CompiledQuery, StandIns
 from samspil.paging import page_number
 
@@ -22,13 +25,18 @@ def meetings_visible_to(user, meetings: QuerySet[Meeting] | None = None) -> Quer
     """Every meeting the person may open: the same rule as meetings.view_meeting.
     Given `meetings`, the rule narrows those (a filter on the same rows, so PostgreSQL
     can use the caller's index instead of testing all meetings against the rule)."""
-    roles = roles_of(user)
     meetings = Meeting.objects.all() if meetings is None else meetings
-    if roles.is_leadership:
-        return meetings
     if not user.is_authenticated:
         return meetings.none()
-    return meetings.filter(visible_rule(user.pk, roles))
+    return _visible(meetings, user.pk, roles_of(user))
+
+
+def _visible(meetings: QuerySet[Meeting], person_id: int, roles) -> QuerySet[Meeting]:
+    """meetings_visible_to for a signed-in person given by id and roles (a compiled read's
+    stand-ins, samspil/compiled.py)."""
+    if roles.is_leadership:
+        return meetings
+    return meetings.filter(visible_rule(person_id, roles))
 
 
 def visible_rule(person_id: int, roles) -> Q:
@@ -70,14 +78,19 @@ LIST_VALUES = (
 )
 
 
-def list_values(meetings: QuerySet[Meeting], user=None, *extra: str) -> QuerySet:
+def list_values(meetings: QuerySet[Meeting], person_id: int | None = None, *extra: str) -> QuerySet:
     """A meeting list's rows as dicts (LIST_VALUES, the person's own reply, `extra`) rather
     than three model instances a row (the meeting, its kind and host)."""
-    mine = ("my_response",) if user is not None and user.is_authenticated else ()
+    mine = ("my_response",) if person_id is not None else ()
     return meetings.values(*LIST_VALUES, *mine, *extra)
 
 
-def _listed(meetings: QuerySet[Meeting], user=None) -> QuerySet[Meeting]:
+def person_id_of(user) -> int | None:
+    """The reader's id for list_values and _listed: None for someone not signed in."""
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+def _listed(meetings: QuerySet[Meeting], person_id: int | None = None) -> QuerySet[Meeting]:
     """The columns a meeting list shows: participant count and my reply (`list_values`
     reads kind, host and committee through their joins)."""
     counts = Coalesce(
@@ -91,18 +104,18 @@ def _listed(meetings: QuerySet[Meeting], user=None) -> QuerySet[Meeting]:
         ),
         Value(0),
     )
-    if user is None or not user.is_authenticated:
+    if person_id is None:
         return meetings.annotate(participant_count=counts)
     return meetings.annotate(
         participant_count=counts,
         # order_by(): the model's ordering would join meeting and person for nothing.
         my_response=Subquery(
-            Participant.objects.filter(meeting=OuterRef("pk"), person=user).order_by().values("response")[:1]
+            Participant.objects.filter(meeting=OuterRef("pk"), person_id=person_id).order_by().values("response")[:1]
         ),
     )
 
 
-def my_meetings(user, *, past: bool = False, now: dt.datetime | None = None) -> QuerySet[Meeting]:
+def my_meetings(person_id: int, *, past: bool = False, now: dt.datetime | None = None) -> QuerySet[Meeting]:
     """Meetings the person takes part in or organises; upcoming soonest first, past latest first."""
     now = now or timezone.now()
     # One id list (a UNION) rather than "participant OR organiser": with the OR, PostgreSQL
@@ -111,59 +124,120 @@ def my_meetings(user, *, past: bool = False, now: dt.datetime | None = None) -> 
     # at scale). The UNION is a semi-join: the person's few hundred meetings by primary
     # key, then the time filter and a top-N sort (2 ms).
     ids = (
-        Participant.objects.filter(person=user)
+        Participant.objects.filter(person_id=person_id)
         .order_by()
         .values("meeting_id")
         .union(
-            Meeting.objects.filter(organiser=user).order_by().values("pk"),
+            Meeting.objects.filter(organiser_id=person_id).order_by().values("pk"),
             # Visits they booked, also once cancelled or moved (they stay in the history).
-            Meeting.objects.filter(visit_slot_id__in=Booking.objects.filter(member=user).values("slot_id"))
+            Meeting.objects.filter(visit_slot_id__in=Booking.objects.filter(member_id=person_id).values("slot_id"))
             .order_by()
             .values("pk"),
         )
     )
     when = Q(ends_at__lt=now) if past else Q(ends_at__gte=now)
     mine = Meeting.objects.filter(when, pk__in=ids).order_by("-starts_at" if past else "starts_at")
-    return _listed(mine, user).annotate(
+    return _listed(mine, person_id).annotate(
         # The person's own booking of a visit: a cancelled or moved one says so in the list.
         my_booking_status=Subquery(
-            Booking.objects.filter(slot_id=OuterRef("visit_slot_id"), member=user)
+            Booking.objects.filter(slot_id=OuterRef("visit_slot_id"), member_id=person_id)
             .order_by("-created_at")
             .values("status")[:1]
         )
     )
 
 
-def _plan_year(committee, year: int, user) -> QuerySet[Meeting]:
-    """The committee's meetings in a local calendar year that the person may see."""
-    tz = timezone.get_current_timezone()
-    start = dt.datetime(year, 1, 1, tzinfo=tz)
-    end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
-    meetings = Meeting.objects.filter(committee=committee, starts_at__gte=start, starts_at__lt=end)
-    return meetings if user is None else meetings_visible_to(user, meetings)
+def my_meetings_page(user, *, past: bool, per_page: int, number) -> Page:
+    """A page of my meetings as a list's rows (with the committee and my booking's state)
+    and their total, in one query built and compiled once per process (samspil/compiled.py):
+    building it cost more than running it."""
+
+    def build(values: dict) -> QuerySet:
+        meetings = my_meetings(values["person"], past=past, now=values["now"])
+        return list_values(meetings, values["person"], "committee__name", "my_booking_status")
+
+    return compiled_page_of(("my meetings", past), build, per_page, number, person=user.pk, now=timezone.now())
 
 
-def committee_plan(committee, *, year: int, user=None) -> QuerySet:
-    """The year's meetings in order, each with its local month (the plan's headings), as
-    the plan's rows: a meeting list's values (`list_values`), not model instances (40
-    meetings with kind and host were 120 instances a page). The committee's name is the
-    plan's own."""
-    meetings = _listed(_plan_year(committee, year, user), user)
-    return list_values(meetings.annotate(month=ExtractMonth("starts_at")).order_by("starts_at", "pk"), user, "month")
+def names_and_slugs(model: type[Model], ids: Collection[int]) -> list[dict]:
+    """The pk, name and slug of these committees or workplaces in the model's order, the
+    query compiled once per process and number of ids; no query for none."""
+    if not ids:
+        return []
+
+    def build(values: dict) -> QuerySet:
+        return model.objects.filter(pk__in=values["ids"]).values("pk", "name", "slug")
+
+    return compiled.values_rows(("names and slugs", model._meta.label), build, ids=ids)
 
 
-def committee_plan_months(committee, *, year: int, user=None) -> list[tuple[int, int]]:
-    """(local month, meetings) for the months of the year that have meetings, in order:
-    the plan's month index and its page count in one query (meeting_committee_starts)."""
-    rows = (
-        _plan_year(committee, year, user)
-        .order_by()
-        .annotate(month=ExtractMonth("starts_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by("month")
-    )
-    return [(row["month"], row["n"]) for row in rows]
+class CommitteePlan:
+    """The committee's meetings in a local calendar year that the person may see: the
+    plan's month index and a page of its rows, each read built and compiled once per
+    process and shape of the reader's roles (samspil/compiled.py)."""
+
+    def __init__(self, committee, *, year: int, user) -> None:
+        tz = timezone.get_current_timezone()
+        self.roles = roles_of(user)
+        # The role sets the rule reads (visible_rule); leadership's reads have no rule.
+        sets = {} if self.roles.is_leadership else _role_sets(self.roles)
+        self.values = {
+            "committee": committee.pk,
+            "start": dt.datetime(year, 1, 1, tzinfo=tz),
+            "end": dt.datetime(year + 1, 1, 1, tzinfo=tz),
+            "person": user.pk,
+            **sets,
+        }
+
+    def _year(self, values: dict) -> QuerySet[Meeting]:
+        meetings = Meeting.objects.filter(
+            committee_id=values["committee"], starts_at__gte=values["start"], starts_at__lt=values["end"]
+        )
+        if self.roles.is_leadership:  # they see every meeting (meetings_visible_to)
+            return meetings
+        roles = dataclasses.replace(self.roles, **{name: values[name] for name in _ROLE_SET_NAMES})
+        return _visible(meetings, values["person"], roles)
+
+    def months(self) -> list[tuple[int, int]]:
+        """(local month, meetings) for the months of the year that have meetings, in order:
+        the plan's month index and its page count in one query (meeting_committee_starts)."""
+
+        def build(values: dict) -> QuerySet:
+            return (
+                self._year(values)
+                .order_by()
+                .annotate(month=ExtractMonth("starts_at"))
+                .values("month")
+                .annotate(n=Count("pk"))
+                .order_by("month")
+            )
+
+        values = self.values
+        if self.roles.is_leadership:  # no rule, and the months have no reply of the person's
+            values = {name: value for name, value in values.items() if name != "person"}
+        rows = compiled.values_rows(("plan months", self.roles.is_leadership), build, **values)
+        return [(row["month"], row["n"]) for row in rows]
+
+    def rows(self, bottom: int, top: int) -> list[dict]:
+        """The year's meetings bottom:top in order, each with its local month (the plan's
+        headings), as the plan's rows: a meeting list's values (`list_values`), not model
+        instances (40 meetings with kind and host were 120 instances a page). The
+        committee's name is the plan's own."""
+
+        def build(values: dict) -> QuerySet:
+            meetings = _listed(self._year(values), values["person"])
+            meetings = meetings.annotate(month=ExtractMonth("starts_at")).order_by("starts_at", "pk")
+            return list_values(meetings, values["person"], "month")[bottom:top]
+
+        return compiled.values_rows(("plan rows", self.roles.is_leadership, bottom, top), build, **self.values)
+
+
+# The role sets visible_rule reads: a compiled read fills them in (their sizes shape its SQL).
+_ROLE_SET_NAMES = ("committee_ids", "staff_workplace_ids", "headed_centre_ids")
+
+
+def _role_sets(roles) -> dict[str, frozenset[int]]:
+    return {name: getattr(roles, name) for name in _ROLE_SET_NAMES}
 
 
 def workplace_meetings(workplace, *, user, past: bool = False) -> QuerySet[Meeting]:
@@ -186,7 +260,7 @@ def workplace_meetings(workplace, *, user, past: bool = False) -> QuerySet[Meeti
         # the rule and tested all 100,000 meetings against it (50–200 ms).
         meetings = meetings_visible_to(user, Meeting.objects.filter(pk__in=[row["pk"] for row in ids]))
     meetings = meetings.filter(ends_at__lt=now) if past else meetings.filter(ends_at__gte=now)
-    return _listed(meetings, user).order_by("-starts_at" if past else "starts_at")
+    return _listed(meetings, person_id_of(user)).order_by("-starts_at" if past else "starts_at")
 
 
 def meeting_participants(meeting: Meeting) -> list[Participant]:
@@ -219,11 +293,35 @@ _TOTAL = "paging_total"
 def page_of(queryset: QuerySet, per_page: int, number) -> Page:
     """What Paginator(queryset, per_page).get_page(number) gives, in one query when the
     page is in range."""
-    paginator = Paginator(queryset, per_page)
+
+    def rows(bottom: int) -> list:
+        return list(queryset.annotate(**{_TOTAL: Window(Count("*"))})[bottom : bottom + per_page])
+
+    return _page(rows, lambda: queryset, per_page, number)
+
+
+def compiled_page_of(key: tuple, build: Callable[[dict], QuerySet], per_page: int, number, **values) -> Page:
+    """page_of(build(values), per_page, number) for a values() queryset, its query built
+    and compiled once per process for each key, page and shape of `values`
+    (samspil/compiled.values_rows)."""
+
+    def rows(bottom: int) -> list[dict]:
+        def page(stand_ins: dict) -> QuerySet:
+            return build(stand_ins).annotate(**{_TOTAL: Window(Count("*"))})[bottom : bottom + per_page]
+
+        return compiled.values_rows((*key, bottom, per_page), page, **values)
+
+    return _page(rows, lambda: build(values), per_page, number)
+
+
+def _page(rows_from: Callable[[int], list], queryset: Callable[[], QuerySet], per_page: int, number) -> Page:
+    """page_of's paging: a page in range from its rows with the total, anything else as
+    Paginator.get_page answers it (on `queryset()`)."""
     number = page_number(number)
     if number >= 1:
-        bottom = (number - 1) * per_page
-        rows = list(queryset.annotate(**{_TOTAL: Window(Count("*"))})[bottom : bottom + per_page])
+        rows = rows_from((number - 1) * per_page)
+        # The Paginator only counts here (Page asks it for the total): no list for it to read.
+        paginator = Paginator((), per_page)
         if rows:
             first = rows[0]
             paginator.count = first[_TOTAL] if isinstance(first, dict) else getattr(first, _TOTAL)
@@ -231,4 +329,4 @@ def page_of(queryset: QuerySet, per_page: int, number) -> Page:
         if number == 1:
             paginator.count = 0
             return Page(rows, number, paginator)
-    return paginator.get_page(number)
+    return Paginator(queryset(), per_page).get_page(number)

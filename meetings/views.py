@@ -54,11 +54,44 @@ PAGE_SIZE = 20
 
 PLAN_PAGE_SIZE = 40
 
-# What "My booked visits" shows of each booking.
-BOOKING_COLUMNS = ("confirmed_at", "slot__starts_at", "slot__workplace__name", "slot__meeting__id")
+# What "My booked visits" shows of each booking (value rows: meetings/_my_meetings.jinja).
+BOOKING_COLUMNS = ("pk", "confirmed_at", "slot__starts_at", "slot__workplace__name", "slot__meeting__id")
 
 
 # --- Lists -------------------------------------------------------------------------------
+
+
+class _Words:
+    """A language's words on list rows, translated once per process and language (the
+    catalogues do not change while it runs): month and weekday names as Django's date
+    filter writes them, status labels, "3 participants". Looked up per row, they were a
+    third of a plan page's rendering (lazy labels translated again on each print)."""
+
+    def __init__(self) -> None:
+        self.months_3 = {month: str(name) for month, name in MONTHS_3.items()}
+        self.months = {month: capfirst(str(name)) for month, name in MONTHS.items()}  # |date:"F"|capfirst
+        self.weekdays = {day: str(name) for day, name in WEEKDAYS.items()}
+        self.statuses = {value: capfirst(str(label)) for value, label in Meeting.Status.choices}
+        self.participants: dict[int, str] = {}
+
+    def participants_label(self, count: int) -> str:
+        label = self.participants.get(count)
+        if label is None:
+            label = participants_label(count)
+            if len(self.participants) < 1000:
+                self.participants[count] = label
+        return label
+
+
+_WORDS: dict[str, _Words] = {}
+
+
+def _words() -> _Words:
+    language = translation.get_language() or ""
+    words = _WORDS.get(language)
+    if words is None:
+        words = _WORDS[language] = _Words()
+    return words
 
 
 class _ListDates:
@@ -67,15 +100,13 @@ class _ListDates:
     per list: four date filters per row were half of a list's rendering."""
 
     def __init__(self) -> None:
-        self.months: dict[int, str] = {}
-        self.weekdays: dict[int, str] = {}
+        words = _words()
+        self.months, self.weekdays = words.months_3, words.weekdays
+        # timezone.localtime() looks the zone up again for every value.
+        self.zone = timezone.get_current_timezone()
 
     def __call__(self, starts_at, ends_at) -> tuple[str, str, str]:
-        start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
-        if start.month not in self.months:
-            self.months[start.month] = str(MONTHS_3[start.month])
-        if start.weekday() not in self.weekdays:
-            self.weekdays[start.weekday()] = str(WEEKDAYS[start.weekday()])
+        start, end = starts_at.astimezone(self.zone), ends_at.astimezone(self.zone)
         return (
             f"{start.day}. {self.months[start.month]}",
             f"{start.year:04d}",
@@ -101,8 +132,8 @@ def label_rows(meetings: list[dict]) -> None:
     (kind, status, participants, the past) and the dates as Django's date filter writes
     them, worked out once per value here rather than per row in the template."""
     english = (translation.get_language() or "da").startswith("en")  # MeetingKind.label
-    statuses = {value: capfirst(label) for value, label in Meeting.Status.choices}
-    participants: dict[int, str] = {}
+    words = _words()
+    statuses = words.statuses
     dates = _ListDates()
     now = timezone.now()
     for meeting in meetings:
@@ -110,10 +141,7 @@ def label_rows(meetings: list[dict]) -> None:
         meeting["kind_label"] = (english and meeting["kind__name_en"]) or meeting["kind__name"]
         meeting["status_label"] = statuses.get(meeting["status"], meeting["status"])
         meeting["is_past"] = meeting["ends_at"] < now
-        count = meeting["participant_count"]
-        if count not in participants:
-            participants[count] = participants_label(count)
-        meeting["participants"] = participants[count]
+        meeting["participants"] = words.participants_label(meeting["participant_count"])
 
 
 def page_query(request):
@@ -130,12 +158,7 @@ def page_query(request):
 
 def my_meetings(request):
     past = request.GET.get("when") == "past"
-    meetings = selectors.my_meetings(request.user, past=past)
-    page = page_of(
-        selectors.list_values(meetings, request.user, "committee__name", "my_booking_status"),
-        PAGE_SIZE,
-        request.GET.get("page"),
-    )
+    page = selectors.my_meetings_page(request.user, past=past, per_page=PAGE_SIZE, number=request.GET.get("page"))
     label_rows(page.object_list)
     roles = roles_of(request.user)
     return render(
@@ -148,16 +171,12 @@ def my_meetings(request):
             "can_create": bool(creatable_kinds(request.user)),
             "is_politician": roles.is_politician,
             "led_workplaces": roles.led_workplace_ids,
-            "bookings": list(visit_selectors.my_bookings(request.user).only(*BOOKING_COLUMNS)[:10])
+            "bookings": visit_selectors.my_booking_rows(request.user, BOOKING_COLUMNS, limit=10)
             if roles.is_politician
             else [],
             # Where else meetings live: my committees' plans, my workplaces' meetings.
-            "my_committees": list(Committee.objects.filter(pk__in=roles.committee_ids).only("name", "slug"))
-            if roles.committee_ids
-            else [],
-            "my_workplaces": list(Workplace.objects.filter(pk__in=roles.staff_workplace_ids).only("name", "slug"))
-            if roles.staff_workplace_ids
-            else [],
+            "my_committees": selectors.names_and_slugs(Committee, roles.committee_ids),
+            "my_workplaces": selectors.names_and_slugs(Workplace, roles.staff_workplace_ids),
         },
     )
 
@@ -177,24 +196,29 @@ def committee_plan(request, slug: str):
     # gets pages and a month index, and opens at the current month, not in January.
     months = []
     total = 0
-    for month, count in selectors.committee_plan_months(committee, year=year, user=request.user):
+    plan = selectors.CommitteePlan(committee, year=year, user=request.user)
+    month_names = _words().months
+    for month, count in plan.months():
         months.append(
             {
                 "month": dt.date(year, month, 1),
                 "number": month,
-                "name": MONTH_NAMES[month],  # |date:"F"|capfirst
+                "name": month_names[month],  # |date:"F"|capfirst
                 "count": count,
                 "page": total // PLAN_PAGE_SIZE + 1,
             }
         )
         total += count
-    paginator = Paginator(selectors.committee_plan(committee, year=year, user=request.user), PLAN_PAGE_SIZE)
+    # The Paginator only numbers the pages: the rows are read for the page it gives.
+    paginator = Paginator((), PLAN_PAGE_SIZE)
     paginator.count = total  # known from the month index: no COUNT query
     default_page = 1
     if year == today.year:
         default_page = next((m["page"] for m in months if m["month"].month >= today.month), paginator.num_pages)
     page = paginator.get_page(request.GET.get("page") or default_page)
-    meetings = list(page.object_list)
+    bottom = (page.number - 1) * PLAN_PAGE_SIZE
+    # A full page's LIMIT also on the last page (the same rows): one compiled query per page.
+    meetings = plan.rows(bottom, bottom + PLAN_PAGE_SIZE) if total else []
     # Each meeting's committee cases with their hearings' states at a glance (the cases
     # this person may see), and the chair's warning about the next agenda.
     cases = plan_cases(request.user, [meeting["pk"] for meeting in meetings])
@@ -228,22 +252,13 @@ def committee_plan(request, slug: str):
     )
 
 
-class _MonthNames:
-    """A month's name as |date:"F"|capfirst writes it, in the active language."""
-
-    def __getitem__(self, month: int) -> str:
-        return capfirst(str(MONTHS[month]))
-
-
-MONTH_NAMES = _MonthNames()
-
-
 def _plan_rows(meetings: list[dict], cases: dict) -> None:
     """The plan's rows (meetings/_plan_meetings.jinja): a meeting list's labels, the month
     headings as |date:"F" writes them and each meeting's committee cases."""
     label_rows(meetings)
+    months = _words().months
     for meeting in meetings:
-        meeting["month_name"] = MONTH_NAMES[meeting["month"]]
+        meeting["month_name"] = months[meeting["month"]]
         meeting["plan_cases"] = cases.get(meeting["pk"], [])
         if meeting["plan_cases"]:
             meeting["cases_label"] = ngettext("Case:", "Cases:", len(meeting["plan_cases"]))
@@ -253,7 +268,8 @@ def workplace_meetings(request, slug: str):
     workplace = get_workplace_for_user(request.user, slug)
     past = request.GET.get("when") == "past"
     meetings = selectors.workplace_meetings(workplace, user=request.user, past=past)
-    page = page_of(selectors.list_values(meetings, request.user, "committee__name"), PAGE_SIZE, request.GET.get("page"))
+    rows = selectors.list_values(meetings, selectors.person_id_of(request.user), "committee__name")
+    page = page_of(rows, PAGE_SIZE, request.GET.get("page"))
     label_rows(page.object_list)
     return render(
         request,

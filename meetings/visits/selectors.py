@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from organisation.models import BilingualName, Membership, Role, Workplace
 from organisation.roles import roles_of
-from samspil import daysoff
+from samspil import compiled, daysoff
 from samspil.paging import page_number
 
 from ..models import Meeting
@@ -394,6 +394,16 @@ def my_bookings(user, *, now: dt.datetime | None = None) -> QuerySet[Booking]:
         .select_related("slot", "slot__workplace", "slot__meeting")
         .order_by("slot__starts_at")
     )
+
+
+def my_booking_rows(user, columns: tuple[str, ...], *, limit: int) -> list[dict]:
+    """The first `limit` of my_bookings as value rows of `columns`, the query built and
+    compiled once per process (samspil/compiled.py): building it cost more than running it."""
+
+    def build(values: dict) -> QuerySet:
+        return my_bookings(values["person"], now=values["now"]).values(*columns)[:limit]
+
+    return compiled.values_rows(("my bookings", columns, limit), build, person=user.pk, now=timezone.now())
 
 
 def workplace_leaders(workplace_id: int) -> list:

@@ -72,8 +72,9 @@ def when_labels(slots) -> None:
     # And `book_when`, the Book button's `{{ starts_at|date:"SHORT_DATETIME_FORMAT" }}`:
     # Danish written directly, any other format by Django.
     short = get_format("SHORT_DATETIME_FORMAT")
+    zone = timezone.get_current_timezone()  # timezone.localtime() looks it up for every value
     for slot in slots:
-        start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
+        start, end = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
         if start.weekday() not in weekdays:
             weekdays[start.weekday()] = str(WEEKDAYS[start.weekday()])
         if start.month not in months:
