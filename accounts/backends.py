@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import functools
 import re
 
 from allauth.account import auth_backends as allauth_backends
@@ -13,6 +12,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 
 from organisation.roles import FOLDS_ROLES, roles_of, with_current_roles
+from samspil.compiled import CompiledQuery, StandIns
 
 _MODEL_PERMISSION = re.compile(r"^(add|change|delete|view)_(\w+)$")
 
@@ -53,8 +53,9 @@ class AuthenticationBackend(allauth_backends.AuthenticationBackend):
     permission look-ups cost none for the (usual) person who holds neither. Exactly as
     current as before: read afresh with the user on every request.
 
-    The SQL is compiled once a day per database (`_user_sql`): compiling the subqueries
-    for every request would cost more Python than the round trip it saves."""
+    The SQL is compiled once per database (`_user_query`, samspil/compiled.py, with the
+    person and the day as stand-ins): compiling the subqueries for every request would
+    cost more Python than the round trip it saves."""
 
     def get_user(self, user_id):
         if connection.vendor not in FOLDS_ROLES:
@@ -64,10 +65,9 @@ class AuthenticationBackend(allauth_backends.AuthenticationBackend):
             pk = user_model._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        sql, cached_params, at = _user_sql(connection.alias, timezone.localdate())
-        params = list(cached_params)  # a copy: the cached one is shared by every request
-        params[at] = pk
-        users = list(user_model._default_manager.raw(sql, params))
+        compiled = _user_query(connection.alias)
+        params = compiled.params({"pk": pk, "today": timezone.localdate()})
+        users = list(user_model._default_manager.raw(compiled.sql, params))
         if not users:
             return None
         user = users[0]
@@ -79,23 +79,28 @@ class AuthenticationBackend(allauth_backends.AuthenticationBackend):
 
 
 _HOLDS_PERMISSIONS = "_samspil_holds_permissions"
-_PK_MARK = -7_321_987_654
+_USER_QUERIES: dict[str, CompiledQuery] = {}
 
 
-@functools.lru_cache(maxsize=4)
-def _user_sql(alias: str, today) -> tuple[str, tuple, int]:
-    """The user-by-pk query with roles and permission flags, as SQL and parameters, and the
-    position of the pk among them. Keyed by the day: the roles are those current today."""
-    user_model = get_user_model()
-    through = (user_model.user_permissions.through, user_model.groups.through)
-    users = with_current_roles(user_model._default_manager.using(alias).filter(pk=_PK_MARK), on=today).annotate(
-        **{
-            _HOLDS_PERMISSIONS: ExpressionWrapper(
-                Q(Exists(through[0].objects.filter(user_id=OuterRef("pk"))))
-                | Q(Exists(through[1].objects.filter(user_id=OuterRef("pk")))),
-                output_field=BooleanField(),
-            )
-        }
-    )
-    sql, params = users.query.get_compiler(alias).as_sql()
-    return sql, params, params.index(_PK_MARK)
+def _user_query(alias: str) -> CompiledQuery:
+    """The user-by-pk query with the roles current on a day and the permission flags,
+    compiled once per database alias (raw(): the user's fields as the model converts them,
+    the annotations as roles_of() reads them)."""
+    compiled = _USER_QUERIES.get(alias)
+    if compiled is None:
+        user_model = get_user_model()
+        through = (user_model.user_permissions.through, user_model.groups.through)
+        stand_ins = StandIns()
+        users = with_current_roles(
+            user_model._default_manager.using(alias).filter(pk=stand_ins.id("pk")), on=stand_ins.date("today")
+        ).annotate(
+            **{
+                _HOLDS_PERMISSIONS: ExpressionWrapper(
+                    Q(Exists(through[0].objects.filter(user_id=OuterRef("pk"))))
+                    | Q(Exists(through[1].objects.filter(user_id=OuterRef("pk")))),
+                    output_field=BooleanField(),
+                )
+            }
+        )
+        compiled = _USER_QUERIES[alias] = CompiledQuery(users, stand_ins, every=True)
+    return compiled

@@ -3,12 +3,13 @@ their reminder choices."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 
 from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.utils.crypto import salted_hmac
+
+from samspil.compiled import CompiledQuery, StandIns, id_sets, stand_in_sets
 
 from ..models import Meeting, Participant
 from .models import CalendarFeed, ReminderOptOut
@@ -24,22 +25,10 @@ def visible_meeting(user, pk: int) -> Meeting | None:
     return next(iter(meetings.order_by()[:1]), None)
 
 
-# meeting_ics_key's SQL per shape of the reader's roles: (sql, its parameters with a
-# _Slot for each of the reader's and the meeting's ids). Bounded: a shape is the database
-# vendor, leadership or not, and the sizes of three role sets.
-_KEY_SQL: dict[tuple, tuple[str, tuple]] = {}
-_KEY_SQL_LIMIT = 256
-# Ids no row has: what the compiled query is built with, found again in its parameters.
-_STAND_IN = -(10**15)
-
-
-@dataclasses.dataclass(frozen=True)
-class _Slot:
-    """A parameter of a compiled query to fill with the meeting's id ("pk"), the
-    reader's ("person") or the index'th id of one of the reader's role sets."""
-
-    name: str
-    index: int = 0
+# meeting_ics_key's query per shape of the reader's roles (samspil/compiled.py). Bounded:
+# a shape is the database vendor and the reader's roles with the sizes of their id sets.
+_KEY_QUERIES: dict[tuple, CompiledQuery] = {}
+_KEY_QUERIES_LIMIT = 256
 
 
 def meeting_ics_key(user, pk: int) -> tuple | None:
@@ -49,10 +38,8 @@ def meeting_ics_key(user, pk: int) -> tuple | None:
     meeting that is not there or not theirs to see, and on a database without the version.
 
     The permission check is meetings_visible_to's own rule (meetings/selectors.py,
-    `visible_rule`), compiled by the ORM once per shape of the reader's roles (leadership
-    or not, the sizes of the role sets: the SQL depends on nothing else) with stand-in
-    ids, which are replaced by the real ones in the parameters here: building and
-    compiling that queryset cost more than running it."""
+    `visible_rule`), compiled by the ORM once per shape of the reader's roles with stand-in
+    ids (samspil/compiled.py): building and compiling that queryset cost more than running it."""
     from ..selectors import roles_of, visible_rule
     from . import freshness
 
@@ -60,49 +47,33 @@ def meeting_ics_key(user, pk: int) -> tuple | None:
     if version is None or not user.is_authenticated:
         return None
     roles = roles_of(user)
-    real = {
-        "committee_ids": sorted(roles.committee_ids),
-        "staff_workplace_ids": sorted(roles.staff_workplace_ids),
-        "headed_centre_ids": sorted(roles.headed_centre_ids),
-    }
-    shape = (connection.vendor, roles.is_leadership, *(len(ids) for ids in real.values()))
-    compiled = _KEY_SQL.get(shape)
+    shape, real = id_sets(roles)
+    key = (connection.vendor, shape)
+    compiled = _KEY_QUERIES.get(key)
     if compiled is None:
-        slots = {_STAND_IN: _Slot("pk"), _STAND_IN + 1: _Slot("person")}
-        fake_sets = {}
-        for name, ids in real.items():
-            fake_sets[name] = frozenset(range(_STAND_IN + len(slots), _STAND_IN + len(slots) + len(ids)))
-            for index, stand_in in enumerate(sorted(fake_sets[name])):
-                slots[stand_in] = _Slot(name, index)
-        meetings = Meeting.objects.filter(pk=_STAND_IN)
+        stand_ins = StandIns()
+        meeting, person = stand_ins.id("pk"), stand_ins.id("person")
+        meetings = Meeting.objects.filter(pk=meeting)
         if not roles.is_leadership:
-            meetings = meetings.filter(visible_rule(_STAND_IN + 1, dataclasses.replace(roles, **fake_sets)))
+            meetings = meetings.filter(visible_rule(person, stand_in_sets(roles, stand_ins)))
         meetings = meetings.annotate(
             ics_version=version,
             ics_politician=Exists(
                 Participant.objects.filter(
-                    meeting=OuterRef("pk"), person_id=_STAND_IN + 1, role=Participant.MeetingRole.POLITICIAN
+                    meeting=OuterRef("pk"), person_id=person, role=Participant.MeetingRole.POLITICIAN
                 ).order_by()
             ),
         ).order_by()
-        query = meetings.values_list("uid", "visit_slot_id", "ics_version", "ics_politician")[:1].query
-        sql, params = query.sql_with_params()
-        template = tuple(
-            slots.get(param, param) if isinstance(param, int) and not isinstance(param, bool) else param
-            for param in params
+        compiled = CompiledQuery(
+            meetings.values_list("uid", "visit_slot_id", "ics_version", "ics_politician")[:1], stand_ins
         )
-        compiled = sql, template
-        if len(_KEY_SQL) < _KEY_SQL_LIMIT:
-            _KEY_SQL[shape] = compiled
-    sql, template = compiled
-    fill = {"pk": [pk], "person": [user.pk], **real}
-    values = [fill[param.name][param.index] if isinstance(param, _Slot) else param for param in template]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    if row is None:
+        if len(_KEY_QUERIES) < _KEY_QUERIES_LIMIT:
+            _KEY_QUERIES[key] = compiled
+    rows = compiled.rows({"pk": pk, "person": user.pk, **real})
+    if not rows:
         return None
-    return str(row[0]), row[1], row[2], bool(row[3])
+    uid, visit_slot_id, ics_version, politician = rows[0]
+    return str(uid), visit_slot_id, ics_version, bool(politician)
 
 
 def feed_token(feed: CalendarFeed) -> str:
