@@ -65,6 +65,60 @@ def test_a_missing_named_parameter_fails_as_without_preparing(postgres):
                 cursor.execute("SELECT %(a)s, %(b)s", {"a": 1})
 
 
+def own_connection():
+    """A connection of samspil/db.py's own, in autocommit as the pages' reads run."""
+    import psycopg2
+
+    from samspil.db import PreparingCursor
+
+    settings = connection.settings_dict
+    raw = psycopg2.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        connection_factory=PreparingConnection,
+        cursor_factory=PreparingCursor,
+    )
+    raw.autocommit = True
+    return raw
+
+
+def test_a_statement_marked_one_plan_runs_its_generic_plan_and_only_it(postgres):
+    from samspil.db import ONE_PLAN
+
+    raw = own_connection()
+    try:
+        with raw.cursor() as cursor:
+            modes = []
+            for _ in range(3):
+                cursor.execute(f"SELECT current_setting('plan_cache_mode'), %s::int + 1 {ONE_PLAN}", [41])
+                modes.append(cursor.fetchall())
+            # As text first; prepared from the second run, under the forced generic plan.
+            assert modes == [[("auto", 42)], [("force_generic_plan", 42)], [("force_generic_plan", 42)]]
+            cursor.execute("SELECT current_setting('plan_cache_mode')")
+            assert cursor.fetchall() == [("auto",)]  # the setting ended with the statement
+            cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements")
+            assert cursor.fetchall() == [(2, 0)]
+            # In a transaction SET LOCAL would outlast the statement: there it runs as any other.
+            raw.autocommit = False
+            cursor.execute(f"SELECT current_setting('plan_cache_mode'), %s::int + 1 {ONE_PLAN}", [41])
+            assert cursor.fetchall() == [("auto", 42)]
+            raw.rollback()
+    finally:
+        raw.close()
+
+
+def test_a_statement_after_leading_white_space_and_with_lists_is_prepared(postgres):
+    sql = "\n  SELECT %(day)s = ANY(%(days)s), %(id)s = ANY(%(ids)s)"
+    params = {"day": dt.date(2026, 12, 24), "days": [dt.date(2026, 12, 24)], "id": 3, "ids": [1, 2]}
+    with connection.cursor() as cursor:
+        for _ in range(2):
+            cursor.execute(sql, params)
+            assert cursor.fetchall() == [(True, False)]
+    assert any("date[]" in statement and "bigint[]" in statement for statement in prepared_statements())
+
+
 def test_a_parameter_in_the_select_list_keeps_its_type(postgres):
     # `SELECT %s` with 7 is an integer as text: declared bigint it stays a number.
     first, second = run_twice("SELECT %s, %s", [7, "7"])
