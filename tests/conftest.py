@@ -142,6 +142,19 @@ def postgres(db):
 
 
 @pytest.fixture
+def fresh_prepared_statements(db):
+    """The connection's prepared statements (samspil/db.py) forgotten: the connection
+    outlives a test, and a test that reads pg_prepared_statements sees only its own."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        connection.connection.samspil_forget()
+
+
+@pytest.fixture
 def org(db) -> factories.Org:
     """A small municipality with one person in every role, plus strangers."""
     return factories.build_org()

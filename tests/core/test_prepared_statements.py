@@ -17,6 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from samspil.db import PreparingConnection
 
+pytestmark = pytest.mark.usefixtures("fresh_prepared_statements")
+
 
 def prepared_statements() -> list[str]:
     with connection.cursor() as cursor:
@@ -199,13 +201,3 @@ def test_database_prepare_off_leaves_the_plain_connection():
     )
     assert "cursor_factory" not in off.stdout
     assert "'connection_factory', 'cursor_factory'" in on.stdout
-
-
-@pytest.fixture(autouse=True)
-def _fresh_statements(db):
-    """Each test starts with no prepared statements on the connection."""
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        with connection.cursor() as cursor:
-            cursor.execute("DEALLOCATE ALL")
-        connection.connection.samspil_forget()

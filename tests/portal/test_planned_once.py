@@ -16,6 +16,8 @@ from django.urls import reverse
 from portal.rawsql import literal
 from tests.stories.helpers import make_story
 
+pytestmark = pytest.mark.usefixtures("fresh_prepared_statements")
+
 
 def plan_counts(marker: str) -> list[tuple[int, int]]:
     """(generic plans, custom plans) of this connection's prepared statements holding marker."""
@@ -25,16 +27,6 @@ def plan_counts(marker: str) -> list[tuple[int, int]]:
             [f"%{marker}%"],
         )
         return cursor.fetchall()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_statements(db):
-    """Each test sees only its own prepared statements (the connection outlives a test)."""
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        with connection.cursor() as cursor:
-            cursor.execute("DEALLOCATE ALL")
-        connection.connection.samspil_forget()
 
 
 def ask_repeatedly(client, url: str, times: int = 9) -> None:
