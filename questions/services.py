@@ -9,16 +9,18 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, DurationField, F, Q
+from django.db.models import Aggregate, Count, DurationField, F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisation.models import WORKPLACE_ROLES, Membership, Role, Workplace
 from organisation.roles import roles_of
 from outbox.services import enqueue
+from samspil import compiled
 from samspil.errors import ServiceError
 
 from .models import TEXT_LIMIT, Question
+from .permissions import visible_questions
 from .workflows import QUESTION
 
 MIN_DAYS, MAX_DAYS = 2, 120
@@ -238,26 +240,41 @@ class _Median(Aggregate):
     output_field = DurationField()
 
 
-def question_figures(questions) -> dict:
+# COUNT(status), not COUNT(id): the status is in the question_figures index (and never
+# NULL), the id not.
+_ANSWERED = Q(status=Question.Status.ANSWERED)
+_COUNTS = {"open": Count("status", filter=~_ANSWERED), "answered": Count("status", filter=_ANSWERED)}
+
+
+def _figures_query(questions):
+    """The counts and the median in one row (PostgreSQL; an unanswered question's time is
+    NULL, which the median leaves out). No GROUP BY: one row even where no question is
+    visible."""
+    median = _Median(F("answered_at") - F("asked_at"))
+    return questions.order_by().values(one=Value(1)).annotate(**_COUNTS, median=median).values(*_COUNTS, "median")
+
+
+def question_figures(values: dict | None) -> dict:
     """The open and answered counts and the median time from question to answer in days,
-    over `questions`. On PostgreSQL one query that computes the median too (the
-    leadership's 14,000 answered questions are not sent to Python) and reads only the
-    question_figures index; elsewhere a second query brings the two times."""
-    answered = Q(status=Question.Status.ANSWERED)
-    # COUNT(status), not COUNT(id): the status is in the index (and never NULL), the id not.
-    figures = {"open": Count("status", filter=~answered), "answered": Count("status", filter=answered)}
+    over the questions `permissions.visibility_values` gave. On PostgreSQL one query that
+    computes the median too (the leadership's 14,000 answered questions are not sent to
+    Python) and reads only the question_figures index, compiled once per shape of the rule
+    (samspil/compiled.py: compiling it cost more than running it); elsewhere a second
+    query brings the two times."""
     if connection.vendor == "postgresql":
-        # An unanswered question's time is NULL, which the median leaves out.
-        row = questions.order_by().aggregate(**figures, median=_Median(F("answered_at") - F("asked_at")))
+        row = compiled.values_rows(
+            ("question figures", values is None),
+            lambda stand_ins: _figures_query(visible_questions(None if values is None else stand_ins)),
+            **(values or {}),
+        )[0]
         median = row.pop("median")
         row["median_days"] = round(median.total_seconds() / 86400, 1) if median is not None else None
         return row
-    row = questions.order_by().aggregate(**figures)
+    questions = visible_questions(values).order_by()
+    row = questions.aggregate(**_COUNTS)
     durations = [
         (answered_at - asked_at).total_seconds() / 86400
-        for asked_at, answered_at in questions.filter(answered_at__isnull=False)
-        .order_by()
-        .values_list("asked_at", "answered_at")
+        for asked_at, answered_at in questions.filter(answered_at__isnull=False).values_list("asked_at", "answered_at")
     ]
     row["median_days"] = round(statistics.median(durations), 1) if durations else None
     return row

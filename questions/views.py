@@ -18,13 +18,14 @@ from django.views.decorators.http import require_POST
 
 from organisation.models import Committee
 from organisation.roles import roles_of
+from samspil import compiled
 from samspil.errors import ServiceError
 
 from . import services
 from .figures import cached as cached_figures
 from .forms import AnswerForm, AskForm, DeadlineForm, HandOverForm
 from .models import Question
-from .permissions import get_question_for_user, questions_visible_to
+from .permissions import get_question_for_user, visibility_values, visible_questions
 from .workflows import QUESTION
 
 PAGE_SIZE = 30
@@ -68,23 +69,41 @@ def _labelled(rows: list[dict]) -> list[dict]:
     return rows
 
 
+class _CompiledPage:
+    """The list's rows as a paginator slices them: each page one query, compiled once per
+    tab, page and shape of the reader's rule (samspil/compiled.py)."""
+
+    def __init__(self, tab: str, values: dict | None) -> None:
+        self.tab, self.values = tab, values
+
+    def __getitem__(self, rows: slice) -> list[dict]:
+        tab, values = self.tab, self.values
+        # A whole page from its first row: the last page's shorter slice would compile
+        # again for every count.
+        start, stop = rows.start, rows.start + PAGE_SIZE
+
+        def build(stand_ins: dict):
+            visible = visible_questions(None if values is None else stand_ins)
+            answered = Q(status=Question.Status.ANSWERED)
+            shown = visible.filter(answered) if tab == "answered" else visible.exclude(answered)
+            # The order matches the indexes question_open_deadline and question_answered_recent.
+            ordered = shown.order_by("deadline" if tab == "open" else "-answered_at", "pk")
+            return ordered.values(*ROW_FIELDS)[start:stop]
+
+        return compiled.values_rows(("questions list", tab, values is None, start), build, **(values or {}))
+
+
 def question_list(request):
-    visible = questions_visible_to(request.user)
+    values = visibility_values(request.user)
     tab = "answered" if request.GET.get("status") == "answered" else "open"
-    answered = Q(status=Question.Status.ANSWERED)
     # Both tabs' counts and the median in one query, for the leadership from the cache
     # while no question changed (questions/figures.py); the paginator takes its count
     # from them (no third COUNT).
-    if roles_of(request.user).is_leadership:  # every question (permissions.visibility)
-        figures = cached_figures(lambda: services.question_figures(visible))
+    if values is None:  # the leadership: every question
+        figures = cached_figures(lambda: services.question_figures(None))
     else:
-        figures = services.question_figures(visible)
-    shown = visible.filter(answered) if tab == "answered" else visible.exclude(answered)
-    paginator = Paginator(
-        # The order matches the indexes question_open_deadline and question_answered_recent.
-        shown.order_by("deadline" if tab == "open" else "-answered_at", "pk").values(*ROW_FIELDS),
-        PAGE_SIZE,
-    )
+        figures = services.question_figures(values)
+    paginator = Paginator(_CompiledPage(tab, values), PAGE_SIZE)
     paginator.count = figures[tab]  # a cached_property: set, it is not computed again
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = _labelled(list(page.object_list))
