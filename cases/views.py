@@ -76,22 +76,21 @@ class _RowsPaginator(Paginator):
 def case_list(request):
     form = CaseFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    paginator = _RowsPaginator(
-        selectors.case_list_rows(request.user, status=status),
-        PAGE_SIZE,
-        count_from=selectors.case_list(request.user, status=status),
-    )
-    # The page asked for and the count in one query; a page past the end as Paginator has it.
+    # The page asked for and the count in one query; a page past the end as Paginator has it
+    # (only then are the querysets built: building them cost more than the page's SQL).
     rows, total, number = selectors.case_list_page(
         request.user, status=status, per_page=PAGE_SIZE, number=request.GET.get("page")
     )
-    if total is not None:
-        paginator.count = total
-        page = Page(rows, number, paginator)
-    elif number == 1:
-        paginator.count = 0
+    if total is not None or number == 1:
+        paginator = Paginator([], PAGE_SIZE)
+        paginator.count = total or 0  # a cached_property: set, it is not computed
         page = Page(rows, number, paginator)
     else:
+        paginator = _RowsPaginator(
+            selectors.case_list_rows(request.user, status=status),
+            PAGE_SIZE,
+            count_from=selectors.case_list(request.user, status=status),
+        )
         page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     dates: dict = {}
