@@ -171,6 +171,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if USING_POSTGRES:
+    # Django's backend with a health check that reads the socket instead of a SELECT 1
+    # round trip on every request (samspil/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "samspil.postgresql"
 if USING_POSTGRES and not env_bool("DATABASE_JIT"):
     # PostgreSQL's JIT compiles a plan once its estimated cost is high; for the short
     # queries of a web page compiling costs more than it saves: the code register's two
