@@ -19,5 +19,6 @@ def floor_bytes(request):
 
 def floor_table(request):
     """Floor 2: the portal's base template with a 50-row table from one query."""
-    rows = Workplace.objects.select_related("kind").only("name", "city", "postcode", "kind__name")[:50]
+    # The bare floor's query (bench/bare/): its model has no default order, Workplace has one.
+    rows = Workplace.objects.select_related("kind").only("name", "city", "postcode", "kind__name").order_by()[:50]
     return render(request, "devtools/bench_floor.html", {"rows": rows})
