@@ -72,6 +72,22 @@ def test_the_tag_renders_a_jinja_file_with_the_page_context(tmp_path, settings):
     assert 'name="csrfmiddlewaretoken"' in with_form
 
 
+def test_the_tags_translations_follow_the_language_of_each_page(tmp_path, settings):
+    """The tag translates each message once per language (samspil.jinja2.translator): a
+    Danish page and an English page in turn each print their own language's text."""
+    (tmp_path / "text.jinja").write_text('{{ _("Log out") }}|{{ gettext("Log in") }}')
+    (tmp_path / "page.html").write_text('{% load jinja %}{% jinja "text.jinja" %}')
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path]},
+        {**settings.TEMPLATES[1], "DIRS": [tmp_path]},
+    ]
+    for _ in range(2):
+        with translation.override("da"):
+            assert render_to_string("page.html") == "Log ud|Log ind"
+        with translation.override("en"):
+            assert render_to_string("page.html") == "Log out|Log in"
+
+
 def test_makemessages_extracts_the_strings_of_a_jinja_file():
     source = '<p>{{ _("Meeting plan") }} {{ _("Hello %(name)s") % {"name": who} }}</p>{% for x in xs %}{% endfor %}'
     extracted = templatize(source, origin="meetings/templates/meetings/_rows.jinja")
