@@ -60,7 +60,11 @@ rules.add_perm("agreements.archive_agreement", AGREEMENT.predicate("archive"))
 
 def agreements_visible_to(user) -> QuerySet[Agreement]:
     """The list's rows, from the same rule as `can_view` (one query when evaluated)."""
-    roles = roles_of(user)
+    return agreements_visible_for(roles_of(user))
+
+
+def agreements_visible_for(roles) -> QuerySet[Agreement]:
+    """agreements_visible_to for a person's roles (organisation.roles.RoleSet)."""
     queryset = Agreement.objects.all()
     if roles.is_leadership:
         return queryset

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from organisation.models import Workplace
 from organisation.roles import roles_of
-from samspil.compiled import CompiledRead
+from samspil.compiled import CompiledQuery, CompiledRead, StandIns, id_sets, stand_in_sets
 from samspil.jinja2 import row_url
 from samspil.paging import page_number
 
@@ -39,7 +39,7 @@ from .models import (
     Revision,
     period_label,
 )
-from .permissions import agreements_visible_to
+from .permissions import agreements_visible_for
 from .workflows import approvals_of
 
 
@@ -186,7 +186,10 @@ def concerning(user) -> Q:
     """Agreements that concern the person: their workplaces', their centres' and those of
     the workplaces their committees are responsible for (what they may see of them is
     still `agreements_visible_to`'s rule)."""
-    roles = roles_of(user)
+    return _concerning(roles_of(user))
+
+
+def _concerning(roles) -> Q:
     condition = Q(workplace_id__in=roles.staff_workplace_ids | roles.led_workplace_ids)
     condition |= Q(workplace__centre_id__in=roles.headed_centre_ids)
     if roles.committee_ids:
@@ -205,7 +208,15 @@ def has_own_agreements(user) -> bool:
 
 
 def agreements_listed(user, *, status: str = "", committee: str = "", centre: str = "", period: str = "") -> QuerySet:
-    queryset = agreements_visible_to(user).select_related("workplace__centre", "template")
+    return _listed(
+        roles_of(user), timezone.localdate(), status=status, committee=committee, centre=centre, period=period
+    )
+
+
+def _listed(roles, today, *, status: str, committee: str, centre: str, period) -> QuerySet:
+    """agreements_listed for a person's roles on `today` (`period`: a template's id, as text
+    or a number, CONCERNING_ME or "")."""
+    queryset = agreements_visible_for(roles).select_related("workplace__centre", "template")
     if status:
         queryset = queryset.filter(status=status)
     if committee:
@@ -213,7 +224,7 @@ def agreements_listed(user, *, status: str = "", committee: str = "", centre: st
     if centre:
         queryset = queryset.filter(workplace__centre__slug=centre)
     if period == CONCERNING_ME:
-        queryset = queryset.filter(concerning(user), template__period_end__gte=timezone.localdate())
+        queryset = queryset.filter(_concerning(roles), template__period_end__gte=today)
     elif period:
         queryset = queryset.filter(template_id=period)
     # A correlated subquery, not Count("goals"): the join and GROUP BY counted the goals of
@@ -241,6 +252,11 @@ def agreements_listed(user, *, status: str = "", committee: str = "", centre: st
     )
 
 
+def _page_rows(values: QuerySet, bottom: int, per_page: int) -> QuerySet:
+    # The page's rows, each with the list's length (COUNT(*) OVER (), before the LIMIT).
+    return values.annotate(listed_total=Window(Count("*")))[bottom : bottom + per_page]
+
+
 def listed_page(values: QuerySet, per_page: int, number) -> Page:
     """Paginator(values, per_page).get_page(number) for `agreements_listed`'s value rows in
     one query when the page is in range: each row carries the list's length
@@ -250,12 +266,65 @@ def listed_page(values: QuerySet, per_page: int, number) -> Page:
     paginator = Paginator(values, per_page)
     number = page_number(number)
     if number >= 1:
-        bottom = (number - 1) * per_page
-        rows = list(values.annotate(listed_total=Window(Count("*")))[bottom : bottom + per_page])
+        rows = list(_page_rows(values, (number - 1) * per_page, per_page))
         if rows or number == 1:
             paginator.count = rows[0][-1] if rows else 0
             return Page([row[:-1] for row in rows], number, paginator)
     return paginator.get_page(number)
+
+
+# The list's page queries, compiled once per shape (samspil/compiled.py): building the
+# queryset (the visibility rule, the filters, the goal count) and compiling it cost the
+# list more Python than PostgreSQL takes to answer it.
+_LISTED_PAGES: dict[tuple, CompiledQuery] = {}
+_LISTED_PAGES_LIMIT = 512
+_INT_RANGE = range(-(2**31), 2**31)
+
+
+def agreements_listed_page(
+    user, per_page: int, number, *, status: str = "", committee: str = "", centre: str = "", period: str = ""
+) -> Page:
+    """listed_page(agreements_listed(user, …), per_page, number), the page's query built
+    and compiled once per process for each shape: the reader's roles (the sizes of their
+    sets of ids), which filters are set, the period's kind, the page. The request's values
+    (roles' ids, filter texts, the template's id, today) fill its parameters."""
+    filters = {"status": status, "committee": committee, "centre": centre, "period": period}
+    number = page_number(number)
+    kind = "mine" if period == CONCERNING_ME else ("id" if period else "")
+    if number < 1 or (kind == "id" and int(period) not in _INT_RANGE):
+        return listed_page(agreements_listed(user, **filters), per_page, number)
+    roles = roles_of(user)
+    shape, values = id_sets(roles)
+    bottom = (number - 1) * per_page
+    key = (connection.vendor, shape, bool(status), bool(committee), bool(centre), kind, bottom, per_page)
+    compiled = _LISTED_PAGES.get(key)
+    if compiled is None:
+        stand_ins = StandIns()
+        queryset = _listed(
+            stand_in_sets(roles, stand_ins),
+            stand_ins.date("today") if kind == "mine" else None,
+            status=stand_ins.text("status") if status else "",
+            committee=stand_ins.text("committee") if committee else "",
+            centre=stand_ins.text("centre") if centre else "",
+            period=stand_ins.id("period") if kind == "id" else period,
+        )
+        try:
+            compiled = CompiledQuery(_page_rows(queryset, bottom, per_page), stand_ins)
+        except ValueError:  # no value of the request in its SQL (an odd set of roles)
+            return listed_page(agreements_listed(user, **filters), per_page, number)
+        if len(_LISTED_PAGES) < _LISTED_PAGES_LIMIT:
+            _LISTED_PAGES[key] = compiled
+    values.update(status=status, committee=committee, centre=centre)
+    if kind == "mine":
+        values["today"] = timezone.localdate()
+    elif kind == "id":
+        values["period"] = int(period)
+    rows = compiled.rows(values)
+    if not rows and number > 1:
+        return listed_page(agreements_listed(user, **filters), per_page, number)
+    paginator = Paginator((), per_page)  # the pager's figures: its count is the rows' total
+    paginator.count = rows[0][-1] if rows else 0
+    return Page([tuple(row[:-1]) for row in rows], number, paginator)
 
 
 @dataclass(slots=True)

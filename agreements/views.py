@@ -69,7 +69,7 @@ def agreement_list(request):
         else:
             current = selectors.current_template(templates)
             filters["period"] = str(current.pk) if current else ""
-    page = selectors.listed_page(selectors.agreements_listed(request.user, **filters), 50, request.GET.get("page"))
+    page = selectors.agreements_listed_page(request.user, 50, request.GET.get("page"), **filters)
     # Plain rows, not model instances: each status's label translated once, each date
     # formatted once (get_status_display per row was a sixth of the render time at 50 rows).
     page.object_list = selectors.listed_rows(page.object_list)
