@@ -11,7 +11,7 @@ samspil.widget_html.bound_field: Django's attributes without the renderer's deto
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import gettext, trans_real
+from django.utils.translation import get_language, gettext, trans_real
 from markupsafe import Markup, escape
 
 from samspil.widget_html import bound_field
@@ -36,12 +36,51 @@ def _help(bound) -> str:
     return f'<div class="form-text">{escape(help_text)}</div>' if help_text else ""
 
 
+# The markup of fields of unbound forms (a fresh editor page), by what it is made of: the
+# language, the form's class and prefix, the field's (and its version's) name and initial
+# value, the layout. The same field of the same goal with the same text and version is
+# written once per process, not on every page (the fields were half the editor's render).
+# A form that was posted (bound: errors, conflicts, the writer's text) is always written.
+_WRITTEN: dict[tuple, Markup] = {}
+# Bounded by entries and by characters (a goal's texts are up to bounds.TEXT each): past
+# either bound the cache starts again.
+_WRITTEN_ENTRIES = 2_000
+_WRITTEN_CHARS = 500_000
+_written_chars = 0
+_MISSING = object()
+
+
+def _initial(bound):
+    """The initial value an unbound form's field shows, when it is a plain text, whole
+    number or None from the form's initial data (what the field's markup is made of);
+    _MISSING otherwise (a bound form, a callable or other initial: not cached)."""
+    form = bound.form
+    if form.is_bound or getattr(bound, "conflict", None) is not None:
+        return _MISSING
+    value = form.initial.get(bound.name, _MISSING)
+    if value is _MISSING and bound.field.initial is None:
+        value = None
+    return value if value is None or type(value) in (str, int) else _MISSING
+
+
+def _remember(key: tuple, html: Markup) -> Markup:
+    global _written_chars
+    size = len(html) + sum(len(part) for part in key if type(part) is str)
+    if len(_WRITTEN) >= _WRITTEN_ENTRIES or _written_chars + size > _WRITTEN_CHARS:
+        _WRITTEN.clear()
+        _written_chars = 0
+    _WRITTEN[key] = html
+    _written_chars += size
+    return html
+
+
 class EditorFields:
     """The editor's two field layouts; `conflict` is the template's draft_conflict macro
     (only called for a field that someone else saved meanwhile)."""
 
     def __init__(self, conflict) -> None:
         self.conflict = conflict
+        self.language = get_language()
         self.required = f' <span class="text-body-secondary small">({escape(gettext("required"))})</span>'
 
     def _label(self, bound, auto_id: str) -> str:
@@ -51,6 +90,25 @@ class EditorFields:
     def draft(self, bound, version, single_line: bool = False) -> Markup:
         """A field saved on its own (the macro draft_field): label, widget, its version,
         help, errors, the save status and, after a conflict, the other writer's text."""
+        value, version_value = _initial(bound), _initial(version)
+        if value is _MISSING or version_value is _MISSING or version.form is not bound.form:
+            return self._draft(bound, version, single_line)
+        form = bound.form
+        key = (
+            self.language,
+            type(form),
+            form.auto_id,
+            form.prefix,
+            bound.name,
+            value,
+            version.name,
+            version_value,
+            single_line,
+        )
+        html = _WRITTEN.get(key)
+        return html if html is not None else _remember(key, self._draft(bound, version, single_line))
+
+    def _draft(self, bound, version, single_line: bool) -> Markup:
         auto_id = escape(bound.auto_id)
         conflict = getattr(bound, "conflict", None)
         single = " data-single-line" if single_line else ""
@@ -68,6 +126,15 @@ class EditorFields:
 
     def plain(self, bound, wrapper_class: str = "") -> Markup:
         """A field of a form saved whole (the macro plain_field)."""
+        value = _initial(bound)
+        if value is _MISSING or type(wrapper_class) is not str:
+            return self._plain(bound, wrapper_class)
+        form = bound.form
+        key = (self.language, type(form), form.auto_id, form.prefix, bound.name, value, wrapper_class)
+        html = _WRITTEN.get(key)
+        return html if html is not None else _remember(key, self._plain(bound, wrapper_class))
+
+    def _plain(self, bound, wrapper_class: str) -> Markup:
         auto_id = escape(bound.auto_id)
         wrapper = f" {escape(wrapper_class)}" if wrapper_class else ""
         return Markup(  # noqa: S704  # nosec B704 - every value in it is escaped or a widget's markup
