@@ -12,7 +12,21 @@ from dataclasses import dataclass
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -216,7 +230,14 @@ def agreements_listed(user, *, status: str = "", committee: str = "", centre: st
 def _listed(roles, today, *, status: str, committee: str, centre: str, period) -> QuerySet:
     """agreements_listed for a person's roles on `today` (`period`: a template's id, as text
     or a number, CONCERNING_ME or "")."""
-    queryset = agreements_visible_for(roles).select_related("workplace__centre", "template")
+    return _listed_values(
+        _listed_filtered(roles, today, status=status, committee=committee, centre=centre, period=period)
+    )
+
+
+def _listed_filtered(roles, today, *, status: str, committee: str, centre: str, period) -> QuerySet:
+    """The agreements the list holds (_listed's rows as a plain queryset)."""
+    queryset = agreements_visible_for(roles)
     if status:
         queryset = queryset.filter(status=status)
     if committee:
@@ -227,6 +248,11 @@ def _listed(roles, today, *, status: str, committee: str, centre: str, period) -
         queryset = queryset.filter(_concerning(roles), template__period_end__gte=today)
     elif period:
         queryset = queryset.filter(template_id=period)
+    return queryset
+
+
+def _listed_values(queryset: QuerySet) -> QuerySet:
+    """The list's columns of `_listed_filtered`'s agreements, in the list's order."""
     # A correlated subquery, not Count("goals"): the join and GROUP BY counted the goals of
     # all 10,000 agreements before the sort kept 50, and the paginator's count grouped them
     # too. PostgreSQL evaluates this after ORDER BY … LIMIT, for the page's rows only, and
@@ -255,6 +281,14 @@ def _listed(roles, today, *, status: str, committee: str, centre: str, period) -
 def _page_rows(values: QuerySet, bottom: int, per_page: int) -> QuerySet:
     # The page's rows, each with the list's length (COUNT(*) OVER (), before the LIMIT).
     return values.annotate(listed_total=Window(Count("*")))[bottom : bottom + per_page]
+
+
+def _count_of(queryset: QuerySet) -> Subquery:
+    """`queryset.count()` as a scalar subquery: not correlated, counted once, and the page's
+    rows keep a plan that stops at the page (COUNT(*) OVER () reads every row first)."""
+    return Subquery(
+        queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n"), output_field=IntegerField()
+    )
 
 
 def listed_page(values: QuerySet, per_page: int, number) -> Page:
@@ -300,7 +334,7 @@ def agreements_listed_page(
     compiled = _LISTED_PAGES.get(key)
     if compiled is None:
         stand_ins = StandIns()
-        queryset = _listed(
+        filtered = _listed_filtered(
             stand_in_sets(roles, stand_ins),
             stand_ins.date("today") if kind == "mine" else None,
             status=stand_ins.text("status") if status else "",
@@ -308,8 +342,18 @@ def agreements_listed_page(
             centre=stand_ins.text("centre") if centre else "",
             period=stand_ins.id("period") if kind == "id" else period,
         )
+        queryset = _listed_values(filtered)
+        if roles.is_leadership and kind == "id":
+            # One period: its start is the same on every row, so the order is the
+            # workplace's name and the agreement's id, which PostgreSQL reads from the
+            # index on the names (migration 0005) and stops at the page, the list's length
+            # counted apart (the period's agreements by their template's index).
+            queryset = queryset.order_by("workplace__name", "pk")
+            page_rows = queryset.annotate(listed_total=_count_of(filtered))[bottom : bottom + per_page]
+        else:
+            page_rows = _page_rows(queryset, bottom, per_page)
         try:
-            compiled = CompiledQuery(_page_rows(queryset, bottom, per_page), stand_ins)
+            compiled = CompiledQuery(page_rows, stand_ins)
         except ValueError:  # no value of the request in its SQL (an odd set of roles)
             return listed_page(agreements_listed(user, **filters), per_page, number)
         if len(_LISTED_PAGES) < _LISTED_PAGES_LIMIT:
