@@ -97,3 +97,32 @@ def make_agreement_at(org, template):
     agreement.status = "in_dialogue"
     agreement.save(update_fields=["status"])
     return agreement
+
+
+def test_the_yearly_cycle_card_is_the_same_cold_and_warm_and_follows_its_deadlines_and_language(org, client_for):
+    from agreements import views
+
+    template = make_template()
+    make_agreement(org, "in_dialogue", template=template)
+    client = client_for(org.chair)
+    url = reverse("agreements:list")
+
+    def cycle(language: str) -> str:
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+        page = client.get(url, {"period": template.pk}).content.decode()
+        start = page.index('<section class="card" aria-labelledby="cycle-heading">')
+        return page[start : page.index("</section>", start)]
+
+    views._CYCLES.clear()
+    cold = cycle("da")
+    assert views._CYCLES and cycle("da") == cold
+    assert "oktober" in cold
+    english = cycle("en")
+    assert english != cold and "October" in english
+    views._CYCLES.clear()
+    assert cycle("en") == english
+    CycleDeadline.objects.create(template=template, kind="year_end", due_on=dt.date(2028, 10, 1), label="Evaluering")
+    moved = cycle("da")
+    assert "1. oktober 2028</time>: Evaluering" in moved and moved != cold
+    views._CYCLES.clear()
+    assert cycle("da") == moved
