@@ -50,15 +50,18 @@ _written_chars = 0
 _MISSING = object()
 
 
-def _initial(bound):
-    """The initial value an unbound form's field shows, when it is a plain text, whole
-    number or None from the form's initial data (what the field's markup is made of);
-    _MISSING otherwise (a bound form, a callable or other initial: not cached)."""
-    form = bound.form
-    if form.is_bound or getattr(bound, "conflict", None) is not None:
+def _initial(form, name: str):
+    """The initial value the unbound `form`'s field `name` shows, when it is a plain text,
+    whole number or None from the form's initial data (what the field's markup is made
+    of); _MISSING otherwise (a bound form, a field marked with a conflict, a callable or
+    other initial: not cached)."""
+    if form.is_bound:
         return _MISSING
-    value = form.initial.get(bound.name, _MISSING)
-    if value is _MISSING and bound.field.initial is None:
+    bound = form._bound_fields_cache.get(name)
+    if bound is not None and getattr(bound, "conflict", None) is not None:
+        return _MISSING
+    value = form.initial.get(name, _MISSING)
+    if value is _MISSING and form.fields[name].initial is None:
         value = None
     return value if value is None or type(value) in (str, int) else _MISSING
 
@@ -90,23 +93,30 @@ class EditorFields:
     def draft(self, bound, version, single_line: bool = False) -> Markup:
         """A field saved on its own (the macro draft_field): label, widget, its version,
         help, errors, the save status and, after a conflict, the other writer's text."""
-        value, version_value = _initial(bound), _initial(version)
-        if value is _MISSING or version_value is _MISSING or version.form is not bound.form:
+        if version.form is not bound.form:
             return self._draft(bound, version, single_line)
-        form = bound.form
+        return self.draft_of(bound.form, bound.name, single_line, version.name)
+
+    def draft_of(self, form, name: str, single_line: bool = False, version_name: str = "") -> Markup:
+        """draft(form[name], form[name + "_version"]) without building the bound fields
+        when the markup is known."""
+        version_name = version_name or f"{name}_version"
+        value, version_value = _initial(form, name), _initial(form, version_name)
+        if value is _MISSING or version_value is _MISSING:
+            return self._draft(form[name], form[version_name], single_line)
         key = (
             self.language,
             type(form),
             form.auto_id,
             form.prefix,
-            bound.name,
+            name,
             value,
-            version.name,
+            version_name,
             version_value,
             single_line,
         )
         html = _WRITTEN.get(key)
-        return html if html is not None else _remember(key, self._draft(bound, version, single_line))
+        return html if html is not None else _remember(key, self._draft(form[name], form[version_name], single_line))
 
     def _draft(self, bound, version, single_line: bool) -> Markup:
         auto_id = escape(bound.auto_id)
@@ -126,13 +136,17 @@ class EditorFields:
 
     def plain(self, bound, wrapper_class: str = "") -> Markup:
         """A field of a form saved whole (the macro plain_field)."""
-        value = _initial(bound)
+        return self.plain_of(bound.form, bound.name, wrapper_class)
+
+    def plain_of(self, form, name: str, wrapper_class: str = "") -> Markup:
+        """plain(form[name], wrapper_class) without building the bound field when the
+        markup is known."""
+        value = _initial(form, name)
         if value is _MISSING or type(wrapper_class) is not str:
-            return self._plain(bound, wrapper_class)
-        form = bound.form
-        key = (self.language, type(form), form.auto_id, form.prefix, bound.name, value, wrapper_class)
+            return self._plain(form[name], wrapper_class)
+        key = (self.language, type(form), form.auto_id, form.prefix, name, value, wrapper_class)
         html = _WRITTEN.get(key)
-        return html if html is not None else _remember(key, self._plain(bound, wrapper_class))
+        return html if html is not None else _remember(key, self._plain(form[name], wrapper_class))
 
     def _plain(self, bound, wrapper_class: str) -> Markup:
         auto_id = escape(bound.auto_id)

@@ -311,3 +311,29 @@ def test_the_editor_page_is_the_same_with_its_fields_written_and_read_from_the_c
     cold = page()
     assert editor_html._WRITTEN
     assert page() == cold
+
+
+def test_a_field_by_name_is_the_field_by_bound_field_unbound_posted_and_after_a_conflict():
+    def unbound():
+        return GoalForm(
+            prefix="goal-8", initial={"title": "Mål <1>", "title_version": 4}, workplace_id=1, initial_partners=[]
+        )
+
+    def posted():
+        form = GoalForm({"goal-8-title": "", "goal-8-title_version": "x"}, prefix="goal-8", workplace_id=1)
+        form.is_valid()
+        return form
+
+    conflicted = unbound()
+    conflicted["why"].conflict = FieldState(key="why", value="<i>theirs</i>", version=5)
+    fields = EditorFields(lambda conflict, field_id: f"<conflict {field_id}>")
+    for make in (unbound, posted, lambda: conflicted):
+        for name, single in (("title", True), ("why", False), ("kind", False)):
+            assert fields.draft_of(make(), name, single) == _fresh(
+                lambda make=make, name=name, single=single: fields.draft(
+                    make()[name], make()[f"{name}_version"], single
+                )
+            )
+    assert "<conflict id_goal-8-why>" in fields.draft_of(conflicted, "why")
+    for form in (MilestoneForm(prefix="milestone-8", template=_Template()), NewGoalForm()):
+        assert fields.plain_of(form, "title", "mb-0") == _fresh(lambda form=form: fields.plain(form["title"], "mb-0"))
