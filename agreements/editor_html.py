@@ -164,8 +164,31 @@ class EditorFields:
         """A goal's partner workplaces (the macro partner_field): the ticked partners, the
         partners' version, errors and save status, and the search box with its results.
         `results` is views._partner_results' markup; `none_text` the template's message."""
-        prefix = escape(form.prefix)
         chosen = form.chosen_partners()
+        version = _initial(form, "partners_version")
+        search = _initial(form, "partner_search")
+        partners = form._bound_fields_cache.get("partners")
+        if _MISSING in (version, search) or getattr(partners, "conflict", None) is not None or form.partner_suggestions:
+            return self._partners(form, chosen, search_url, results, none_text)
+        key = (
+            self.language,
+            type(form),
+            form.auto_id,
+            form.prefix,
+            tuple((workplace.pk, workplace.name) for workplace in chosen),
+            version,
+            search,
+            search_url,
+            str(results),
+            str(none_text),
+        )
+        html = _WRITTEN.get(key)
+        if html is None:
+            html = _remember(key, self._partners(form, chosen, search_url, results, none_text))
+        return html
+
+    def _partners(self, form, chosen, search_url: str, results: str, none_text: str) -> Markup:
+        prefix = escape(form.prefix)
         partners, search = form["partners"], form["partner_search"]
         partners_id, search_id = escape(partners.auto_id), escape(search.auto_id)
         partners_name = escape(partners.html_name)

@@ -337,3 +337,31 @@ def test_a_field_by_name_is_the_field_by_bound_field_unbound_posted_and_after_a_
     assert "<conflict id_goal-8-why>" in fields.draft_of(conflicted, "why")
     for form in (MilestoneForm(prefix="milestone-8", template=_Template()), NewGoalForm()):
         assert fields.plain_of(form, "title", "mb-0") == _fresh(lambda form=form: fields.plain(form["title"], "mb-0"))
+
+
+@pytest.mark.django_db
+def test_the_partner_field_of_an_unbound_form_is_written_once_and_follows_its_partners():
+    from markupsafe import Markup
+
+    from agreements import editor_html
+    from tests.factories import WorkplaceFactory
+
+    first, second = WorkplaceFactory(name="Skovbrynet <1>"), WorkplaceFactory(name="Søen")
+
+    def partners(chosen, version=1):
+        form = GoalForm(prefix="goal-6", workplace_id=1, initial={"partners_version": version}, initial_partners=chosen)
+        return EditorFields(None).partners(form, "/soeg/", Markup("\n"), "Ingen")
+
+    editor_html._WRITTEN.clear()
+    written = partners([first])
+    assert len(editor_html._WRITTEN) == 1 and partners([first]) is written
+    for chosen, version in (([first], 2), ([first, second], 1), ([], 1)):
+        assert partners(chosen, version) == _fresh(lambda chosen=chosen, version=version: partners(chosen, version))
+        assert partners(chosen, version) != written
+    first.name = "Skovbrynet <2>"
+    assert partners([first]) != written and "Skovbrynet &lt;2&gt;" in partners([first])
+    posted = GoalForm({"goal-6-partners": [str(first.pk)]}, prefix="goal-6", workplace_id=1)
+    posted.is_valid()
+    before = len(editor_html._WRITTEN)
+    EditorFields(None).partners(posted, "/soeg/", Markup("\n"), "Ingen")
+    assert len(editor_html._WRITTEN) == before
