@@ -34,11 +34,13 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from markupsafe import Markup
+from markupsafe import escape as _escape
 
 from organisation.models import Workplace
 from organisation.roles import roles_of
 from samspil.compiled import CompiledQuery, CompiledRead, StandIns, id_sets, stand_in_sets
-from samspil.jinja2 import row_url
+from samspil.jinja2 import _finalize, row_url
 from samspil.paging import page_number
 
 from .models import (
@@ -411,6 +413,30 @@ def listed_rows(values) -> list[ListedAgreement]:
             )
         )
     return rows
+
+
+def listed_rows_html(rows: list[ListedAgreement]) -> Markup:
+    """The list table's rows (what _list_rows.jinja's loop over them wrote, character for
+    character, with Jinja2's escaping and its finalize): fifty rows of seven values were
+    a loop of attribute look-ups and escapes in the template."""
+    parts = []
+    for row in rows:
+        centre = (
+            ""
+            if row.centre is None
+            else f'<div class="small text-body-secondary">{_escape(_finalize(row.centre))}</div>'
+        )
+        parts.append(
+            "\n          <tr>\n"
+            f'            <td><a href="{_escape(_finalize(row.url))}">{_escape(_finalize(row.workplace))}</a>{centre}</td>\n'
+            f"            <td>{_escape(_finalize(row.period_label))}</td>\n"
+            f'            <td><span class="badge agreement-status agreement-status-{_escape(_finalize(row.status))}">'
+            f"{_escape(_finalize(row.status_label))}</span></td>\n"
+            f'            <td class="text-end">{_escape(_finalize(row.goal_count))}</td>\n'
+            f"            <td>{_escape(_finalize(row.updated_on))}</td>\n"
+            "          </tr>\n        "
+        )
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 - every value in it is escaped
 
 
 def agreement_of_workplace(workplace_id: int, on=None) -> Agreement | None:

@@ -74,6 +74,7 @@ def agreement_list(request):
     # Plain rows, not model instances: each status's label translated once, each date
     # formatted once (get_status_display per row was a sixth of the render time at 50 rows).
     page.object_list = selectors.listed_rows(page.object_list)
+    rows_html = selectors.listed_rows_html(page.object_list)
     wheel_template = next((t for t in templates if str(t.pk) == filters["period"]), None) or selectors.current_template(
         templates
     )
@@ -84,6 +85,7 @@ def agreement_list(request):
         "agreements/list.html",
         {
             "page": page,
+            "rows_html": rows_html,
             "filters": filters,
             "statuses": Agreement.Status.choices,
             "committee_options": unit_options(committees, filters["committee"]),
