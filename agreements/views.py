@@ -226,6 +226,8 @@ def _render_edit(
             "detail_url": agreement.get_absolute_url(),
             "may_send_to_dialogue": AGREEMENT.is_available(request.user, agreement, "send_to_dialogue"),
             "partner_results": _partner_results,
+            # get_kind_display's labels, translated once for the page's goals.
+            "kind_labels": {value: str(label) for value, label in Goal.Kind.choices},
             "editor_fields": EditorFields,
             "_": page_gettext(),
         },
