@@ -313,7 +313,9 @@ def listed_page(values: QuerySet, per_page: int, number) -> Page:
 # queryset (the visibility rule, the filters, the goal count) and compiling it cost the
 # list more Python than PostgreSQL takes to answer it.
 _LISTED_PAGES: dict[tuple, CompiledQuery] = {}
-_LISTED_PAGES_LIMIT = 512
+# A compiled page holds its compiler and query, about 40 KB: at most 64 shapes (≈ 3 MB of a
+# worker's memory); past that the cache starts again, so the shapes in use come back.
+_LISTED_PAGES_LIMIT = 64
 _INT_RANGE = range(-(2**31), 2**31)
 
 
@@ -358,8 +360,9 @@ def agreements_listed_page(
             compiled = CompiledQuery(page_rows, stand_ins)
         except ValueError:  # no value of the request in its SQL (an odd set of roles)
             return listed_page(agreements_listed(user, **filters), per_page, number)
-        if len(_LISTED_PAGES) < _LISTED_PAGES_LIMIT:
-            _LISTED_PAGES[key] = compiled
+        if len(_LISTED_PAGES) >= _LISTED_PAGES_LIMIT:
+            _LISTED_PAGES.clear()
+        _LISTED_PAGES[key] = compiled
     values.update(status=status, committee=committee, centre=centre)
     if kind == "mine":
         values["today"] = timezone.localdate()

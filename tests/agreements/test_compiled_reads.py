@@ -140,3 +140,13 @@ def test_the_list_page_reuses_its_compiled_query(org, client_for, django_assert_
     with django_assert_num_queries(1):
         page = selectors.agreements_listed_page(org.director, 50, 1, period="")
     assert page.paginator.count == 1
+
+
+def test_the_compiled_list_pages_are_bounded(org, monkeypatch):
+    make_agreement(org, "draft")
+    monkeypatch.setattr(selectors, "_LISTED_PAGES", {})
+    monkeypatch.setattr(selectors, "_LISTED_PAGES_LIMIT", 3)
+    for number in range(1, 8):
+        selectors.agreements_listed_page(org.director, 1, number, period="")
+        assert 1 <= len(selectors._LISTED_PAGES) <= 3
+    assert selectors.agreements_listed_page(org.director, 1, 1, period="").paginator.count == 1
