@@ -11,7 +11,7 @@ samspil.widget_html.bound_field: Django's attributes without the renderer's deto
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import gettext, trans_real
+from django.utils.translation import get_language, gettext, trans_real
 from markupsafe import Markup, escape
 
 from samspil.widget_html import bound_field
@@ -36,12 +36,54 @@ def _help(bound) -> str:
     return f'<div class="form-text">{escape(help_text)}</div>' if help_text else ""
 
 
+# The markup of fields of unbound forms (a fresh editor page), by what it is made of: the
+# language, the form's class and prefix, the field's (and its version's) name and initial
+# value, the layout. The same field of the same goal with the same text and version is
+# written once per process, not on every page (the fields were half the editor's render).
+# A form that was posted (bound: errors, conflicts, the writer's text) is always written.
+_WRITTEN: dict[tuple, Markup] = {}
+# Bounded by entries and by characters (a goal's texts are up to bounds.TEXT each): past
+# either bound the cache starts again.
+_WRITTEN_ENTRIES = 2_000
+_WRITTEN_CHARS = 500_000
+_written_chars = 0
+_MISSING = object()
+
+
+def _initial(form, name: str):
+    """The initial value the unbound `form`'s field `name` shows, when it is a plain text,
+    whole number or None from the form's initial data (what the field's markup is made
+    of); _MISSING otherwise (a bound form, a field marked with a conflict, a callable or
+    other initial: not cached)."""
+    if form.is_bound:
+        return _MISSING
+    bound = form._bound_fields_cache.get(name)
+    if bound is not None and getattr(bound, "conflict", None) is not None:
+        return _MISSING
+    value = form.initial.get(name, _MISSING)
+    if value is _MISSING and form.fields[name].initial is None:
+        value = None
+    return value if value is None or type(value) in (str, int) else _MISSING
+
+
+def _remember(key: tuple, html: Markup) -> Markup:
+    global _written_chars
+    size = len(html) + sum(len(part) for part in key if type(part) is str)
+    if len(_WRITTEN) >= _WRITTEN_ENTRIES or _written_chars + size > _WRITTEN_CHARS:
+        _WRITTEN.clear()
+        _written_chars = 0
+    _WRITTEN[key] = html
+    _written_chars += size
+    return html
+
+
 class EditorFields:
     """The editor's two field layouts; `conflict` is the template's draft_conflict macro
     (only called for a field that someone else saved meanwhile)."""
 
     def __init__(self, conflict) -> None:
         self.conflict = conflict
+        self.language = get_language()
         self.required = f' <span class="text-body-secondary small">({escape(gettext("required"))})</span>'
 
     def _label(self, bound, auto_id: str) -> str:
@@ -51,6 +93,32 @@ class EditorFields:
     def draft(self, bound, version, single_line: bool = False) -> Markup:
         """A field saved on its own (the macro draft_field): label, widget, its version,
         help, errors, the save status and, after a conflict, the other writer's text."""
+        if version.form is not bound.form:
+            return self._draft(bound, version, single_line)
+        return self.draft_of(bound.form, bound.name, single_line, version.name)
+
+    def draft_of(self, form, name: str, single_line: bool = False, version_name: str = "") -> Markup:
+        """draft(form[name], form[name + "_version"]) without building the bound fields
+        when the markup is known."""
+        version_name = version_name or f"{name}_version"
+        value, version_value = _initial(form, name), _initial(form, version_name)
+        if value is _MISSING or version_value is _MISSING:
+            return self._draft(form[name], form[version_name], single_line)
+        key = (
+            self.language,
+            type(form),
+            form.auto_id,
+            form.prefix,
+            name,
+            value,
+            version_name,
+            version_value,
+            single_line,
+        )
+        html = _WRITTEN.get(key)
+        return html if html is not None else _remember(key, self._draft(form[name], form[version_name], single_line))
+
+    def _draft(self, bound, version, single_line: bool) -> Markup:
         auto_id = escape(bound.auto_id)
         conflict = getattr(bound, "conflict", None)
         single = " data-single-line" if single_line else ""
@@ -68,6 +136,19 @@ class EditorFields:
 
     def plain(self, bound, wrapper_class: str = "") -> Markup:
         """A field of a form saved whole (the macro plain_field)."""
+        return self.plain_of(bound.form, bound.name, wrapper_class)
+
+    def plain_of(self, form, name: str, wrapper_class: str = "") -> Markup:
+        """plain(form[name], wrapper_class) without building the bound field when the
+        markup is known."""
+        value = _initial(form, name)
+        if value is _MISSING or type(wrapper_class) is not str:
+            return self._plain(form[name], wrapper_class)
+        key = (self.language, type(form), form.auto_id, form.prefix, name, value, wrapper_class)
+        html = _WRITTEN.get(key)
+        return html if html is not None else _remember(key, self._plain(form[name], wrapper_class))
+
+    def _plain(self, bound, wrapper_class: str) -> Markup:
         auto_id = escape(bound.auto_id)
         wrapper = f" {escape(wrapper_class)}" if wrapper_class else ""
         return Markup(  # noqa: S704  # nosec B704 - every value in it is escaped or a widget's markup
@@ -83,8 +164,31 @@ class EditorFields:
         """A goal's partner workplaces (the macro partner_field): the ticked partners, the
         partners' version, errors and save status, and the search box with its results.
         `results` is views._partner_results' markup; `none_text` the template's message."""
-        prefix = escape(form.prefix)
         chosen = form.chosen_partners()
+        version = _initial(form, "partners_version")
+        search = _initial(form, "partner_search")
+        partners = form._bound_fields_cache.get("partners")
+        if _MISSING in (version, search) or getattr(partners, "conflict", None) is not None or form.partner_suggestions:
+            return self._partners(form, chosen, search_url, results, none_text)
+        key = (
+            self.language,
+            type(form),
+            form.auto_id,
+            form.prefix,
+            tuple((workplace.pk, workplace.name) for workplace in chosen),
+            version,
+            search,
+            search_url,
+            str(results),
+            str(none_text),
+        )
+        html = _WRITTEN.get(key)
+        if html is None:
+            html = _remember(key, self._partners(form, chosen, search_url, results, none_text))
+        return html
+
+    def _partners(self, form, chosen, search_url: str, results: str, none_text: str) -> Markup:
+        prefix = escape(form.prefix)
         partners, search = form["partners"], form["partner_search"]
         partners_id, search_id = escape(partners.auto_id), escape(search.auto_id)
         partners_name = escape(partners.html_name)

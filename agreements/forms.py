@@ -24,8 +24,16 @@ class BootstrapMixin:
                 attrs["aria-invalid"] = "true"
 
     def _style(self) -> None:
+        # Each field's id as BoundField.auto_id writes it, without building the bound
+        # fields (the editor's cached fields never need most of them).
+        auto_id = self.auto_id
         for name, field in self.fields.items():
-            field.widget.attrs.setdefault("aria-describedby", f"{self[name].auto_id}-errors")
+            html_name = self.add_prefix(name)
+            if auto_id and "%s" in str(auto_id):
+                field_id = auto_id % html_name
+            else:
+                field_id = html_name if auto_id else ""
+            field.widget.attrs.setdefault("aria-describedby", f"{field_id}-errors")
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):

@@ -14,11 +14,14 @@
 from __future__ import annotations
 
 import rules
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.http import Http404
 
 from organisation.permissions import is_leadership, of, works_at_workplace
 from organisation.roles import roles_of
-from samspil.access import get_object_for_user
+from samspil.access import check_object_for_user, get_object_for_user
+from samspil.compiled import CompiledQuery, StandIns
 
 from .models import Agreement, Goal
 from .workflows import AGREEMENT, COMMITTEE_SEES, EMPLOYEES_SEE, heads_centre, leads, manages, sits_on_committee
@@ -57,7 +60,11 @@ rules.add_perm("agreements.archive_agreement", AGREEMENT.predicate("archive"))
 
 def agreements_visible_to(user) -> QuerySet[Agreement]:
     """The list's rows, from the same rule as `can_view` (one query when evaluated)."""
-    roles = roles_of(user)
+    return agreements_visible_for(roles_of(user))
+
+
+def agreements_visible_for(roles) -> QuerySet[Agreement]:
+    """agreements_visible_to for a person's roles (organisation.roles.RoleSet)."""
     queryset = Agreement.objects.all()
     if roles.is_leadership:
         return queryset
@@ -92,19 +99,30 @@ def _agreement_queryset(*, committees: bool = True):
     return queryset.prefetch_related("workplace__committees") if committees else queryset
 
 
+# get_agreement_for_user's query per vendor, compiled once (samspil/compiled.py): building
+# and compiling the select_related queryset cost the editor more Python than the query.
+_AGREEMENT_QUERY: dict[str, CompiledQuery] = {}
+
+
 def get_agreement_for_user(
     user, pk: int, *, write: bool = False, perm: str = "agreements.change_agreement", committees: bool = True
 ):
     """Stranger → 404; a reader who tries to write (or act) → 403. `committees=False` for a
-    page that does not show the workplace's committees."""
-    return get_object_for_user(
-        user,
-        _agreement_queryset(committees=committees),
-        view_perm="agreements.view_agreement",
-        change_perm=perm,
-        write=write,
-        pk=pk,
-    )
+    page that does not show the workplace's committees. The same queries as
+    get_object_for_user(_agreement_queryset(committees=…), pk=pk): the agreement's, then
+    (committees) the workplace's committees."""
+    compiled = _AGREEMENT_QUERY.get(connection.vendor)
+    if compiled is None:
+        stand_ins = StandIns()
+        queryset = _agreement_queryset(committees=False).filter(pk=stand_ins.id("pk")).order_by()
+        compiled = _AGREEMENT_QUERY[connection.vendor] = CompiledQuery(queryset, stand_ins, every=True)
+    # A key outside the column's range finds nothing, as the ORM answers it.
+    found = compiled.instances({"pk": pk}) if -(2**31) <= int(pk) < 2**31 else []
+    if not found:
+        raise Http404("No Agreement matches the given query.")
+    if committees:
+        prefetch_related_objects(found, "workplace__committees")
+    return check_object_for_user(user, found[0], view_perm="agreements.view_agreement", change_perm=perm, write=write)
 
 
 def get_goal_for_user(user, pk: int, *, write: bool = False, perm: str = "agreements.change_agreement") -> Goal:

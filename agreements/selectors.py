@@ -12,7 +12,21 @@ from dataclasses import dataclass
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -20,11 +34,13 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from markupsafe import Markup
+from markupsafe import escape as _escape
 
 from organisation.models import Workplace
 from organisation.roles import roles_of
-from samspil.compiled import CompiledRead
-from samspil.jinja2 import row_url
+from samspil.compiled import CompiledQuery, CompiledRead, StandIns, id_sets, stand_in_sets
+from samspil.jinja2 import _finalize, row_url
 from samspil.paging import page_number
 
 from .models import (
@@ -39,7 +55,7 @@ from .models import (
     Revision,
     period_label,
 )
-from .permissions import agreements_visible_to
+from .permissions import agreements_visible_for
 from .workflows import approvals_of
 
 
@@ -186,7 +202,10 @@ def concerning(user) -> Q:
     """Agreements that concern the person: their workplaces', their centres' and those of
     the workplaces their committees are responsible for (what they may see of them is
     still `agreements_visible_to`'s rule)."""
-    roles = roles_of(user)
+    return _concerning(roles_of(user))
+
+
+def _concerning(roles) -> Q:
     condition = Q(workplace_id__in=roles.staff_workplace_ids | roles.led_workplace_ids)
     condition |= Q(workplace__centre_id__in=roles.headed_centre_ids)
     if roles.committee_ids:
@@ -205,7 +224,22 @@ def has_own_agreements(user) -> bool:
 
 
 def agreements_listed(user, *, status: str = "", committee: str = "", centre: str = "", period: str = "") -> QuerySet:
-    queryset = agreements_visible_to(user).select_related("workplace__centre", "template")
+    return _listed(
+        roles_of(user), timezone.localdate(), status=status, committee=committee, centre=centre, period=period
+    )
+
+
+def _listed(roles, today, *, status: str, committee: str, centre: str, period) -> QuerySet:
+    """agreements_listed for a person's roles on `today` (`period`: a template's id, as text
+    or a number, CONCERNING_ME or "")."""
+    return _listed_values(
+        _listed_filtered(roles, today, status=status, committee=committee, centre=centre, period=period)
+    )
+
+
+def _listed_filtered(roles, today, *, status: str, committee: str, centre: str, period) -> QuerySet:
+    """The agreements the list holds (_listed's rows as a plain queryset)."""
+    queryset = agreements_visible_for(roles)
     if status:
         queryset = queryset.filter(status=status)
     if committee:
@@ -213,9 +247,14 @@ def agreements_listed(user, *, status: str = "", committee: str = "", centre: st
     if centre:
         queryset = queryset.filter(workplace__centre__slug=centre)
     if period == CONCERNING_ME:
-        queryset = queryset.filter(concerning(user), template__period_end__gte=timezone.localdate())
+        queryset = queryset.filter(_concerning(roles), template__period_end__gte=today)
     elif period:
         queryset = queryset.filter(template_id=period)
+    return queryset
+
+
+def _listed_values(queryset: QuerySet) -> QuerySet:
+    """The list's columns of `_listed_filtered`'s agreements, in the list's order."""
     # A correlated subquery, not Count("goals"): the join and GROUP BY counted the goals of
     # all 10,000 agreements before the sort kept 50, and the paginator's count grouped them
     # too. PostgreSQL evaluates this after ORDER BY … LIMIT, for the page's rows only, and
@@ -241,6 +280,19 @@ def agreements_listed(user, *, status: str = "", committee: str = "", centre: st
     )
 
 
+def _page_rows(values: QuerySet, bottom: int, per_page: int) -> QuerySet:
+    # The page's rows, each with the list's length (COUNT(*) OVER (), before the LIMIT).
+    return values.annotate(listed_total=Window(Count("*")))[bottom : bottom + per_page]
+
+
+def _count_of(queryset: QuerySet) -> Subquery:
+    """`queryset.count()` as a scalar subquery: not correlated, counted once, and the page's
+    rows keep a plan that stops at the page (COUNT(*) OVER () reads every row first)."""
+    return Subquery(
+        queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n"), output_field=IntegerField()
+    )
+
+
 def listed_page(values: QuerySet, per_page: int, number) -> Page:
     """Paginator(values, per_page).get_page(number) for `agreements_listed`'s value rows in
     one query when the page is in range: each row carries the list's length
@@ -250,12 +302,78 @@ def listed_page(values: QuerySet, per_page: int, number) -> Page:
     paginator = Paginator(values, per_page)
     number = page_number(number)
     if number >= 1:
-        bottom = (number - 1) * per_page
-        rows = list(values.annotate(listed_total=Window(Count("*")))[bottom : bottom + per_page])
+        rows = list(_page_rows(values, (number - 1) * per_page, per_page))
         if rows or number == 1:
             paginator.count = rows[0][-1] if rows else 0
             return Page([row[:-1] for row in rows], number, paginator)
     return paginator.get_page(number)
+
+
+# The list's page queries, compiled once per shape (samspil/compiled.py): building the
+# queryset (the visibility rule, the filters, the goal count) and compiling it cost the
+# list more Python than PostgreSQL takes to answer it.
+_LISTED_PAGES: dict[tuple, CompiledQuery] = {}
+# A compiled page holds its compiler and query, about 40 KB: at most 64 shapes (≈ 3 MB of a
+# worker's memory); past that the cache starts again, so the shapes in use come back.
+_LISTED_PAGES_LIMIT = 64
+_INT_RANGE = range(-(2**31), 2**31)
+
+
+def agreements_listed_page(
+    user, per_page: int, number, *, status: str = "", committee: str = "", centre: str = "", period: str = ""
+) -> Page:
+    """listed_page(agreements_listed(user, …), per_page, number), the page's query built
+    and compiled once per process for each shape: the reader's roles (the sizes of their
+    sets of ids), which filters are set, the period's kind, the page. The request's values
+    (roles' ids, filter texts, the template's id, today) fill its parameters."""
+    filters = {"status": status, "committee": committee, "centre": centre, "period": period}
+    number = page_number(number)
+    kind = "mine" if period == CONCERNING_ME else ("id" if period else "")
+    if number < 1 or (kind == "id" and int(period) not in _INT_RANGE):
+        return listed_page(agreements_listed(user, **filters), per_page, number)
+    roles = roles_of(user)
+    shape, values = id_sets(roles)
+    bottom = (number - 1) * per_page
+    key = (connection.vendor, shape, bool(status), bool(committee), bool(centre), kind, bottom, per_page)
+    compiled = _LISTED_PAGES.get(key)
+    if compiled is None:
+        stand_ins = StandIns()
+        filtered = _listed_filtered(
+            stand_in_sets(roles, stand_ins),
+            stand_ins.date("today") if kind == "mine" else None,
+            status=stand_ins.text("status") if status else "",
+            committee=stand_ins.text("committee") if committee else "",
+            centre=stand_ins.text("centre") if centre else "",
+            period=stand_ins.id("period") if kind == "id" else period,
+        )
+        queryset = _listed_values(filtered)
+        if roles.is_leadership and kind == "id":
+            # One period: its start is the same on every row, so the order is the
+            # workplace's name and the agreement's id, which PostgreSQL reads from the
+            # index on the names (migration 0005) and stops at the page, the list's length
+            # counted apart (the period's agreements by their template's index).
+            queryset = queryset.order_by("workplace__name", "pk")
+            page_rows = queryset.annotate(listed_total=_count_of(filtered))[bottom : bottom + per_page]
+        else:
+            page_rows = _page_rows(queryset, bottom, per_page)
+        try:
+            compiled = CompiledQuery(page_rows, stand_ins)
+        except ValueError:  # no value of the request in its SQL (an odd set of roles)
+            return listed_page(agreements_listed(user, **filters), per_page, number)
+        if len(_LISTED_PAGES) >= _LISTED_PAGES_LIMIT:
+            _LISTED_PAGES.clear()
+        _LISTED_PAGES[key] = compiled
+    values.update(status=status, committee=committee, centre=centre)
+    if kind == "mine":
+        values["today"] = timezone.localdate()
+    elif kind == "id":
+        values["period"] = int(period)
+    rows = compiled.rows(values)
+    if not rows and number > 1:
+        return listed_page(agreements_listed(user, **filters), per_page, number)
+    paginator = Paginator((), per_page)  # the pager's figures: its count is the rows' total
+    paginator.count = rows[0][-1] if rows else 0
+    return Page([tuple(row[:-1]) for row in rows], number, paginator)
 
 
 @dataclass(slots=True)
@@ -298,6 +416,30 @@ def listed_rows(values) -> list[ListedAgreement]:
             )
         )
     return rows
+
+
+def listed_rows_html(rows: list[ListedAgreement]) -> Markup:
+    """The list table's rows (what _list_rows.jinja's loop over them wrote, character for
+    character, with Jinja2's escaping and its finalize): fifty rows of seven values were
+    a loop of attribute look-ups and escapes in the template."""
+    parts = []
+    for row in rows:
+        centre = (
+            ""
+            if row.centre is None
+            else f'<div class="small text-body-secondary">{_escape(_finalize(row.centre))}</div>'
+        )
+        parts.append(
+            "\n          <tr>\n"
+            f'            <td><a href="{_escape(_finalize(row.url))}">{_escape(_finalize(row.workplace))}</a>{centre}</td>\n'
+            f"            <td>{_escape(_finalize(row.period_label))}</td>\n"
+            f'            <td><span class="badge agreement-status agreement-status-{_escape(_finalize(row.status))}">'
+            f"{_escape(_finalize(row.status_label))}</span></td>\n"
+            f'            <td class="text-end">{_escape(_finalize(row.goal_count))}</td>\n'
+            f"            <td>{_escape(_finalize(row.updated_on))}</td>\n"
+            "          </tr>\n        "
+        )
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 - every value in it is escaped
 
 
 def agreement_of_workplace(workplace_id: int, on=None) -> Agreement | None:

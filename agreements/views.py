@@ -16,9 +16,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -69,10 +70,11 @@ def agreement_list(request):
         else:
             current = selectors.current_template(templates)
             filters["period"] = str(current.pk) if current else ""
-    page = selectors.listed_page(selectors.agreements_listed(request.user, **filters), 50, request.GET.get("page"))
+    page = selectors.agreements_listed_page(request.user, 50, request.GET.get("page"), **filters)
     # Plain rows, not model instances: each status's label translated once, each date
     # formatted once (get_status_display per row was a sixth of the render time at 50 rows).
     page.object_list = selectors.listed_rows(page.object_list)
+    rows_html = selectors.listed_rows_html(page.object_list)
     wheel_template = next((t for t in templates if str(t.pk) == filters["period"]), None) or selectors.current_template(
         templates
     )
@@ -83,16 +85,41 @@ def agreement_list(request):
         "agreements/list.html",
         {
             "page": page,
+            "rows_html": rows_html,
             "filters": filters,
             "statuses": Agreement.Status.choices,
             "committee_options": unit_options(committees, filters["committee"]),
             "centre_options": unit_options(centres, filters["centre"]),
             "templates": templates,
-            "wheel_template": wheel_template,
-            "wheel": selectors.yearly_wheel(wheel_template),
+            "cycle_html": _cycle_html(wheel_template),
             "can_start": bool(roles.led_workplace_ids) and bool(templates),
         },
     )
+
+
+# The yearly cycle card (agreements/_list_cycle.jinja: the wheel and its deadlines) by
+# language and period: the same markup for every reader of the list until the period or
+# its deadlines change, which changes the key. A few periods a language.
+_CYCLES: dict[tuple, SafeString] = {}
+_CYCLES_LIMIT = 64
+
+
+def _cycle_html(template: selectors.Period | None) -> SafeString:
+    """The list's yearly cycle card for the period `template` (None: no template yet)."""
+    key = (
+        translation.get_language(),
+        None if template is None else (template.pk, template.period_start, template.period_end, *template.deadlines),
+    )
+    html = _CYCLES.get(key)
+    if html is None:
+        jinja = engines["jinja2"].get_template("agreements/_list_cycle.jinja").template
+        context = {"wheel_template": template, "wheel": selectors.yearly_wheel(template)}
+        # Jinja2 escaped what it printed (as the {% jinja %} tag has it).
+        html = mark_safe(jinja.render(context))  # noqa: S308  # nosec B308 B703 - Jinja2 autoescaped it
+        if len(_CYCLES) >= _CYCLES_LIMIT:
+            _CYCLES.clear()
+        _CYCLES[key] = html
+    return html
 
 
 def agreement_start(request):
@@ -199,6 +226,8 @@ def _render_edit(
             "detail_url": agreement.get_absolute_url(),
             "may_send_to_dialogue": AGREEMENT.is_available(request.user, agreement, "send_to_dialogue"),
             "partner_results": _partner_results,
+            # get_kind_display's labels, translated once for the page's goals.
+            "kind_labels": {value: str(label) for value, label in Goal.Kind.choices},
             "editor_fields": EditorFields,
             "_": page_gettext(),
         },

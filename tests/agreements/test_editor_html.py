@@ -209,3 +209,159 @@ def test_the_partner_field_is_the_macros_markup_unbound_with_search_errors_and_a
     assert 'partner-search is-invalid" aria-invalid="true"' in written[2]  # several match: tick one
     assert "Skovbrynet Nord" in written[2]  # the matches to tick
     assert '<conflict of="id_goal-7-partners">' in written[-1]
+
+
+# --- Fields of unbound forms written once per process (editor_html._WRITTEN) ---------------
+
+
+def _fresh(write):
+    # The same call with the cache empty: what the field's markup is without it.
+    from agreements import editor_html
+
+    saved = dict(editor_html._WRITTEN)
+    editor_html._WRITTEN.clear()
+    try:
+        return write()
+    finally:
+        editor_html._WRITTEN.clear()
+        editor_html._WRITTEN.update(saved)
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_an_unbound_field_is_written_once_and_its_markup_follows_its_text_version_and_language(language):
+    from agreements import editor_html
+
+    def goal_form(title, version):
+        return GoalForm(
+            prefix="goal-9",
+            initial={"title": title, "title_version": version, "kind": "own", "kind_version": 1},
+            workplace_id=1,
+            initial_partners=[],
+        )
+
+    def draft(form, name="title"):
+        return EditorFields(None).draft(form[name], form[f"{name}_version"], True)
+
+    with translation.override(language):
+        first = draft(goal_form("Trivsel <først>", 1))
+        assert first == _fresh(lambda: draft(goal_form("Trivsel <først>", 1)))
+        assert draft(goal_form("Trivsel <først>", 1)) is first  # the second page reads it
+        for title, version in (("Trivsel <først>", 2), ("Trivsel", 1), ("1", 1)):
+            written = draft(goal_form(title, version))
+            assert written == _fresh(lambda title=title, version=version: draft(goal_form(title, version)))
+            assert written != first
+        plain = EditorFields(None).plain(NewGoalForm()["kind"], "mb-0")
+        assert plain == _fresh(lambda: EditorFields(None).plain(NewGoalForm()["kind"], "mb-0"))
+    other = "en" if language == "da" else "da"
+    with translation.override(other):
+        assert draft(goal_form("Trivsel <først>", 1)) == _fresh(lambda: draft(goal_form("Trivsel <først>", 1)))
+        assert draft(goal_form("Trivsel <først>", 1)) != first  # the label in the other language
+    assert len(editor_html._WRITTEN) <= editor_html._WRITTEN_ENTRIES
+
+
+def test_a_posted_form_or_a_conflict_is_never_written_from_the_cache():
+    from agreements import editor_html
+
+    data = {"goal-9-title": "", "goal-9-title_version": "1", "goal-9-kind": "own", "goal-9-kind_version": "1"}
+    bound = GoalForm(data, prefix="goal-9", workplace_id=1)
+    assert not bound.is_valid()
+    before = len(editor_html._WRITTEN)
+    html = EditorFields(None).draft(bound["title"], bound["title_version"], True)
+    assert "is-invalid" in html and len(editor_html._WRITTEN) == before
+    unbound = GoalForm(prefix="goal-9", initial={"why": "x", "why_version": 1}, workplace_id=1, initial_partners=[])
+    unbound["why"].conflict = FieldState(key="why", value="<i>theirs</i>", version=5)
+    html = EditorFields(lambda conflict, field_id: f"<conflict {field_id}>").draft(
+        unbound["why"], unbound["why_version"]
+    )
+    assert "<conflict id_goal-9-why>" in html and len(editor_html._WRITTEN) == before
+
+
+def test_the_cache_is_bounded_by_entries_and_characters(monkeypatch):
+    from agreements import editor_html
+
+    monkeypatch.setattr(editor_html, "_WRITTEN", {})
+    monkeypatch.setattr(editor_html, "_written_chars", 0)
+    monkeypatch.setattr(editor_html, "_WRITTEN_ENTRIES", 3)
+    for n in range(10):
+        form = IntroductionForm(initial={"introduction": f"tekst {n}", "introduction_version": n})
+        EditorFields(None).draft(form["introduction"], form["introduction_version"])
+        assert 1 <= len(editor_html._WRITTEN) <= 3
+    monkeypatch.setattr(editor_html, "_WRITTEN_ENTRIES", 100)
+    monkeypatch.setattr(editor_html, "_WRITTEN_CHARS", 5_000)
+    for n in range(10):
+        form = IntroductionForm(initial={"introduction": "x" * 1_000 + str(n), "introduction_version": n})
+        EditorFields(None).draft(form["introduction"], form["introduction_version"])
+        assert editor_html._written_chars <= 5_000
+
+
+@pytest.mark.django_db
+def test_the_editor_page_is_the_same_with_its_fields_written_and_read_from_the_cache(org, client_for):
+    from agreements import editor_html
+    from tests.agreements.helpers import make_agreement
+
+    agreement = make_agreement(org, "draft", goals=3)
+    client = client_for(org.leader)
+    url = f"/udviklingsaftaler/{agreement.pk}/rediger/"
+
+    def page() -> str:
+        html = client.get(url).content.decode()
+        return re.sub(r"[A-Za-z0-9]{64}", "(token)", html)  # the masked CSRF tokens
+
+    editor_html._WRITTEN.clear()
+    cold = page()
+    assert editor_html._WRITTEN
+    assert page() == cold
+
+
+def test_a_field_by_name_is_the_field_by_bound_field_unbound_posted_and_after_a_conflict():
+    def unbound():
+        return GoalForm(
+            prefix="goal-8", initial={"title": "Mål <1>", "title_version": 4}, workplace_id=1, initial_partners=[]
+        )
+
+    def posted():
+        form = GoalForm({"goal-8-title": "", "goal-8-title_version": "x"}, prefix="goal-8", workplace_id=1)
+        form.is_valid()
+        return form
+
+    conflicted = unbound()
+    conflicted["why"].conflict = FieldState(key="why", value="<i>theirs</i>", version=5)
+    fields = EditorFields(lambda conflict, field_id: f"<conflict {field_id}>")
+    for make in (unbound, posted, lambda: conflicted):
+        for name, single in (("title", True), ("why", False), ("kind", False)):
+            assert fields.draft_of(make(), name, single) == _fresh(
+                lambda make=make, name=name, single=single: fields.draft(
+                    make()[name], make()[f"{name}_version"], single
+                )
+            )
+    assert "<conflict id_goal-8-why>" in fields.draft_of(conflicted, "why")
+    for form in (MilestoneForm(prefix="milestone-8", template=_Template()), NewGoalForm()):
+        assert fields.plain_of(form, "title", "mb-0") == _fresh(lambda form=form: fields.plain(form["title"], "mb-0"))
+
+
+@pytest.mark.django_db
+def test_the_partner_field_of_an_unbound_form_is_written_once_and_follows_its_partners():
+    from markupsafe import Markup
+
+    from agreements import editor_html
+    from tests.factories import WorkplaceFactory
+
+    first, second = WorkplaceFactory(name="Skovbrynet <1>"), WorkplaceFactory(name="Søen")
+
+    def partners(chosen, version=1):
+        form = GoalForm(prefix="goal-6", workplace_id=1, initial={"partners_version": version}, initial_partners=chosen)
+        return EditorFields(None).partners(form, "/soeg/", Markup("\n"), "Ingen")
+
+    editor_html._WRITTEN.clear()
+    written = partners([first])
+    assert len(editor_html._WRITTEN) == 1 and partners([first]) is written
+    for chosen, version in (([first], 2), ([first, second], 1), ([], 1)):
+        assert partners(chosen, version) == _fresh(lambda chosen=chosen, version=version: partners(chosen, version))
+        assert partners(chosen, version) != written
+    first.name = "Skovbrynet <2>"
+    assert partners([first]) != written and "Skovbrynet &lt;2&gt;" in partners([first])
+    posted = GoalForm({"goal-6-partners": [str(first.pk)]}, prefix="goal-6", workplace_id=1)
+    posted.is_valid()
+    before = len(editor_html._WRITTEN)
+    EditorFields(None).partners(posted, "/soeg/", Markup("\n"), "Ingen")
+    assert len(editor_html._WRITTEN) == before

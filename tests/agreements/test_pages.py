@@ -97,3 +97,71 @@ def make_agreement_at(org, template):
     agreement.status = "in_dialogue"
     agreement.save(update_fields=["status"])
     return agreement
+
+
+def test_the_yearly_cycle_card_is_the_same_cold_and_warm_and_follows_its_deadlines_and_language(org, client_for):
+    from agreements import views
+
+    template = make_template()
+    make_agreement(org, "in_dialogue", template=template)
+    client = client_for(org.chair)
+    url = reverse("agreements:list")
+
+    def cycle(language: str) -> str:
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+        page = client.get(url, {"period": template.pk}).content.decode()
+        start = page.index('<section class="card" aria-labelledby="cycle-heading">')
+        return page[start : page.index("</section>", start)]
+
+    views._CYCLES.clear()
+    cold = cycle("da")
+    assert views._CYCLES and cycle("da") == cold
+    assert "oktober" in cold
+    english = cycle("en")
+    assert english != cold and "October" in english
+    views._CYCLES.clear()
+    assert cycle("en") == english
+    CycleDeadline.objects.create(template=template, kind="year_end", due_on=dt.date(2028, 10, 1), label="Evaluering")
+    moved = cycle("da")
+    assert "1. oktober 2028</time>: Evaluering" in moved and moved != cold
+    views._CYCLES.clear()
+    assert cycle("da") == moved
+
+
+# _list_rows.jinja's loop before the rows moved to selectors.listed_rows_html.
+ROWS_LOOP = """{% for agreement in page.object_list %}
+          <tr>
+            <td><a href="{{ agreement.url }}">{{ agreement.workplace }}</a>{% if agreement.centre is not none %}<div class="small text-body-secondary">{{ agreement.centre }}</div>{% endif %}</td>
+            <td>{{ agreement.period_label }}</td>
+            <td><span class="badge agreement-status agreement-status-{{ agreement.status }}">{{ agreement.status_label }}</span></td>
+            <td class="text-end">{{ agreement.goal_count }}</td>
+            <td>{{ agreement.updated_on }}</td>
+          </tr>
+        {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_list_rows_are_the_template_loops_markup(language):
+    from django.template import engines
+    from django.utils import translation
+
+    from agreements import selectors
+
+    rows = [
+        selectors.ListedAgreement(
+            pk=n,
+            url=f"/udviklingsaftaler/{n}/?a=1&b='2'",
+            workplace=f'Skole <{n}> & "Søen"',
+            centre=None if n % 2 else "Center for 'Skoler'",
+            period_label="2027–2028",
+            status="in_dialogue",
+            status_label="I dialog <x>",
+            goal_count=n * 1000,
+            updated_on="7.12.2026",
+        )
+        for n in range(5)
+    ]
+    with translation.override(language):
+        old = engines["jinja2"].from_string(ROWS_LOOP).render({"page": {"object_list": rows}})
+        assert str(selectors.listed_rows_html(rows)) == old
+    assert selectors.listed_rows_html([]) == ""
