@@ -203,7 +203,7 @@ def register(request):
         named = selectors.named_row_counts(request.user, state, filters)
     page, rows_caption = None, ""
     if sees_names:
-        rows = selectors.register_page_values(selectors.register_rows(request.user, state, filters))
+        rows = selectors.RegisterPageRows(request.user, state, filters)
         paginator = _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=named[filters.get("status", "")])
         page = paginator.get_page(request.GET.get("page"))
         page.object_list = selectors.register_page_list(page.object_list)
