@@ -84,32 +84,46 @@ def code_state() -> CodeState:
 
 def register_state() -> tuple[CodeState, tuple[int | None, int | None] | None]:
     """code_state() and the newest membership and signature ids (register_counts' key) in
-    two queries instead of three: the current versions' rows carry the two newest ids as
-    subqueries. With no current version (no row to carry them) the three queries as
-    before. (The electoral term stays a query of its own: as five subqueries more, Django
-    spent longer compiling them than the round trip costs.)"""
-    rows = list(_REGISTER_STATE.raw())
-    state = CodeState(versions={row.current_audience: row for row in rows}, term=ElectoralTerm.current())
+    one query instead of three: the current versions' rows carry the two newest ids and
+    today's electoral term as subqueries (compiled once per process, so their compiling
+    costs nothing a request). With no current version (no row to carry them) the three
+    queries as before."""
+    today = timezone.localdate()
+    rows = list(_REGISTER_STATE.raw(today))
     if not rows:
-        return state, _newest_ids()
+        return CodeState(versions={}, term=ElectoralTerm.current(today)), _newest_ids()
     first = rows[0]
+    term = None
+    if first.term_id is not None:
+        values = [first.term_id, first.term_name, *(_date(getattr(first, f"term_{name}")) for name in _TERM_DAYS)]
+        term = ElectoralTerm.from_db(connection.alias, ["id", "name", *_TERM_DAYS], values)
+    state = CodeState(versions={row.current_audience: row for row in rows}, term=term)
     newest = (first.newest_membership, first.newest_signature) if first.newest_membership is not None else None
     return state, newest
 
 
-def _register_state_query(_unused=None) -> QuerySet[CodeVersion]:
+def _date(value) -> dt.date | None:
+    # Raw rows' annotations as the driver gives them: SQLite's dates are text.
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _register_state_query(on: dt.date) -> QuerySet[CodeVersion]:
     # The current versions (a version current for both audiences comes twice, once for
-    # each), each with the two newest ids.
+    # each), each with the two newest ids and the term holding `on` (ElectoralTerm.current).
+    term = ElectoralTerm.objects.filter(starts_on__lte=on, ends_on__gte=on).order_by("-starts_on")
     return CodeVersion.objects.filter(current_for__isnull=False).annotate(
         current_audience=F("current_for__audience"),
         newest_membership=Subquery(Membership.objects.order_by("-pk").values("pk")[:1]),
         newest_signature=Subquery(Signature.objects.order_by("-pk").values("pk")[:1]),
+        **{f"term_{name}": Subquery(term.values(name)[:1]) for name in ("id", "name", *_TERM_DAYS)},
     )
 
 
-# The same SQL on every request, compiled once per process (as Django compiled the two
-# subqueries it cost more than the round trip).
-_REGISTER_STATE = CompiledRead(_register_state_query, kind=None)
+_TERM_DAYS = ("starts_on", "ends_on", "election_date")
+
+# The same SQL on every request with today's date, compiled once per process (as Django
+# compiled the subqueries they cost more than the round trip).
+_REGISTER_STATE = CompiledRead(_register_state_query, kind="date")
 
 
 def _newest_ids() -> tuple[int, int | None] | None:

@@ -180,12 +180,13 @@ REGISTER_PAGE_SIZE = 50
 
 def register(request):
     # Queries: session + user + roles (middleware and context), then
-    # 1 current codes with the newest membership/signature ids (the counts' cache key),
-    # 2 electoral term (selectors.register_state), [4 shares, 5 anonymised signatures —
-    # only when not cached],
-    # for those who see names (selectors.names_scope): [6 a leader's or chair's own
-    # counts,] 7 the page of rows (a signed-at probe per row, people and units joined);
-    # 8 committees, 9 centres, 10 workplaces for the filters.
+    # 1 current codes with the newest membership/signature ids (the counts' cache key) and
+    # today's electoral term (selectors.register_state), [2 shares, 3 anonymised
+    # signatures — only when not cached],
+    # for those who see names (selectors.names_scope): [4 a leader's or chair's own
+    # counts,] 5 the page of rows (a signed-at probe per row, people joined, unit names as
+    # subqueries; both compiled once per shape); 6 committees and centres, [7 workplaces,
+    # once a centre or a workplace is chosen] for the filters.
     state, newest = selectors.register_state()
     filters = _register_filters(request)
     sees_names = selectors.sees_names(request.user)

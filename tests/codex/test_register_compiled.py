@@ -171,11 +171,46 @@ def test_the_register_pages_html_and_queries_for_a_leader_and_a_chair(org, clien
     for user in (org.leader, org.chair):
         client = client_for(user)
         client.get(reverse("codex:register"))
-        # 1 user with roles, 2 current codes, 3 term (the shares cached by the first
-        # request), 4 own counts, 5 the page, 6 committees and centres.
-        with django_assert_num_queries(6):
+        # 1 user with roles, 2 current codes with the term (the shares cached by the
+        # first request), 3 own counts, 4 the page, 5 committees and centres.
+        with django_assert_num_queries(5):
             response = client.get(reverse("codex:register") + "?status=unsigned")
         assert response.status_code == 200
         page = response.context["page"]
         assert page.paginator.count == len(page.object_list) > 0
         assert all(not row.has_signed for row in page.object_list)
+
+
+def test_the_register_state_is_code_state_and_the_newest_ids_in_one_query(org, django_assert_num_queries):
+    today = timezone.localdate()
+
+    def check(queries: int) -> None:
+        with django_assert_num_queries(queries):
+            state, newest = selectors.register_state()
+        expected = selectors.code_state()
+        assert state.versions == expected.versions
+        assert state.term == expected.term
+        if state.term is not None:
+            assert [getattr(state.term, name) for name in ("name", "starts_on", "ends_on", "election_date")] == [
+                getattr(expected.term, name) for name in ("name", "starts_on", "ends_on", "election_date")
+            ]
+        assert state.term_start == expected.term_start
+        assert newest == selectors._newest_ids()
+
+    check(3)  # no current version: no row to carry the rest
+    version = publish_version(org.admin, audience=Audience.EMPLOYEES)
+    check(1)
+    ElectoralTerm.objects.create(
+        name="old", starts_on=today - dt.timedelta(days=900), ends_on=today - dt.timedelta(days=10)
+    )
+    check(1)
+    ElectoralTerm.objects.create(
+        name="2026-01-01",
+        starts_on=today - dt.timedelta(days=9),
+        ends_on=today + dt.timedelta(1400),
+        election_date=today,
+    )
+    check(1)
+    sign(org.employee, version)
+    publish_version(org.admin, audience=Audience.POLITICIANS)
+    check(1)
