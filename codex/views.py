@@ -237,8 +237,37 @@ def register(request):
             "centre_options": unit_options(centres, filters["centre"]),
             "workplaces": _workplace_choices(filters),
             "role_choices": list(selectors.ROLE_LABELS.items()),
+            # For the Jinja2 body (codex/_register_body.jinja): the pages' links and the
+            # plurals (written here, where makemessages finds them).
+            "page_query": _page_query(request),
+            "unsigned_link": ngettext(
+                "Show the %(counter)s role not signed yet",
+                "Show the %(counter)s roles not signed yet",
+                named["unsigned"],
+            )
+            % {"counter": named["unsigned"]},
+            "anonymised_note": ngettext(
+                "%(counter)s signature of the current code is anonymised: the person was erased, the signature "
+                "still counts and stays in the register.",
+                "%(counter)s signatures of the current code are anonymised: the people were erased, the signatures "
+                "still count and stay in the register.",
+                counts.anonymised,
+            )
+            % {"counter": counts.anonymised},
         },
     )
+
+
+def _page_query(request):
+    """`page_query(n)` for the pagination macro (meetings/_pages.jinja): the query string
+    with page n, as {% query_with page=n %} writes it."""
+
+    def query(number) -> str:
+        query = request.GET.copy()
+        query["page"] = number
+        return query.urlencode()
+
+    return query
 
 
 def _workplace_choices(filters: dict[str, str]):
