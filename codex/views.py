@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Avg, Count, Prefetch
 from django.http import HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from organisation.models import Committee, Workplace
 from organisation.roles import roles_of
 from organisation.selectors import filter_units
+from samspil.compiled import CompiledQuery, StandIns
 from samspil.widget_html import unit_options
 
 from . import selectors, services
@@ -205,7 +207,7 @@ def register(request):
     page, rows_caption = None, ""
     if sees_names:
         rows = selectors.RegisterPageRows(request.user, state, filters)
-        paginator = _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=named[filters.get("status", "")])
+        paginator = _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=named.get(filters["status"], named[""]))
         page = paginator.get_page(request.GET.get("page"))
         page.object_list = selectors.register_page_list(page.object_list)
         rows_caption = ngettext(
@@ -270,15 +272,25 @@ def _page_query(request):
     return query
 
 
-def _workplace_choices(filters: dict[str, str]):
+def _workplace_choices(filters: dict[str, str]) -> list[dict]:
     # All 2,000 workplaces in one <select> were most of the page (150 KB) and of its
     # rendering time: the list holds the chosen centre's workplaces, or just the chosen one.
-    workplaces = Workplace.objects.filter(is_active=True).order_by("name").values_list("name", "slug", named=True)
-    if filters.get("centre"):
-        return workplaces.filter(centre__slug=filters["centre"])
-    if not filters.get("workplace"):
+    # Its two queries compiled once per process (samspil/compiled.py), the slug a stand-in.
+    by = "centre" if filters.get("centre") else "workplace" if filters.get("workplace") else ""
+    if not by:
         return []  # no query for an empty list
-    return workplaces.filter(slug=filters["workplace"])
+    key = (connection.vendor, by)
+    compiled = _WORKPLACE_CHOICES.get(key)
+    if compiled is None:
+        stand_ins = StandIns()
+        slug = stand_ins.text("slug")
+        workplaces = Workplace.objects.filter(is_active=True).order_by("name")
+        workplaces = workplaces.filter(centre__slug=slug) if by == "centre" else workplaces.filter(slug=slug)
+        compiled = _WORKPLACE_CHOICES[key] = CompiledQuery(workplaces.values("name", "slug"), stand_ins, every=True)
+    return compiled.dicts({"slug": filters[by]})
+
+
+_WORKPLACE_CHOICES: dict[tuple[str, str], CompiledQuery] = {}
 
 
 def _csv_safe(value) -> str:

@@ -214,3 +214,62 @@ def test_the_register_state_is_code_state_and_the_newest_ids_in_one_query(org, d
     sign(org.employee, version)
     publish_version(org.admin, audience=Audience.POLITICIANS)
     check(1)
+
+
+def test_the_page_and_counts_keep_one_plan_except_with_a_role_filter(org):
+    from samspil.db import ONE_PLAN
+
+    _people(org)
+    publish_version(org.admin)
+    state, _newest = selectors.register_state()
+    blank = dict.fromkeys(selectors.REGISTER_FILTERS, "")
+
+    def sql(user, filters, key, build) -> str:
+        return selectors._compiled_register_read(key, user, state, filters, build)[0].sql
+
+    def page(user, state, filters, *, roles, on):
+        return selectors.register_page_values(selectors.register_rows(user, state, filters, roles=roles, on=on))[:50]
+
+    for filters in (blank, {**blank, "status": "unsigned"}, {**blank, "centre": org.centre.slug}):
+        assert sql(org.admin, filters, ("page", 0, 50), page).endswith(ONE_PLAN)
+        assert sql(org.leader, filters, ("named counts",), selectors._named_counts_query).endswith(ONE_PLAN)
+    # The role is a parameter: a rare role's generic plan would walk every membership.
+    with_role = {**blank, "role": Role.DIRECTOR}
+    assert ONE_PLAN not in sql(org.admin, with_role, ("page", 0, 50), page)
+    assert ONE_PLAN not in sql(org.leader, with_role, ("named counts",), selectors._named_counts_query)
+
+
+def test_an_unknown_status_filters_nothing_instead_of_failing(org, client_for):
+    from django.urls import reverse
+
+    _people(org)
+    version = publish_version(org.admin)
+    sign(org.employee, version)
+    for user in (org.admin, org.leader):
+        client = client_for(user)
+        everyone = client.get(reverse("codex:register")).context["page"]
+        response = client.get(reverse("codex:register"), {"status": "x"})
+        assert response.status_code == 200
+        page = response.context["page"]
+        assert page.paginator.count == everyone.paginator.count
+        assert [row.person_id for row in page.object_list] == [row.person_id for row in everyone.object_list]
+
+
+def test_the_workplace_list_is_the_chosen_centres_or_the_chosen_workplace_compiled_once(org):
+    from codex.views import _workplace_choices
+    from organisation.models import Centre, Workplace
+
+    other_centre = Centre.objects.create(name="Other centre", slug="other-centre")
+    Workplace.objects.create(
+        name="A closed one", slug="closed-one", centre=org.centre, kind=org.workplace.kind, is_active=False
+    )
+    Workplace.objects.create(name="Elsewhere", slug="elsewhere", centre=other_centre, kind=org.workplace.kind)
+    blank = dict.fromkeys(selectors.REGISTER_FILTERS, "")
+    assert _workplace_choices(blank) == []
+    for centre in (org.centre, other_centre, org.centre):
+        expected = Workplace.objects.filter(is_active=True, centre=centre).order_by("name").values("name", "slug")
+        assert _workplace_choices({**blank, "centre": centre.slug}) == list(expected)
+    for workplace in (org.workplace, org.other_workplace):
+        chosen = _workplace_choices({**blank, "workplace": workplace.slug})
+        assert chosen == [{"name": workplace.name, "slug": workplace.slug}]
+    assert _workplace_choices({**blank, "workplace": "closed-one"}) == []
