@@ -216,7 +216,7 @@ def test_the_register_state_is_code_state_and_the_newest_ids_in_one_query(org, d
     check(1)
 
 
-def test_the_page_and_counts_keep_one_plan_except_with_a_role_filter(org):
+def test_the_page_and_counts_keep_one_plan_except_for_a_role_or_not_signed(org):
     from samspil.db import ONE_PLAN
 
     _people(org)
@@ -230,13 +230,14 @@ def test_the_page_and_counts_keep_one_plan_except_with_a_role_filter(org):
     def page(user, state, filters, *, roles, on):
         return selectors.register_page_values(selectors.register_rows(user, state, filters, roles=roles, on=on))[:50]
 
-    for filters in (blank, {**blank, "status": "unsigned"}, {**blank, "centre": org.centre.slug}):
+    for filters in (blank, {**blank, "status": "signed"}, {**blank, "centre": org.centre.slug}):
         assert sql(org.admin, filters, ("page", 0, 50), page).endswith(ONE_PLAN)
         assert sql(org.leader, filters, ("named counts",), selectors._named_counts_query).endswith(ONE_PLAN)
-    # The role is a parameter: a rare role's generic plan would walk every membership.
-    with_role = {**blank, "role": Role.DIRECTOR}
-    assert ONE_PLAN not in sql(org.admin, with_role, ("page", 0, 50), page)
-    assert ONE_PLAN not in sql(org.leader, with_role, ("named counts",), selectors._named_counts_query)
+    # The role is a parameter: a rare role's generic plan would walk every membership; and
+    # "not signed" ran slower with its generic plan.
+    for filters in ({**blank, "role": Role.DIRECTOR}, {**blank, "status": "unsigned"}):
+        assert ONE_PLAN not in sql(org.admin, filters, ("page", 0, 50), page)
+        assert ONE_PLAN not in sql(org.leader, filters, ("named counts",), selectors._named_counts_query)
 
 
 def test_an_unknown_status_filters_nothing_instead_of_failing(org, client_for):
