@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Avg, Count, Prefetch
 from django.http import HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from organisation.models import Committee, Workplace
 from organisation.roles import roles_of
 from organisation.selectors import filter_units
+from samspil.compiled import CompiledQuery, StandIns
 from samspil.widget_html import unit_options
 
 from . import selectors, services
@@ -180,12 +182,13 @@ REGISTER_PAGE_SIZE = 50
 
 def register(request):
     # Queries: session + user + roles (middleware and context), then
-    # 1 current codes with the newest membership/signature ids (the counts' cache key),
-    # 2 electoral term (selectors.register_state), [4 shares, 5 anonymised signatures —
-    # only when not cached],
-    # for those who see names (selectors.names_scope): [6 a leader's or chair's own
-    # counts,] 7 the page of rows (a signed-at probe per row, people and units joined);
-    # 8 committees, 9 centres, 10 workplaces for the filters.
+    # 1 current codes with the newest membership/signature ids (the counts' cache key) and
+    # today's electoral term (selectors.register_state), [2 shares, 3 anonymised
+    # signatures — only when not cached],
+    # for those who see names (selectors.names_scope): [4 a leader's or chair's own
+    # counts,] 5 the page of rows (a signed-at probe per row, people joined, unit names as
+    # subqueries; both compiled once per shape); 6 committees and centres, [7 workplaces,
+    # once a centre or a workplace is chosen] for the filters.
     state, newest = selectors.register_state()
     filters = _register_filters(request)
     sees_names = selectors.sees_names(request.user)
@@ -203,8 +206,8 @@ def register(request):
         named = selectors.named_row_counts(request.user, state, filters)
     page, rows_caption = None, ""
     if sees_names:
-        rows = selectors.register_page_values(selectors.register_rows(request.user, state, filters))
-        paginator = _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=named[filters.get("status", "")])
+        rows = selectors.RegisterPageRows(request.user, state, filters)
+        paginator = _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=named.get(filters["status"], named[""]))
         page = paginator.get_page(request.GET.get("page"))
         page.object_list = selectors.register_page_list(page.object_list)
         rows_caption = ngettext(
@@ -236,19 +239,58 @@ def register(request):
             "centre_options": unit_options(centres, filters["centre"]),
             "workplaces": _workplace_choices(filters),
             "role_choices": list(selectors.ROLE_LABELS.items()),
+            # For the Jinja2 body (codex/_register_body.jinja): the pages' links and the
+            # plurals (written here, where makemessages finds them).
+            "page_query": _page_query(request),
+            "unsigned_link": ngettext(
+                "Show the %(counter)s role not signed yet",
+                "Show the %(counter)s roles not signed yet",
+                named["unsigned"],
+            )
+            % {"counter": named["unsigned"]},
+            "anonymised_note": ngettext(
+                "%(counter)s signature of the current code is anonymised: the person was erased, the signature "
+                "still counts and stays in the register.",
+                "%(counter)s signatures of the current code are anonymised: the people were erased, the signatures "
+                "still count and stay in the register.",
+                counts.anonymised,
+            )
+            % {"counter": counts.anonymised},
         },
     )
 
 
-def _workplace_choices(filters: dict[str, str]):
+def _page_query(request):
+    """`page_query(n)` for the pagination macro (meetings/_pages.jinja): the query string
+    with page n, as {% query_with page=n %} writes it."""
+
+    def query(number) -> str:
+        query = request.GET.copy()
+        query["page"] = number
+        return query.urlencode()
+
+    return query
+
+
+def _workplace_choices(filters: dict[str, str]) -> list[dict]:
     # All 2,000 workplaces in one <select> were most of the page (150 KB) and of its
     # rendering time: the list holds the chosen centre's workplaces, or just the chosen one.
-    workplaces = Workplace.objects.filter(is_active=True).order_by("name").values_list("name", "slug", named=True)
-    if filters.get("centre"):
-        return workplaces.filter(centre__slug=filters["centre"])
-    if not filters.get("workplace"):
+    # Its two queries compiled once per process (samspil/compiled.py), the slug a stand-in.
+    by = "centre" if filters.get("centre") else "workplace" if filters.get("workplace") else ""
+    if not by:
         return []  # no query for an empty list
-    return workplaces.filter(slug=filters["workplace"])
+    key = (connection.vendor, by)
+    compiled = _WORKPLACE_CHOICES.get(key)
+    if compiled is None:
+        stand_ins = StandIns()
+        slug = stand_ins.text("slug")
+        workplaces = Workplace.objects.filter(is_active=True).order_by("name")
+        workplaces = workplaces.filter(centre__slug=slug) if by == "centre" else workplaces.filter(slug=slug)
+        compiled = _WORKPLACE_CHOICES[key] = CompiledQuery(workplaces.values("name", "slug"), stand_ins, every=True)
+    return compiled.dicts({"slug": filters[by]})
+
+
+_WORKPLACE_CHOICES: dict[tuple[str, str], CompiledQuery] = {}
 
 
 def _csv_safe(value) -> str:
