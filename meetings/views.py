@@ -167,6 +167,7 @@ def my_meetings(request):
         {
             "page": page,
             "page_query": page_query(request),
+            "meeting_rows": plan_html.meeting_rows,
             "past": past,
             "can_create": bool(creatable_kinds(request.user)),
             "is_politician": roles.is_politician,
@@ -281,6 +282,7 @@ def workplace_meetings(request, slug: str):
         {
             "workplace": workplace,
             "page": page,
+            "meeting_rows": plan_html.meeting_rows,
             "past": past,
             "can_manage": request.user.has_perm("meetings.manage_visit_times", workplace),
         },

@@ -1,4 +1,5 @@
-"""The committee plan's month sections written in Python (meetings/plan_html.py) are the
+"""The committee plan's month sections and the meeting lists' rows written in Python
+(meetings/plan_html.py) are the
 markup meetings/_committee_plan.jinja's loop wrote, for every kind of row: cancelled,
 with and without a host, with cases heard, unheard and counted several times, a reply
 asked for or not, in both languages, with and without the agenda link."""
@@ -12,8 +13,8 @@ from django.template import engines
 from django.utils import timezone, translation
 
 from cases.selectors import STATE_ORDER, PlanCase
-from meetings.plan_html import plan_sections
-from meetings.views import _plan_rows
+from meetings.plan_html import meeting_rows, plan_sections
+from meetings.views import _plan_rows, label_rows
 
 pytestmark = pytest.mark.django_db(databases=[])
 
@@ -60,6 +61,36 @@ OLD_LOOP = """{%- from "cases/_state.jinja" import hearing_state -%}
 
 </section>
 {% endfor %}""".replace("@@2", "  ").replace("@@6", "      ")  # lines of blanks, as the template had
+
+
+# meetings/_meeting_list.jinja's loop before meeting_rows wrote it.
+OLD_LIST = """<ul class="list-unstyled meeting-list mb-3">
+  {% for meeting in meetings %}
+  <li class="meeting-row{% if meeting["cancelled_at"] %} is-cancelled{% endif %}">
+    <div class="meeting-when">
+      <span class="meeting-day">{{ meeting["day"] }}</span>
+      <span class="meeting-year">{{ meeting["year"] }}</span>
+    </div>
+    <div class="meeting-what">
+      <a class="fw-semibold" href="{{ row_url("meetings:meeting", meeting["pk"]) }}">{{ meeting["title"] }}</a>
+      <div class="small text-body-secondary">
+        {{ meeting["kind_label"] }} · {{ meeting["times"] }}{% if meeting["host__name"] %} · {{ meeting["host__name"] }}{% endif %}{% if meeting["committee__name"] %} · {{ meeting["committee__name"] }}{% endif %}
+      </div>
+@@6
+    </div>
+    <div class="meeting-state">
+      <span class="badge status-{{ meeting["status"] }}">{{ meeting["status_label"] }}</span>
+      {% if meeting["my_booking_status"] == "cancelled" %}<span class="badge text-bg-light">{{ _("You cancelled") }}</span>{% elif meeting["my_booking_status"] == "moved" %}<span class="badge text-bg-light">{{ _("You moved it") }}</span>{% endif %}
+      {% if meeting["my_response"] == "none" and meeting["status"] != "cancelled" and not meeting["is_past"] %}<span class="badge text-bg-warning">{{ _("Answer") }}</span>{% endif %}
+      <span class="small text-body-secondary d-block">{{ meeting["participants"] }}</span>
+    </div>
+  </li>
+  {% endfor %}
+</ul>""".replace("@@6", "      ")
+
+NEW_LIST = """<ul class="list-unstyled meeting-list mb-3">
+  {{ meeting_rows(meetings) }}
+</ul>"""
 
 
 class Committee:
@@ -123,3 +154,27 @@ def test_the_sections_are_what_the_jinja_loop_wrote(language, sees_agenda):
 
 def test_no_meetings_no_sections():
     assert str(plan_sections([], committee_name="Udvalg", sees_agenda=True)) == ""
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("reader", ["member", "workplace", "anonymous"])
+def test_the_list_rows_are_what_the_jinja_loop_wrote(language, reader):
+    # My meetings' rows carry the committee and my booking's state; a workplace's, the
+    # committee; someone not signed in has no reply of their own.
+    rows = _rows()
+    bookings = ["cancelled", "moved", None, "confirmed"]
+    for index, row in enumerate(rows):
+        del row["_cases"], row["month"]
+        row["committee__name"] = None if index % 3 == 2 else "Udvalg & <råd>"
+        if reader == "member":
+            row["my_booking_status"] = bookings[index % 4]
+        if reader == "anonymous":
+            del row["my_response"]
+    with translation.override(language):
+        label_rows(rows)
+        env = engines["jinja2"].env
+        old = env.from_string(OLD_LIST).render(meetings=rows)
+        new = env.from_string(NEW_LIST).render(meetings=rows, meeting_rows=meeting_rows)
+    assert ("is-cancelled" in new and "text-bg-warning" in new) or reader == "anonymous"
+    assert ("text-bg-light" in new) == (reader == "member")
+    assert new == old
