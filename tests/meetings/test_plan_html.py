@@ -1,8 +1,8 @@
 """The committee plan's month sections and the meeting lists' rows written in Python
-(meetings/plan_html.py) are the
-markup meetings/_committee_plan.jinja's loop wrote, for every kind of row: cancelled,
-with and without a host, with cases heard, unheard and counted several times, a reply
-asked for or not, in both languages, with and without the agenda link."""
+(meetings/plan_html.py) are the markup their Jinja2 loops wrote, for every kind of row:
+cancelled, with and without a host, with cases heard, unheard and counted several times,
+a reply asked for or not, a booking cancelled or moved, in both languages, with and
+without the agenda link."""
 
 from __future__ import annotations
 
