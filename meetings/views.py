@@ -33,7 +33,7 @@ from samspil.compiled import CompiledQuery, StandIns
 from samspil.errors import ServiceError
 
 from . import minutes as minutes_services
-from . import selectors, services
+from . import plan_html, selectors, services
 from .forms import (
     MeetingForm,
     MinutesForm,
@@ -167,6 +167,7 @@ def my_meetings(request):
         {
             "page": page,
             "page_query": page_query(request),
+            "meeting_rows": plan_html.meeting_rows,
             "past": past,
             "can_create": bool(creatable_kinds(request.user)),
             "is_politician": roles.is_politician,
@@ -226,6 +227,8 @@ def committee_plan(request, slug: str):
     page.object_list = meetings
     is_chair = committee.pk in roles.chaired_committee_ids
     agenda_warnings = next_agenda_warnings([committee.pk]) if is_chair else []
+    # cases:agenda's own rule (cases/views._sees_agenda).
+    sees_agenda = roles.is_leadership or committee.pk in (roles.committee_ids | roles.secretary_committee_ids)
     return render(
         request,
         "meetings/committee_plan.html",
@@ -236,6 +239,9 @@ def committee_plan(request, slug: str):
             "page": page,
             "page_query": page_query(request),
             "meetings": meetings,
+            "plan_sections": plan_html.plan_sections(meetings, committee_name=committee.name, sees_agenda=sees_agenda)
+            if meetings
+            else "",
             "can_plan": roles.is_administrator or is_chair,
             "agenda_warnings": agenda_warnings,
             "agenda_warning_title": ngettext(
@@ -246,8 +252,7 @@ def committee_plan(request, slug: str):
             % {"counter": len(agenda_warnings)}
             if agenda_warnings
             else "",
-            # cases:agenda's own rule (cases/views._sees_agenda).
-            "sees_agenda": roles.is_leadership or committee.pk in (roles.committee_ids | roles.secretary_committee_ids),
+            "sees_agenda": sees_agenda,
         },
     )
 
@@ -277,6 +282,7 @@ def workplace_meetings(request, slug: str):
         {
             "workplace": workplace,
             "page": page,
+            "meeting_rows": plan_html.meeting_rows,
             "past": past,
             "can_manage": request.user.has_perm("meetings.manage_visit_times", workplace),
         },

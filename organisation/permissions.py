@@ -16,8 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 import rules
+from django.db import connection
 
-from samspil.access import get_object_for_user
+from samspil.access import check_object_for_user, get_object_for_user
+from samspil.compiled import CompiledQuery, StandIns
 
 from .roles import roles_of
 
@@ -145,16 +147,34 @@ def get_workplace_for_user(user, slug: str, *, write: bool = False):
 
 
 def get_committee_for_user(user, slug: str, *, write: bool = False):
+    """get_object_for_user for the committee with this slug, its query compiled once per
+    database (samspil/compiled.py): building `Committee.objects.get(slug=…)` cost more
+    than running it (the committee plan's and committee page's first read)."""
+    from django.http import Http404
+
     from .models import Committee
 
-    return get_object_for_user(
+    key = (connection.alias, connection.vendor)
+    compiled = _COMMITTEE_BY_SLUG.get(key)
+    if compiled is None:
+        stand_ins = StandIns()
+        queryset = Committee.objects.filter(slug=stand_ins.text("slug"))[:2]
+        compiled = _COMMITTEE_BY_SLUG[key] = CompiledQuery(queryset, stand_ins, every=True)
+    found = compiled.instances({"slug": slug})
+    if len(found) != 1:  # as get_object_or_404: none (or, were slugs not unique, several)
+        if found:
+            raise Committee.MultipleObjectsReturned
+        raise Http404("No Committee matches the given query.")
+    return check_object_for_user(
         user,
-        Committee.objects.all(),
+        found[0],
         view_perm="organisation.view_committee",
         change_perm="organisation.change_committee",
         write=write,
-        slug=slug,
     )
+
+
+_COMMITTEE_BY_SLUG: dict[tuple[str, str], Any] = {}
 
 
 # --- Committee secretariat (cases/) --------------------------------------------------------

@@ -95,3 +95,62 @@ def test_the_agenda_view_and_its_warning_still_work(org, client_for, plan):
     assert "agenda-warning" in html
     for state in STATES:
         assert BADGES[state] in html
+
+
+def _old_agenda_warnings(committee_ids, now):
+    """next_agenda_warnings as it read before its compiled form: the next meeting asked per
+    case's meeting."""
+    from django.db.models import F, OuterRef, Subquery
+
+    from meetings.models import Meeting
+
+    next_meeting = (
+        Meeting.objects.active()
+        .filter(committee_id=OuterRef("meeting__committee_id"), starts_at__gte=now, cases__isnull=False)
+        .order_by("starts_at", "pk")
+        .values("pk")[:1]
+    )
+    return list(
+        Case.objects.filter(
+            meeting__committee_id__in=committee_ids,
+            status__in=[Case.Status.DRAFT, Case.Status.IN_HEARING],
+            hearings__status=Hearing.Status.OPEN,
+        )
+        .annotate(next_meeting=Subquery(next_meeting))
+        .filter(meeting_id=F("next_meeting"))
+        .select_related("meeting", "committee")
+        .distinct()
+        .order_by("meeting__starts_at", "pk")[:10]
+    )
+
+
+def test_the_agenda_warnings_are_what_the_per_case_query_read(org):
+    # Both committees' meetings: a cancelled one first, one without cases, the next with
+    # cases in hearing, in draft, closed and decided, a later one; read for each committee
+    # and both, from several moments (between and after the meetings).
+    from cases.selectors import next_agenda_warnings
+    from meetings.models import Meeting
+    from tests.meetings import helpers as meeting_helpers
+
+    cancelled = committee_meeting(org, days=3)
+    make_case(org, meeting=cancelled)
+    Meeting.objects.filter(pk=cancelled.pk).update(status=Meeting.Status.CANCELLED)
+    committee_meeting(org, days=4)  # no cases
+    nearest = committee_meeting(org, days=6)
+    make_case(org, meeting=nearest)
+    make_case(org, Case.Status.DRAFT, meeting=nearest)
+    closed = make_case(org, meeting=nearest)
+    Hearing.objects.filter(case=closed).update(status=Hearing.Status.NO_COMMENTS, submitted_at=timezone.now())
+    later = committee_meeting(org, days=20)
+    make_case(org, meeting=later)
+    other = meeting_helpers.meeting(org, days=8, committee=org.other_committee, host=None, organiser=org.other_leader)
+    make_case(org, meeting=other)
+    now = timezone.now()
+    for committee_ids in ([org.committee.pk], [org.other_committee.pk], [org.committee.pk, org.other_committee.pk], []):
+        for moment in (now, now + dt.timedelta(days=5), now + dt.timedelta(days=7), now + dt.timedelta(days=30)):
+            got = next_agenda_warnings(committee_ids, now=moment)
+            want = _old_agenda_warnings(committee_ids, moment)
+            assert [(c.pk, c.meeting.pk, c.meeting.starts_at, c.committee.name) for c in got] == [
+                (c.pk, c.meeting.pk, c.meeting.starts_at, c.committee.name) for c in want
+            ], (committee_ids, moment)
+    assert next_agenda_warnings([org.committee.pk], now=now)  # the scenario warns at all

@@ -140,3 +140,39 @@ def test_the_agenda_views_cases_are_what_their_queryset_reads_for_every_role(org
             assert [(c.pk, c.status, c.state_counts) for c in cases] == [
                 (row["pk"], row["status"], case_selectors._states(row)) for row in expected
             ], (name, on)
+
+
+def test_the_committee_by_slug_is_what_get_object_for_user_gives_for_every_role(org):
+    from django.core.exceptions import PermissionDenied
+
+    from organisation.models import Committee
+    from organisation.permissions import get_committee_for_user
+    from samspil.access import get_object_for_user
+
+    def old(user, slug, write):
+        return get_object_for_user(
+            user,
+            Committee.objects.all(),
+            view_perm="organisation.view_committee",
+            change_perm="organisation.change_committee",
+            write=write,
+            slug=slug,
+        )
+
+    def outcome(read, user, slug, write):
+        try:
+            committee = read(user, slug, write=write) if read is get_committee_for_user else read(user, slug, write)
+        except (Http404, PermissionDenied) as refusal:
+            return type(refusal)
+        return (committee.pk, committee.name, committee.slug, committee.is_active)
+
+    for name, user in org.roles.items():
+        if user is None:
+            continue
+        for slug in (org.committee.slug, org.other_committee.slug, "ikke-et-udvalg", ""):
+            for write in (False, True):
+                assert outcome(get_committee_for_user, user, slug, write) == outcome(old, user, slug, write), (
+                    name,
+                    slug,
+                    write,
+                )

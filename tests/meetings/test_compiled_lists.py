@@ -81,6 +81,39 @@ def test_the_committee_plan_gives_the_querysets_rows_for_every_role(org, meeting
                 assert mine == {pk: replies.get(pk) for pk in mine}
 
 
+def test_a_plan_page_is_the_years_rows_sliced_for_every_role(org, meetings):
+    # The page's ids are read first and their columns after (selectors.CommitteePlan.rows):
+    # each page is the slice of the whole year's list-value rows, as one query read them.
+    from django.db.models.functions import ExtractMonth
+
+    from meetings.selectors import _listed
+
+    year = timezone.localdate().year
+    tz = timezone.get_current_timezone()
+    for extra in range(3):  # enough meetings for three pages of two
+        helpers.meeting(org, days=10 + extra, title=f"Flere {extra}")
+    for user in _people(org):
+        for committee in (org.committee, org.other_committee):
+            plan = selectors.CommitteePlan(committee, year=year, user=user)
+            year_rows = meetings_visible_to(
+                user,
+                Meeting.objects.filter(
+                    committee=committee,
+                    starts_at__gte=dt.datetime(year, 1, 1, tzinfo=tz),
+                    starts_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=tz),
+                ),
+            )
+            whole = list(
+                list_values(
+                    _listed(year_rows, user.pk).annotate(month=ExtractMonth("starts_at")).order_by("starts_at", "pk"),
+                    user.pk,
+                    "month",
+                )
+            )
+            for bottom in (0, 2, 4, 6, 40):
+                assert plan.rows(bottom, bottom + 2) == whole[bottom : bottom + 2], (user, committee, bottom)
+
+
 def test_the_plan_links_and_bookings_are_the_readers_own(org, meetings):
     columns = ("pk", "confirmed_at", "slot__starts_at", "slot__workplace__name", "slot__meeting__id")
     for user in _people(org):
