@@ -20,6 +20,7 @@ from organisation.models import Committee, Workplace
 from organisation.roles import roles_of
 from organisation.selectors import filter_units
 from samspil.compiled import CompiledQuery, StandIns
+from samspil.paging import page_query
 from samspil.widget_html import unit_options
 
 from . import selectors, services
@@ -241,7 +242,7 @@ def register(request):
             "role_choices": list(selectors.ROLE_LABELS.items()),
             # For the Jinja2 body (codex/_register_body.jinja): the pages' links and the
             # plurals (written here, where makemessages finds them).
-            "page_query": _page_query(request),
+            "page_query": page_query(request),
             "unsigned_link": ngettext(
                 "Show the %(counter)s role not signed yet",
                 "Show the %(counter)s roles not signed yet",
@@ -258,18 +259,6 @@ def register(request):
             % {"counter": counts.anonymised},
         },
     )
-
-
-def _page_query(request):
-    """`page_query(n)` for the pagination macro (meetings/_pages.jinja): the query string
-    with page n, as {% query_with page=n %} writes it."""
-
-    def query(number) -> str:
-        query = request.GET.copy()
-        query["page"] = number
-        return query.urlencode()
-
-    return query
 
 
 def _workplace_choices(filters: dict[str, str]) -> list[dict]:

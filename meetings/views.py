@@ -31,6 +31,7 @@ from organisation.permissions import get_committee_for_user, get_workplace_for_u
 from organisation.roles import roles_of
 from samspil.compiled import CompiledQuery, StandIns
 from samspil.errors import ServiceError
+from samspil.paging import page_query
 
 from . import minutes as minutes_services
 from . import plan_html, selectors, services
@@ -142,18 +143,6 @@ def label_rows(meetings: list[dict]) -> None:
         meeting["status_label"] = statuses.get(meeting["status"], meeting["status"])
         meeting["is_past"] = meeting["ends_at"] < now
         meeting["participants"] = words.participants_label(meeting["participant_count"])
-
-
-def page_query(request):
-    """`page_query(n)` for meetings/_pages.jinja: the query string with page n, as
-    {% query_with page=n %} writes it (portal/templatetags/portal.py)."""
-
-    def query(number) -> str:
-        query = request.GET.copy()
-        query["page"] = number
-        return query.urlencode()
-
-    return query
 
 
 def my_meetings(request):
