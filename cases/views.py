@@ -24,6 +24,7 @@ from meetings.permissions import get_meeting_for_user
 from organisation.roles import roles_of
 from samspil.compiled import CompiledQuery, StandIns
 from samspil.errors import Conflict, ServiceError
+from samspil.paging import page_query
 
 from . import selectors, services
 from .forms import (
@@ -112,6 +113,7 @@ def case_list(request):
             "cases": rows,
             "status_labels": {value: str(label) for value, label in Case.Status.choices},
             "may_register": _may_register(request.user),
+            "page_query": page_query(request),
             "hearings": list(selectors.hearings_to_answer(roles.led_workplace_ids)[:20])
             if roles.led_workplace_ids
             else [],

@@ -100,6 +100,21 @@ def test_the_case_list_pages_as_a_paginator_does(org, client_for):
     assert page.paginator.count == 0 and not page.object_list
 
 
+def test_the_case_lists_pages_link_each_other_keeping_the_filter(org, client_for):
+    """The list's body is Jinja2 (cases/_list_body.jinja): its page links keep the status
+    filter, as {% query_with %} wrote them, and say which page of how many."""
+    _more_cases(org, 63)
+    client = client_for(org.director)
+    html = client.get(reverse("cases:list"), {"status": Case.Status.IN_HEARING}).content.decode()
+    assert '<a class="page-link" href="?status=in_hearing&amp;page=2">Næste</a>' in html
+    assert '<span class="page-link">Side 1 af 2</span>' in html and "Forrige" not in html
+    html = client.get(reverse("cases:list"), {"status": Case.Status.IN_HEARING, "page": 2}).content.decode()
+    assert '<a class="page-link" href="?status=in_hearing&amp;page=1">Forrige</a>' in html and "Næste" not in html
+    assert "Ingen udvalgssager at vise." not in html
+    empty = client.get(reverse("cases:list"), {"status": Case.Status.DRAFT}).content.decode()
+    assert "page-link" not in empty and 'class="empty-state"' in empty
+
+
 def _grow_hearing(org, hearing, *, staff: int) -> None:
     for index in range(staff):
         person = UserFactory()
