@@ -39,8 +39,10 @@ _FIRST_DAY = dt.date(1000, 1, 1)
 _FIRST_TIME = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
 
 # values_rows' cache is bounded: a shape is a handful of flags, an offset and the sizes of
-# a few id sets.
-_LIMIT = 512
+# a few id sets, and a compiled read holds 20–40 KB of the ORM's query and compiler (the
+# workers stay under 100 MB: 256 of them are 5–10 MB). Full, it starts again, so a worker
+# that has served many shapes keeps those asked for now.
+_LIMIT = 256
 
 
 @dataclasses.dataclass(frozen=True)
@@ -264,8 +266,9 @@ def values_rows(key: tuple, build: Callable[[dict[str, Any]], QuerySet], **value
         stand_ins = StandIns()
         fakes = {name: stand_ins.like(name, value) for name, value in values.items()}
         compiled = CompiledQuery(build(fakes), stand_ins, every=True)
-        if len(_VALUES_ROWS) < _LIMIT:
-            _VALUES_ROWS[shape] = compiled
+        if len(_VALUES_ROWS) >= _LIMIT:
+            _VALUES_ROWS.clear()
+        _VALUES_ROWS[shape] = compiled
     filled = {
         name: sorted(value) if isinstance(value, Collection) and not isinstance(value, str) else value
         for name, value in values.items()

@@ -73,3 +73,27 @@ def test_dates_come_back_as_dates_from_the_compiled_rows():
     assert [tuple(row) for row in _PUBLISHED_PERIODS.rows()] == expected
     assert all(isinstance(row[1], dt.date) and isinstance(row[4], dt.date) for row in expected)
     assert [p.period_start for p in published_periods()] == [dt.date(2029, 1, 1), dt.date(2027, 1, 1)]
+
+
+def test_values_rows_keeps_at_most_its_limit_and_starts_again_when_full(monkeypatch):
+    """A worker that has served many shapes holds a bounded number of compiled reads (each
+    20–40 KB), and keeps answering, and caching, the shapes asked for now."""
+    from samspil import compiled
+
+    monkeypatch.setattr(compiled, "_LIMIT", 3)
+    monkeypatch.setattr(compiled, "_VALUES_ROWS", {})
+    centre = CentreFactory()
+    workplace = WorkplaceFactory(centre=centre)
+
+    def rows(offset: int) -> list[dict]:
+        return compiled.values_rows(
+            ("test workplaces", offset),
+            lambda v: Workplace.objects.filter(centre_id=v["centre"]).order_by("pk").values("pk")[offset : offset + 1],
+            centre=centre.pk,
+        )
+
+    for offset in range(7):
+        assert rows(offset) == ([{"pk": workplace.pk}] if offset == 0 else [])
+        assert 1 <= len(compiled._VALUES_ROWS) <= 3
+    assert rows(6) == []
+    assert any(key[2] == ("test workplaces", 6) for key in compiled._VALUES_ROWS)
