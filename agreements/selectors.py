@@ -15,9 +15,6 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    F,
-    Func,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -39,9 +36,9 @@ from markupsafe import escape as _escape
 
 from organisation.models import Workplace
 from organisation.roles import roles_of
-from samspil.compiled import CompiledQuery, CompiledRead, StandIns, id_sets, stand_in_sets
+from samspil.compiled import CompiledQueries, CompiledQuery, CompiledRead, StandIns, id_sets, stand_in_sets
 from samspil.jinja2 import _finalize, row_url
-from samspil.paging import page_number
+from samspil.paging import page_number, total_of
 
 from .models import (
     Agreement,
@@ -285,14 +282,6 @@ def _page_rows(values: QuerySet, bottom: int, per_page: int) -> QuerySet:
     return values.annotate(listed_total=Window(Count("*")))[bottom : bottom + per_page]
 
 
-def _count_of(queryset: QuerySet) -> Subquery:
-    """`queryset.count()` as a scalar subquery: not correlated, counted once, and the page's
-    rows keep a plan that stops at the page (COUNT(*) OVER () reads every row first)."""
-    return Subquery(
-        queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n"), output_field=IntegerField()
-    )
-
-
 def listed_page(values: QuerySet, per_page: int, number) -> Page:
     """Paginator(values, per_page).get_page(number) for `agreements_listed`'s value rows in
     one query when the page is in range: each row carries the list's length
@@ -312,10 +301,9 @@ def listed_page(values: QuerySet, per_page: int, number) -> Page:
 # The list's page queries, compiled once per shape (samspil/compiled.py): building the
 # queryset (the visibility rule, the filters, the goal count) and compiling it cost the
 # list more Python than PostgreSQL takes to answer it.
-_LISTED_PAGES: dict[tuple, CompiledQuery] = {}
 # A compiled page holds its compiler and query, about 40 KB: at most 64 shapes (≈ 3 MB of a
-# worker's memory); past that the cache starts again, so the shapes in use come back.
-_LISTED_PAGES_LIMIT = 64
+# worker's memory).
+_LISTED_PAGES = CompiledQueries(limit=64)
 _INT_RANGE = range(-(2**31), 2**31)
 
 
@@ -335,8 +323,8 @@ def agreements_listed_page(
     shape, values = id_sets(roles)
     bottom = (number - 1) * per_page
     key = (connection.vendor, shape, bool(status), bool(committee), bool(centre), kind, bottom, per_page)
-    compiled = _LISTED_PAGES.get(key)
-    if compiled is None:
+
+    def compile_read() -> CompiledQuery:
         stand_ins = StandIns()
         filtered = _listed_filtered(
             stand_in_sets(roles, stand_ins),
@@ -353,16 +341,15 @@ def agreements_listed_page(
             # index on the names (migration 0005) and stops at the page, the list's length
             # counted apart (the period's agreements by their template's index).
             queryset = queryset.order_by("workplace__name", "pk")
-            page_rows = queryset.annotate(listed_total=_count_of(filtered))[bottom : bottom + per_page]
+            page_rows = queryset.annotate(listed_total=total_of(filtered))[bottom : bottom + per_page]
         else:
             page_rows = _page_rows(queryset, bottom, per_page)
-        try:
-            compiled = CompiledQuery(page_rows, stand_ins)
-        except ValueError:  # no value of the request in its SQL (an odd set of roles)
-            return listed_page(agreements_listed(user, **filters), per_page, number)
-        if len(_LISTED_PAGES) >= _LISTED_PAGES_LIMIT:
-            _LISTED_PAGES.clear()
-        _LISTED_PAGES[key] = compiled
+        return CompiledQuery(page_rows, stand_ins)
+
+    try:
+        compiled = _LISTED_PAGES.get(key, compile_read)
+    except ValueError:  # no value of the request in its SQL (an odd set of roles)
+        return listed_page(agreements_listed(user, **filters), per_page, number)
     values.update(status=status, committee=committee, centre=centre)
     if kind == "mine":
         values["today"] = timezone.localdate()

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import formats, timezone
 
@@ -19,8 +19,8 @@ from coverage.selectors import cache_seconds
 from meetings.models import Meeting
 from organisation.roles import roles_of
 from samspil import compiled
-from samspil.compiled import CompiledQuery, StandIns, id_sets, stand_in_sets
-from samspil.paging import page_number
+from samspil.compiled import CompiledQueries, CompiledQuery, StandIns, id_sets, stand_in_sets
+from samspil.paging import page_number, total_of
 
 from . import freshness
 from .models import Case, Contribution, Hearing, HearingFigure, HearingInvitee
@@ -71,15 +71,6 @@ def case_list_rows(user, *, status: str = "", committee_id: int | None = None, r
     )
 
 
-def _count_of(queryset: QuerySet) -> Subquery:
-    """`queryset.count()` as a scalar subquery: not correlated, so the database counts once
-    and the page's rows keep their plan (the newest meetings first, stopping at the page),
-    which `COUNT(*) OVER ()` over the joined rows would give up."""
-    return Subquery(
-        queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n"), output_field=IntegerField()
-    )
-
-
 def case_list_page(user, *, status: str = "", per_page: int, number) -> tuple[list[dict], int | None, int]:
     """The case list's page of rows (`case_list_rows`) with how many cases the list holds,
     in one query, and the page's number as Paginator reads it (not a whole number: 1);
@@ -91,26 +82,24 @@ def case_list_page(user, *, status: str = "", per_page: int, number) -> tuple[li
     roles = roles_of(user)
     shape, real = id_sets(roles)
     key = (connection.vendor, shape, bool(status), bottom, per_page)
-    compiled = _LIST_QUERIES.get(key)
-    if compiled is None:
+
+    def compile_read() -> CompiledQuery:
         # Compiled once per shape (samspil/compiled.py): building and compiling the rule
         # twice (rows and count) cost more Python than running the query.
         stand_ins = StandIns()
         fake = stand_in_sets(roles, stand_ins)
         filtered = stand_ins.text("status") if status else ""
         rows = case_list_rows(user, status=filtered, roles=fake).annotate(
-            _total=_count_of(case_list(user, status=filtered, roles=fake))
+            _total=total_of(case_list(user, status=filtered, roles=fake))
         )
-        compiled = CompiledQuery(rows[bottom : bottom + per_page], stand_ins)
-        if len(_LIST_QUERIES) < _LIST_QUERIES_LIMIT:
-            _LIST_QUERIES[key] = compiled
-    rows = compiled.dicts({"status": status, **real})
+        return CompiledQuery(rows[bottom : bottom + per_page], stand_ins)
+
+    rows = _LIST_QUERIES.get(key, compile_read).dicts({"status": status, **real})
     return rows, (rows[0]["_total"] if rows else None), number
 
 
-# case_list_page's query per shape of the reader's roles, filter and page: bounded.
-_LIST_QUERIES: dict[tuple, CompiledQuery] = {}
-_LIST_QUERIES_LIMIT = 256
+# case_list_page's query per shape of the reader's roles, filter and page.
+_LIST_QUERIES = CompiledQueries()
 
 
 def case_hearings(case: Case) -> list[Hearing]:
@@ -261,8 +250,8 @@ def meeting_cases(meeting: Meeting, user, *, today: dt.date | None = None) -> li
     roles = roles_of(user)
     shape, real = id_sets(roles)
     key = (connection.vendor, shape)
-    compiled = _AGENDA_QUERIES.get(key)
-    if compiled is None:
+
+    def compile_read() -> CompiledQuery:
         # Compiled once per shape of the reader's roles (samspil/compiled.py): the rule and
         # five filtered counts cost more Python to build and compile than to run.
         stand_ins = StandIns()
@@ -281,10 +270,9 @@ def meeting_cases(meeting: Meeting, user, *, today: dt.date | None = None) -> li
             .annotate(**_state_counts(stand_ins.date("today")))
             .order_by("agenda_item__order", "pk")
         )
-        compiled = CompiledQuery(rows, stand_ins)
-        if len(_AGENDA_QUERIES) < _AGENDA_QUERIES_LIMIT:
-            _AGENDA_QUERIES[key] = compiled
-    rows = compiled.dicts({"meeting": meeting.pk, "today": today, **real})
+        return CompiledQuery(rows, stand_ins)
+
+    rows = _AGENDA_QUERIES.get(key, compile_read).dicts({"meeting": meeting.pk, "today": today, **real})
     return [
         AgendaCase(
             pk=row["pk"],
@@ -301,9 +289,8 @@ def meeting_cases(meeting: Meeting, user, *, today: dt.date | None = None) -> li
     ]
 
 
-# meeting_cases' query per shape of the reader's roles: bounded.
-_AGENDA_QUERIES: dict[tuple, CompiledQuery] = {}
-_AGENDA_QUERIES_LIMIT = 256
+# meeting_cases' query per shape of the reader's roles.
+_AGENDA_QUERIES = CompiledQueries()
 
 
 @dataclass

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Centre, Committee, ElectoralTerm, Membership, Role, Workplace
 from organisation.roles import RoleSet, roles_of
-from samspil.compiled import CompiledQuery, CompiledRead, StandIns, id_sets, stand_in_sets
+from samspil.compiled import CompiledQueries, CompiledQuery, CompiledRead, StandIns, id_sets, stand_in_sets
 from samspil.db import ONE_PLAN
 
 from .models import (
@@ -435,8 +435,7 @@ class _StandInState:
 # The register's reads compiled once per shape (samspil/compiled.py): building and
 # compiling the rows' and the counts' querysets (the visibility rule, the filters, a
 # signed-at subquery per audience) cost 5–12 ms of Python a request against 1–2 ms of SQL.
-_REGISTER_READS: dict[tuple, CompiledQuery] = {}
-_REGISTER_READS_LIMIT = 512
+_REGISTER_READS = CompiledQueries()
 _UNIT_FILTERS = ("committee", "centre", "workplace")
 
 
@@ -462,8 +461,8 @@ def _compiled_register_read(key: tuple, user, state: CodeState, filters: dict[st
         **real,
     }
     full_key = (connection.vendor, key, shape, audiences, term_start is not None, units, role, status)
-    compiled = _REGISTER_READS.get(full_key)
-    if compiled is None:
+
+    def compile_read() -> CompiledQuery:
         stand_ins = StandIns()
         fake_state = _StandInState(
             {audience: CodeVersion(pk=stand_ins.id(f"version {audience}")) for audience in audiences},
@@ -488,9 +487,9 @@ def _compiled_register_read(key: tuple, user, state: CodeState, filters: dict[st
             # plan of a rare role walks every membership (150 ms for 6); nor for "not
             # signed", whose generic plan ran some 6 % slower (260 ms against 245).
             compiled.sql = f"{compiled.sql} {ONE_PLAN}"
-        if len(_REGISTER_READS) < _REGISTER_READS_LIMIT:
-            _REGISTER_READS[full_key] = compiled
-    return compiled, values
+        return compiled
+
+    return _REGISTER_READS.get(full_key, compile_read), values
 
 
 def register_page(user, state: CodeState, filters: dict[str, str], bottom: int, top: int) -> list[tuple]:

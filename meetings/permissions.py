@@ -35,7 +35,7 @@ from organisation.permissions import (
 )
 from organisation.roles import roles_of
 from samspil.access import check_object_for_user, get_object_for_user
-from samspil.compiled import CompiledQuery, StandIns, id_sets, stand_in_sets
+from samspil.compiled import CompiledQueries, CompiledQuery, StandIns, id_sets, stand_in_sets
 
 from .models import AgendaItem, Booking, Meeting, MeetingKind, MinutesReadRequest, MinutesVersion, VisitSlot
 
@@ -228,10 +228,9 @@ def get_meeting_for_user(user, pk: int, *, write: bool = False, page: bool = Fal
 
 
 # The meeting page's query per shape of the reader's roles (samspil/compiled.py): built
-# and compiled it cost more Python than the round trip. Bounded: a shape is the vendor,
-# whether the reader is leadership, and the sizes of the role sets.
-_PAGE_QUERIES: dict[tuple, CompiledQuery] = {}
-_PAGE_QUERIES_LIMIT = 256
+# and compiled it cost more Python than the round trip. A shape is the vendor, whether the
+# reader is leadership, and the sizes of the role sets.
+_PAGE_QUERIES = CompiledQueries()
 # The rule's answer, renamed to _sees_annotation(user) once read.
 _SEES = "sees_meeting_reader"
 
@@ -245,18 +244,17 @@ def _page_meeting(user, pk: int) -> Meeting:
     rule = user.is_authenticated and not roles.is_leadership
     shape, real = id_sets(roles) if rule else ((), {})
     key = (connection.vendor, rule, shape)
-    compiled = _PAGE_QUERIES.get(key)
-    if compiled is None:
+
+    def compile_read() -> CompiledQuery:
         stand_ins = StandIns()
         meetings = _meeting_queryset(True, connection.vendor).filter(pk=stand_ins.id("pk"))
         if rule:
             fake = stand_in_sets(roles, stand_ins)
             visible = Meeting.objects.filter(pk=OuterRef("pk")).filter(visible_rule(stand_ins.id("person"), fake))
             meetings = meetings.annotate(**{_SEES: Exists(visible)})
-        compiled = CompiledQuery(meetings.order_by(), stand_ins)
-        if len(_PAGE_QUERIES) < _PAGE_QUERIES_LIMIT:
-            _PAGE_QUERIES[key] = compiled
-    found = compiled.instances({"pk": pk, "person": user.pk, **real})
+        return CompiledQuery(meetings.order_by(), stand_ins)
+
+    found = _PAGE_QUERIES.get(key, compile_read).instances({"pk": pk, "person": user.pk, **real})
     if not found:
         raise Http404("No Meeting matches the given query.")
     meeting = found[0]

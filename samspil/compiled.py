@@ -38,12 +38,6 @@ _FIRST_ID = -2_000_000_000
 _FIRST_DAY = dt.date(1000, 1, 1)
 _FIRST_TIME = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
 
-# values_rows' cache is bounded: a shape is a handful of flags, an offset and the sizes of
-# a few id sets, and a compiled read holds 20–40 KB of the ORM's query and compiler (the
-# workers stay under 100 MB: 256 of them are 5–10 MB). Full, it starts again, so a worker
-# that has served many shapes keeps those asked for now.
-_LIMIT = 256
-
 
 @dataclasses.dataclass(frozen=True)
 class _Slot:
@@ -244,7 +238,30 @@ def _shape(values: Mapping[str, Any]) -> tuple:
     )
 
 
-_VALUES_ROWS: dict[tuple, CompiledQuery] = {}
+class CompiledQueries:
+    """Compiled reads kept by their shape's key, at most `limit` of them (each holds 20–40 KB
+    of the ORM's query and compiler, and the workers stay under 100 MB); full, it starts
+    again, so a worker that has served many shapes keeps those asked for now."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self.limit = limit
+        self._kept: dict[Any, CompiledQuery] = {}
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, key, compile_read: Callable[[], CompiledQuery]) -> CompiledQuery:
+        """The read kept under `key`, or `compile_read()`'s, kept (an exception keeps nothing)."""
+        compiled = self._kept.get(key)
+        if compiled is None:
+            compiled = compile_read()
+            if len(self._kept) >= self.limit:
+                self._kept.clear()
+            self._kept[key] = compiled
+        return compiled
+
+
+_VALUES_ROWS = CompiledQueries()
 
 
 def values_rows(key: tuple, build: Callable[[dict[str, Any]], QuerySet], **values: Any) -> list[dict]:
@@ -261,14 +278,13 @@ def values_rows(key: tuple, build: Callable[[dict[str, Any]], QuerySet], **value
     """
     # The time zone: a date truncation compiles its zone's name into the SQL.
     shape = (connection.vendor, timezone.get_current_timezone_name(), key, _shape(values))
-    compiled = _VALUES_ROWS.get(shape)
-    if compiled is None:
+
+    def compile_read() -> CompiledQuery:
         stand_ins = StandIns()
         fakes = {name: stand_ins.like(name, value) for name, value in values.items()}
-        compiled = CompiledQuery(build(fakes), stand_ins, every=True)
-        if len(_VALUES_ROWS) >= _LIMIT:
-            _VALUES_ROWS.clear()
-        _VALUES_ROWS[shape] = compiled
+        return CompiledQuery(build(fakes), stand_ins, every=True)
+
+    compiled = _VALUES_ROWS.get(shape, compile_read)
     filled = {
         name: sorted(value) if isinstance(value, Collection) and not isinstance(value, str) else value
         for name, value in values.items()

@@ -4,6 +4,8 @@ the pages' links for a Jinja2 body (meetings/_pages.jinja)."""
 
 from __future__ import annotations
 
+from django.db.models import F, Func, IntegerField, QuerySet, Subquery
+
 
 def page_number(number) -> int:
     """`?page=` as a whole number: anything else (missing, text, 2.5) is page 1; a number
@@ -26,3 +28,12 @@ def page_query(request):
         return query.urlencode()
 
     return query
+
+
+def total_of(queryset: QuerySet) -> Subquery:
+    """`queryset.count()` as a scalar subquery beside a page's rows: not correlated, so the
+    database counts once and the page's rows keep a plan that stops at the page, which
+    `COUNT(*) OVER ()` over the joined rows would give up."""
+    return Subquery(
+        queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n"), output_field=IntegerField()
+    )

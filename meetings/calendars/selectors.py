@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.utils.crypto import salted_hmac
 
-from samspil.compiled import CompiledQuery, StandIns, id_sets, stand_in_sets
+from samspil.compiled import CompiledQueries, CompiledQuery, StandIns, id_sets, stand_in_sets
 
 from ..models import Meeting, Participant
 from .models import CalendarFeed, ReminderOptOut
@@ -25,10 +25,9 @@ def visible_meeting(user, pk: int) -> Meeting | None:
     return next(iter(meetings.order_by()[:1]), None)
 
 
-# meeting_ics_key's query per shape of the reader's roles (samspil/compiled.py). Bounded:
-# a shape is the database vendor and the reader's roles with the sizes of their id sets.
-_KEY_QUERIES: dict[tuple, CompiledQuery] = {}
-_KEY_QUERIES_LIMIT = 256
+# meeting_ics_key's query per shape of the reader's roles (samspil/compiled.py): the
+# database vendor and the reader's roles with the sizes of their id sets.
+_KEY_QUERIES = CompiledQueries()
 
 
 def meeting_ics_key(user, pk: int) -> tuple | None:
@@ -49,8 +48,8 @@ def meeting_ics_key(user, pk: int) -> tuple | None:
     roles = roles_of(user)
     shape, real = id_sets(roles)
     key = (connection.vendor, shape)
-    compiled = _KEY_QUERIES.get(key)
-    if compiled is None:
+
+    def compile_read() -> CompiledQuery:
         stand_ins = StandIns()
         meeting, person = stand_ins.id("pk"), stand_ins.id("person")
         meetings = Meeting.objects.filter(pk=meeting)
@@ -64,12 +63,11 @@ def meeting_ics_key(user, pk: int) -> tuple | None:
                 ).order_by()
             ),
         ).order_by()
-        compiled = CompiledQuery(
+        return CompiledQuery(
             meetings.values_list("uid", "visit_slot_id", "ics_version", "ics_politician")[:1], stand_ins
         )
-        if len(_KEY_QUERIES) < _KEY_QUERIES_LIMIT:
-            _KEY_QUERIES[key] = compiled
-    rows = compiled.rows({"pk": pk, "person": user.pk, **real})
+
+    rows = _KEY_QUERIES.get(key, compile_read).rows({"pk": pk, "person": user.pk, **real})
     if not rows:
         return None
     uid, visit_slot_id, ics_version, politician = rows[0]

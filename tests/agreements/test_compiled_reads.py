@@ -14,6 +14,7 @@ from agreements.models import Agreement
 from agreements.permissions import _agreement_queryset, get_agreement_for_user
 from agreements.services import agreement_start
 from samspil.access import get_object_for_user
+from samspil.compiled import CompiledQueries
 from tests.factories import WorkplaceFactory
 
 from .helpers import make_agreement, make_template
@@ -144,8 +145,7 @@ def test_the_list_page_reuses_its_compiled_query(org, client_for, django_assert_
 
 def test_the_compiled_list_pages_are_bounded(org, monkeypatch):
     make_agreement(org, "draft")
-    monkeypatch.setattr(selectors, "_LISTED_PAGES", {})
-    monkeypatch.setattr(selectors, "_LISTED_PAGES_LIMIT", 3)
+    monkeypatch.setattr(selectors, "_LISTED_PAGES", CompiledQueries(limit=3))
     for number in range(1, 8):
         selectors.agreements_listed_page(org.director, 1, number, period="")
         assert 1 <= len(selectors._LISTED_PAGES) <= 3

@@ -80,8 +80,7 @@ def test_values_rows_keeps_at_most_its_limit_and_starts_again_when_full(monkeypa
     20–40 KB), and keeps answering, and caching, the shapes asked for now."""
     from samspil import compiled
 
-    monkeypatch.setattr(compiled, "_LIMIT", 3)
-    monkeypatch.setattr(compiled, "_VALUES_ROWS", {})
+    monkeypatch.setattr(compiled, "_VALUES_ROWS", compiled.CompiledQueries(limit=3))
     centre = CentreFactory()
     workplace = WorkplaceFactory(centre=centre)
 
@@ -96,4 +95,4 @@ def test_values_rows_keeps_at_most_its_limit_and_starts_again_when_full(monkeypa
         assert rows(offset) == ([{"pk": workplace.pk}] if offset == 0 else [])
         assert 1 <= len(compiled._VALUES_ROWS) <= 3
     assert rows(6) == []
-    assert any(key[2] == ("test workplaces", 6) for key in compiled._VALUES_ROWS)
+    assert any(key[2] == ("test workplaces", 6) for key in compiled._VALUES_ROWS._kept)

@@ -19,6 +19,7 @@ from meetings.models import MeetingKind
 from meetings.selectors import meeting_participants, meetings_visible_to
 from organisation.models import Membership
 from samspil.compiled import CompiledQuery, StandIns
+from samspil.paging import total_of
 from tests.cases.helpers import committee_meeting, hearing_of, make_case
 from tests.meetings import helpers
 
@@ -83,7 +84,7 @@ def test_the_case_list_page_is_what_its_querysets_read_for_every_role(org, statu
             rows, total, page = case_selectors.case_list_page(user, status=status, per_page=2, number=number)
             expected = list(
                 case_selectors.case_list_rows(user, status=status).annotate(
-                    _total=case_selectors._count_of(case_selectors.case_list(user, status=status))
+                    _total=total_of(case_selectors.case_list(user, status=status))
                 )[(number - 1) * 2 : number * 2]
             )
             assert rows == expected, (name, status, number)
