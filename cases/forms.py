@@ -201,4 +201,11 @@ class DecisionForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Case.Status.choices])
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *Case.Status.choices],
+        # The list's filter is written by hand (cases/_list_body.jinja), not by crispy: the
+        # select takes Bootstrap's class itself, as the other lists' filters have it.
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
