@@ -126,7 +126,8 @@ MIDDLEWARE = [
     # Logged-in pages and personal downloads are never stored by browsers or proxies.
     "accounts.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the header built once per policy (samspil/content_security.py).
+    "samspil.content_security.KeptPolicyCSPMiddleware",
 ]
 
 ROOT_URLCONF = "samspil.urls"
