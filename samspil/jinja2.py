@@ -61,8 +61,19 @@ class JinjaOnlyLoader(FileSystemLoader):
         return super().get_source(environment, template)
 
 
+_plain_urls: dict[tuple, str] = {}
+
+
 def url(name: str, *args: Any, **kwargs: Any) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """``{% url %}``; a route without arguments reversed once per script prefix and URL
+    configuration (a reverse() is ≈ 10 µs; a page's links ask for the same few)."""
+    if args or kwargs:
+        return reverse(name, args=args, kwargs=kwargs or None)
+    key = (name, get_script_prefix(), get_urlconf())
+    path = _plain_urls.get(key)
+    if path is None:
+        path = _plain_urls[key] = reverse(name)
+    return path
 
 
 _row_urls: dict[tuple, tuple[str, str]] = {}
@@ -106,6 +117,7 @@ def translator() -> Callable[[str], str]:
 @receiver(setting_changed)
 def _forget_row_urls(**kwargs) -> None:
     _row_urls.clear()
+    _plain_urls.clear()
     _translations.clear()  # LANGUAGES, LOCALE_PATHS, INSTALLED_APPS change the catalogues
 
 

@@ -115,3 +115,20 @@ def test_whole_numbers_print_as_django_prints_them(settings):
     settings.USE_THOUSAND_SEPARATOR = True
     with translation.override("da"):
         assert jinja("{{ n }}", n=1234567) == django("{{ n }}", n=1234567) == "1.234.567"
+
+
+def test_url_without_arguments_is_reversed_once_per_script_prefix():
+    from django.urls import reverse, set_script_prefix
+
+    from samspil.jinja2 import url
+
+    assert url("stories:feed") == reverse("stories:feed")
+    assert url("organisation:workplace", "x-1") == reverse("organisation:workplace", args=["x-1"])
+    set_script_prefix("/samspil/")
+    try:
+        # Under a script prefix (a path below the site's root) the kept path is not reused.
+        assert url("stories:feed") == reverse("stories:feed")
+        assert url("stories:feed").startswith("/samspil/")
+    finally:
+        set_script_prefix("/")
+    assert url("stories:feed") == reverse("stories:feed")
