@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal import navigation, startpage
 from portal.startpage import NextStep, Part
+from samspil.jinja2 import row_url
 
 navigation.register(gettext_lazy("Agreements"), "agreements:list", order=40, icon="file-earmark-text")
 
@@ -43,13 +43,13 @@ def agreement_steps(user, roles) -> list[NextStep]:
         # The workflow's predicates read the signatures from this cache: no query per row.
         agreement.__dict__["_approvals"] = {a.kind: a for a in agreement.round0_approvals}
         actions = AGREEMENT.available_actions(user, agreement)
-        url = reverse("agreements:detail", args=[agreement.pk])
+        url = row_url("agreements:detail", agreement.pk)
         name = agreement.workplace.name
         if "send_to_dialogue" in actions:
             steps.append(
                 NextStep(
                     _("Continue the development agreement of %(name)s.") % {"name": name},
-                    reverse("agreements:edit", args=[agreement.pk]),
+                    row_url("agreements:edit", agreement.pk),
                     25,
                     "file-earmark-text",
                 )
@@ -107,7 +107,7 @@ def _dialogue(rows) -> list[NextStep]:
     return [
         NextStep(
             _("Read and comment on the development agreement of %(name)s: it is in dialogue.") % {"name": name},
-            reverse("agreements:detail", args=[pk]),
+            row_url("agreements:detail", pk),
             28,
             "chat-square-text",
         )

@@ -4,7 +4,6 @@ representatives and MED contacts, invited employees, chairs and the secretariat 
 from __future__ import annotations
 
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from portal import navigation, startpage
 from portal.startpage import NextStep
+from samspil.jinja2 import row_url
 
 
 def _concerned(roles) -> bool:
@@ -47,7 +47,7 @@ def case_steps(user, roles) -> list[NextStep]:
             steps.append(
                 NextStep(
                     text,
-                    reverse("cases:hearing", args=[hearing.pk]),
+                    row_url("cases:hearing", hearing.pk),
                     12 if hearing.deadline < today else 18,
                     "chat-square-quote",
                 )
@@ -65,7 +65,7 @@ def case_steps(user, roles) -> list[NextStep]:
                         "title": hearing.case.title,
                         "date": _date(hearing.deadline),
                     },
-                    reverse("cases:detail", args=[hearing.case_id]),
+                    row_url("cases:detail", hearing.case_id),
                     26,
                     "chat-square-quote",
                 )
@@ -76,7 +76,7 @@ def case_steps(user, roles) -> list[NextStep]:
                 NextStep(
                     _("Add your input to the hearing answer on “%(title)s” by %(date)s.")
                     % {"title": hearing.case.title, "date": _date(hearing.deadline)},
-                    reverse("cases:hearing", args=[hearing.pk]),
+                    row_url("cases:hearing", hearing.pk),
                     22,
                     "chat-square-text",
                 )
@@ -87,7 +87,7 @@ def case_steps(user, roles) -> list[NextStep]:
                 NextStep(
                     _("Next agenda (%(date)s): the hearing on “%(title)s” is not closed.")
                     % {"date": _date(timezone.localtime(case.meeting.starts_at).date()), "title": case.title},
-                    reverse("cases:agenda", args=[case.meeting_id]),
+                    row_url("cases:agenda", case.meeting_id),
                     10,
                     "exclamation-triangle",
                 )
@@ -97,7 +97,7 @@ def case_steps(user, roles) -> list[NextStep]:
                 NextStep(
                     _("%(workplace)s asks to speak on “%(title)s”: accept or decline.")
                     % {"workplace": hearing.workplace.name, "title": hearing.case.title},
-                    reverse("cases:detail", args=[hearing.case_id]) + f"#hearing-{hearing.pk}",
+                    row_url("cases:detail", hearing.case_id) + f"#hearing-{hearing.pk}",
                     20,
                     "megaphone",
                 )
@@ -117,7 +117,7 @@ def case_steps(user, roles) -> list[NextStep]:
             steps.append(
                 NextStep(
                     _("A hearing on “%(title)s” is overdue.") % {"title": title},
-                    reverse("cases:detail", args=[pk]),
+                    row_url("cases:detail", pk),
                     24,
                     "hourglass-bottom",
                 )

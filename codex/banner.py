@@ -6,11 +6,11 @@ that every page already runs (cached on the user)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from portal.startpage import NextStep
+from samspil.jinja2 import url
 
 from .selectors import signing_status_at_once
 
@@ -34,7 +34,7 @@ def pending(user) -> list:
 def next_steps(user, roles) -> list[NextStep]:
     if not roles.roles:
         return []
-    return [NextStep(_text(due), reverse("codex:home"), 5, "patch-exclamation") for due in pending(user)]
+    return [NextStep(_text(due), url("codex:home"), 5, "patch-exclamation") for due in pending(user)]
 
 
 def remind_after_login(sender, request, user, **kwargs) -> None:
@@ -46,7 +46,7 @@ def remind_after_login(sender, request, user, **kwargs) -> None:
             format_html(
                 '<span class="codex-banner">{}</span> <a class="alert-link" href="{}">{}</a>',
                 _text(due),
-                reverse("codex:home"),
+                url("codex:home"),
                 _("Sign the code"),
             ),
         )

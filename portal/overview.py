@@ -15,11 +15,11 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, F, Q
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 
 from organisation.roles import RoleSet
+from samspil.jinja2 import url
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def overview_for(user, roles: RoleSet) -> Overview | None:
     today = timezone.localdate()
     data = figures.cached(user, "overview", overview_identity(roles, today), lambda: _compute(user, roles, today))
 
-    agreements_url = reverse("agreements:list")
+    agreements_url = url("agreements:list")
     counts = data["agreements"]
     return Overview(
         scope_label="",

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from organisation.roles import RoleSet
+from samspil.jinja2 import row_url, url
 
 from . import navigation
 
@@ -114,7 +114,7 @@ def _organisation_steps(user, roles: RoleSet) -> list[NextStep]:
             steps.append(
                 NextStep(
                     _("Complete the profile of %(name)s so politicians know the place.") % {"name": workplace.name},
-                    reverse("organisation:workplace_edit", args=[workplace.slug]),
+                    row_url("organisation:workplace_edit", workplace.slug),
                     30,
                     "building",
                 )
@@ -134,7 +134,7 @@ def _organisation_steps(user, roles: RoleSet) -> list[NextStep]:
                         never_invited,
                     )
                     % {"n": never_invited},
-                    reverse("accounts:invitations"),
+                    url("accounts:invitations"),
                     40,
                     "envelope",
                 )
@@ -171,7 +171,7 @@ def _failed_import_steps(rows) -> list[NextStep]:
     return [
         NextStep(
             _("Your import of “%(name)s” was not imported: see the errors.") % {"name": name},
-            reverse("organisation:import_job", args=[pk]),
+            row_url("organisation:import_job", pk),
             20,
             "exclamation-triangle",
         )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal import navigation, startpage
 from portal.startpage import NextStep
+from samspil.jinja2 import row_url
 
 navigation.register(
     gettext_lazy("Questions"),
@@ -43,7 +43,7 @@ def question_steps(user, roles) -> list[NextStep]:
                 "workplace": question.workplace.name,
                 "deadline": date_format(question.deadline, "SHORT_DATE_FORMAT"),
             },
-            reverse("questions:detail", args=[question.pk]),
+            row_url("questions:detail", question.pk),
             15,
             "chat-left-text",
         )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from organisation.roles import RoleSet
 from portal import navigation, startpage
+from samspil.jinja2 import row_url, url
 
 navigation.register(_("Good stories"), "stories:feed", order=50, icon="newspaper")
 
@@ -37,7 +37,7 @@ def _story_steps(user, roles: RoleSet) -> list[startpage.NextStep]:
                         count,
                     )
                     % {"n": count},
-                    reverse("stories:mine"),
+                    url("stories:mine"),
                     25,
                     "newspaper",
                 )
@@ -49,7 +49,7 @@ def _story_steps(user, roles: RoleSet) -> list[startpage.NextStep]:
             steps.append(
                 startpage.NextStep(
                     _("Your story “%(title)s” was sent back with a comment.") % {"title": story.title},
-                    reverse("stories:edit", args=[story.pk]),
+                    row_url("stories:edit", story.pk),
                     20,
                     "reply",
                 )
