@@ -32,7 +32,7 @@ from samspil.errors import ServiceError
 from samspil.widget_html import unit_options
 
 from . import drafting, selectors, services
-from .editor_html import EditorFields, page_gettext
+from .editor_html import EditorFields, GoalCards, page_gettext
 from .forms import (
     ApproveForm,
     CommentForm,
@@ -229,6 +229,7 @@ def _render_edit(
             # get_kind_display's labels, translated once for the page's goals.
             "kind_labels": {value: str(label) for value, label in Goal.Kind.choices},
             "editor_fields": EditorFields,
+            "editor_goal_cards": GoalCards,
             "_": page_gettext(),
         },
         status=status,

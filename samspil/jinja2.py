@@ -80,15 +80,25 @@ _row_urls: dict[tuple, tuple[str, str]] = {}
 _MARKER = "0123456789"  # matches the int, slug, str and path converters
 
 
-def row_url(name: str, value: Any) -> str:
-    """``reverse(name, args=[value])`` for a route with one int or slug argument, reversed
-    once per route (and script prefix and URL configuration) rather than once per row."""
+def row_url_parts(name: str) -> tuple[str, str]:
+    """What comes before and after the argument in the URLs of a route with one int or slug
+    argument (under the script prefix and URL configuration of now): a page that writes
+    many rows of a few routes asks once."""
     key = (name, get_script_prefix(), get_urlconf())
     parts = _row_urls.get(key)
     if parts is None:
         head, _, tail = reverse(name, args=[_MARKER]).rpartition(_MARKER)
         parts = _row_urls[key] = (head, tail)
-    return f"{parts[0]}{quote(str(value), safe=_SAFE)}{parts[1]}"
+    return parts
+
+
+def row_url(name: str, value: Any) -> str:
+    """``reverse(name, args=[value])`` for a route with one int or slug argument, reversed
+    once per route (and script prefix and URL configuration) rather than once per row."""
+    head, tail = row_url_parts(name)
+    if type(value) is int:  # digits: nothing to quote
+        return f"{head}{value}{tail}"
+    return f"{head}{quote(str(value), safe=_SAFE)}{tail}"
 
 
 # Each message's translation per language, made once per process: Django's gettext looks

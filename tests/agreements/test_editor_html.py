@@ -365,3 +365,149 @@ def test_the_partner_field_of_an_unbound_form_is_written_once_and_follows_its_pa
     before = len(editor_html._WRITTEN)
     EditorFields(None).partners(posted, "/soeg/", Markup("\n"), "Ingen")
     assert len(editor_html._WRITTEN) == before
+
+
+# --- The goal cards (editor_html.GoalCards) ---------------------------------------------
+
+# The loop over goal_forms of agreements/_edit.jinja before the cards moved to Python, with
+# the page's partner_field macro and draft_conflict as the page had them.
+GOAL_LOOP = (
+    """{% macro draft_conflict(conflict, field_id) %}<conflict of="{{ field_id }}">{{ conflict.value }}</conflict>{% endmacro -%}
+{% set fields = editor_fields(draft_conflict) -%}
+{% macro partner_field(goal, form) %}{{ fields.partners(form, row_url('agreements:partner_search', goal.pk), partner_results(form), _("No partner workplaces chosen yet.")) }}{% endmacro -%}
+@OLD@"""
+    + """  {% for item in goal_forms %}{% set goal = item.goal %}{% set form = item.form %}
+  <article class="card mb-4 goal-card" id="goal-{{ goal.pk }}" aria-labelledby="goal-{{ goal.pk }}-heading">
+    <div class="card-header d-flex flex-wrap justify-content-between align-items-center gap-2">
+      <h3 class="h5 mb-0" id="goal-{{ goal.pk }}-heading">{{ _("Goal %(n)s") % {"n": loop.index} }}: {{ goal.title }} <span class="badge goal-kind goal-kind-{{ goal.kind }}">{{ kind_labels.get(goal.kind, goal.kind) }}</span></h3>
+      <div class="d-flex gap-1">
+        <form method="post" action="{{ row_url('agreements:goal_move', goal.pk) }}">{{ csrf_input }}<input type="hidden" name="direction" value="up"><button class="btn btn-sm btn-outline-dark" type="submit"{% if loop.first %} disabled{% endif %}><i class="bi bi-arrow-up" aria-hidden="true"></i><span class="visually-hidden">{{ _("Move “%(title)s” up") % {"title": goal.title} }}</span></button></form>
+        <form method="post" action="{{ row_url('agreements:goal_move', goal.pk) }}">{{ csrf_input }}<input type="hidden" name="direction" value="down"><button class="btn btn-sm btn-outline-dark" type="submit"{% if loop.last %} disabled{% endif %}><i class="bi bi-arrow-down" aria-hidden="true"></i><span class="visually-hidden">{{ _("Move “%(title)s” down") % {"title": goal.title} }}</span></button></form>
+        <details class="goal-delete"><summary class="btn btn-sm btn-outline-danger"><i class="bi bi-trash" aria-hidden="true"></i><span class="visually-hidden">{{ _("Remove “%(title)s”") % {"title": goal.title} }}</span></summary>
+          <form method="post" action="{{ row_url('agreements:goal_delete', goal.pk) }}" class="mt-1">{{ csrf_input }}<button class="btn btn-sm btn-danger" type="submit">{{ _("Yes, remove the goal") }}</button></form>
+        </details>
+      </div>
+    </div>
+    <div class="card-body">
+      <form method="post" action="{{ row_url('agreements:goal_save', goal.pk) }}" novalidate class="goal-form" data-draft-form>
+        {{ csrf_input }}
+        <div class="row g-2">
+          <div class="col-md-8">{{ fields.draft_of(form, "title", True) }}</div>
+          <div class="col-md-4">{{ fields.draft_of(form, "kind") }}</div>
+        </div>
+        {{ fields.draft_of(form, "why") }}
+        {{ fields.draft_of(form, "success") }}
+        <fieldset class="indicator mb-2"><legend class="h6">{{ _("Indicator (where it can be measured)") }}</legend>
+          <div class="row g-2">
+            <div class="col-md-6">{{ fields.draft_of(form, "indicator_name", True) }}</div>
+            <div class="col-sm-6 col-md-3">{{ fields.draft_of(form, "indicator_baseline", True) }}</div>
+            <div class="col-sm-6 col-md-3">{{ fields.draft_of(form, "indicator_target", True) }}</div>
+          </div>
+        </fieldset>
+        {% if goal.kind == "cross_cutting" or form.partners.errors or form.partner_search.errors %}
+        {{ partner_field(goal, form) }}
+        {% else %}
+        <details class="mb-3 partner-details"><summary class="small">{{ _("Partner workplaces (for a cross-cutting goal)") }}</summary>{{ partner_field(goal, form) }}</details>
+        {% endif %}
+        <button class="btn btn-outline-primary btn-sm" type="submit">{{ _("Save goal") }}</button>
+      </form>
+
+      <h4 class="h6 mt-4">{{ _("Milestones") }}</h4>
+      <ul class="list-unstyled milestones">
+        {% for m in goal.milestone_list %}
+        <li class="d-flex align-items-center gap-2 mb-1"><time datetime="{{ m.due_on|date('Y-m-d') }}">{{ m.due_on|date("SHORT_DATE_FORMAT") }}</time> {{ m.title }}
+          <form method="post" action="{{ row_url('agreements:milestone_delete', m.pk) }}">{{ csrf_input }}<button class="btn btn-sm btn-link text-danger p-0" type="submit">{{ _("Remove") }}<span class="visually-hidden"> {{ m.title }}</span></button></form></li>
+        {% else %}<li class="small text-body-secondary">{{ _("No milestones yet: add the steps on the way, with dates inside the period.") }}</li>{% endfor %}
+      </ul>
+      <form method="post" action="{{ row_url('agreements:milestone_add', goal.pk) }}" novalidate class="row g-2 align-items-start milestone-form">{{ csrf_input }}
+        <div class="col-md-6">{{ fields.plain_of(item.milestone_form, "title", "mb-0") }}</div>
+        <div class="col-md-4">{{ fields.plain_of(item.milestone_form, "due_on", "mb-0") }}</div>
+        <div class="col-md-2 pt-md-4"><button class="btn btn-sm btn-outline-primary mt-md-2" type="submit">{{ _("Add milestone") }}</button></div>
+      </form>
+    </div>
+  </article>
+  {% else %}
+  <div class="empty-state mb-4"><i class="bi bi-bullseye" aria-hidden="true"></i><p>{{ _("No goals yet. Add a few clear goals rooted in the core task.") }}</p></div>
+  {% endfor %}"""
+    + """@NEW@  {{ editor_goal_cards(fields, _, csrf_input, kind_labels, partner_results)(goal_forms) }}@END@"""
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_goal_cards_are_the_loops_markup(language):
+    from types import SimpleNamespace
+
+    from markupsafe import Markup
+
+    from agreements.editor_html import GoalCards
+    from agreements.models import Goal
+    from agreements.views import _partner_results
+    from samspil.jinja2 import translator
+    from tests.factories import WorkplaceFactory
+
+    own = WorkplaceFactory(name="Egen <skole>")
+    partner = WorkplaceFactory(name='Skovbrynet & "Søen"')
+    awkward = "\"><script>x</script> & 'q'"
+    milestones = [
+        SimpleNamespace(pk=31, due_on=dt.date(2027, 3, 1), title=awkward),
+        SimpleNamespace(pk=32, due_on=dt.date(2027, 11, 30), title="Evaluering"),
+    ]
+    with translation.override(language):
+        kinds = {value: str(label) for value, label in Goal.Kind.choices}
+
+        def item(pk, kind, form, milestone_list=()):
+            goal = SimpleNamespace(pk=pk, title=f"Mål {pk} {awkward}", kind=kind, milestone_list=list(milestone_list))
+            milestone_form = MilestoneForm(prefix=f"milestone-{pk}", template=_Template())
+            return {"goal": goal, "form": form, "milestone_form": milestone_form}
+
+        def unbound(pk, kind, partners=()):
+            initial = {"title": f"Mål {pk}", "kind": kind, "why": awkward, "title_version": 2, "partners_version": 1}
+            return GoalForm(prefix=f"goal-{pk}", initial=initial, workplace_id=own.pk, initial_partners=list(partners))
+
+        posted = GoalForm(
+            _posted({"goal-9-title": "", "goal-9-kind": "own", "goal-9-partner_search": "x" * 300}),
+            prefix="goal-9",
+            workplace_id=own.pk,
+        )
+        posted.is_valid()
+        posted.mark_conflict("why", FieldState(key="why", value="<i>theirs</i>", version=5, changed_by="Kim"))
+        bound_milestone = MilestoneForm({"milestone-9-title": ""}, prefix="milestone-9", template=_Template())
+        bound_milestone.is_valid()
+        with_errors = item(9, "own", posted, milestones[:1])
+        with_errors["milestone_form"] = bound_milestone
+        cases = [
+            [],
+            [item(1, "own", unbound(1, "own"))],
+            [
+                item(1, "own", unbound(1, "own"), milestones),
+                item(2, "cross_cutting", unbound(2, "cross_cutting", [partner]), milestones[1:]),
+                item(3, "shared", unbound(3, "shared")),
+                with_errors,
+            ],
+        ]
+        written = []
+        for goal_forms in cases:
+            html = (
+                engines["jinja2"]
+                .from_string(GOAL_LOOP)
+                .render(
+                    {
+                        "goal_forms": goal_forms,
+                        "csrf_input": Markup('<input type="hidden" name="csrfmiddlewaretoken" value="t&amp;k">'),
+                        "kind_labels": kinds,
+                        "partner_results": _partner_results,
+                        "editor_fields": EditorFields,
+                        "editor_goal_cards": GoalCards,
+                        "_": translator(),
+                    }
+                )
+            )
+            ((old, new),) = re.findall("@OLD@(.*?)@NEW@(.*?)@END@", html, re.S)
+            assert old == new
+            written.append(new)
+    assert "empty-state" in written[0]
+    assert written[1].count(" disabled>") == 2  # one goal: neither up nor down
+    assert "&lt;script&gt;" in written[2] and "<script>" not in written[2]
+    assert '<conflict of="id_goal-9-why">' in written[2] and 'aria-invalid="true"' in written[2]
+    assert "Skovbrynet &amp; &#34;Søen&#34;" in written[2]
