@@ -132,3 +132,44 @@ def test_url_without_arguments_is_reversed_once_per_script_prefix():
     finally:
         set_script_prefix("/")
     assert url("stories:feed") == reverse("stories:feed")
+
+
+def test_the_jinja_tag_binds_url_and_row_url_to_the_renders_script_prefix(tmp_path, settings):
+    from django.template import Context, Template
+    from django.urls import reverse, set_script_prefix
+
+    settings.TEMPLATES = [settings.TEMPLATES[0], {**settings.TEMPLATES[1], "DIRS": [tmp_path]}]
+    (tmp_path / "_links.jinja").write_text(
+        '{{ url("stories:feed") }} {{ row_url("meetings:meeting", 12) }} {{ row_url("organisation:workplace", "a-b_1") }}'
+        ' {{ url("meetings:meeting", 7) }}'
+    )
+    page = Template('{% load jinja %}{% jinja "_links.jinja" %}')
+
+    def expected():
+        return " ".join(
+            [
+                reverse("stories:feed"),
+                reverse("meetings:meeting", args=[12]),
+                reverse("organisation:workplace", args=["a-b_1"]),
+                reverse("meetings:meeting", args=[7]),
+            ]
+        )
+
+    for _ in range(2):  # the second time from the kept parts
+        assert page.render(Context({})) == expected()
+    set_script_prefix("/samspil/")
+    try:
+        assert page.render(Context({})) == expected()
+        assert page.render(Context({})).startswith("/samspil/")
+    finally:
+        set_script_prefix("/")
+
+    # A page's own `url` in its context stays its own.
+    class Own:
+        do_not_call_in_templates = True  # Django passes it on instead of calling it
+
+        def __call__(self, *args):
+            return "own"
+
+    own_page = Template('{% load jinja %}{% jinja "_links.jinja" url=own %}')
+    assert own_page.render(Context({"own": Own()})).startswith("own ")
