@@ -37,7 +37,7 @@ from markupsafe import escape as _escape
 from organisation.models import Workplace
 from organisation.roles import roles_of
 from samspil.compiled import CompiledQueries, CompiledQuery, CompiledRead, StandIns, id_sets, stand_in_sets
-from samspil.jinja2 import _finalize, row_url
+from samspil.jinja2 import _finalize, row_url_parts
 from samspil.paging import page_number, total_of
 
 from .models import (
@@ -380,19 +380,23 @@ class ListedAgreement:
 
 def listed_rows(values) -> list[ListedAgreement]:
     """The list's rows from `agreements_listed`'s values: no model instances, each status's
-    label translated once, each date formatted once, the links from one reverse()."""
+    label translated once, each date formatted once, the links from one reverse() (the ids
+    are whole numbers: nothing to quote)."""
     labels = {value: str(label) for value, label in Agreement.Status.choices}
     dates: dict[dt.date, str] = {}
+    # The time zone and the link's parts once for the page: each is a context-local read.
+    zone = timezone.get_current_timezone()
+    head, tail = row_url_parts("agreements:detail")
     rows = []
     for pk, status, updated_at, workplace, centre, start, end, goal_count in values:
-        day = timezone.localtime(updated_at).date()
+        day = timezone.localtime(updated_at, zone).date()
         updated_on = dates.get(day)
         if updated_on is None:
             updated_on = dates[day] = date_format(day, "SHORT_DATE_FORMAT")
         rows.append(
             ListedAgreement(
                 pk=pk,
-                url=row_url("agreements:detail", pk),
+                url=f"{head}{pk}{tail}",
                 workplace=workplace,
                 centre=centre,
                 period_label=period_label(start, end),
