@@ -181,3 +181,23 @@ def occurrences(
             result.repeated_notes += notes
         result.times.append((begins, ends))
     return result
+
+
+class TimeZoneMiddleware:
+    """Copenhagen's zone activated for the length of each request.
+
+    Django asks for the current zone for every time it prints or converts (a list of fifty
+    cases asked 51 times). With no zone activated the answer is the default, found only after
+    asgiref's context-local raised and caught an AttributeError: ≈ 4 µs a time, against
+    ≈ 1 µs when a zone is active. Activating the default zone changes no time shown.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timezone.activate(timezone.get_default_timezone())
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

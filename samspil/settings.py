@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "samspil.bounds.InvalidFormStatusMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The default zone activated per request: Django's look-ups of it are then cheap.
+    "samspil.localtime.TimeZoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     "organisation.middleware.FormerAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
