@@ -113,7 +113,8 @@ class _ListDates:
         return (
             f"{start.day}. {self.months[start.month]}",
             f"{start.year:04d}",
-            f"{self.weekdays[start.weekday()]} {start:%H:%M}–{end:%H:%M}",
+            # The hours and minutes as %H:%M writes them, without strftime (most of a row's labels).
+            f"{self.weekdays[start.weekday()]} {start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}",
         )
 
 

@@ -80,8 +80,14 @@ def when_labels(slots) -> None:
         if start.month not in months:
             months[start.month] = str(MONTHS[start.month])
         day = capfirst(f"{weekdays[start.weekday()]} {start.day}. {months[start.month]}")
-        slot.when_label = f"{day}, {start:%H:%M}–{end:%H:%M}"
-        slot.book_when = f"{start:%d.%m.%Y %H:%M}" if short == "d.m.Y H:i" else dateformat.format(start, short)
+        # %H:%M and %d.%m.%Y written from the fields, without strftime (most of a row's labels).
+        start_time = f"{start.hour:02d}:{start.minute:02d}"
+        slot.when_label = f"{day}, {start_time}–{end.hour:02d}:{end.minute:02d}"
+        slot.book_when = (
+            f"{start.day:02d}.{start.month:02d}.{start.year} {start_time}"
+            if short == "d.m.Y H:i"
+            else dateformat.format(start, short)
+        )
 
 
 def free_times_label(count: int) -> str:
