@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.privacy import erased
-from cases.selectors import next_agenda_warnings, plan_cases
+from cases.selectors import next_agenda_warnings
 from organisation.models import Committee, Workplace
 from organisation.permissions import get_committee_for_user, get_workplace_for_user
 from organisation.roles import roles_of
@@ -214,7 +214,7 @@ def committee_plan(request, slug: str):
     meetings = plan.rows(bottom, bottom + PLAN_PAGE_SIZE) if total else []
     # Each meeting's committee cases with their hearings' states at a glance (the cases
     # this person may see), and the chair's warning about the next agenda.
-    cases = plan_cases(request.user, [meeting["pk"] for meeting in meetings])
+    cases = plan.cases(meetings)
     _plan_rows(meetings, cases)
     page.object_list = meetings
     is_chair = committee.pk in roles.chaired_committee_ids
