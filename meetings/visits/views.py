@@ -23,6 +23,7 @@ from organisation.permissions import get_workplace_for_user
 from samspil import daysoff
 from samspil.errors import ServiceError
 from samspil.jinja2 import row_url
+from samspil.paging import page_query
 
 from ..forms import ReasonForm, apply_service_errors
 from ..permissions import get_booking_for_user, get_slot_for_user
@@ -61,6 +62,7 @@ def visit_times(request):
         "filter_fields": form.crispy_fields(),
         "page": page,
         "free_times_label": free_times_label,
+        "page_query": page_query(request),  # the pagination macro's links (meetings/_pages.jinja)
     }
     return render(request, "meetings/visit_times.html", context, status=status)
 
