@@ -380,7 +380,6 @@ def _meeting_context(request, meeting: Meeting) -> dict:
         or bool(staff_ids & roles.staff_workplace_ids)
         or me is not None
         or meeting.organiser_id == user.pk,
-        "respond_form": RespondForm(),
         "counts": {response: sum(1 for p in listed if p.response == response) for response in Participant.Response},
         # What meetings/_meeting_body.jinja prints without Django's tags: `|current_name:history`
         # and the versions' plural.
