@@ -9,10 +9,12 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONObject
 from django.utils import formats, timezone
 
 from coverage.selectors import cache_seconds
@@ -343,6 +345,32 @@ def plan_cases(user, meeting_ids, *, today: dt.date | None = None) -> dict[int, 
     for row in rows:
         by_meeting.setdefault(row["meeting_id"], []).append(PlanCase(row["pk"], row["title"], _states(row)))
     return by_meeting
+
+
+def plan_cases_column(readers, today: dt.date) -> ArraySubquery:
+    """plan_cases as a column of the plan's meeting rows, for PostgreSQL: each meeting's
+    cases that `readers` may see, in agenda order, as JSON objects of their pk, title and
+    hearing states counted (`plan_cases_of`). The page's rows and their cases in one
+    query instead of two (a round trip and a 40-id list). For readers who see a case
+    (cases_visible_with is not empty)."""
+    cases = cases_visible_with(readers)
+    counted = {f"n_{state}": f"n_{state}" for state in STATE_ORDER}
+    return ArraySubquery(
+        cases.filter(meeting_id=OuterRef("pk"))
+        .values("pk")
+        .annotate(**_state_counts(today))
+        .order_by("agenda_item__order", "pk")
+        .values(case=JSONObject(pk="pk", title="title", **counted))
+    )
+
+
+def plan_cases_of(rows: list[dict]) -> dict[int, list[PlanCase]]:
+    """What plan_cases gives, from rows read with plan_cases_column as "plan_cases"."""
+    return {
+        row["pk"]: [PlanCase(case["pk"], case["title"], _states(case)) for case in row["plan_cases"]]
+        for row in rows
+        if row.get("plan_cases")
+    }
 
 
 def next_agenda_warnings(committee_ids, *, now: dt.datetime | None = None) -> list[Case]:

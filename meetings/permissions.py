@@ -149,7 +149,10 @@ rules.add_perm("meetings.confirm_booking", is_administrator | leads_booking_work
 
 def creatable_kinds(user) -> list[MeetingKind]:
     roles = roles_of(user)
-    # Most people may create nothing: they cost no query (my meetings asks on every view).
+    # Most people may create nothing: they cost no query, nor a queryset built for nothing
+    # (≈0.2 ms; my meetings asks on every view).
+    if not (roles.is_administrator or roles.led_workplace_ids or roles.chaired_committee_ids):
+        return []
     offered = MeetingKind.objects.filter(is_active=True)
     if roles.is_administrator or roles.led_workplace_ids:
         return list(offered)

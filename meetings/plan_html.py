@@ -26,9 +26,10 @@ _MARKER = "2000000001"  # an int no route argument is; split off to give a route
 
 
 def _route(name: str) -> tuple[str, str]:
-    """The link of route `name` for an id as (prefix, suffix): row_url's parts."""
+    """The link of route `name` for an id as (prefix, suffix): row_url's parts, each escaped
+    (escaping goes character by character, and an id's digits need none)."""
     head, _sep, tail = row_url(name, _MARKER).rpartition(_MARKER)
-    return head, tail
+    return _text(head), _text(tail)
 
 
 # cases/_state.jinja's hearing_state(state) per language and state: its macro's markup.
@@ -44,6 +45,22 @@ def _state_html(state: str) -> str:
         if len(_STATES) < 200:
             _STATES[key] = html
     return html
+
+
+def _text(value) -> str:
+    """`escape(value)` as a plain string: MarkupSafe's own five replacements (markupsafe's
+    _native._escape_inner, in its order) without a Markup instance per value. A row prints
+    ten values; escape() was half of writing a plan page (0.4 of 0.7 ms for 40 rows).
+    Anything but a str (a number, a value with its own `__html__`) goes through escape()."""
+    if type(value) is not str:
+        return str(escape(value))
+    return (
+        value.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
 
 
 def _number(n: int) -> str:
@@ -74,20 +91,20 @@ class _Rows:
     def write(self, write, meeting: dict, committee: str) -> None:
         """One row; `committee`: the escaped " · committee" its second line ends with."""
         pk = meeting["pk"]
-        title = escape(meeting["title"])
+        title = _text(meeting["title"])
         host = meeting["host__name"]
         head, tail = self.meeting
         write(
             f'\n  <li class="meeting-row{" is-cancelled" if meeting["cancelled_at"] else ""}">\n'
             '    <div class="meeting-when">\n'
-            f'      <span class="meeting-day">{escape(meeting["day"])}</span>\n'
-            f'      <span class="meeting-year">{escape(meeting["year"])}</span>\n'
+            f'      <span class="meeting-day">{_text(meeting["day"])}</span>\n'
+            f'      <span class="meeting-year">{_text(meeting["year"])}</span>\n'
             "    </div>\n"
             '    <div class="meeting-what">\n'
-            f'      <a class="fw-semibold" href="{escape(f"{head}{pk}{tail}")}">{title}</a>\n'
+            f'      <a class="fw-semibold" href="{head}{pk}{tail}">{title}</a>\n'
             '      <div class="small text-body-secondary">\n'
-            f"        {escape(meeting['kind_label'])} · {escape(meeting['times'])}"
-            f"{f' · {escape(host)}' if host else ''}{committee}\n"
+            f"        {_text(meeting['kind_label'])} · {_text(meeting['times'])}"
+            f"{f' · {_text(host)}' if host else ''}{committee}\n"
             "      </div>\n"
             "      "
         )
@@ -98,10 +115,10 @@ class _Rows:
         write(
             "\n    </div>\n"
             '    <div class="meeting-state">\n'
-            f'      <span class="badge status-{escape(meeting["status"])}">{escape(meeting["status_label"])}</span>\n'
+            f'      <span class="badge status-{_text(meeting["status"])}">{_text(meeting["status_label"])}</span>\n'
             f"      {self.bookings.get(meeting.get('my_booking_status'), '')}\n"
             f"      {self.answer if responds else ''}\n"
-            f'      <span class="small text-body-secondary d-block">{escape(meeting["participants"])}</span>\n'
+            f'      <span class="small text-body-secondary d-block">{_text(meeting["participants"])}</span>\n'
             "    </div>\n"
             "  </li>\n  "
         )
@@ -111,14 +128,13 @@ class _Rows:
             self._cases_words()
         write(
             '\n<div class="plan-cases small mt-1">\n'
-            f'  <span class="fw-semibold">{escape(meeting["cases_label"])}</span>\n'
+            f'  <span class="fw-semibold">{_text(meeting["cases_label"])}</span>\n'
             '  <ul class="list-unstyled mb-0">\n    '
         )
         case_head, case_tail = self.case
         for case in cases:
             write(
-                f'\n    <li class="plan-case"><a href="{escape(f"{case_head}{case.pk}{case_tail}")}">'
-                f"{escape(case.title)}</a>\n      "
+                f'\n    <li class="plan-case"><a href="{case_head}{case.pk}{case_tail}">{_text(case.title)}</a>\n      '
             )
             if case.state_counts:
                 for state, n in case.state_counts:
@@ -134,7 +150,7 @@ class _Rows:
             head, tail = self.agenda
             pk = meeting["pk"]
             write(
-                f'<a href="{escape(f"{head}{pk}{tail}")}">{self.cases_and_hearings}'
+                f'<a href="{head}{pk}{tail}">{self.cases_and_hearings}'
                 f'<span class="visually-hidden"> – {title}</span></a>'
             )
         write("\n</div>\n")
@@ -148,7 +164,7 @@ def meeting_rows(meetings: list[dict]) -> Markup:
     write = out.append
     for meeting in meetings:
         name = meeting.get("committee__name")
-        rows.write(write, meeting, f" · {escape(name)}" if name else "")
+        rows.write(write, meeting, f" · {_text(name)}" if name else "")
     return Markup("".join(out))  # noqa: S704  # nosec B704 - every value in it is escaped
 
 

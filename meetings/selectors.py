@@ -13,6 +13,8 @@ from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, 
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
+from cases.permissions import cases_visible_with
+from cases.selectors import PlanCase, plan_cases, plan_cases_column, plan_cases_of
 from organisation.roles import roles_of
 from samspil import compiled
 from samspil.compiled import CompiledQuery, StandIns
@@ -178,6 +180,7 @@ class CommitteePlan:
 
     def __init__(self, committee, *, year: int, user) -> None:
         tz = timezone.get_current_timezone()
+        self.user = user
         self.roles = roles_of(user)
         # The role sets the rule reads (visible_rule); leadership's reads have no rule.
         sets = {} if self.roles.is_leadership else _role_sets(self.roles)
@@ -224,6 +227,14 @@ class CommitteePlan:
         instances (40 meetings with kind and host were 120 instances a page). The
         committee's name is the plan's own."""
 
+        # On PostgreSQL each row carries its committee cases (cases.selectors.plan_cases_column,
+        # read by `cases`): the cases' rule reads the reader's role sets and today's date.
+        with_cases = connection.vendor == "postgresql" and self._sees_cases()
+        values = self.values
+        if with_cases:
+            sets = {} if self.roles.is_leadership else _case_role_sets(self.roles)
+            values = {**values, **sets, "today": timezone.localdate()}
+
         def build(values: dict) -> QuerySet:
             # The page's ids first, then their columns: with the columns (two subqueries
             # a row, the host's join) on the year's rows, PostgreSQL worked them out for
@@ -232,9 +243,30 @@ class CommitteePlan:
             page = self._year(values).order_by("starts_at", "pk").values("pk")[bottom:top]
             meetings = _listed(Meeting.objects.filter(pk__in=page), values["person"])
             meetings = meetings.annotate(month=ExtractMonth("starts_at")).order_by("starts_at", "pk")
-            return list_values(meetings, values["person"], "month")
+            extra = ["month"]
+            if with_cases:
+                readers = (
+                    dataclasses.replace(self.roles, **{name: values[name] for name in _CASE_ROLE_SET_NAMES})
+                    if not self.roles.is_leadership
+                    else self.roles
+                )
+                meetings = meetings.annotate(plan_cases=plan_cases_column(readers, values["today"]))
+                extra.append("plan_cases")
+            return list_values(meetings, values["person"], *extra)
 
-        return compiled.values_rows(("plan rows", self.roles.is_leadership, bottom, top), build, **self.values)
+        key = ("plan rows", self.roles.is_leadership, with_cases, bottom, top)
+        return compiled.values_rows(key, build, **values)
+
+    def _sees_cases(self) -> bool:
+        # cases_visible_with is .none() for someone who sees no case: no column then.
+        return self.roles.is_leadership or not cases_visible_with(self.roles).query.is_empty()
+
+    def cases(self, rows: list[dict]) -> dict[int, list[PlanCase]]:
+        """The committee cases of the page's `rows` that the person may see, by meeting
+        (cases.selectors.plan_cases): read with the rows on PostgreSQL, else one query."""
+        if connection.vendor == "postgresql":
+            return plan_cases_of(rows)
+        return plan_cases(self.user, [row["pk"] for row in rows])
 
 
 # The role sets visible_rule reads: a compiled read fills them in (their sizes shape its SQL).
@@ -243,6 +275,21 @@ _ROLE_SET_NAMES = ("committee_ids", "staff_workplace_ids", "headed_centre_ids")
 
 def _role_sets(roles) -> dict[str, frozenset[int]]:
     return {name: getattr(roles, name) for name in _ROLE_SET_NAMES}
+
+
+# The role sets the cases' rule reads (cases.permissions.cases_visible_with), for the rows'
+# cases column: filled in beside the meetings' own.
+_CASE_ROLE_SET_NAMES = (
+    "committee_ids",
+    "chaired_committee_ids",
+    "secretary_committee_ids",
+    "staff_workplace_ids",
+    "headed_centre_ids",
+)
+
+
+def _case_role_sets(roles) -> dict[str, frozenset[int]]:
+    return {name: getattr(roles, name) for name in _CASE_ROLE_SET_NAMES}
 
 
 def workplace_meetings(workplace, *, user, past: bool = False) -> QuerySet[Meeting]:

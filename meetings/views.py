@@ -25,13 +25,15 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.privacy import erased
-from cases.selectors import next_agenda_warnings, plan_cases
+from cases.selectors import next_agenda_warnings
 from organisation.models import Committee, Workplace
 from organisation.permissions import get_committee_for_user, get_workplace_for_user
 from organisation.roles import roles_of
+from portal.templatetags.people import current_name
 from samspil.compiled import CompiledQuery, StandIns
 from samspil.errors import ServiceError
 from samspil.paging import page_query
+from samspil.workflow import get_workflow
 
 from . import minutes as minutes_services
 from . import plan_html, selectors, services
@@ -111,7 +113,8 @@ class _ListDates:
         return (
             f"{start.day}. {self.months[start.month]}",
             f"{start.year:04d}",
-            f"{self.weekdays[start.weekday()]} {start:%H:%M}–{end:%H:%M}",
+            # The hours and minutes as %H:%M writes them, without strftime (most of a row's labels).
+            f"{self.weekdays[start.weekday()]} {start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}",
         )
 
 
@@ -211,7 +214,7 @@ def committee_plan(request, slug: str):
     meetings = plan.rows(bottom, bottom + PLAN_PAGE_SIZE) if total else []
     # Each meeting's committee cases with their hearings' states at a glance (the cases
     # this person may see), and the chair's warning about the next agenda.
-    cases = plan_cases(request.user, [meeting["pk"] for meeting in meetings])
+    cases = plan.cases(meetings)
     _plan_rows(meetings, cases)
     page.object_list = meetings
     is_chair = committee.pk in roles.chaired_committee_ids
@@ -350,6 +353,7 @@ def _meeting_context(request, meeting: Meeting) -> dict:
         participant.response_label = responses_named.get(participant.response, participant.response)
     sees_drafts = can_read_minutes and user.has_perm("meetings.view_draft_minutes", meeting)
     workplaces = other_workplaces(meeting)
+    versions = _readable_versions(user, meeting, minutes) if can_read_minutes else []
     staff_ids = {w.pk for w in workplaces} | ({meeting.host_id} if meeting.host_id else set())
     return {
         "agreement": _agreement_to_discuss(user, meeting),
@@ -368,7 +372,7 @@ def _meeting_context(request, meeting: Meeting) -> dict:
         "agenda": agenda_items(meeting),
         "workplaces": workplaces,
         "minutes": minutes if can_read_minutes else None,
-        "versions": _readable_versions(user, meeting, minutes) if can_read_minutes else [],
+        "versions": versions,
         "can_change": user.has_perm("meetings.change_meeting", meeting),
         "can_write_minutes": user.has_perm("meetings.change_minutes", meeting),
         "can_lock_minutes": user.has_perm("meetings.lock_minutes", meeting),
@@ -376,8 +380,17 @@ def _meeting_context(request, meeting: Meeting) -> dict:
         or bool(staff_ids & roles.staff_workplace_ids)
         or me is not None
         or meeting.organiser_id == user.pk,
-        "respond_form": RespondForm(),
         "counts": {response: sum(1 for p in listed if p.response == response) for response in Participant.Response},
+        # What meetings/_meeting_body.jinja prints without Django's tags: `|current_name:history`
+        # and the versions' plural.
+        "organiser_name": current_name(meeting.organiser, history),
+        "versions_label": _versions_label(versions) if minutes is not None and minutes.version else "",
+    }
+
+
+def _versions_label(versions: list) -> str:
+    return ngettext("%(counter)s version so far.", "%(counter)s versions so far.", len(versions)) % {
+        "counter": len(versions)
     }
 
 
@@ -403,7 +416,16 @@ def _has_minutes(meeting: Meeting) -> bool:
 
 def meeting_detail(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk, page=True)
-    return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
+    context = _meeting_context(request, meeting)
+    # What the page's `{% available_actions %}` tags asked (meetings/_meeting_detail.jinja):
+    # the meeting's, the visit's bookings' and the reader's own ended booking's.
+    context["actions"] = get_workflow("meeting").available_actions(request.user, meeting)
+    bookings = get_workflow("booking")
+    for booking in context["visit_bookings"]:
+        booking.available_actions = bookings.available_actions(request.user, booking)
+    ended = context["my_ended_booking"]
+    context["ended_actions"] = bookings.available_actions(request.user, ended) if ended is not None else []
+    return render(request, "meetings/meeting_detail.html", context)
 
 
 def meeting_print(request, pk: int):

@@ -97,6 +97,13 @@ def _filter_choices(user) -> tuple[list, list, list]:
     return found
 
 
+# VisitFilterForm's shown fields, and their markup by language, choices and values.
+_CHOICE_FIELDS = ("committee", "kind", "centre")
+_DATE_FIELDS = ("date_from", "date_to")
+_FIELDS_HTML: dict[tuple, dict[str, SafeString]] = {}
+_FIELDS_HTML_LIMIT = 256
+
+
 class VisitFilterForm(forms.Form):
     committee = forms.ChoiceField(label=_("Committee"), required=False)
     kind = forms.ChoiceField(label=_("Kind of workplace"), required=False)
@@ -116,12 +123,35 @@ class VisitFilterForm(forms.Form):
 
     def crispy_fields(self) -> dict[str, SafeString]:
         """`{{ form.<name>|as_crispy_field }}` of each shown field, the plain ones written in
-        Python (samspil/crispy_html.py: ≈ 0.5 ms a field through crispy's templates)."""
+        Python (samspil/crispy_html.py: ≈ 0.5 ms a field through crispy's templates).
+
+        Without errors, a field's markup depends only on the language (its label), its
+        choices and its value: the same fields are written once per process for each such
+        key (the choices are the reader's committees and the municipality's kinds and
+        centres, so a handful per worker), not again on every request (≈ 1 ms of widgets)."""
+        if self.errors:
+            return self._crispy_fields()
+        key = (
+            get_language(),
+            *(
+                (tuple((value, str(label)) for value, label in self.fields[name].choices), self[name].value())
+                for name in _CHOICE_FIELDS
+            ),
+            *(self[name].value() for name in _DATE_FIELDS),
+        )
+        fields = _FIELDS_HTML.get(key)
+        if fields is None:
+            fields = self._crispy_fields()
+            if len(_FIELDS_HTML) >= _FIELDS_HTML_LIMIT:
+                _FIELDS_HTML.clear()
+            _FIELDS_HTML[key] = fields
+        return fields
+
+    def _crispy_fields(self) -> dict[str, SafeString]:
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
         return {
-            name: field_html(self[name]) or as_crispy_field(self[name])
-            for name in ("committee", "kind", "centre", "date_from", "date_to")
+            name: field_html(self[name]) or as_crispy_field(self[name]) for name in (*_CHOICE_FIELDS, *_DATE_FIELDS)
         }
 
     def _bounded(self, name: str):

@@ -23,6 +23,7 @@ from organisation.permissions import get_workplace_for_user
 from samspil import daysoff
 from samspil.errors import ServiceError
 from samspil.jinja2 import row_url
+from samspil.paging import page_query
 
 from ..forms import ReasonForm, apply_service_errors
 from ..permissions import get_booking_for_user, get_slot_for_user
@@ -61,6 +62,7 @@ def visit_times(request):
         "filter_fields": form.crispy_fields(),
         "page": page,
         "free_times_label": free_times_label,
+        "page_query": page_query(request),  # the pagination macro's links (meetings/_pages.jinja)
     }
     return render(request, "meetings/visit_times.html", context, status=status)
 
@@ -80,8 +82,14 @@ def when_labels(slots) -> None:
         if start.month not in months:
             months[start.month] = str(MONTHS[start.month])
         day = capfirst(f"{weekdays[start.weekday()]} {start.day}. {months[start.month]}")
-        slot.when_label = f"{day}, {start:%H:%M}–{end:%H:%M}"
-        slot.book_when = f"{start:%d.%m.%Y %H:%M}" if short == "d.m.Y H:i" else dateformat.format(start, short)
+        # %H:%M and %d.%m.%Y written from the fields, without strftime (most of a row's labels).
+        start_time = f"{start.hour:02d}:{start.minute:02d}"
+        slot.when_label = f"{day}, {start_time}–{end.hour:02d}:{end.minute:02d}"
+        slot.book_when = (
+            f"{start.day:02d}.{start.month:02d}.{start.year} {start_time}"
+            if short == "d.m.Y H:i"
+            else dateformat.format(start, short)
+        )
 
 
 def free_times_label(count: int) -> str:

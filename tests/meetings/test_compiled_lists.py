@@ -111,7 +111,9 @@ def test_a_plan_page_is_the_years_rows_sliced_for_every_role(org, meetings):
                 )
             )
             for bottom in (0, 2, 4, 6, 40):
-                assert plan.rows(bottom, bottom + 2) == whole[bottom : bottom + 2], (user, committee, bottom)
+                # Less the committee cases the rows carry on PostgreSQL (test_plan_cases_column.py).
+                rows = [{k: v for k, v in row.items() if k != "plan_cases"} for row in plan.rows(bottom, bottom + 2)]
+                assert rows == whole[bottom : bottom + 2], (user, committee, bottom)
 
 
 def test_the_plan_links_and_bookings_are_the_readers_own(org, meetings):

@@ -178,3 +178,13 @@ def test_the_list_rows_are_what_the_jinja_loop_wrote(language, reader):
     assert ("is-cancelled" in new and "text-bg-warning" in new) or reader == "anonymous"
     assert ("text-bg-light" in new) == (reader == "member")
     assert new == old
+
+
+def test_a_rows_text_is_escaped_as_markupsafe_escapes_it():
+    from markupsafe import Markup, escape
+
+    from meetings.plan_html import _text
+
+    for value in ("", "Møde", "<b>&amp;</b>", "a'b\"c", "&&<<>>''\"\"", "æøå – «»", 7, Markup("<i>x</i>")):
+        assert _text(value) == str(escape(value))
+        assert type(_text(value)) is str

@@ -299,3 +299,32 @@ def test_the_filter_fields_are_what_crispy_writes(org, language):
             assert list(written) == ["committee", "kind", "centre", "date_from", "date_to"]
             for name, html in written.items():
                 assert html == as_crispy_field(form[name]), (data, name)
+
+
+def test_the_filter_fields_are_written_once_per_language_choices_and_values_and_follow_new_choices(org):
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+    from django.utils import translation
+
+    from meetings.visits import forms as visit_forms
+    from tests.factories import CommitteeFactory
+
+    day = timezone.localdate().isoformat()
+    visit_forms._FIELDS_HTML.clear()
+    for language in ("da", "en"):
+        with translation.override(language):
+            for data in (None, {"committee": org.committee.slug, "date_from": day}, {"date_to": day}):
+                first = visit_forms.VisitFilterForm(data, user=org.admin)
+                first.is_valid()
+                again = visit_forms.VisitFilterForm(data, user=org.admin)
+                again.is_valid()
+                assert again.crispy_fields() is first.crispy_fields()
+                assert again.crispy_fields() == {name: as_crispy_field(again[name]) for name in again.crispy_fields()}
+    assert len(visit_forms._FIELDS_HTML) == 6
+    # A form with errors is written anew; a new committee is a new choice, in new markup.
+    wrong = visit_forms.VisitFilterForm({"date_from": day, "date_to": "2000-01-01"}, user=org.admin)
+    assert not wrong.is_valid()
+    assert wrong.crispy_fields()["date_to"] == as_crispy_field(wrong["date_to"])
+    assert len(visit_forms._FIELDS_HTML) == 6
+    CommitteeFactory(name="Nyt <udvalg>", slug="nyt-udvalg")
+    fresh = visit_forms.VisitFilterForm(None, user=org.admin)
+    assert "Nyt &lt;udvalg&gt;" in fresh.crispy_fields()["committee"]
