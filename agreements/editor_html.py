@@ -15,7 +15,7 @@ from django.template import defaultfilters
 from django.utils.translation import get_language, gettext, trans_real
 from markupsafe import Markup, escape
 
-from samspil.jinja2 import row_url, row_url_parts
+from samspil.jinja2 import escape_text, row_url, row_url_parts
 from samspil.widget_html import bound_field
 
 
@@ -234,7 +234,7 @@ class EditorFields:
 
 
 def _date(value, format_name: str) -> str:
-    return str(escape(defaultfilters.date(value, format_name)))
+    return escape_text(defaultfilters.date(value, format_name))
 
 
 _CARD_ROUTES = ("partner_search", "milestone_delete", "goal_move", "goal_delete", "goal_save", "milestone_add")
@@ -269,7 +269,7 @@ class GoalCards:
         if not goal_forms:
             return Markup(  # noqa: S704  # nosec B704 - a translation, escaped
                 '\n  <div class="empty-state mb-4"><i class="bi bi-bullseye" aria-hidden="true"></i><p>'
-                f"{escape(_('No goals yet. Add a few clear goals rooted in the core task.'))}</p></div>\n  "
+                f"{escape_text(_('No goals yet. Add a few clear goals rooted in the core task.'))}</p></div>\n  "
             )
         last = len(goal_forms)
         return Markup("".join(self._card(item, index, last) for index, item in enumerate(goal_forms, 1)))  # noqa: S704  # nosec B704
@@ -278,9 +278,9 @@ class GoalCards:
         _, csrf, fields = self._, self.csrf, self.fields
         goal, form = item["goal"], item["form"]
         pk = goal.pk
-        title = str(escape(goal.title))
+        title = escape_text(goal.title)
         kind = goal.kind
-        remove_title = escape(_("Remove “%(title)s”") % {"title": goal.title})
+        remove_title = escape_text(_("Remove “%(title)s”") % {"title": goal.title})
         in_view = kind == "cross_cutting" or form["partners"].errors or form["partner_search"].errors
         partners = fields.partners(
             form,
@@ -293,18 +293,18 @@ class GoalCards:
         else:
             partner_block = (
                 f'\n        <details class="mb-3 partner-details"><summary class="small">'
-                f"{escape(_('Partner workplaces (for a cross-cutting goal)'))}</summary>{partners}</details>\n        "
+                f"{escape_text(_('Partner workplaces (for a cross-cutting goal)'))}</summary>{partners}</details>\n        "
             )
         milestones = "".join(
             '\n        <li class="d-flex align-items-center gap-2 mb-1">'
-            f'<time datetime="{_date(m.due_on, "Y-m-d")}">{_date(m.due_on, "SHORT_DATE_FORMAT")}</time> {escape(m.title)}\n'
+            f'<time datetime="{_date(m.due_on, "Y-m-d")}">{_date(m.due_on, "SHORT_DATE_FORMAT")}</time> {escape_text(m.title)}\n'
             f'          <form method="post" action="{self._url("milestone_delete", m.pk)}">{csrf}'
-            f'<button class="btn btn-sm btn-link text-danger p-0" type="submit">{escape(_("Remove"))}'
-            f'<span class="visually-hidden"> {escape(m.title)}</span></button></form></li>\n        '
+            f'<button class="btn btn-sm btn-link text-danger p-0" type="submit">{escape_text(_("Remove"))}'
+            f'<span class="visually-hidden"> {escape_text(m.title)}</span></button></form></li>\n        '
             for m in goal.milestone_list
         ) or (
             '<li class="small text-body-secondary">'
-            f"{escape(_('No milestones yet: add the steps on the way, with dates inside the period.'))}</li>"
+            f"{escape_text(_('No milestones yet: add the steps on the way, with dates inside the period.'))}</li>"
         )
         move = self._url("goal_move", pk)
         milestone_form = item["milestone_form"]
@@ -312,21 +312,21 @@ class GoalCards:
             "\n"
             f'  <article class="card mb-4 goal-card" id="goal-{pk}" aria-labelledby="goal-{pk}-heading">\n'
             '    <div class="card-header d-flex flex-wrap justify-content-between align-items-center gap-2">\n'
-            f'      <h3 class="h5 mb-0" id="goal-{pk}-heading">{escape(_("Goal %(n)s") % {"n": index})}: {title}'
-            f' <span class="badge goal-kind goal-kind-{escape(kind)}">{escape(self.kind_labels.get(kind, kind))}</span></h3>\n'
+            f'      <h3 class="h5 mb-0" id="goal-{pk}-heading">{escape_text(_("Goal %(n)s") % {"n": index})}: {title}'
+            f' <span class="badge goal-kind goal-kind-{escape_text(kind)}">{escape_text(self.kind_labels.get(kind, kind))}</span></h3>\n'
             '      <div class="d-flex gap-1">\n'
             f'        <form method="post" action="{move}">{csrf}<input type="hidden" name="direction" value="up">'
             f'<button class="btn btn-sm btn-outline-dark" type="submit"{" disabled" if index == 1 else ""}>'
             '<i class="bi bi-arrow-up" aria-hidden="true"></i><span class="visually-hidden">'
-            f"{escape(_('Move “%(title)s” up') % {'title': goal.title})}</span></button></form>\n"
+            f"{escape_text(_('Move “%(title)s” up') % {'title': goal.title})}</span></button></form>\n"
             f'        <form method="post" action="{move}">{csrf}<input type="hidden" name="direction" value="down">'
             f'<button class="btn btn-sm btn-outline-dark" type="submit"{" disabled" if index == last else ""}>'
             '<i class="bi bi-arrow-down" aria-hidden="true"></i><span class="visually-hidden">'
-            f"{escape(_('Move “%(title)s” down') % {'title': goal.title})}</span></button></form>\n"
+            f"{escape_text(_('Move “%(title)s” down') % {'title': goal.title})}</span></button></form>\n"
             '        <details class="goal-delete"><summary class="btn btn-sm btn-outline-danger">'
             f'<i class="bi bi-trash" aria-hidden="true"></i><span class="visually-hidden">{remove_title}</span></summary>\n'
             f'          <form method="post" action="{self._url("goal_delete", pk)}" class="mt-1">{csrf}'
-            f'<button class="btn btn-sm btn-danger" type="submit">{escape(_("Yes, remove the goal"))}</button></form>\n'
+            f'<button class="btn btn-sm btn-danger" type="submit">{escape_text(_("Yes, remove the goal"))}</button></form>\n'
             "        </details>\n"
             "      </div>\n"
             "    </div>\n"
@@ -341,7 +341,7 @@ class GoalCards:
             f"        {fields.draft_of(form, 'why')}\n"
             f"        {fields.draft_of(form, 'success')}\n"
             '        <fieldset class="indicator mb-2"><legend class="h6">'
-            f"{escape(_('Indicator (where it can be measured)'))}</legend>\n"
+            f"{escape_text(_('Indicator (where it can be measured)'))}</legend>\n"
             '          <div class="row g-2">\n'
             f'            <div class="col-md-6">{fields.draft_of(form, "indicator_name", True)}</div>\n'
             f'            <div class="col-sm-6 col-md-3">{fields.draft_of(form, "indicator_baseline", True)}</div>\n'
@@ -349,10 +349,10 @@ class GoalCards:
             "          </div>\n"
             "        </fieldset>\n"
             f"        {partner_block}\n"
-            f'        <button class="btn btn-outline-primary btn-sm" type="submit">{escape(_("Save goal"))}</button>\n'
+            f'        <button class="btn btn-outline-primary btn-sm" type="submit">{escape_text(_("Save goal"))}</button>\n'
             "      </form>\n"
             "\n"
-            f'      <h4 class="h6 mt-4">{escape(_("Milestones"))}</h4>\n'
+            f'      <h4 class="h6 mt-4">{escape_text(_("Milestones"))}</h4>\n'
             '      <ul class="list-unstyled milestones">\n'
             f"        {milestones}\n"
             "      </ul>\n"
@@ -361,7 +361,7 @@ class GoalCards:
             f'        <div class="col-md-6">{fields.plain_of(milestone_form, "title", "mb-0")}</div>\n'
             f'        <div class="col-md-4">{fields.plain_of(milestone_form, "due_on", "mb-0")}</div>\n'
             '        <div class="col-md-2 pt-md-4"><button class="btn btn-sm btn-outline-primary mt-md-2" type="submit">'
-            f"{escape(_('Add milestone'))}</button></div>\n"
+            f"{escape_text(_('Add milestone'))}</button></div>\n"
             "      </form>\n"
             "    </div>\n"
             "  </article>\n"

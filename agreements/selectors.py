@@ -32,12 +32,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from markupsafe import Markup
-from markupsafe import escape as _escape
 
 from organisation.models import Workplace
 from organisation.roles import roles_of
 from samspil.compiled import CompiledQueries, CompiledQuery, CompiledRead, StandIns, id_sets, stand_in_sets
-from samspil.jinja2 import _finalize, row_url_parts
+from samspil.jinja2 import _finalize, escape_text, row_url_parts
 from samspil.paging import page_number, total_of
 
 from .models import (
@@ -418,16 +417,16 @@ def listed_rows_html(rows: list[ListedAgreement]) -> Markup:
         centre = (
             ""
             if row.centre is None
-            else f'<div class="small text-body-secondary">{_escape(_finalize(row.centre))}</div>'
+            else f'<div class="small text-body-secondary">{escape_text(_finalize(row.centre))}</div>'
         )
         parts.append(
             "\n          <tr>\n"
-            f'            <td><a href="{_escape(_finalize(row.url))}">{_escape(_finalize(row.workplace))}</a>{centre}</td>\n'
-            f"            <td>{_escape(_finalize(row.period_label))}</td>\n"
-            f'            <td><span class="badge agreement-status agreement-status-{_escape(_finalize(row.status))}">'
-            f"{_escape(_finalize(row.status_label))}</span></td>\n"
-            f'            <td class="text-end">{_escape(_finalize(row.goal_count))}</td>\n'
-            f"            <td>{_escape(_finalize(row.updated_on))}</td>\n"
+            f'            <td><a href="{escape_text(_finalize(row.url))}">{escape_text(_finalize(row.workplace))}</a>{centre}</td>\n'
+            f"            <td>{escape_text(_finalize(row.period_label))}</td>\n"
+            f'            <td><span class="badge agreement-status agreement-status-{escape_text(_finalize(row.status))}">'
+            f"{escape_text(_finalize(row.status_label))}</span></td>\n"
+            f'            <td class="text-end">{escape_text(_finalize(row.goal_count))}</td>\n'
+            f"            <td>{escape_text(_finalize(row.updated_on))}</td>\n"
             "          </tr>\n        "
         )
     return Markup("".join(parts))  # noqa: S704  # nosec B704 - every value in it is escaped

@@ -44,6 +44,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
+from markupsafe import escape
 
 # Django's filters that replace Jinja2's filter of the same name, so that the output is
 # what the Django template wrote (Danish file sizes, local time, Django's link markup).
@@ -150,6 +151,23 @@ def _forget_row_urls(**kwargs) -> None:
     _row_urls.clear()
     _plain_urls.clear()
     _translations.clear()  # LANGUAGES, LOCALE_PATHS, INSTALLED_APPS change the catalogues
+
+
+def escape_text(value) -> str:
+    """`escape(value)` as a plain string: MarkupSafe's own five replacements (markupsafe's
+    _native._escape_inner, in its order) without a Markup instance per value, for rows
+    written in Python. A row prints ten values; escape() was half of writing a plan page
+    (0.4 of 0.7 ms for 40 rows).
+    Anything but a str (a number, a value with its own `__html__`) goes through escape()."""
+    if type(value) is not str:
+        return str(escape(value))
+    return (
+        value.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
 
 
 def _finalize(value: Any) -> Any:

@@ -183,8 +183,8 @@ def test_the_list_rows_are_what_the_jinja_loop_wrote(language, reader):
 def test_a_rows_text_is_escaped_as_markupsafe_escapes_it():
     from markupsafe import Markup, escape
 
-    from meetings.plan_html import _text
+    from samspil.jinja2 import escape_text
 
     for value in ("", "Møde", "<b>&amp;</b>", "a'b\"c", "&&<<>>''\"\"", "æøå – «»", 7, Markup("<i>x</i>")):
-        assert _text(value) == str(escape(value))
-        assert type(_text(value)) is str
+        assert escape_text(value) == str(escape(value))
+        assert type(escape_text(value)) is str
