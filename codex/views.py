@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from organisation.models import Committee, Workplace
 from organisation.roles import roles_of
-from organisation.selectors import filter_units
 from samspil.compiled import CompiledQuery, StandIns
 from samspil.paging import page_query
 from samspil.widget_html import unit_options
@@ -188,8 +187,9 @@ def register(request):
     # signatures — only when not cached],
     # for those who see names (selectors.names_scope): [4 a leader's or chair's own
     # counts,] 5 the page of rows (a signed-at probe per row, people joined, unit names as
-    # subqueries; both compiled once per shape); 6 committees and centres, [7 workplaces,
-    # once a centre or a workplace is chosen] for the filters.
+    # subqueries; both compiled once per shape); [6 committees and centres, only when their
+    # data version moved (selectors.register_filter_units),] [7 workplaces, once a centre
+    # or a workplace is chosen] for the filters.
     state, newest = selectors.register_state()
     filters = _register_filters(request)
     sees_names = selectors.sees_names(request.user)
@@ -221,7 +221,7 @@ def register(request):
     unsigned_query = request.GET.copy()
     unsigned_query.pop("page", None)
     unsigned_query["status"] = "unsigned"
-    committees, centres = filter_units()
+    committees, centres = selectors.register_filter_units(state.units_version)
     return render(
         request,
         "codex/register.html",
