@@ -22,7 +22,7 @@ from samspil.compiled import CompiledQuery, StandIns
 from samspil.paging import page_query
 from samspil.widget_html import unit_options
 
-from . import selectors, services
+from . import register_html, selectors, services
 from .forms import DilemmaFormSet, EvaluationForm, PointFormSet, SignForm, VersionForm
 from .models import CodePoint, CodeVersion, DilemmaCase, EvaluationAnswer, SelfEvaluation, Signature
 from .permissions import (
@@ -240,6 +240,7 @@ def register(request):
             "centre_options": unit_options(centres, filters["centre"]),
             "workplaces": _workplace_choices(filters),
             "role_choices": list(selectors.ROLE_LABELS.items()),
+            "register_rows": register_html.register_rows,
             # For the Jinja2 body (codex/_register_body.jinja): the pages' links and the
             # plurals (written here, where makemessages finds them).
             "page_query": page_query(request),
