@@ -207,8 +207,9 @@ def register(request):
         named = selectors.named_row_counts(request.user, state, filters)
     page, rows_caption = None, ""
     if sees_names:
-        rows = selectors.RegisterPageRows(request.user, state, filters)
-        paginator = _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=named.get(filters["status"], named[""]))
+        count = named.get(filters["status"], named[""])
+        rows = selectors.RegisterPageRows(request.user, state, filters, count)
+        paginator = _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=count)
         page = paginator.get_page(request.GET.get("page"))
         page.object_list = selectors.register_page_list(page.object_list)
         rows_caption = ngettext(
