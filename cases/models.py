@@ -321,3 +321,16 @@ class HearingFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hearing_id}"
+
+
+class CaseTally(models.Model):
+    """How many cases there are of each status: the leadership's case list counts its pages
+    from here instead of counting every case. Written only by database triggers
+    (cases/case_tally.py) in the same statement as the insert, the status change or the
+    delete of a case, so it is never stale and no code path can forget it."""
+
+    status = models.CharField(max_length=12, primary_key=True)
+    cases = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.cases}"

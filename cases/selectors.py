@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import JSONObject
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import formats, timezone
 
 from coverage.selectors import cache_seconds
@@ -25,7 +25,7 @@ from samspil.compiled import CompiledQueries, CompiledQuery, StandIns, id_sets, 
 from samspil.paging import page_number, total_of
 
 from . import freshness
-from .models import Case, Contribution, Hearing, HearingFigure, HearingInvitee
+from .models import Case, CaseTally, Contribution, Hearing, HearingFigure, HearingInvitee
 from .permissions import cases_visible_to, cases_visible_with
 
 STATE_ORDER = ("overdue", "open", "overridden", "answered", "no_comments")
@@ -91,9 +91,11 @@ def case_list_page(user, *, status: str = "", per_page: int, number) -> tuple[li
         stand_ins = StandIns()
         fake = stand_in_sets(roles, stand_ins)
         filtered = stand_ins.text("status") if status else ""
-        rows = case_list_rows(user, status=filtered, roles=fake).annotate(
-            _total=total_of(case_list(user, status=filtered, roles=fake))
-        )
+        if roles.is_leadership and connection.vendor in ("postgresql", "sqlite"):
+            total = _tallied(filtered)
+        else:
+            total = total_of(case_list(user, status=filtered, roles=fake))
+        rows = case_list_rows(user, status=filtered, roles=fake).annotate(_total=total)
         return CompiledQuery(rows[bottom : bottom + per_page], stand_ins)
 
     rows = _LIST_QUERIES.get(key, compile_read).dicts({"status": status, **real})
@@ -102,6 +104,15 @@ def case_list_page(user, *, status: str = "", per_page: int, number) -> tuple[li
 
 # case_list_page's query per shape of the reader's roles, filter and page.
 _LIST_QUERIES = CompiledQueries()
+
+
+def _tallied(status: str) -> Coalesce:
+    """How many cases there are (of `status`), for the leadership, who see every case: the
+    tally's rows (models.CaseTally, kept by triggers) summed, where counting every case
+    was most of the page's SQL (20,000 at Copenhagen size, 1.5–2 ms)."""
+    tally = CaseTally.objects.filter(status=status) if status else CaseTally.objects.all()
+    summed = tally.order_by().annotate(_n=Func(F("cases"), function="SUM")).values("_n")
+    return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
 
 
 def case_hearings(case: Case) -> list[Hearing]:

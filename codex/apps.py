@@ -8,6 +8,13 @@ class CodexConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from . import freshness
+
+        # The register's filter lists' version: off during `migrate`, back after it (codex/freshness.py).
+        pre_migrate.connect(freshness.VERSION.before_migrate, sender=self, dispatch_uid="codex_units_version_off")
+        post_migrate.connect(freshness.VERSION.after_migrate, sender=self, dispatch_uid="codex_units_version")
 
         from portal import navigation, startpage
 

@@ -335,6 +335,10 @@ class Signature(models.Model):
             # The register's "has signed" subquery: (person, version) and the term cut-off.
             models.Index(fields=["person", "version", "signed_at"], name="signature_person_version"),
             models.Index(fields=["version", "signed_at"], name="signature_version_time"),
+            # The register's "not signed" filter: who has no signature of a version, as an
+            # anti-join of the people with this index's (version, person) pairs, read from
+            # the index alone (selectors._unsigned_candidates).
+            models.Index(fields=["version", "person"], name="signature_version_person"),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     DateTimeField,
     Exists,
@@ -28,15 +29,27 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from organisation.models import Centre, Committee, ElectoralTerm, Membership, Role, Workplace
+from organisation.models import (
+    CENTRE_ROLES,
+    MUNICIPALITY_ROLES,
+    SECRETARY_ROLES,
+    Centre,
+    Committee,
+    ElectoralTerm,
+    Membership,
+    Role,
+    Workplace,
+)
 from organisation.roles import RoleSet, roles_of
-from samspil.compiled import CompiledQueries, CompiledQuery, CompiledRead, StandIns, id_sets, stand_in_sets
+from organisation.selectors import UnitChoice, filter_units
+from samspil.compiled import CompiledQueries, CompiledQuery, StandIns, id_sets, stand_in_sets
 from samspil.db import ONE_PLAN
 
 from .models import (
@@ -57,6 +70,9 @@ class CodeState:
 
     versions: dict[str, CodeVersion]
     term: ElectoralTerm | None
+    # The register's filter lists' data version (codex/freshness.py), read with the state
+    # by register_state; None where it was not read.
+    units_version: str | None = None
 
     @property
     def term_start(self) -> dt.datetime | None:
@@ -90,7 +106,7 @@ def register_state() -> tuple[CodeState, tuple[int | None, int | None] | None]:
     costs nothing a request). With no current version (no row to carry them) the three
     queries as before."""
     today = timezone.localdate()
-    rows = list(_REGISTER_STATE.raw(today))
+    rows = _register_state_rows(today)
     if not rows:
         return CodeState(versions={}, term=ElectoralTerm.current(today)), _newest_ids()
     first = rows[0]
@@ -98,7 +114,9 @@ def register_state() -> tuple[CodeState, tuple[int | None, int | None] | None]:
     if first.term_id is not None:
         values = [first.term_id, first.term_name, *(_date(getattr(first, f"term_{name}")) for name in _TERM_DAYS)]
         term = ElectoralTerm.from_db(connection.alias, ["id", "name", *_TERM_DAYS], values)
-    state = CodeState(versions={row.current_audience: row for row in rows}, term=term)
+    state = CodeState(
+        versions={row.current_audience: row for row in rows}, term=term, units_version=first.units_version
+    )
     newest = (first.newest_membership, first.newest_signature) if first.newest_membership is not None else None
     return state, newest
 
@@ -117,14 +135,76 @@ def _register_state_query(on: dt.date) -> QuerySet[CodeVersion]:
         newest_membership=Subquery(Membership.objects.order_by("-pk").values("pk")[:1]),
         newest_signature=Subquery(Signature.objects.order_by("-pk").values("pk")[:1]),
         **{f"term_{name}": Subquery(term.values(name)[:1]) for name in ("id", "name", *_TERM_DAYS)},
+        units_version=_units_version(),
     )
+
+
+def _units_version():
+    """The filter lists' data version (codex/freshness.py) as a subquery, as
+    DataVersion.read reads it; None where the database keeps none."""
+    from . import freshness
+
+    storage = freshness.VERSION.storage
+    if connection.vendor == "postgresql":
+        sql = f"SELECT last_value::text || '.' || is_called::int::text FROM {storage}"  # noqa: S608  # nosec B608 (a constant)
+    elif connection.vendor == "sqlite":
+        sql = f"SELECT CAST(value AS text) FROM {storage} WHERE id = 1"  # noqa: S608  # nosec B608 (a constant)
+    else:
+        return Value(None, output_field=CharField())
+    return RawSQL(sql, (), output_field=CharField())  # noqa: S611  # nosec B611 (a constant)
+
+
+# The filter lists of the latest data version this process has read them at: (version,
+# (committees, centres)); the lists are only read.
+_units_in_process: tuple[str, tuple[list[UnitChoice], list[UnitChoice]]] | None = None
+
+
+def register_filter_units(version: str | None) -> tuple[list[UnitChoice], list[UnitChoice]]:
+    """organisation.selectors.filter_units under the data version register_state read
+    (`state.units_version`): kept in the process, a query only when the version moved (a
+    committee or centre added, renamed or closed) or none was read."""
+    global _units_in_process
+    held = _units_in_process
+    if version is not None and held is not None and held[0] == version:
+        return held[1]
+    units = filter_units()
+    if version is not None:
+        _units_in_process = (version, units)
+    return units
 
 
 _TERM_DAYS = ("starts_on", "ends_on", "election_date")
 
-# The same SQL on every request with today's date, compiled once per process (as Django
-# compiled the subqueries they cost more than the round trip).
-_REGISTER_STATE = CompiledRead(_register_state_query, kind="date")
+
+def _register_state_rows(on: dt.date) -> list[CodeVersion]:
+    """_register_state_query's rows as versions with their annotations. The same SQL on every
+    request with today's date, compiled once per process (as Django compiled the subqueries
+    they cost more than the round trip), and its rows made into versions here: through
+    Model.objects.raw() the per-request column mapping, converters and signals cost 0.3 ms
+    for two rows. PostgreSQL's driver gives every column as the model has it; elsewhere
+    (SQLite's text dates and times) the compiler's converters run."""
+    compiled = _REGISTER_READS.get(("state", connection.vendor), _compile_register_state)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, compiled.params({"on": on}))
+            rows = cursor.fetchall()
+    else:
+        rows = compiled.rows({"on": on})
+    klass = compiled.compiler.klass_info
+    fields = [compiled.compiler.select[index][0].target.attname for index in klass["select_fields"]]
+    annotations = compiled.compiler.annotation_col_map.items()
+    versions = []
+    for row in rows:
+        version = CodeVersion.from_db(connection.alias, fields, [row[index] for index in klass["select_fields"]])
+        for name, index in annotations:
+            setattr(version, name, row[index])
+        versions.append(version)
+    return versions
+
+
+def _compile_register_state() -> CompiledQuery:
+    stand_ins = StandIns()
+    return CompiledQuery(_register_state_query(stand_ins.date("on")), stand_ins, every=True)
 
 
 def _newest_ids() -> tuple[int, int | None] | None:
@@ -331,9 +411,17 @@ def _concerned_roles(state: CodeState) -> list[str]:
 
 
 def _register_scope(
-    user, state: CodeState, filters: dict[str, str], *, roles: RoleSet | None = None, on: dt.date | None = None
+    user,
+    state: CodeState,
+    filters: dict[str, str],
+    *,
+    roles: RoleSet | None = None,
+    on: dt.date | None = None,
+    few: bool = True,
 ) -> QuerySet:
-    """The memberships the register shows for these filters, status aside."""
+    """The memberships the register shows for these filters, status aside. `few`: the
+    leadership's filters looked up first (_filter_candidates), as suits a few rows."""
+    roles = roles or roles_of(user)
     queryset = memberships_visible_to(user, roles=roles, on=on).filter(
         role__in=_concerned_roles(state), person__is_active=True
     )
@@ -345,7 +433,75 @@ def _register_scope(
         queryset = queryset.filter(workplace__slug=filters["workplace"])
     if filters.get("role") in Role.values:
         queryset = queryset.filter(role=filters["role"])
+    if roles.is_leadership and few:
+        for candidates in _filter_candidates(filters):
+            queryset = queryset.filter(pk__in=candidates)
     return queryset
+
+
+def _filter_candidates(filters: dict[str, str]) -> list[QuerySet]:
+    """The memberships of the chosen centre and of the chosen role, as id subqueries that
+    the leadership's register adds to its filters (which stay as they are, so the rows do
+    too). Without them PostgreSQL walked every person by name and tested each membership
+    until a page was found (a small centre's page 180 ms, a director's signed 30 ms): the
+    centre's two ways in (its own heads, its workplaces' staff) are an OR over two joins
+    that no index serves, and a rare role's share is unknown behind the "has signed"
+    subqueries. As semi-joins they are looked up first (the centre's through the
+    memberships' centre and workplace indexes) and the page sorts their rows (a small
+    centre's 1 ms instead of 180). Only the roles that few hold (_FEW_HOLDERS); for the
+    counts always, for the page only when its rows are few (register_rows' `few`: a
+    centre of 3,000 roles is found sooner by walking the people by name)."""
+    found = []
+    centre = filters.get("centre")
+    if centre:
+        heads = Membership.objects.filter(centre__slug=centre).order_by().values("pk")
+        staff = Membership.objects.filter(workplace__centre__slug=centre).order_by().values("pk")
+        found.append(heads.union(staff, all=True))
+    if filters.get("role") in _FEW_HOLDERS:
+        found.append(Membership.objects.filter(role=filters["role"]).order_by().values("pk"))
+    return found
+
+
+# Roles held once or a few times per committee, centre or the municipality, never per
+# workplace: walking the people by name finds few of them (a page of the many workplace
+# roles or committee members is found within a few thousand people, faster than looking
+# up and sorting all of them).
+_FEW_HOLDERS = frozenset(
+    role.value for role in (*CENTRE_ROLES, *MUNICIPALITY_ROLES, *SECRETARY_ROLES, Role.COMMITTEE_CHAIR)
+)
+# The administrator's "not signed" among all roles, the employees or the committee members:
+# _unsigned_candidates' parts. (A workplace's leaders, union representatives and MED
+# contacts, a few thousand, are found faster by their role than by the anti-join.)
+_MANY_HOLDERS = frozenset(("", Role.EMPLOYEE, Role.COMMITTEE_MEMBER))
+
+
+def _unsigned_candidates(state: CodeState, role: str = "") -> QuerySet | None:
+    """A superset of the memberships not validly signed, as an id subquery, for the
+    administrator's "not signed" filter (register_rows keeps its own test of every row):
+    the employee roles of the people with no signature of the employees' version, found
+    by one anti-join of the people with the signatures' (version, person) index, and every
+    politician's membership (a few hundred, all on a committee: the membership table's
+    check constraint), whose signatures the term may void. Walking the people by name and
+    testing each membership took 200 ms for the 86 rows not signed among 62,000 (a
+    committee member's 10 among 680, 60-100 ms). `role`: the role chosen, whose audience's
+    part alone is wanted."""
+    parts = []
+    employees = state.version_for(Audience.EMPLOYEES)
+    if employees is not None and role in ("", Role.EMPLOYEE):
+        never_signed = get_user_model().objects.filter(
+            ~Exists(Signature.objects.filter(person=OuterRef("pk"), version=employees))
+        )
+        parts.append(
+            Membership.objects.filter(role__in=EMPLOYEE_ROLE_VALUES, person__in=never_signed).order_by().values("pk")
+        )
+    if state.version_for(Audience.POLITICIANS) is not None and role in ("", Role.COMMITTEE_MEMBER):
+        # committee IS NOT NULL: the committee index finds them (there is none on the role).
+        parts.append(
+            Membership.objects.filter(role__in=POLITICIAN_ROLE_VALUES, committee__isnull=False).order_by().values("pk")
+        )
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else parts[0].union(parts[1], all=True)
 
 
 def names_scope(user, *, roles: RoleSet | None = None) -> Q | None:
@@ -367,17 +523,26 @@ def sees_names(user) -> bool:
 
 
 def register_rows(
-    user, state: CodeState, filters: dict[str, str], *, roles: RoleSet | None = None, on: dt.date | None = None
+    user,
+    state: CodeState,
+    filters: dict[str, str],
+    *,
+    roles: RoleSet | None = None,
+    on: dt.date | None = None,
+    few: bool = True,
 ) -> QuerySet:
     """Memberships concerned by a current code whose names this person may see
     (names_scope), annotated with `has_signed`/`signed_at`, in name order (see
-    register_page_rows). The status filter is theirs alone; for everyone else, none."""
+    register_page_rows). The status filter is theirs alone; for everyone else, none.
+    `few`: the rows are few (FEW_ROWS), so they are looked up first and sorted (the
+    candidates); with many, walking the people by name finds a page sooner (a centre of
+    3,000 roles 7 ms, its 3,000 rows looked up and sorted 20)."""
     scope = names_scope(user, roles=roles)
     if scope is None:
         return Membership.objects.none()
     signed_at = _signed_at_expression(state)
     queryset = (
-        _register_scope(user, state, filters, roles=roles, on=on)
+        _register_scope(user, state, filters, roles=roles, on=on, few=few)
         .filter(scope)
         .annotate(signed_at=signed_at)
         .annotate(
@@ -388,6 +553,14 @@ def register_rows(
         queryset = queryset.filter(signed_at__isnull=False)
     elif filters.get("status") == "unsigned":
         queryset = queryset.filter(signed_at__isnull=True)
+        # The administrator's: a leader's or a chair's rows are few already, and a chosen
+        # unit or a role few hold narrows the rows first (_filter_candidates).
+        role = filters.get("role") if filters.get("role") in Role.values else ""
+        unit = any(filters.get(name) for name in _UNIT_FILTERS)
+        if few and (roles or roles_of(user)).is_administrator and not unit and role in _MANY_HOLDERS:
+            candidates = _unsigned_candidates(state, role)
+            if candidates is not None:
+                queryset = queryset.filter(pk__in=candidates)
     return queryset
 
 
@@ -492,27 +665,40 @@ def _compiled_register_read(key: tuple, user, state: CodeState, filters: dict[st
     return _REGISTER_READS.get(full_key, compile_read), values
 
 
-def register_page(user, state: CodeState, filters: dict[str, str], bottom: int, top: int) -> list[tuple]:
+def register_page(
+    user, state: CodeState, filters: dict[str, str], bottom: int, top: int, *, few: bool = True
+) -> list[tuple]:
     """Rows `bottom` to `top` of register_page_values(register_rows(...)), by a query
-    compiled once per shape and page; no rows (and no query) for those who see no names."""
+    compiled once per shape and page; no rows (and no query) for those who see no names.
+    `few`: as register_rows'."""
     if names_scope(user) is None:
         return []
 
     def build(user, state, filters, *, roles, on):
-        return register_page_values(register_rows(user, state, filters, roles=roles, on=on))[bottom:top]
+        rows = register_rows(user, state, filters, roles=roles, on=on, few=few)
+        # Sorted when the rows are few and the leadership's candidates find them first.
+        return register_page_values(rows, sort=few and roles.is_leadership)[bottom:top]
 
-    compiled, values = _compiled_register_read(("page", bottom, top), user, state, filters, build)
+    compiled, values = _compiled_register_read(("page", bottom, top, few), user, state, filters, build)
     return compiled.rows(values)
 
 
-class RegisterPageRows:
-    """The register's rows for a paginator: a slice is register_page's query."""
+# Up to this many rows the register's page looks its rows up first and sorts them
+# (register_rows' `few`); a sort of 1,500 rows and walking the people by name to a page
+# of rows that many share cost about the same.
+FEW_ROWS = 1500
 
-    def __init__(self, user, state: CodeState, filters: dict[str, str]) -> None:
+
+class RegisterPageRows:
+    """The register's rows for a paginator: a slice is register_page's query. `count`: how
+    many rows there are (the counts read them first), which decides `few`."""
+
+    def __init__(self, user, state: CodeState, filters: dict[str, str], count: int) -> None:
         self.user, self.state, self.filters = user, state, filters
+        self.few = count <= FEW_ROWS
 
     def __getitem__(self, item: slice) -> list[tuple]:
-        return register_page(self.user, self.state, self.filters, item.start or 0, item.stop)
+        return register_page(self.user, self.state, self.filters, item.start or 0, item.stop, few=self.few)
 
 
 def register_page_rows(queryset: QuerySet, state: CodeState | None = None) -> QuerySet:
@@ -540,16 +726,23 @@ def _unit_name(model):
     return Subquery(model.objects.filter(pk=OuterRef(f"{model._meta.model_name}_id")).order_by().values("name")[:1])
 
 
-def register_page_values(queryset: QuerySet) -> QuerySet:
+def register_page_values(queryset: QuerySet, *, sort: bool = False) -> QuerySet:
     """register_rows in the page's order as plain values (REGISTER_ROW_FIELDS): no five model
     instances a row, no workplace texts read, one "signed at" probe a row. The unit's name
     is a subquery per row of the page rather than three outer joins: the joins tripled the
-    statement's planning time (≈2 ms of planning for 1 ms of execution)."""
+    statement's planning time (≈2 ms of planning for 1 ms of execution). The workplace's
+    first: a membership has one kind of unit (the table's check constraint) and most are a
+    workplace's, whose rows then skip the committee's subquery (a scan of the committees
+    for a null id on each of them). `sort`: the name as an expression (`|| ''`, the same
+    order), which no index gives, so that PostgreSQL sorts the few rows looked up first
+    rather than walk every person by name expecting to stop early (a small centre's
+    employees who signed: 2 rows, 50 ms)."""
+    name = Concat("person__full_name", Value(""), output_field=CharField()) if sort else F("person__full_name")
     return (
         queryset.annotate(
-            unit_name=Coalesce(_unit_name(Committee), _unit_name(Workplace), _unit_name(Centre)),
+            unit_name=Coalesce(_unit_name(Workplace), _unit_name(Committee), _unit_name(Centre)),
         )
-        .order_by("person__full_name", "person_id", "role", "pk")
+        .order_by(name.asc(), "person_id", "role", "pk")
         .values_list(*REGISTER_ROW_FIELDS)
     )
 

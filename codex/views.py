@@ -18,12 +18,11 @@ from django.views.decorators.http import require_POST
 
 from organisation.models import Committee, Workplace
 from organisation.roles import roles_of
-from organisation.selectors import filter_units
 from samspil.compiled import CompiledQuery, StandIns
 from samspil.paging import page_query
 from samspil.widget_html import unit_options
 
-from . import selectors, services
+from . import register_html, selectors, services
 from .forms import DilemmaFormSet, EvaluationForm, PointFormSet, SignForm, VersionForm
 from .models import CodePoint, CodeVersion, DilemmaCase, EvaluationAnswer, SelfEvaluation, Signature
 from .permissions import (
@@ -188,8 +187,9 @@ def register(request):
     # signatures — only when not cached],
     # for those who see names (selectors.names_scope): [4 a leader's or chair's own
     # counts,] 5 the page of rows (a signed-at probe per row, people joined, unit names as
-    # subqueries; both compiled once per shape); 6 committees and centres, [7 workplaces,
-    # once a centre or a workplace is chosen] for the filters.
+    # subqueries; both compiled once per shape); [6 committees and centres, only when their
+    # data version moved (selectors.register_filter_units),] [7 workplaces, once a centre
+    # or a workplace is chosen] for the filters.
     state, newest = selectors.register_state()
     filters = _register_filters(request)
     sees_names = selectors.sees_names(request.user)
@@ -207,8 +207,9 @@ def register(request):
         named = selectors.named_row_counts(request.user, state, filters)
     page, rows_caption = None, ""
     if sees_names:
-        rows = selectors.RegisterPageRows(request.user, state, filters)
-        paginator = _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=named.get(filters["status"], named[""]))
+        count = named.get(filters["status"], named[""])
+        rows = selectors.RegisterPageRows(request.user, state, filters, count)
+        paginator = _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=count)
         page = paginator.get_page(request.GET.get("page"))
         page.object_list = selectors.register_page_list(page.object_list)
         rows_caption = ngettext(
@@ -221,7 +222,7 @@ def register(request):
     unsigned_query = request.GET.copy()
     unsigned_query.pop("page", None)
     unsigned_query["status"] = "unsigned"
-    committees, centres = filter_units()
+    committees, centres = selectors.register_filter_units(state.units_version)
     return render(
         request,
         "codex/register.html",
@@ -240,6 +241,7 @@ def register(request):
             "centre_options": unit_options(centres, filters["centre"]),
             "workplaces": _workplace_choices(filters),
             "role_choices": list(selectors.ROLE_LABELS.items()),
+            "register_rows": register_html.register_rows,
             # For the Jinja2 body (codex/_register_body.jinja): the pages' links and the
             # plurals (written here, where makemessages finds them).
             "page_query": page_query(request),
