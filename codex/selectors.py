@@ -140,16 +140,12 @@ def _register_state_query(on: dt.date) -> QuerySet[CodeVersion]:
 
 
 def _units_version():
-    """The filter lists' data version (codex/freshness.py) as a subquery, as
-    DataVersion.read reads it; None where the database keeps none."""
+    """The filter lists' data version (codex/freshness.py) as a subquery: what
+    DataVersion.read would read, brought with the state's row."""
     from . import freshness
 
-    storage = freshness.VERSION.storage
-    if connection.vendor == "postgresql":
-        sql = f"SELECT last_value::text || '.' || is_called::int::text FROM {storage}"  # noqa: S608  # nosec B608 (a constant)
-    elif connection.vendor == "sqlite":
-        sql = f"SELECT CAST(value AS text) FROM {storage} WHERE id = 1"  # noqa: S608  # nosec B608 (a constant)
-    else:
+    sql = freshness.VERSION.version_sql(connection.vendor)
+    if sql is None:
         return Value(None, output_field=CharField())
     return RawSQL(sql, (), output_field=CharField())  # noqa: S611  # nosec B611 (a constant)
 

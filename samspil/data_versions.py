@@ -54,18 +54,24 @@ class DataVersion:
             result.append((model._meta.db_table, columns))
         return result
 
+    def version_sql(self, vendor: str) -> str | None:
+        """The SELECT of the current version as text, for `read` or inside another query
+        (a subquery that brings the version with a page's own rows); None where there is none."""
+        if vendor == "postgresql":
+            return f"SELECT last_value::text || '.' || is_called::int::text FROM {self.storage}"  # noqa: S608  # nosec B608 (a constant)
+        if vendor == "sqlite":
+            return f"SELECT CAST(value AS text) || '.1' FROM {self.storage} WHERE id = 1"  # noqa: S608  # nosec B608 (a constant)
+        return None
+
     def read(self, connection=default_connection) -> str | None:
         """The current version (one query), or None where there is none: nothing is cached then."""
-        if connection.vendor == "postgresql":
-            sql = f"SELECT last_value, is_called FROM {self.storage}"  # noqa: S608  # nosec B608 (a constant)
-        elif connection.vendor == "sqlite":
-            sql = f"SELECT value, 1 FROM {self.storage} WHERE id = 1"  # noqa: S608  # nosec B608 (a constant)
-        else:
+        sql = self.version_sql(connection.vendor)
+        if sql is None:
             return None
         with connection.cursor() as cursor:
             cursor.execute(sql)
             row = cursor.fetchone()
-        return f"{row[0]}.{int(bool(row[1]))}" if row else None
+        return row[0] if row else None
 
     def cache_key(self, namespace: str, version: str, identity: str) -> str:
         """A cache key for something computed from the data at `version`; the database's name
