@@ -15,7 +15,7 @@ from django.template import defaultfilters
 from django.utils.translation import get_language, gettext, trans_real
 from markupsafe import Markup, escape
 
-from samspil.jinja2 import escape_text, row_url, row_url_parts
+from samspil.jinja2 import escape_text, urls_for_render
 from samspil.widget_html import bound_field
 
 
@@ -237,9 +237,6 @@ def _date(value, format_name: str) -> str:
     return escape_text(defaultfilters.date(value, format_name))
 
 
-_CARD_ROUTES = ("partner_search", "milestone_delete", "goal_move", "goal_delete", "goal_save", "milestone_add")
-
-
 class GoalCards:
     """The editor's goal cards (the loop over `goal_forms` in agreements/_edit.jinja): a
     card's header, its goal form, milestones and milestone form, character for character
@@ -255,14 +252,8 @@ class GoalCards:
         self.csrf = str(csrf_input)
         self.kind_labels = kind_labels
         self.partner_results = partner_results
-        # The six routes of a card, each looked up once per page (row_url asks per link).
-        self.routes = {name: row_url_parts(f"agreements:{name}") for name in _CARD_ROUTES}
-
-    def _url(self, name: str, pk) -> str:
-        if type(pk) is not int:
-            return row_url(f"agreements:{name}", pk)
-        head, tail = self.routes[name]
-        return f"{head}{pk}{tail}"
+        # The cards' links with the script prefix and URL configuration read once per page.
+        _url, self.row_url = urls_for_render()
 
     def __call__(self, goal_forms: list[dict]) -> Markup:
         _ = self._
@@ -284,7 +275,7 @@ class GoalCards:
         in_view = kind == "cross_cutting" or form["partners"].errors or form["partner_search"].errors
         partners = fields.partners(
             form,
-            self._url("partner_search", pk),
+            self.row_url("agreements:partner_search", pk),
             self.partner_results(form),
             _("No partner workplaces chosen yet."),
         )
@@ -298,7 +289,7 @@ class GoalCards:
         milestones = "".join(
             '\n        <li class="d-flex align-items-center gap-2 mb-1">'
             f'<time datetime="{_date(m.due_on, "Y-m-d")}">{_date(m.due_on, "SHORT_DATE_FORMAT")}</time> {escape_text(m.title)}\n'
-            f'          <form method="post" action="{self._url("milestone_delete", m.pk)}">{csrf}'
+            f'          <form method="post" action="{self.row_url("agreements:milestone_delete", m.pk)}">{csrf}'
             f'<button class="btn btn-sm btn-link text-danger p-0" type="submit">{escape_text(_("Remove"))}'
             f'<span class="visually-hidden"> {escape_text(m.title)}</span></button></form></li>\n        '
             for m in goal.milestone_list
@@ -306,7 +297,7 @@ class GoalCards:
             '<li class="small text-body-secondary">'
             f"{escape_text(_('No milestones yet: add the steps on the way, with dates inside the period.'))}</li>"
         )
-        move = self._url("goal_move", pk)
+        move = self.row_url("agreements:goal_move", pk)
         milestone_form = item["milestone_form"]
         return (
             "\n"
@@ -325,13 +316,13 @@ class GoalCards:
             f"{escape_text(_('Move “%(title)s” down') % {'title': goal.title})}</span></button></form>\n"
             '        <details class="goal-delete"><summary class="btn btn-sm btn-outline-danger">'
             f'<i class="bi bi-trash" aria-hidden="true"></i><span class="visually-hidden">{remove_title}</span></summary>\n'
-            f'          <form method="post" action="{self._url("goal_delete", pk)}" class="mt-1">{csrf}'
+            f'          <form method="post" action="{self.row_url("agreements:goal_delete", pk)}" class="mt-1">{csrf}'
             f'<button class="btn btn-sm btn-danger" type="submit">{escape_text(_("Yes, remove the goal"))}</button></form>\n'
             "        </details>\n"
             "      </div>\n"
             "    </div>\n"
             '    <div class="card-body">\n'
-            f'      <form method="post" action="{self._url("goal_save", pk)}" novalidate class="goal-form"'
+            f'      <form method="post" action="{self.row_url("agreements:goal_save", pk)}" novalidate class="goal-form"'
             " data-draft-form>\n"
             f"        {csrf}\n"
             '        <div class="row g-2">\n'
@@ -356,7 +347,7 @@ class GoalCards:
             '      <ul class="list-unstyled milestones">\n'
             f"        {milestones}\n"
             "      </ul>\n"
-            f'      <form method="post" action="{self._url("milestone_add", pk)}" novalidate'
+            f'      <form method="post" action="{self.row_url("agreements:milestone_add", pk)}" novalidate'
             f' class="row g-2 align-items-start milestone-form">{csrf}\n'
             f'        <div class="col-md-6">{fields.plain_of(milestone_form, "title", "mb-0")}</div>\n'
             f'        <div class="col-md-4">{fields.plain_of(milestone_form, "due_on", "mb-0")}</div>\n'

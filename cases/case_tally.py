@@ -55,17 +55,16 @@ def _sqlite() -> list[str]:
 
 def install(connection) -> None:
     """(Re)create the triggers and count every case as it is."""
-    if connection.vendor == "postgresql":
-        statements = _postgresql()
-    elif connection.vendor == "sqlite":
-        statements = _sqlite()
-    else:
-        raise NotImplementedError(f"the case tally's triggers for {connection.vendor}")
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-        cursor.execute(f"DELETE FROM {TABLE}")  # nosec B608 (a constant)
-        cursor.execute(f"INSERT INTO {TABLE} (status, cases) SELECT status, COUNT(*) FROM cases_case GROUP BY status")  # nosec B608
+    from .figure_table import install_triggers
+
+    install_triggers(
+        connection,
+        postgresql=_postgresql,
+        sqlite=_sqlite,
+        table=TABLE,
+        fill=[f"INSERT INTO {TABLE} (status, cases) SELECT status, COUNT(*) FROM cases_case GROUP BY status"],  # nosec B608
+        what="the case tally's triggers",
+    )
 
 
 def uninstall(connection) -> None:

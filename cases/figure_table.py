@@ -122,21 +122,32 @@ def _sqlite() -> list[str]:
     ]
 
 
+def install_triggers(connection, *, postgresql, sqlite, table: str, fill: list[str], what: str) -> None:
+    """(Re)create a table's triggers (the vendor's statements) and refill the table with
+    `fill`: this module's figures and the case tally (cases/case_tally.py) alike."""
+    if connection.vendor == "postgresql":
+        statements = postgresql()
+    elif connection.vendor == "sqlite":
+        statements = sqlite()
+    else:
+        raise NotImplementedError(f"{what} for {connection.vendor}")
+    with connection.cursor() as cursor:
+        for statement in [*statements, f"DELETE FROM {table}", *fill]:  # nosec B608 (constants)
+            cursor.execute(statement)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {table}")  # the planner's figures for a table just filled
+
+
 def install(connection) -> None:
     """(Re)create the triggers and rebuild every row from the hearings as they are."""
-    if connection.vendor == "postgresql":
-        statements = _postgresql()
-    elif connection.vendor == "sqlite":
-        statements = _sqlite()
-    else:
-        raise NotImplementedError(f"the hearing figures' triggers for {connection.vendor}")
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-        cursor.execute(f"DELETE FROM {TABLE}")  # nosec B608 (a constant)
-        cursor.execute(_select(connection.vendor, "1 = 1"))
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {TABLE}")  # the planner's figures for a table just filled
+    install_triggers(
+        connection,
+        postgresql=_postgresql,
+        sqlite=_sqlite,
+        table=TABLE,
+        fill=[_select(connection.vendor, "1 = 1")],
+        what="the hearing figures' triggers",
+    )
 
 
 def uninstall(connection) -> None:

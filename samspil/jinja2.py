@@ -93,13 +93,16 @@ def row_url_parts(name: str) -> tuple[str, str]:
     return parts
 
 
+def _with_value(parts: tuple[str, str], value: Any) -> str:
+    if type(value) is int:  # digits: nothing to quote
+        return f"{parts[0]}{value}{parts[1]}"
+    return f"{parts[0]}{quote(str(value), safe=_SAFE)}{parts[1]}"
+
+
 def row_url(name: str, value: Any) -> str:
     """``reverse(name, args=[value])`` for a route with one int or slug argument, reversed
     once per route (and script prefix and URL configuration) rather than once per row."""
-    head, tail = row_url_parts(name)
-    if type(value) is int:  # digits: nothing to quote
-        return f"{head}{value}{tail}"
-    return f"{head}{quote(str(value), safe=_SAFE)}{tail}"
+    return _with_value(row_url_parts(name), value)
 
 
 def urls_for_render() -> tuple[Callable[..., str], Callable[[str, Any], str]]:
@@ -114,11 +117,7 @@ def urls_for_render() -> tuple[Callable[..., str], Callable[[str, Any], str]]:
 
     def render_row_url(name: str, value: Any) -> str:
         parts = _row_urls.get((name, prefix, urlconf))
-        if parts is None:
-            return row_url(name, value)
-        if type(value) is int:
-            return f"{parts[0]}{value}{parts[1]}"
-        return f"{parts[0]}{quote(str(value), safe=_SAFE)}{parts[1]}"
+        return row_url(name, value) if parts is None else _with_value(parts, value)
 
     return render_url, render_row_url
 
