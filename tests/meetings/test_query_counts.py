@@ -133,7 +133,7 @@ def test_free_visit_times_run_a_fixed_number_of_queries(org, client_for, size, d
 # meetings per month for the month index and the page count (1), the page of meetings
 # with kind, host, participant count, my reply and the committee cases that I may see with
 # their hearings' states counted (1; on PostgreSQL, where the cases are a column of the rows:
-# tests/meetings/test_plan_cases_column.py).
+# tests/meetings/test_plan_cases_column.py; SQLite reads the cases in one more).
 # The chair also reads the next agenda's cases with a hearing not closed (1).
 COMMITTEE_PLAN_QUERIES = {"member": 4, "chair": 5}
 
@@ -177,7 +177,9 @@ def test_the_committee_plan_runs_a_fixed_number_of_queries(org, client_for, size
     client = client_for(getattr(org, role))
     url = f"/moeder/udvalg/{org.committee.slug}/?year={year}"
     client.get(url)
-    with django_assert_num_queries(COMMITTEE_PLAN_QUERIES[role]):
+    # SQLite (the laptop default) reads the page's committee cases in a query of their own.
+    separate_cases = 0 if connection.vendor == "postgresql" else 1
+    with django_assert_num_queries(COMMITTEE_PLAN_QUERIES[role] + separate_cases):
         response = client.get(url)
     html = response.content.decode()
     assert "Møde 0<" in html
