@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from organisation.models import WORKPLACE_ROLES, Membership, Role, Workplace
 from organisation.roles import roles_of
 from outbox.services import enqueue
+from portal.rawsql import Constant
 from samspil import compiled
 from samspil.errors import ServiceError
 
@@ -242,7 +243,7 @@ class _Median(Aggregate):
 
 # COUNT(status), not COUNT(id): the status is in the question_figures index (and never
 # NULL), the id not.
-_ANSWERED = Q(status=Question.Status.ANSWERED)
+_ANSWERED = Q(status=Constant(Question.Status.ANSWERED))
 _COUNTS = {"open": Count("status", filter=~_ANSWERED), "answered": Count("status", filter=_ANSWERED)}
 
 

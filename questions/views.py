@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from organisation.models import Committee
 from organisation.roles import roles_of
+from portal.rawsql import Constant
 from samspil import compiled
 from samspil.errors import ServiceError
 
@@ -84,7 +85,9 @@ class _CompiledPage:
 
         def build(stand_ins: dict):
             visible = visible_questions(None if values is None else stand_ins)
-            answered = Q(status=Question.Status.ANSWERED)
+            # The status a literal: the generic plan then reads the partial index of the
+            # tab (a parameter cannot match its predicate: 9 ms a run instead of 0.2).
+            answered = Q(status=Constant(Question.Status.ANSWERED))
             shown = visible.filter(answered) if tab == "answered" else visible.exclude(answered)
             # The order matches the indexes question_open_deadline and question_answered_recent.
             ordered = shown.order_by("deadline" if tab == "open" else "-answered_at", "pk")

@@ -78,3 +78,22 @@ def test_a_literal_is_only_a_code_constant():
     for unsafe in ("", "x'; DROP TABLE accounts_user; --", "Proposed", "a b", "æble"):
         with pytest.raises(ValueError):
             literal(unsafe)
+
+
+@pytest.mark.parametrize("tab", ["", "?status=answered"])
+def test_the_leaderships_question_list_gets_one_plan_for_every_run(postgres, org, client, tab):
+    # The answered status a literal (portal.rawsql.Constant): the one plan reads the tab's
+    # partial index. As a parameter PostgreSQL planned every run anew (1.3 ms of planning
+    # for 0.15 ms of running at scale), its generic plan taking 9 ms.
+    client.force_login(org.director)
+    ask_repeatedly(client, reverse("questions:list") + tab)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%"questions_question"."answered_at" AS "answered_at"%'],
+        )
+        found = cursor.fetchall()
+    assert found, "the list's statement was not prepared"
+    for statement, generic in found:
+        assert '"questions_question"."status" = \'answered\'' in statement, statement
+        assert generic >= 3, found
