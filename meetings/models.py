@@ -394,6 +394,9 @@ class Participant(models.Model):
     )
     responded_at = models.DateTimeField(_("replied"), null=True, blank=True)
     invited_at = models.DateTimeField(_("invited"), default=timezone.now)
+    # The meeting's end, copied here by the database's triggers (meetings/participant_times.py)
+    # for my meetings' index; never written by the application.
+    meeting_ends_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("participant")
@@ -405,6 +408,8 @@ class Participant(models.Model):
         indexes = [
             # My meetings: a person's participations.
             models.Index(fields=["person", "meeting"], name="participant_person_meeting"),
+            # My meetings: a person's upcoming or past participations (meeting_ends_at).
+            models.Index(fields=["person", "meeting_ends_at", "meeting"], name="participant_person_ends"),
             # The start page's unanswered invitations: a few rows, not all ten years' of them.
             models.Index(fields=["person", "meeting"], name="participant_unanswered", condition=Q(response="none")),
         ]
