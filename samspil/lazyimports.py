@@ -14,6 +14,9 @@ gives a module object at once and runs the module's code on the first attribute 
   security key or a passkey, and when allauth checks a second factor (its
   `Authenticator.wrap()` imports all three kinds), so a worker that has served a
   two-factor login has it loaded.
+- `sqlparse` (≈1.4 MB): Django's database operations import it to split SQL scripts
+  (`prepare_sql_script`, which PostgreSQL's backend overrides) and SQLite's introspection
+  to read table definitions; no page runs either.
 
 Not `requests` (≈5 MB, allauth's OpenID Connect provider): allauth's OAuth2 views do
 `from requests import RequestException` at import time, which would load it anyway.
@@ -37,7 +40,7 @@ import importlib.util
 import sys
 import types
 
-LAZY = frozenset({"allauth.mfa.webauthn.internal.auth"})
+LAZY = frozenset({"allauth.mfa.webauthn.internal.auth", "sqlparse"})
 
 
 class LazyFinder(importlib.abc.MetaPathFinder):

@@ -5,8 +5,8 @@ measured by bench/run (worker VmRSS and VmHWM); what is deterministic is guarded
 - Celery (with kombu, yaml, click), Pillow, defusedxml and `holidays` are imported only
   where they are used (samspil/__init__.py, samspil/celery.py, stories/images.py,
   organisation/importer.py, samspil/daysoff.py).
-- fido2 (allauth's security keys) is loaded on first use (samspil/lazyimports.py) and
-  still works when used.
+- fido2 (allauth's security keys) and sqlparse are loaded on first use
+  (samspil/lazyimports.py) and still work when used.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+from samspil.lazyimports import LAZY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,8 +41,9 @@ import samspil.wsgi
 from django.urls import get_resolver
 get_resolver().url_patterns  # every view module, as the first request loads them
 {extra}
-lazy = [name for name in ("allauth.mfa.webauthn.internal.auth",) if name in sys.modules
-        and type(sys.modules[name]) is not types.ModuleType]  # type(), not isinstance: that would load it
+from samspil.lazyimports import LAZY
+lazy = sorted(name for name in LAZY if name in sys.modules
+              and type(sys.modules[name]) is not types.ModuleType)  # type(), not isinstance: that would load it
 print(json.dumps({{"loaded": [name for name in {heavy!r} if name in sys.modules], "lazy": lazy}}))
 """
 
@@ -59,8 +62,8 @@ def test_a_web_worker_starts_without_the_heavy_modules():
     # A second import of a lazy module reads its __spec__ only: still not loaded.
     found = run(START_WORKER.format(heavy=HEAVY, extra="import allauth.mfa.webauthn.internal.auth"))
     assert found["loaded"] == []
-    # allauth imports it at its start; it is there, not yet loaded.
-    assert found["lazy"] == ["allauth.mfa.webauthn.internal.auth"]
+    # allauth and Django import them at their start; they are there, not yet loaded.
+    assert found["lazy"] == sorted(LAZY)
 
 
 def test_the_days_off_are_read_without_importing_holidays():
@@ -80,7 +83,22 @@ def test_the_lazy_modules_work_when_used():
     )
     found = run(START_WORKER.format(heavy=HEAVY, extra=extra))
     assert "fido2" in found["loaded"]
-    assert found["lazy"] == []
+    assert "allauth.mfa.webauthn.internal.auth" not in found["lazy"]
+
+
+def test_sql_scripts_are_split_when_sqlparse_is_loaded():
+    """Django's `prepare_sql_script` (migrations' RunSQL on SQLite; PostgreSQL's sends the
+    script whole) loads sqlparse when it runs."""
+    extra = (
+        "from django.db import connection\n"
+        "from django.db.backends.base.operations import BaseDatabaseOperations\n"
+        "assert type(sys.modules['sqlparse']) is not types.ModuleType\n"
+        "sql = 'SELECT 1;' + chr(10) + '-- two' + chr(10) + 'SELECT 2;'\n"
+        "script = BaseDatabaseOperations.prepare_sql_script(connection.ops, sql)\n"
+        "assert script == ['SELECT 1;', 'SELECT 2;'], script\n"
+        "assert type(sys.modules['sqlparse']) is types.ModuleType"
+    )
+    assert "sqlparse" not in run(START_WORKER.format(heavy=HEAVY, extra=extra))["lazy"]
 
 
 def test_sending_a_task_brings_the_configured_app():
