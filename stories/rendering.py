@@ -3,13 +3,21 @@
 Two locks on one door: Markdown never passes HTML through (it is shown as text), and
 whatever Markdown produces goes through an allow-list of tags and attributes; links keep
 only http, https and mailto and get rel="noopener noreferrer nofollow".
+
+Markdown (with xml.etree, ≈1 MB) is imported when a story body is first rendered: only a
+story's page and the feeds show one, so a web worker does not hold it from its start
+(issue 19; tests/core/test_memory.py).
 """
 
 from __future__ import annotations
 
-import markdown
+from typing import TYPE_CHECKING
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    import markdown
 
 ALLOWED_TAGS = {
     "p",
@@ -35,6 +43,8 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def _markdown() -> markdown.Markdown:
+    import markdown
+
     md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
     # Raw HTML off: block HTML and inline tags are escaped instead of passed through.
     md.preprocessors.deregister("html_block")

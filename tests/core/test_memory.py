@@ -2,9 +2,9 @@
 page): what it imports at start-up and what it loads for a page. The figure itself is
 measured by bench/run (worker VmRSS and VmHWM); what is deterministic is guarded here.
 
-- Celery (with kombu, yaml, click), Pillow, defusedxml and `holidays` are imported only
-  where they are used (samspil/__init__.py, samspil/celery.py, stories/images.py,
-  organisation/importer.py, samspil/daysoff.py).
+- Celery (with kombu, yaml, click), Pillow, defusedxml, `holidays` and Markdown are
+  imported only where they are used (samspil/__init__.py, samspil/celery.py,
+  stories/images.py, organisation/importer.py, samspil/daysoff.py, stories/rendering.py).
 - fido2 (allauth's security keys) and sqlparse are loaded on first use
   (samspil/lazyimports.py) and still work when used.
 """
@@ -33,6 +33,8 @@ HEAVY = (
     "PIL",
     "defusedxml",
     "holidays",
+    "markdown",
+    "xml.etree.ElementTree",
 )
 
 START_WORKER = """
@@ -84,6 +86,17 @@ def test_the_lazy_modules_work_when_used():
     found = run(START_WORKER.format(heavy=HEAVY, extra=extra))
     assert "fido2" in found["loaded"]
     assert "allauth.mfa.webauthn.internal.auth" not in found["lazy"]
+
+
+def test_a_story_body_is_rendered_with_markdown_loaded_then():
+    extra = (
+        "from stories.rendering import render_story_body\n"
+        "assert 'markdown' not in sys.modules\n"
+        "html = render_story_body('**Godt** [ud](https://example.org) <b>x</b>')\n"
+        "assert html == ('<p><strong>Godt</strong> <a href=\"https://example.org\" '\n"
+        "                'rel=\"noopener noreferrer nofollow\">ud</a> &lt;b&gt;x&lt;/b&gt;</p>'), html"
+    )
+    assert run(START_WORKER.format(heavy=HEAVY, extra=extra))["loaded"] == ["markdown", "xml.etree.ElementTree"]
 
 
 def test_sql_scripts_are_split_when_sqlparse_is_loaded():
