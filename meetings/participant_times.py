@@ -49,7 +49,7 @@ _SQLITE_TRIGGERS = ("participant_end_ins", "participant_end_upd", "meeting_end_i
 
 
 def _sqlite() -> list[str]:
-    own_row = f"UPDATE meetings_participant SET meeting_ends_at = {_MEETING_END} WHERE id = NEW.id;"
+    own_row = f"UPDATE meetings_participant SET meeting_ends_at = {_MEETING_END} WHERE id = NEW.id;"  # nosec B608
     follow = _FOLLOW_MEETING.replace("IS DISTINCT FROM", "IS NOT")
     return [
         *(f"DROP TRIGGER IF EXISTS meetings_{name}" for name in _SQLITE_TRIGGERS),
