@@ -123,11 +123,10 @@ def my_meetings(person_id: int, *, past: bool = False, now: dt.datetime | None =
     # One id list (a UNION) rather than "participant OR organiser": with the OR, PostgreSQL
     # can only test each meeting against the person's participations, so it walked
     # meeting_starts from ten years back to find 20 upcoming ones (94,000 rows, 190 ms
-    # at scale). The UNION is a semi-join: the person's few hundred meetings by primary
-    # key, then the time filter and a top-N sort (2 ms).
-    # The participations narrowed by their own copy of the meeting's end
-    # (meetings/participant_times.py): 70 upcoming of a member's 520, not a primary-key
-    # look-up of every meeting (1.5 ms at scale). The meetings' own filter stays below.
+    # at scale). The UNION is a semi-join: the person's meetings by primary key, then the
+    # time filter and a top-N sort. The participations are narrowed first by their own copy
+    # of the meeting's end (meetings/participant_times.py): a member's 70 upcoming of 520,
+    # instead of a look-up of every meeting (0.6 ms at scale, not 1.9).
     ends = {"meeting_ends_at__lt" if past else "meeting_ends_at__gte": now}
     ids = (
         Participant.objects.filter(person_id=person_id, **ends)
