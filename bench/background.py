@@ -547,7 +547,9 @@ def admin_opener(admin):
     if not admin.authenticator_set.exists():
         TOTP.activate(admin, generate_totp_secret())
     client = Client()
-    client.force_login(admin)
+    # The session records the passed second factor as allauth's login would (bench.login):
+    # without it the administration pages send the administrator to the second-factor step.
+    bench.login(client, admin)
     jar = http.cookiejar.CookieJar()
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     jar.set_cookie(
