@@ -1,5 +1,5 @@
-"""The start pages', the public stories' and the challenges' plain SQL is planned once
-per connection.
+"""The start pages', the public stories', the challenges' plain SQL and the leadership's
+questions list are planned once per connection.
 
 PostgreSQL plans a prepared statement (samspil/db.py) once for all its parameters only
 when that generic plan is estimated as cheap as planning each run; a status passed as a
