@@ -13,6 +13,8 @@ Installed and counted by migration 0005; `install()` is idempotent.
 
 from __future__ import annotations
 
+from samspil import db_triggers
+
 TABLE = "cases_casetally"
 
 # A status's row made when its first case comes, then counted up or down.
@@ -55,25 +57,28 @@ def _sqlite() -> list[str]:
 
 def install(connection) -> None:
     """(Re)create the triggers and count every case as it is."""
-    from .figure_table import install_triggers
-
-    install_triggers(
+    db_triggers.install(
         connection,
         postgresql=_postgresql,
         sqlite=_sqlite,
+        fill=[
+            f"DELETE FROM {TABLE}",  # nosec B608 (a constant)
+            f"INSERT INTO {TABLE} (status, cases) SELECT status, COUNT(*) FROM cases_case GROUP BY status",  # nosec B608
+        ],
         table=TABLE,
-        fill=[f"INSERT INTO {TABLE} (status, cases) SELECT status, COUNT(*) FROM cases_case GROUP BY status"],  # nosec B608
         what="the case tally's triggers",
     )
 
 
 def uninstall(connection) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER IF EXISTS cases_tally ON cases_case")
-            cursor.execute("DROP TRIGGER IF EXISTS cases_tally_truncate ON cases_case")
-            cursor.execute("DROP FUNCTION IF EXISTS cases_tally_case()")
-            cursor.execute("DROP FUNCTION IF EXISTS cases_tally_truncate()")
-        elif connection.vendor == "sqlite":
-            for name in ("ins", "upd", "del"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS cases_tally_{name}")
+    db_triggers.uninstall(
+        connection,
+        postgresql=[
+            "DROP TRIGGER IF EXISTS cases_tally ON cases_case",
+            "DROP TRIGGER IF EXISTS cases_tally_truncate ON cases_case",
+            "DROP FUNCTION IF EXISTS cases_tally_case()",
+            "DROP FUNCTION IF EXISTS cases_tally_truncate()",
+        ],
+        sqlite=[f"DROP TRIGGER IF EXISTS cases_tally_{name}" for name in ("ins", "upd", "del")],
+        what="the case tally's triggers",
+    )

@@ -23,6 +23,8 @@ backfilled by migration 0003; `install()` is idempotent.
 
 from __future__ import annotations
 
+from samspil import db_triggers
+
 TABLE = "cases_hearingfigure"
 HEARING_COLUMNS = ["case_id", "workplace_id", "status", "opened_at", "submitted_at", "speaking"]
 CASE_COLUMNS = ["status", "treated_at", "override_at", "committee_id", "meeting_id"]
@@ -122,48 +124,30 @@ def _sqlite() -> list[str]:
     ]
 
 
-def install_triggers(connection, *, postgresql, sqlite, table: str, fill: list[str], what: str) -> None:
-    """(Re)create a table's triggers (the vendor's statements) and refill the table with
-    `fill`: this module's figures and the case tally (cases/case_tally.py) alike."""
-    if connection.vendor == "postgresql":
-        statements = postgresql()
-    elif connection.vendor == "sqlite":
-        statements = sqlite()
-    else:
-        raise NotImplementedError(f"{what} for {connection.vendor}")
-    with connection.cursor() as cursor:
-        for statement in [*statements, f"DELETE FROM {table}", *fill]:  # nosec B608 (constants)
-            cursor.execute(statement)
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {table}")  # the planner's figures for a table just filled
-
-
 def install(connection) -> None:
     """(Re)create the triggers and rebuild every row from the hearings as they are."""
-    install_triggers(
+    db_triggers.install(
         connection,
         postgresql=_postgresql,
         sqlite=_sqlite,
+        fill=[f"DELETE FROM {TABLE}", _select(connection.vendor, "1 = 1")],  # nosec B608 (constants)
         table=TABLE,
-        fill=[_select(connection.vendor, "1 = 1")],
         what="the hearing figures' triggers",
     )
 
 
 def uninstall(connection) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for table in ("cases_hearing", "cases_case", "meetings_meeting"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS cases_figure ON {table}")
-            cursor.execute("DROP TRIGGER IF EXISTS cases_figure_new ON meetings_meeting")
-            for function in (
-                "cases_figure_hearing",
-                "cases_figure_case",
-                "cases_figure_meeting",
-                "cases_figure_new_meeting",
-            ):
-                cursor.execute(f"DROP FUNCTION IF EXISTS {function}()")
-        elif connection.vendor == "sqlite":
-            for statement in _sqlite():
-                if statement.startswith("DROP"):
-                    cursor.execute(statement)
+    functions = ("cases_figure_hearing", "cases_figure_case", "cases_figure_meeting", "cases_figure_new_meeting")
+    db_triggers.uninstall(
+        connection,
+        postgresql=[
+            *(
+                f"DROP TRIGGER IF EXISTS cases_figure ON {table}"
+                for table in ("cases_hearing", "cases_case", "meetings_meeting")
+            ),
+            "DROP TRIGGER IF EXISTS cases_figure_new ON meetings_meeting",
+            *(f"DROP FUNCTION IF EXISTS {function}()" for function in functions),
+        ],
+        sqlite=[statement for statement in _sqlite() if statement.startswith("DROP")],
+        what="the hearing figures' triggers",
+    )

@@ -21,6 +21,8 @@ Installed and filled by migration meetings 0015; `install()` is idempotent.
 
 from __future__ import annotations
 
+from samspil import db_triggers
+
 _MEETING_END = "(SELECT m.ends_at FROM meetings_meeting m WHERE m.id = NEW.meeting_id)"
 _FOLLOW_MEETING = (
     "UPDATE meetings_participant SET meeting_ends_at = NEW.ends_at"
@@ -63,30 +65,28 @@ def _sqlite() -> list[str]:
 
 def install(connection) -> None:
     """(Re)create the triggers and copy every meeting's end onto its participations."""
-    if connection.vendor == "postgresql":
-        statements = _postgresql()
-    elif connection.vendor == "sqlite":
-        statements = _sqlite()
-    else:
-        raise NotImplementedError(f"the participations' meeting end for {connection.vendor}")
-    fill = (
-        "UPDATE meetings_participant SET meeting_ends_at ="
-        " (SELECT m.ends_at FROM meetings_meeting m WHERE m.id = meetings_participant.meeting_id)"
+    db_triggers.install(
+        connection,
+        postgresql=_postgresql,
+        sqlite=_sqlite,
+        fill=[
+            "UPDATE meetings_participant SET meeting_ends_at ="
+            " (SELECT m.ends_at FROM meetings_meeting m WHERE m.id = meetings_participant.meeting_id)"
+        ],
+        table="meetings_participant",
+        what="the participations' meeting end",
     )
-    with connection.cursor() as cursor:
-        for statement in [*statements, fill]:
-            cursor.execute(statement)
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE meetings_participant")
 
 
 def uninstall(connection) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER IF EXISTS meetings_participant_end ON meetings_participant")
-            cursor.execute("DROP TRIGGER IF EXISTS meetings_meeting_end ON meetings_meeting")
-            cursor.execute("DROP FUNCTION IF EXISTS meetings_participant_end()")
-            cursor.execute("DROP FUNCTION IF EXISTS meetings_meeting_end()")
-        elif connection.vendor == "sqlite":
-            for name in _SQLITE_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS meetings_{name}")
+    db_triggers.uninstall(
+        connection,
+        postgresql=[
+            "DROP TRIGGER IF EXISTS meetings_participant_end ON meetings_participant",
+            "DROP TRIGGER IF EXISTS meetings_meeting_end ON meetings_meeting",
+            "DROP FUNCTION IF EXISTS meetings_participant_end()",
+            "DROP FUNCTION IF EXISTS meetings_meeting_end()",
+        ],
+        sqlite=[f"DROP TRIGGER IF EXISTS meetings_{name}" for name in _SQLITE_TRIGGERS],
+        what="the participations' meeting end",
+    )
